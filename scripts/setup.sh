@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what Phantom needs from Debian 12's packages (only what is missing) and builds it in
+# Release with warnings as errors. Safe to run again. Used by scripts/main.sh and scripts/test.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  build-essential cmake ninja-build pkg-config
+  libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libfmt-dev
+  libsndfile1-dev libsamplerate0-dev libreaderwriterqueue-dev
+  libgtest-dev libbenchmark-dev
+  sox
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+build_dir=${PHANTOM_BUILD_DIR:-build}
+cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPHANTOM_WERROR=ON >/dev/null
+cmake --build "$build_dir" --parallel "$(nproc)"

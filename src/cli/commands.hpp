@@ -1,0 +1,21 @@
+// The `phantom` subcommands. Each registers itself on the app; its callback throws on error,
+// and main() turns the exception into one line on stderr and an exit code:
+// 0 done, 2 usage or input error (UsageError and every "bad input" error), 1 runtime failure.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <stdexcept>
+
+namespace phantom::cli {
+
+class UsageError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+void add_devices_command(CLI::App& app);
+void add_describe_command(CLI::App& app);
+void add_params_command(CLI::App& app);
+void add_render_command(CLI::App& app);
+
+}  // namespace phantom::cli

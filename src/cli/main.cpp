@@ -1,0 +1,52 @@
+// phantom: a software audio interface. Subcommands only; the work is in the library.
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+
+#include "commands.hpp"
+#include "phantom/analog/source_spec.hpp"
+#include "phantom/device/description_error.hpp"
+#include "phantom/engine/interface.hpp"
+#include "phantom/params/param_error.hpp"
+#include "phantom/session/session.hpp"
+
+int main(int argc, char** argv) {
+    CLI::App app{"Phantom: a software audio interface (virtual hardware or JACK)", "phantom"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", "phantom 0.1.0");
+    phantom::cli::add_devices_command(app);
+    phantom::cli::add_describe_command(app);
+    phantom::cli::add_params_command(app);
+    phantom::cli::add_render_command(app);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::Success& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        app.exit(e);
+        return 2;
+    } catch (const phantom::cli::UsageError& e) {
+        std::fprintf(stderr, "phantom: %s\n", e.what());
+        return 2;
+    } catch (const phantom::device::DescriptionError& e) {
+        std::fprintf(stderr, "phantom: %s\n", e.what());
+        return 2;
+    } catch (const phantom::params::ParamError& e) {
+        std::fprintf(stderr, "phantom: %s\n", e.what());
+        return 2;
+    } catch (const phantom::session::SessionError& e) {
+        std::fprintf(stderr, "phantom: %s\n", e.what());
+        return 2;
+    } catch (const phantom::engine::SourceError& e) {
+        std::fprintf(stderr, "phantom: %s\n", e.what());
+        return 2;
+    } catch (const std::invalid_argument& e) {
+        std::fprintf(stderr, "phantom: %s\n", e.what());
+        return 2;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "phantom: error: %s\n", e.what());
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,27 @@
+// Reading audio files for sources (libsndfile) and converting their sample rate
+// (libsamplerate, best sinc): a file is never played at the wrong speed. [control-thread]
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace phantom::analog {
+
+class AudioFileError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+struct AudioData {
+    std::uint32_t sample_rate_hz = 0;
+    std::uint32_t file_rate_hz = 0;  // before conversion
+    std::vector<std::vector<float>> channels;
+    size_t frames() const { return channels.empty() ? 0 : channels.front().size(); }
+};
+
+// Reads the whole file as float (1.0 = 0 dBFS) and converts it to `sample_rate_hz`.
+// Throws AudioFileError with the path and libsndfile's or libsamplerate's reason.
+AudioData read_audio_file(const std::string& path, std::uint32_t sample_rate_hz);
+
+}  // namespace phantom::analog

@@ -1,0 +1,134 @@
+#include "phantom/analog/signal_source.hpp"
+
+#include <cmath>
+
+namespace phantom::analog {
+
+SignalSource::SignalSource(const SourceSpec& spec, double sample_rate_hz,
+                           std::vector<float> samples, bool loop)
+    : spec_(spec), sample_rate_hz_(sample_rate_hz), samples_(std::move(samples)), loop_(loop) {
+    if (spec_.signal == SignalKind::Pink) {
+        // Measure the filter's RMS once on a fixed seed so the level means a sine's RMS.
+        constexpr int kProbe = 1 << 18;
+        std::vector<float> probe(kProbe);
+        pink_scale_ = 1.0f;
+        render_pink(probe.data(), kProbe);
+        double sum = 0;
+        for (float v : probe)
+            sum += static_cast<double>(v) * v;
+        pink_scale_ = static_cast<float>((1.0 / std::sqrt(2.0)) / std::sqrt(sum / kProbe));
+    }
+    rewind();
+}
+
+void SignalSource::rewind() {
+    position_ = 0;
+    double w = 2.0 * M_PI * spec_.frequency_hz / sample_rate_hz_;
+    re_ = 1.0;  // cos(0); the sine is the imaginary part, starting at 0
+    im_ = 0.0;
+    rot_re_ = std::cos(w);
+    rot_im_ = std::sin(w);
+    rng_ = 0x9e3779b9u;
+    for (float& b : b_)
+        b = 0;
+}
+
+void SignalSource::render(float* out, int frames) {
+    switch (spec_.signal) {
+        case SignalKind::Sine:
+            render_sine(out, frames);
+            break;
+        case SignalKind::Pink:
+            render_pink(out, frames);
+            break;
+        case SignalKind::Sweep:
+            render_sweep(out, frames);
+            break;
+        case SignalKind::Impulse:
+            render_impulse(out, frames);
+            break;
+        case SignalKind::File:
+            render_file(out, frames);
+            break;
+        case SignalKind::Silence:
+            for (int i = 0; i < frames; ++i)
+                out[i] = 0.0f;
+            position_ += static_cast<std::uint64_t>(frames);
+            break;
+    }
+}
+
+void SignalSource::render_sine(float* out, int frames) {
+    double re = re_, im = im_;
+    for (int i = 0; i < frames; ++i) {
+        out[i] = static_cast<float>(im);
+        double r = re * rot_re_ - im * rot_im_;
+        im = re * rot_im_ + im * rot_re_;
+        re = r;
+    }
+    double norm = 1.0 / std::sqrt(re * re + im * im);
+    re_ = re * norm;
+    im_ = im * norm;
+    position_ += static_cast<std::uint64_t>(frames);
+}
+
+float SignalSource::next_white() {
+    rng_ ^= rng_ << 13;
+    rng_ ^= rng_ >> 17;
+    rng_ ^= rng_ << 5;
+    return static_cast<float>(static_cast<std::int32_t>(rng_)) * (1.0f / 2147483648.0f);
+}
+
+void SignalSource::render_pink(float* out, int frames) {
+    for (int i = 0; i < frames; ++i) {
+        float white = next_white();
+        b_[0] = 0.99886f * b_[0] + white * 0.0555179f;
+        b_[1] = 0.99332f * b_[1] + white * 0.0750759f;
+        b_[2] = 0.96900f * b_[2] + white * 0.1538520f;
+        b_[3] = 0.86650f * b_[3] + white * 0.3104856f;
+        b_[4] = 0.55000f * b_[4] + white * 0.5329522f;
+        b_[5] = -0.7616f * b_[5] - white * 0.0168980f;
+        float pink = b_[0] + b_[1] + b_[2] + b_[3] + b_[4] + b_[5] + b_[6] + white * 0.5362f;
+        b_[6] = white * 0.115926f;
+        out[i] = pink * pink_scale_;
+    }
+    position_ += static_cast<std::uint64_t>(frames);
+}
+
+void SignalSource::render_sweep(float* out, int frames) {
+    const double f1 = spec_.frequency_hz, f2 = spec_.frequency2_hz;
+    const auto period = static_cast<std::uint64_t>(spec_.period_s * sample_rate_hz_);
+    const double k = std::log(f2 / f1);
+    for (int i = 0; i < frames; ++i) {
+        double t = static_cast<double>(position_ % period) / sample_rate_hz_;
+        double phase =
+            2.0 * M_PI * f1 * spec_.period_s / k * (std::exp(t * k / spec_.period_s) - 1.0);
+        out[i] = static_cast<float>(std::sin(phase));
+        ++position_;
+    }
+}
+
+void SignalSource::render_impulse(float* out, int frames) {
+    const auto period = static_cast<std::uint64_t>(sample_rate_hz_);
+    for (int i = 0; i < frames; ++i) {
+        out[i] = (position_ % period) == 0 ? 1.0f : 0.0f;
+        ++position_;
+    }
+}
+
+void SignalSource::render_file(float* out, int frames) {
+    const std::uint64_t length = samples_.size();
+    for (int i = 0; i < frames; ++i) {
+        if (position_ >= length) {
+            if (loop_ && length > 0) {
+                position_ = 0;
+            } else {
+                out[i] = 0.0f;
+                continue;
+            }
+        }
+        out[i] = samples_[position_++];
+    }
+}
+
+}  // namespace phantom::analog

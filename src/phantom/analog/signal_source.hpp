@@ -1,0 +1,49 @@
+// A prepared signal in "full-scale sine units": a sine of amplitude 1.0, pink noise with the
+// RMS of that sine, an impulse of 1.0, or a file's samples as they are. The physical meaning of
+// one unit (volts, pascals) is attached by the input front end, so one render loop serves every
+// transducer. [control-thread] construction; [audio-thread] render(), no allocation.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "phantom/analog/source_spec.hpp"
+
+namespace phantom::analog {
+
+class SignalSource {
+  public:
+    // `samples` is the file's channel (already at `sample_rate_hz`) for SignalKind::File.
+    SignalSource(const SourceSpec& spec, double sample_rate_hz, std::vector<float> samples = {},
+                 bool loop = false);
+
+    // [audio-thread]
+    void render(float* out, int frames);
+    void rewind();
+
+    const SourceSpec& spec() const { return spec_; }
+    size_t length_frames() const { return samples_.size(); }  // 0 for generators
+
+  private:
+    void render_sine(float* out, int frames);
+    void render_pink(float* out, int frames);
+    void render_sweep(float* out, int frames);
+    void render_impulse(float* out, int frames);
+    void render_file(float* out, int frames);
+    float next_white();
+
+    SourceSpec spec_;
+    double sample_rate_hz_;
+    std::vector<float> samples_;
+    bool loop_;
+    std::uint64_t position_ = 0;
+    // Sine: a rotating phasor, renormalised each block (cheaper than sin() per sample).
+    double re_ = 0, im_ = 0, rot_re_ = 1, rot_im_ = 0;
+    // Pink: Paul Kellet's refined filter over xorshift white noise.
+    std::uint32_t rng_ = 0x9e3779b9u;
+    float b_[7] = {};
+    float pink_scale_ = 1.0f;
+};
+
+}  // namespace phantom::analog

@@ -1,0 +1,50 @@
+// What plays into an input of the virtual hardware, as written on the command line or in a
+// session: `[TRANSDUCER:]SIGNAL`.
+//
+//   sine:FREQ:LEVEL            sine, e.g. sine:440:-20dBu, sine:1k:-6dBFS
+//   pink:LEVEL                 pink noise with the RMS of a sine at LEVEL
+//   sweep:F1:F2:LEVEL[:SECS]   logarithmic sweep, repeating every SECS (default 10)
+//   impulse:LEVEL              one sample at LEVEL peak every second
+//   silence
+//   PATH[#CH][:LEVEL]          an audio file (channel CH, 1-based); LEVEL is what a full-scale
+//                              sine in the file stands for (default: the input's full scale)
+//
+// TRANSDUCER is dynamic, condenser or ribbon (a microphone: LEVEL in dB SPL, e.g. 94dBSPL) or
+// guitar / humbucker (a passive pickup: LEVEL in dBV, the pickup's EMF). Without one the
+// source is electrical, LEVEL in dBu, dBV or dBFS. A sine's LEVEL is its RMS level.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+#include "phantom/analog/transducers.hpp"
+
+namespace phantom::analog {
+
+enum class SignalKind { Sine, Pink, Sweep, Impulse, Silence, File };
+enum class LevelUnit { None, Dbu, Dbv, Dbfs, DbSpl };
+
+struct SourceSpec {
+    std::string text;
+    Transducer transducer = Transducer::Line;
+    SignalKind signal = SignalKind::Silence;
+    double frequency_hz = 1000.0;
+    double frequency2_hz = 20000.0;
+    double period_s = 10.0;
+    std::string path;
+    int file_channel = -1;  // 0-based; -1: the file must be mono
+    LevelUnit unit = LevelUnit::None;
+    double level = 0.0;
+};
+
+class SourceSpecError : public std::invalid_argument {
+  public:
+    using std::invalid_argument::invalid_argument;
+};
+
+// Throws SourceSpecError naming the part that is wrong and the form expected.
+SourceSpec parse_source_spec(const std::string& text);
+
+const char* to_string(LevelUnit unit);
+
+}  // namespace phantom::analog

@@ -1,0 +1,36 @@
+// Records channels to an audio file (libsndfile, WAV): 32-bit float by default, or 16/24-bit
+// PCM. Writes to a temp name beside the target and renames on commit(); a recorder destroyed
+// without commit() removes its temp file, so a failed render leaves no partial output.
+// [control-thread] (offline render) or a disk thread (live); never the audio thread.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+typedef struct sf_private_tag SNDFILE;  // NOLINT: libsndfile's own declaration
+
+namespace phantom::backend {
+
+class FileRecorder {
+  public:
+    FileRecorder(std::string path, int channels, int sample_rate_hz, int bits);
+    ~FileRecorder();
+    FileRecorder(const FileRecorder&) = delete;
+    FileRecorder& operator=(const FileRecorder&) = delete;
+
+    // Planar channels in, interleaved to the file.
+    void write(const float* const* channels, int frames);
+    void commit();
+    const std::string& path() const { return path_; }
+
+  private:
+    std::string path_;
+    std::string temp_path_;
+    int channels_;
+    SNDFILE* file_ = nullptr;
+    std::vector<float> interleaved_;
+    bool committed_ = false;
+};
+
+}  // namespace phantom::backend

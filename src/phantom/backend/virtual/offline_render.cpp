@@ -1,0 +1,173 @@
+#include "phantom/backend/virtual/offline_render.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+
+#include "phantom/backend/virtual/file_recorder.hpp"
+
+namespace phantom::backend {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Tap {
+    std::unique_ptr<FileRecorder> recorder;
+    std::vector<const float*> channels;
+};
+
+std::string file_name(std::string channel) {
+    std::replace(channel.begin(), channel.end(), '.', '-');
+    return channel + ".wav";
+}
+
+void ensure_folder(const std::string& path) {
+    std::error_code ec;
+    fs::create_directories(path, ec);
+    if (ec || !fs::is_directory(path))
+        throw std::invalid_argument(
+            fmt::format("--record: {} is not a folder that can be created", path));
+}
+
+void ensure_parent(const std::string& path) {
+    fs::path parent = fs::path(path).parent_path();
+    if (!parent.empty() && !fs::is_directory(parent))
+        throw std::invalid_argument(fmt::format("--record: the folder of {} does not exist", path));
+}
+
+}  // namespace
+
+RenderSummary render_offline(engine::Interface& iface, const RenderOptions& opt) {
+    const int block = std::clamp(opt.block_frames, 1, iface.engine().max_frames());
+    const auto& spec = iface.spec();
+    const auto out_names = iface.output_channel_names();
+    const auto cap_names = iface.capture_channel_names();
+    const auto rate = static_cast<int>(iface.sample_rate_hz());
+
+    std::vector<std::vector<float>> out_buf(out_names.size(),
+                                            std::vector<float>(static_cast<size_t>(block)));
+    std::vector<std::vector<float>> cap_buf(cap_names.size(),
+                                            std::vector<float>(static_cast<size_t>(block)));
+    std::vector<float*> out_ptr, cap_ptr;
+    for (auto& b : out_buf)
+        out_ptr.push_back(b.data());
+    for (auto& b : cap_buf)
+        cap_ptr.push_back(b.data());
+
+    // Resolve every request before creating any file.
+    struct Planned {
+        std::string path;
+        std::vector<const float*> channels;
+    };
+    std::vector<Planned> planned;
+    auto output_channels = [&](size_t o) {
+        std::vector<const float*> chans;
+        int first = iface.engine().layout().output_first_channel[o];
+        for (int c = 0; c < spec.outputs[o].channels; ++c)
+            chans.push_back(out_ptr[static_cast<size_t>(first + c)]);
+        return chans;
+    };
+    for (const auto& r : opt.records) {
+        if (r.path.empty())
+            throw std::invalid_argument(
+                fmt::format("--record {}=: the file name is empty", r.what));
+        if (r.what == "capture") {
+            ensure_folder(r.path);
+            for (size_t c = 0; c < cap_names.size(); ++c)
+                planned.push_back(
+                    {(fs::path(r.path) / file_name(cap_names[c])).string(), {cap_ptr[c]}});
+        } else if (r.what == "outputs") {
+            ensure_folder(r.path);
+            for (size_t o = 0; o < spec.outputs.size(); ++o)
+                planned.push_back({(fs::path(r.path) / file_name(spec.outputs[o].id)).string(),
+                                   output_channels(o)});
+        } else if (int o = spec.output_index(r.what); o >= 0) {
+            ensure_parent(r.path);
+            planned.push_back({r.path, output_channels(static_cast<size_t>(o))});
+        } else if (r.what == "loopback" && spec.host.loopback > 0) {
+            ensure_parent(r.path);
+            planned.push_back({r.path,
+                               {cap_ptr[static_cast<size_t>(spec.host.capture)],
+                                cap_ptr[static_cast<size_t>(spec.host.capture + 1)]}});
+        } else if (auto it = std::find(cap_names.begin(), cap_names.end(), r.what);
+                   it != cap_names.end()) {
+            ensure_parent(r.path);
+            planned.push_back({r.path, {cap_ptr[static_cast<size_t>(it - cap_names.begin())]}});
+        } else {
+            std::string outs;
+            for (const auto& out : spec.outputs)
+                outs += (outs.empty() ? "" : ", ") + out.id;
+            throw std::invalid_argument(fmt::format(
+                "--record {}: not an output ({}), a capture channel, loopback, capture or outputs",
+                r.what, outs));
+        }
+    }
+    std::vector<Tap> taps;
+    for (auto& p : planned) {
+        Tap t;
+        t.recorder = std::make_unique<FileRecorder>(p.path, static_cast<int>(p.channels.size()),
+                                                    rate, opt.bits);
+        t.channels = std::move(p.channels);
+        taps.push_back(std::move(t));
+    }
+
+    engine::BlockIo io;
+    io.capture = cap_ptr.data();
+    io.outputs = out_ptr.data();
+    iface.start();
+    const auto t0 = std::chrono::steady_clock::now();
+    auto last_progress = t0;
+    const std::uint64_t maintain_every = static_cast<std::uint64_t>(rate) / 20;  // 50 ms of audio
+    std::uint64_t since_maintain = 0;
+    for (std::uint64_t done = 0; done < opt.frames;) {
+        const int n = static_cast<int>(
+            std::min<std::uint64_t>(static_cast<std::uint64_t>(block), opt.frames - done));
+        io.frames = n;
+        iface.process(io);
+        for (auto& t : taps)
+            t.recorder->write(t.channels.data(), n);
+        done += static_cast<std::uint64_t>(n);
+        since_maintain += static_cast<std::uint64_t>(n);
+        if (since_maintain >= maintain_every) {
+            iface.maintain();
+            since_maintain = 0;
+        }
+        if (opt.progress) {
+            auto now = std::chrono::steady_clock::now();
+            if (now - last_progress > std::chrono::milliseconds(100)) {
+                opt.progress(static_cast<double>(done) / static_cast<double>(opt.frames));
+                last_progress = now;
+            }
+        }
+    }
+    iface.maintain();
+    if (opt.progress) opt.progress(1.0);
+    RenderSummary summary;
+    summary.frames = opt.frames;
+    summary.seconds = static_cast<double>(opt.frames) / rate;
+    for (auto& t : taps) {
+        t.recorder->commit();
+        summary.files.push_back(t.recorder->path());
+    }
+    summary.wall_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::vector<dsp::MeterReading> meters;
+    iface.engine().read_meters(meters);
+    const size_t n_sources = iface.layout().sources.size();
+    for (size_t c = 0; c < out_names.size(); ++c)
+        summary.outputs.push_back(
+            {out_names[c], meters[n_sources + c].peak_max, meters[n_sources + c].clips});
+    for (size_t s = 0; s < n_sources; ++s)
+        if (iface.source(s))
+            summary.inputs.push_back(
+                {iface.layout().sources[s].id, meters[s].peak_max, meters[s].clips});
+    summary.warnings = iface.warnings();
+    return summary;
+}
+
+}  // namespace phantom::backend

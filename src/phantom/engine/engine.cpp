@@ -1,0 +1,346 @@
+#include "phantom/engine/engine.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "phantom/dsp/block_ops.hpp"
+#include "phantom/rt/denormal_guard.hpp"
+
+namespace phantom::engine {
+
+namespace {
+constexpr double kRampSeconds = 0.005;  // long enough not to click, short enough to feel instant
+constexpr size_t kEventCapacity = 1024;
+
+// out_l += src * gl; out_r += src * gr, both ramps advanced together. One pass over the source.
+void accumulate_stereo(const float* src, float* out_l, float* out_r, dsp::GainRamp& left,
+                       dsp::GainRamp& right, int frames) {
+    if (left.ramping() || right.ramping()) {
+        left.accumulate(src, out_l, frames);
+        right.accumulate(src, out_r, frames);
+        return;
+    }
+    const float gl = left.current(), gr = right.current();
+    if (gl == 0.0f) {
+        if (gr != 0.0f)
+            for (int k = 0; k < frames; ++k)
+                out_r[k] += src[k] * gr;
+        return;
+    }
+    if (gr == 0.0f) {
+        for (int k = 0; k < frames; ++k)
+            out_l[k] += src[k] * gl;
+        return;
+    }
+    for (int k = 0; k < frames; ++k) {
+        out_l[k] += src[k] * gl;
+        out_r[k] += src[k] * gr;
+    }
+}
+}  // namespace
+
+size_t EngineLayout::bus_channel_count() const {
+    size_t n = 0;
+    for (int c : bus_channels)
+        n += static_cast<size_t>(c);
+    return n;
+}
+
+size_t EngineLayout::output_channel_count() const {
+    size_t n = 0;
+    for (int c : output_channels)
+        n += static_cast<size_t>(c);
+    return n;
+}
+
+Engine::Engine(EngineLayout layout, double sample_rate_hz, int max_frames)
+    : layout_(std::move(layout)),
+      sample_rate_hz_(sample_rate_hz),
+      max_frames_(max_frames),
+      ramp_frames_(std::max(1, static_cast<int>(std::lround(sample_rate_hz * kRampSeconds)))),
+      stride_(static_cast<size_t>(max_frames)),
+      targets_(layout_.sources, layout_.bus_channels.size(), layout_.output_channels.size()),
+      sources_buf_(layout_.sources * stride_),
+      bus_buf_(layout_.bus_channel_count() * stride_),
+      output_buf_(layout_.output_channel_count() * stride_),
+      scratch_(stride_),
+      scratch2_(stride_),
+      input_ramp_(layout_.sources),
+      trim_ramp_(layout_.sources),
+      filter_state_(layout_.sources),
+      fault_latched_(layout_.sources, 0),
+      route_left_(layout_.bus_channels.size() * layout_.sources),
+      route_right_(layout_.bus_channels.size() * layout_.sources),
+      outputs_(layout_.output_channels.size()),
+      output_fault_latched_(layout_.output_channels.size(), 0),
+      meters_(layout_.sources + layout_.output_channel_count()),
+      meter_bank_(layout_.sources + layout_.output_channel_count()),
+      events_(kEventCapacity) {}
+
+void Engine::snap_to_targets() {
+    for (size_t s = 0; s < layout_.sources; ++s) {
+        input_ramp_[s].snap(targets_.input_gain.load(s));
+        trim_ramp_[s].snap(targets_.trim_gain.load(s));
+    }
+    for (size_t x = 0; x < route_left_.size(); ++x) {
+        route_left_[x].snap(targets_.route_left.load(x));
+        route_right_[x].snap(targets_.route_right.load(x));
+    }
+    for (size_t o = 0; o < outputs_.size(); ++o) {
+        OutputState& st = outputs_[o];
+        st.bus = st.previous_bus = targets_.output_bus.load(o);
+        st.fade_in.snap(1.0f);
+        st.fade_out.snap(0.0f);
+        st.gain.snap(targets_.output_gain.load(o));
+        st.mono.snap(targets_.output_mono.load(o));
+        st.talkback.snap(targets_.output_talkback.load(o));
+    }
+}
+
+void Engine::process(const BlockIo& io) {
+    rt::DenormalGuard denormals;
+    for (int offset = 0; offset < io.frames; offset += max_frames_)
+        process_chunk(io, offset, std::min(max_frames_, io.frames - offset));
+}
+
+void Engine::process_chunk(const BlockIo& io, int offset, int frames) {
+    const Plan* plan = plans_.acquire();
+    if (!plan) {
+        if (io.outputs)
+            for (size_t ch = 0; ch < layout_.output_channel_count(); ++ch)
+                dsp::clear(io.outputs[ch] + offset, frames);
+        return;
+    }
+    if (meter_reset_.exchange(false, std::memory_order_acq_rel))
+        for (auto& m : meters_)
+            m.reset();
+    if (frames != ballistics_frames_) {
+        ballistics_ = dsp::MeterBallistics::make(sample_rate_hz_, frames);
+        ballistics_frames_ = frames;
+    }
+    run_sources(*plan, io, offset, frames);
+    run_routes(*plan, frames);
+    run_outputs(io, offset, frames);
+    run_loopback(io, offset, frames);
+    meter_bank_.publish(meters_.data(), meters_.size());
+    frames_.fetch_add(static_cast<std::uint64_t>(frames), std::memory_order_release);
+}
+
+void Engine::emit(EngineEventKind kind, std::uint32_t channel) {
+    if (!events_.try_enqueue(EngineEvent{kind, channel, frames_.load(std::memory_order_relaxed)}))
+        dropped_events_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Engine::run_sources(const Plan& plan, const BlockIo& io, int offset, int frames) {
+    for (size_t s = 0; s < layout_.sources; ++s) {
+        float* buf = source_buffer(s);
+        const SourcePlan& sp = plan.sources[s];
+        const bool playback = s >= layout_.first_playback;
+        const bool from_host = playback ? io.playback != nullptr : io.hw_inputs != nullptr;
+        if (!sp.live) {
+            dsp::clear(buf, frames);
+        } else if (from_host) {
+            const float* in = playback ? io.playback[s - layout_.first_playback] : io.hw_inputs[s];
+            dsp::copy(in + offset, buf, frames);
+        } else if (sp.signal) {
+            sp.signal->render(buf, frames);
+        } else {
+            dsp::clear(buf, frames);
+        }
+
+        input_ramp_[s].set_target(targets_.input_gain.load(s), ramp_frames_);
+        trim_ramp_[s].set_target(targets_.trim_gain.load(s), ramp_frames_);
+        dsp::MeterState& meter = meters_[s];
+
+        // The guard looks at what arrives, before any gain: Inf × 0 would be NaN.
+        if (!dsp::all_finite(buf, frames) || dsp::max_abs(buf, frames) > kFaultThreshold) {
+            dsp::clear(buf, frames);
+            filter_state_[s].reset();
+            meter.reset_level();
+            input_ramp_[s].skip(frames);
+            trim_ramp_[s].skip(frames);
+            if (!fault_latched_[s]) {
+                fault_latched_[s] = 1;
+                emit(EngineEventKind::InputFault, static_cast<std::uint32_t>(s));
+            }
+            meter.update(buf, frames, 0, ballistics_);
+            continue;
+        }
+        fault_latched_[s] = 0;
+
+        if (!from_host) {  // the virtual analog world: transducer, pad, preamp, scale to dBFS
+            if (sp.has_filter) dsp::biquad_process(sp.filter, filter_state_[s], buf, frames);
+            input_ramp_[s].apply(buf, buf, frames);
+        }
+        int clipped = sp.converter ? dsp::hard_clip(buf, frames, 1.0f) : 0;
+        if (clipped > 0 && meter.reading().clips == 0)
+            emit(EngineEventKind::InputClip, static_cast<std::uint32_t>(s));
+        trim_ramp_[s].apply(buf, buf, frames);
+        meter.update(buf, frames, clipped, ballistics_);
+        if (io.capture && static_cast<int>(s) < layout_.capture)
+            dsp::copy(buf, io.capture[s] + offset, frames);
+    }
+}
+
+void Engine::run_routes(const Plan& plan, int frames) {
+    for (size_t ch = 0; ch < layout_.bus_channel_count(); ++ch)
+        dsp::clear(bus_buffer(ch), frames);
+    for (const Route& r : plan.routes) {
+        dsp::GainRamp& left = route_left_[r.crosspoint];
+        left.set_target(targets_.route_left.load(r.crosspoint), ramp_frames_);
+        const float* src = source_buffer(r.source);
+        float* out_l = bus_buffer(r.bus_channel);
+        if (r.stereo) {
+            dsp::GainRamp& right = route_right_[r.crosspoint];
+            right.set_target(targets_.route_right.load(r.crosspoint), ramp_frames_);
+            accumulate_stereo(src, out_l, bus_buffer(r.bus_channel + 1u), left, right, frames);
+        } else {
+            left.accumulate(src, out_l, frames);
+        }
+    }
+}
+
+void Engine::fetch_bus(int bus, int channel, int out_channels, float* dst, int frames) const {
+    if (bus < 0) {
+        dsp::clear(dst, frames);
+        return;
+    }
+    const int bus_channels = layout_.bus_channels[static_cast<size_t>(bus)];
+    const auto first = static_cast<size_t>(layout_.bus_first_channel[static_cast<size_t>(bus)]);
+    const float* l = &bus_buf_[first * stride_];
+    if (bus_channels == out_channels) {
+        dsp::copy(l + static_cast<size_t>(channel) * stride_, dst, frames);
+    } else if (bus_channels == 1) {  // mono mix on a stereo output: both sides
+        dsp::copy(l, dst, frames);
+    } else {  // stereo mix on a mono output: (L + R) / 2
+        const float* r = l + stride_;
+        for (int k = 0; k < frames; ++k)
+            dst[k] = 0.5f * (l[k] + r[k]);
+    }
+}
+
+// One ramp applied to one or two channels.
+void Engine::apply_shared(dsp::GainRamp& ramp, float* a, float* b, int frames) {
+    if (!ramp.ramping()) {
+        const float g = ramp.current();
+        if (g == 1.0f) return;
+        for (int k = 0; k < frames; ++k)
+            a[k] *= g;
+        if (b)
+            for (int k = 0; k < frames; ++k)
+                b[k] *= g;
+        return;
+    }
+    float* g = scratch_.data();
+    ramp.fill(g, frames);
+    for (int k = 0; k < frames; ++k)
+        a[k] *= g[k];
+    if (b)
+        for (int k = 0; k < frames; ++k)
+            b[k] *= g[k];
+}
+
+void Engine::run_outputs(const BlockIo& io, int offset, int frames) {
+    const int talkback_source = targets_.talkback_source.load(std::memory_order_relaxed);
+    for (size_t o = 0; o < outputs_.size(); ++o) {
+        OutputState& st = outputs_[o];
+        const int channels = layout_.output_channels[o];
+        const auto first = static_cast<size_t>(layout_.output_first_channel[o]);
+        float* l = output_buffer(first);
+        float* r = channels == 2 ? output_buffer(first + 1) : nullptr;
+
+        // Mirror switch: crossfade from the bus it played to the new one.
+        const int bus = targets_.output_bus.load(o);
+        if (bus != st.bus) {
+            st.previous_bus = st.bus;
+            st.bus = bus;
+            st.fade_in.snap(0.0f);
+            st.fade_in.set_target(1.0f, ramp_frames_);
+            st.fade_out.snap(1.0f);
+            st.fade_out.set_target(0.0f, ramp_frames_);
+        }
+        fetch_bus(st.bus, 0, channels, l, frames);
+        if (r) fetch_bus(st.bus, 1, channels, r, frames);
+        if (st.fade_in.ramping()) {
+            apply_shared(st.fade_in, l, r, frames);
+            float* tmp = scratch2_.data();
+            float* g = scratch_.data();
+            st.fade_out.fill(g, frames);
+            for (int c = 0; c < channels; ++c) {
+                fetch_bus(st.previous_bus, c, channels, tmp, frames);
+                float* dst = c == 0 ? l : r;
+                for (int k = 0; k < frames; ++k)
+                    dst[k] += tmp[k] * g[k];
+            }
+        }
+
+        // Mono: L' = L + (R − L)·m/2, R' = R + (L − R)·m/2; m ramps 0 … 1.
+        if (r && layout_.output_is_monitor[o]) {
+            st.mono.set_target(targets_.output_mono.load(o), ramp_frames_);
+            if (st.mono.ramping() || st.mono.current() != 0.0f) {
+                float* m = scratch_.data();
+                st.mono.fill(m, frames);
+                for (int k = 0; k < frames; ++k) {
+                    const float half = 0.5f * m[k];
+                    const float left = l[k], right = r[k];
+                    l[k] = left + (right - left) * half;
+                    r[k] = right + (left - right) * half;
+                }
+            }
+        }
+
+        st.talkback.set_target(targets_.output_talkback.load(o), ramp_frames_);
+        if (talkback_source >= 0 && !st.talkback.silent()) {
+            const float* tb = source_buffer(static_cast<size_t>(talkback_source));
+            float* g = scratch_.data();
+            st.talkback.fill(g, frames);
+            for (int k = 0; k < frames; ++k)
+                l[k] += tb[k] * g[k];
+            if (r)
+                for (int k = 0; k < frames; ++k)
+                    r[k] += tb[k] * g[k];
+        } else {
+            st.talkback.skip(frames);
+        }
+
+        st.gain.set_target(targets_.output_gain.load(o), ramp_frames_);
+        apply_shared(st.gain, l, r, frames);
+
+        // DAC: guard, clip at 0 dBFS, meter, deliver.
+        for (int c = 0; c < channels; ++c) {
+            float* x = c == 0 ? l : r;
+            const size_t ch = first + static_cast<size_t>(c);
+            if (!dsp::all_finite(x, frames)) {
+                dsp::clear(x, frames);
+                if (!output_fault_latched_[o]) {
+                    output_fault_latched_[o] = 1;
+                    emit(EngineEventKind::OutputFault, static_cast<std::uint32_t>(o));
+                }
+            }
+            dsp::MeterState& meter = meters_[layout_.sources + ch];
+            const int clipped = dsp::hard_clip(x, frames, 1.0f);
+            if (clipped > 0 && meter.reading().clips == 0)
+                emit(EngineEventKind::OutputClip, static_cast<std::uint32_t>(o));
+            meter.update(x, frames, clipped, ballistics_);
+            if (io.outputs) dsp::copy(x, io.outputs[ch] + offset, frames);
+        }
+    }
+}
+
+void Engine::run_loopback(const BlockIo& io, int offset, int frames) {
+    if (!io.capture || layout_.loopback == 0) return;
+    const int source_output = targets_.loopback_output.load(std::memory_order_relaxed);
+    for (int k = 0; k < layout_.loopback; ++k) {
+        float* dst = io.capture[layout_.capture + k] + offset;
+        if (source_output < 0) {
+            dsp::clear(dst, frames);
+            continue;
+        }
+        const auto o = static_cast<size_t>(source_output);
+        const int c = std::min(k, layout_.output_channels[o] - 1);
+        dsp::copy(output_buffer(static_cast<size_t>(layout_.output_first_channel[o] + c)), dst,
+                  frames);
+    }
+}
+
+}  // namespace phantom::engine

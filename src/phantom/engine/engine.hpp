@@ -1,0 +1,138 @@
+// Engine: the audio-thread half of the interface. It owns every buffer and every piece of
+// per-channel DSP state, sized once in the constructor; process() runs one block of the
+// signal flow in DESIGN.md:
+//
+//   sources (hardware, host playback, or the virtual analog world) ─► input stage (front-end
+//   gain and pickup filter on virtual hardware, converter clip, NaN guard, trim, polarity,
+//   meter, capture) ─► buses (every live crosspoint, ramped) ─► outputs (mirror crossfade,
+//   mono, talkback, volume, DAC clip, guard, meter) ─► loopback capture.
+//
+// Invariants:
+//  - process() never allocates, locks, logs, throws or makes a system call (tested with an
+//    allocation guard on every device and block size);
+//  - every gain change ramps over ramp_frames; snap_to_targets() (engine idle) skips the ramp;
+//  - a non-finite or absurd sample on a source silences that source for the block, resets its
+//    filter, and is reported once; it never reaches a bus. Outputs are guarded again.
+#pragma once
+
+#include <readerwriterqueue/readerwriterqueue.h>
+
+#include <atomic>
+#include <cstdint>
+#include <vector>
+
+#include "phantom/dsp/biquad.hpp"
+#include "phantom/dsp/gain_ramp.hpp"
+#include "phantom/dsp/meter.hpp"
+#include "phantom/engine/engine_event.hpp"
+#include "phantom/engine/meter_bank.hpp"
+#include "phantom/engine/plan.hpp"
+#include "phantom/engine/rt_targets.hpp"
+#include "phantom/rt/plan_exchange.hpp"
+
+namespace phantom::engine {
+
+// Channel pointers of one block. Null arrays mean "not connected": hw_inputs null runs the
+// virtual analog world, playback null plays the plan's sources (or silence) on pb channels.
+struct BlockIo {
+    int frames = 0;
+    const float* const* hw_inputs = nullptr;  // one per hardware source (analog then digital)
+    const float* const* playback = nullptr;   // one per playback channel
+    float* const* capture = nullptr;          // host capture channels, then loopback
+    float* const* outputs = nullptr;          // every output channel in device order
+};
+
+struct EngineLayout {
+    size_t sources = 0;
+    size_t first_playback = 0;  // sources [0, first_playback) are hardware inputs
+    std::vector<int> bus_first_channel, bus_channels;
+    std::vector<int> output_first_channel, output_channels;
+    std::vector<bool> output_is_monitor;
+    int capture = 0;
+    int loopback = 0;
+
+    size_t bus_channel_count() const;
+    size_t output_channel_count() const;
+};
+
+class Engine {
+  public:
+    // [control-thread] Allocates everything process() will ever touch.
+    Engine(EngineLayout layout, double sample_rate_hz, int max_frames);
+
+    // [audio-thread] One block of any size; blocks longer than max_frames are split.
+    void process(const BlockIo& io);
+
+    // [control-thread, engine idle] Jump every ramp to its target (state given at start).
+    void snap_to_targets();
+
+    RtTargets& targets() { return targets_; }
+    rt::PlanExchange<Plan>& plans() { return plans_; }
+    const EngineLayout& layout() const { return layout_; }
+    double sample_rate_hz() const { return sample_rate_hz_; }
+    int max_frames() const { return max_frames_; }
+    int ramp_frames() const { return ramp_frames_; }
+
+    // [any-thread] Readings: sources first, then output channels.
+    void read_meters(std::vector<dsp::MeterReading>& out) const { meter_bank_.read(out); }
+    void request_meter_reset() { meter_reset_.store(true, std::memory_order_release); }
+    // [control-thread] single consumer
+    bool pop_event(EngineEvent& event) { return events_.try_dequeue(event); }
+    std::uint64_t dropped_events() const { return dropped_events_.load(std::memory_order_relaxed); }
+    std::uint64_t frames_processed() const { return frames_.load(std::memory_order_acquire); }
+
+    // Above this a sample is a fault, not audio: +80 dBFS.
+    static constexpr float kFaultThreshold = 1e4f;
+
+  private:
+    void process_chunk(const BlockIo& io, int offset, int frames);
+    void run_sources(const Plan& plan, const BlockIo& io, int offset, int frames);
+    void run_routes(const Plan& plan, int frames);
+    void run_outputs(const BlockIo& io, int offset, int frames);
+    void run_loopback(const BlockIo& io, int offset, int frames);
+    void fetch_bus(int bus, int channel, int out_channels, float* dst, int frames) const;
+    void apply_shared(dsp::GainRamp& ramp, float* a, float* b, int frames);
+    void emit(EngineEventKind kind, std::uint32_t channel);
+
+    float* source_buffer(size_t s) { return &sources_buf_[s * stride_]; }
+    float* bus_buffer(size_t ch) { return &bus_buf_[ch * stride_]; }
+    float* output_buffer(size_t ch) { return &output_buf_[ch * stride_]; }
+
+    EngineLayout layout_;
+    double sample_rate_hz_;
+    int max_frames_;
+    int ramp_frames_;
+    size_t stride_;
+
+    RtTargets targets_;
+    rt::PlanExchange<Plan> plans_;
+
+    std::vector<float> sources_buf_, bus_buf_, output_buf_, scratch_, scratch2_;
+
+    // Per-source state
+    std::vector<dsp::GainRamp> input_ramp_, trim_ramp_;
+    std::vector<dsp::BiquadState> filter_state_;
+    std::vector<char> fault_latched_;
+    // Per-crosspoint state
+    std::vector<dsp::GainRamp> route_left_, route_right_;
+    // Per-output state
+    struct OutputState {
+        int bus = -1;
+        int previous_bus = -1;
+        dsp::GainRamp fade_in, fade_out, gain, mono, talkback;
+    };
+    std::vector<OutputState> outputs_;
+    std::vector<char> output_fault_latched_;
+
+    std::vector<dsp::MeterState> meters_;  // sources, then output channels
+    dsp::MeterBallistics ballistics_;
+    int ballistics_frames_ = 0;
+    MeterBank meter_bank_;
+    std::atomic<bool> meter_reset_{false};
+
+    moodycamel::ReaderWriterQueue<EngineEvent> events_;
+    std::atomic<std::uint64_t> dropped_events_{0};
+    std::atomic<std::uint64_t> frames_{0};
+};
+
+}  // namespace phantom::engine

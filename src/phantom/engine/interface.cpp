@@ -1,0 +1,260 @@
+#include "phantom/engine/interface.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "phantom/analog/audio_file.hpp"
+
+namespace phantom::engine {
+
+using params::SourceKind;
+
+namespace {
+
+EngineLayout make_layout(const device::DeviceSpec& spec, const params::InterfaceParams& p) {
+    EngineLayout l;
+    l.sources = p.sources.size();
+    l.first_playback = p.sources.size() - static_cast<size_t>(spec.host.playback);
+    int ch = 0;
+    for (const auto& bus : p.buses) {
+        l.bus_first_channel.push_back(ch);
+        l.bus_channels.push_back(bus.channels);
+        ch += bus.channels;
+    }
+    ch = 0;
+    for (const auto& out : spec.outputs) {
+        l.output_first_channel.push_back(ch);
+        l.output_channels.push_back(out.channels);
+        l.output_is_monitor.push_back(out.role == device::OutputRole::Monitor);
+        ch += out.channels;
+    }
+    l.capture = spec.host.capture;
+    l.loopback = spec.host.loopback;
+    return l;
+}
+
+std::string rates_text(const device::DeviceSpec& spec) {
+    std::string s;
+    for (auto r : spec.sample_rates)
+        s += (s.empty() ? "" : ", ") + std::to_string(r);
+    return s;
+}
+
+}  // namespace
+
+Interface::Interface(device::DeviceSpec spec, std::uint32_t sample_rate_hz, int max_frames)
+    : spec_(std::move(spec)),
+      params_(params::build_interface_params(spec_)),
+      sample_rate_hz_(sample_rate_hz) {
+    if (!spec_.supports_rate(sample_rate_hz))
+        throw std::invalid_argument(fmt::format("{} does not run at {} Hz (supported: {})",
+                                                spec_.id, sample_rate_hz, rates_text(spec_)));
+    if (max_frames < 1 || max_frames > 8192)
+        throw std::invalid_argument(
+            fmt::format("block size {} is outside 1..8192 frames", max_frames));
+    engine_ = std::make_unique<Engine>(make_layout(spec_, params_), sample_rate_hz, max_frames);
+    const size_t n = params_.sources.size();
+    source_specs_.resize(n);
+    auto bank = std::make_shared<SignalBank>();
+    bank->by_source.resize(n);
+    signals_ = bank;
+    filters_.resize(n);
+    has_filter_.assign(n, 0);
+    ribbon_warned_.assign(n, 0);
+    condenser_warned_.assign(n, 0);
+    route_live_.assign(params_.crosspoints.size(), 0);
+    route_silent_since_.assign(params_.crosspoints.size(), -1);
+    derive();
+    publish_plan();
+}
+
+std::vector<params::ParamIndex> Interface::apply(const std::vector<params::ParamChange>& changes) {
+    auto changed = params_.tree.apply(changes);
+    if (!changed.empty()) derive();
+    if (plan_dirty_) publish_plan();
+    return changed;
+}
+
+std::vector<params::ParamIndex> Interface::set_text(const std::string& path,
+                                                    const std::string& text) {
+    params::ParamIndex i = params_.tree.require(path);
+    return apply({{i, params_.tree.parse_text(i, text)}});
+}
+
+void Interface::set_source(const std::string& channel_id, const std::string& source_text) {
+    const int s = params_.source_index(channel_id);
+    if (s < 0) {
+        std::string known;
+        for (const auto& src : params_.sources)
+            known += (known.empty() ? "" : ", ") + src.id;
+        throw SourceError(fmt::format("{}: no such input or playback channel on {} (channels: {})",
+                                      channel_id, spec_.id, known));
+    }
+    analog::SourceSpec spec;
+    try {
+        spec = analog::parse_source_spec(source_text);
+        if (params_.sources[static_cast<size_t>(s)].kind != SourceKind::Analog)
+            analog::digital_source_gain(spec, channel_id);  // refuses analog levels
+    } catch (const std::invalid_argument& e) {
+        throw SourceError(fmt::format("{}: {}", channel_id, e.what()));
+    }
+    std::vector<float> samples;
+    if (spec.signal == analog::SignalKind::File) {
+        analog::AudioData data;
+        try {
+            data = analog::read_audio_file(spec.path, sample_rate_hz_);
+        } catch (const analog::AudioFileError& e) {
+            throw SourceError(fmt::format("{}: {}", channel_id, e.what()));
+        }
+        int channel = spec.file_channel;
+        const int available = static_cast<int>(data.channels.size());
+        if (channel < 0 && available > 1)
+            throw SourceError(
+                fmt::format("{}: {} has {} channels and an input takes one: choose "
+                            "one with {}#1 … {}#{}",
+                            channel_id, spec.path, available, spec.path, spec.path, available));
+        if (channel >= available)
+            throw SourceError(fmt::format("{}: {} has {} channel(s), there is no channel {}",
+                                          channel_id, spec.path, available, channel + 1));
+        samples = std::move(data.channels[static_cast<size_t>(std::max(channel, 0))]);
+    }
+    auto bank = std::make_shared<SignalBank>(*signals_);
+    bank->by_source[static_cast<size_t>(s)] = std::make_shared<analog::SignalSource>(
+        spec, sample_rate_hz_, std::move(samples), loop_sources_);
+    signals_ = bank;
+    source_specs_[static_cast<size_t>(s)] = spec;
+    derive();
+    plan_dirty_ = true;
+    publish_plan();
+}
+
+size_t Interface::longest_file_frames() const {
+    size_t n = 0;
+    for (const auto& sig : signals_->by_source)
+        if (sig) n = std::max(n, sig->length_frames());
+    return n;
+}
+
+void Interface::start() {
+    // At start nothing is ramping: only routes with a non-zero target need to be live.
+    for (size_t x = 0; x < route_live_.size(); ++x) {
+        bool audible = engine_->targets().route_left.load(x) != 0.0f ||
+                       engine_->targets().route_right.load(x) != 0.0f;
+        if (route_live_[x] && !audible) plan_dirty_ = true;
+        route_live_[x] = audible ? 1 : 0;
+        route_silent_since_[x] = -1;
+    }
+    publish_plan();
+    engine_->snap_to_targets();
+    engine_->plans().collect(true);
+    started_ = true;
+}
+
+void Interface::maintain() {
+    engine_->plans().collect();
+    // A route whose target went to zero stays in the plan until its ramp has surely finished.
+    const auto now = static_cast<std::int64_t>(engine_->frames_processed());
+    const std::int64_t settle = engine_->ramp_frames() + 2 * engine_->max_frames();
+    for (size_t x = 0; x < route_live_.size(); ++x) {
+        if (route_live_[x] && route_silent_since_[x] >= 0 &&
+            now - route_silent_since_[x] > settle) {
+            route_live_[x] = 0;
+            route_silent_since_[x] = -1;
+            plan_dirty_ = true;
+        }
+    }
+    if (plan_dirty_) publish_plan();
+
+    EngineEvent e{};
+    while (engine_->pop_event(e)) {
+        const bool output =
+            e.kind == EngineEventKind::OutputFault || e.kind == EngineEventKind::OutputClip;
+        const std::string& id =
+            output ? spec_.outputs[e.channel].id : params_.sources[e.channel].id;
+        const double at_s = static_cast<double>(e.frame) / sample_rate_hz_;
+        switch (e.kind) {
+            case EngineEventKind::InputFault:
+            case EngineEventKind::OutputFault:
+                ++fault_count_;
+                warnings_.push_back(fmt::format(
+                    "{}: NaN, Inf or a sample above +80 dBFS at {:.3f} s: silenced for the block",
+                    id, at_s));
+                break;
+            case EngineEventKind::InputClip:
+                warnings_.push_back(fmt::format(
+                    "{}: input clipped at {:.3f} s (0 dBFS at the converter)", id, at_s));
+                break;
+            case EngineEventKind::OutputClip:
+                warnings_.push_back(fmt::format("{}: output clipped at {:.3f} s", id, at_s));
+                break;
+        }
+    }
+}
+
+void Interface::publish_plan() {
+    auto plan = std::make_unique<Plan>();
+    plan->signals = signals_;
+    const size_t n = params_.sources.size();
+    plan->sources.resize(n);
+    for (size_t s = 0; s < n; ++s) {
+        const auto& info = params_.sources[s];
+        SourcePlan& sp = plan->sources[s];
+        sp.signal = signals_->by_source[s].get();
+        sp.filter = filters_[s];
+        sp.has_filter = has_filter_[s] != 0;
+        sp.converter = info.kind != SourceKind::Playback;
+        if (info.kind == SourceKind::Digital) {
+            const auto& port = spec_.digital_ports[static_cast<size_t>(info.digital_port)];
+            sp.live = info.digital_channel < port.channels_at(sample_rate_hz_);
+        }
+    }
+    for (size_t x = 0; x < route_live_.size(); ++x) {
+        if (!route_live_[x]) continue;
+        const size_t bus = x / n, s = x % n;
+        Route r;
+        r.crosspoint = static_cast<std::uint32_t>(x);
+        r.source = static_cast<std::uint16_t>(s);
+        r.bus_channel = static_cast<std::uint16_t>(engine_->layout().bus_first_channel[bus]);
+        r.stereo = engine_->layout().bus_channels[bus] == 2;
+        plan->routes.push_back(r);
+    }
+    engine_->plans().publish(std::move(plan));
+    if (!started_) engine_->plans().collect(true);
+    plan_dirty_ = false;
+}
+
+size_t Interface::live_route_count() const {
+    const Plan* p = engine_->plans().current();
+    return p ? p->routes.size() : 0;
+}
+
+std::vector<std::string> Interface::output_channel_names() const {
+    std::vector<std::string> names;
+    for (const auto& out : spec_.outputs) {
+        if (out.channels == 1) {
+            names.push_back(out.id);
+        } else {
+            names.push_back(out.id + ".L");
+            names.push_back(out.id + ".R");
+        }
+    }
+    return names;
+}
+
+size_t Interface::capture_channel_count() const {
+    return static_cast<size_t>(spec_.host.capture + spec_.host.loopback);
+}
+
+std::vector<std::string> Interface::capture_channel_names() const {
+    std::vector<std::string> names;
+    for (int c = 0; c < spec_.host.capture; ++c)
+        names.push_back(params_.sources[static_cast<size_t>(c)].id);
+    if (spec_.host.loopback > 0) {
+        names.emplace_back("loopback.L");
+        names.emplace_back("loopback.R");
+    }
+    return names;
+}
+
+}  // namespace phantom::engine

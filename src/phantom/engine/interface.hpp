@@ -1,0 +1,113 @@
+// Interface: the control-thread half of the engine. It owns the device spec, the parameter
+// tree, the sources of the virtual hardware and the Engine, and keeps the engine in step:
+//
+//   1. a command changes the tree (all-or-nothing, params/param_tree);
+//   2. derive() turns the whole tree into linear RT targets (engine/rt_targets);
+//   3. if something structural changed (a route came alive, a source or a pickup filter
+//      changed) a new Plan is built and published; the audio thread takes it at the next block;
+//   4. maintain() frees retired plans, drops routes that have ramped to silence, and turns
+//      engine events into messages.
+//
+// Scenario (the same on every surface): `phantom render --set /mix/main/in1/gain=-6`, a session
+// file holding it, and later `PUT /api/params/mix/main/in1/gain` all end in apply() with one
+// ParamChange; before start() it is in force from the first sample, after start() it ramps.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "phantom/analog/input_front_end.hpp"
+#include "phantom/analog/source_spec.hpp"
+#include "phantom/device/device_spec.hpp"
+#include "phantom/engine/engine.hpp"
+#include "phantom/params/interface_params.hpp"
+
+namespace phantom::engine {
+
+class SourceError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+class Interface {
+  public:
+    // [control-thread] Throws std::invalid_argument if the device does not run at this rate.
+    Interface(device::DeviceSpec spec, std::uint32_t sample_rate_hz, int max_frames);
+
+    const device::DeviceSpec& spec() const { return spec_; }
+    const params::InterfaceParams& layout() const { return params_; }
+    const params::ParamTree& params() const { return params_.tree; }
+    std::uint32_t sample_rate_hz() const { return sample_rate_hz_; }
+    Engine& engine() { return *engine_; }
+    const Engine& engine() const { return *engine_; }
+
+    // [control-thread] Parameter commands; throw params::ParamError, change nothing on error.
+    std::vector<params::ParamIndex> apply(const std::vector<params::ParamChange>& changes);
+    std::vector<params::ParamIndex> set_text(const std::string& path, const std::string& text);
+
+    // [control-thread] What plays into a channel of the virtual hardware ("in1", "adat3",
+    // "pb1"). Throws SourceError naming the channel and the reason; changes nothing on error.
+    void set_source(const std::string& channel_id, const std::string& source_text);
+    void set_loop_sources(bool loop) { loop_sources_ = loop; }
+    const std::optional<analog::SourceSpec>& source(size_t source_index) const {
+        return source_specs_[source_index];
+    }
+    size_t longest_file_frames() const;
+
+    // [control-thread, engine idle] Everything set so far is in force from the first sample.
+    void start();
+    // [audio-thread]
+    void process(const BlockIo& io) { engine_->process(io); }
+    // [control-thread] Call between blocks or periodically.
+    void maintain();
+
+    // Messages for the user: 48 V on a ribbon, a condenser without 48 V, faults, clips.
+    const std::vector<std::string>& warnings() const { return warnings_; }
+    std::uint64_t fault_count() const { return fault_count_; }
+
+    // Names of channels, in engine order.
+    std::vector<std::string> output_channel_names() const;
+    std::vector<std::string> capture_channel_names() const;
+    size_t output_channel_count() const { return engine_->layout().output_channel_count(); }
+    size_t capture_channel_count() const;
+    size_t playback_channel_count() const { return static_cast<size_t>(spec_.host.playback); }
+    size_t hardware_input_count() const { return engine_->layout().first_playback; }
+
+    // Routes in the current plan (for tests of the pruning).
+    size_t live_route_count() const;
+
+  private:
+    void derive();
+    void derive_sources(const std::vector<double>& v);
+    void derive_routes(const std::vector<double>& v);
+    void derive_outputs(const std::vector<double>& v);
+    void publish_plan();
+    void warn_once(std::vector<char>& flags, size_t s, bool condition, const std::string& text);
+    analog::FrontEndSettings front_end_settings(size_t source, const std::vector<double>& v) const;
+
+    device::DeviceSpec spec_;
+    params::InterfaceParams params_;
+    std::uint32_t sample_rate_hz_;
+    std::unique_ptr<Engine> engine_;
+
+    std::vector<std::optional<analog::SourceSpec>> source_specs_;
+    std::shared_ptr<const SignalBank> signals_;
+    std::vector<dsp::BiquadCoefficients> filters_;
+    std::vector<char> has_filter_;
+    bool loop_sources_ = false;
+
+    std::vector<char> route_live_;                  // crosspoint is in the plan
+    std::vector<std::int64_t> route_silent_since_;  // frame its target went to 0, -1 if not
+    bool plan_dirty_ = true;
+    bool started_ = false;
+
+    std::vector<std::string> warnings_;
+    std::vector<char> ribbon_warned_, condenser_warned_;
+    std::uint64_t fault_count_ = 0;
+};
+
+}  // namespace phantom::engine

@@ -1,0 +1,42 @@
+// The immutable per-block plan: what plays into each source channel and which crosspoints are
+// live. Built on the control thread (interface.cpp), published with one atomic exchange, read
+// by the audio thread for whole blocks, freed on the control thread (rt/plan_exchange.hpp).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "phantom/analog/signal_source.hpp"
+#include "phantom/dsp/biquad.hpp"
+
+namespace phantom::engine {
+
+struct SourcePlan {
+    analog::SignalSource* signal = nullptr;  // virtual hardware: what plays in; null: silence
+    dsp::BiquadCoefficients filter;          // pickup loading; identity otherwise
+    bool has_filter = false;
+    bool live = true;        // false: a digital channel the sample rate does not carry
+    bool converter = false;  // clips at 0 dBFS (ADC or a fixed-point digital input)
+};
+
+struct Route {
+    std::uint32_t crosspoint;  // index into RtTargets::route_left/right and the ramp state
+    std::uint16_t source;
+    std::uint16_t bus_channel;  // first channel of the bus in the bus buffer
+    bool stereo;
+};
+
+// Signal sources outlive any one plan: a structural change must not restart a file.
+// Copy-on-write: assigning a new source makes a new bank that shares the other sources.
+struct SignalBank {
+    std::vector<std::shared_ptr<analog::SignalSource>> by_source;
+};
+
+struct Plan {
+    std::vector<SourcePlan> sources;
+    std::vector<Route> routes;  // live crosspoints, bus-major
+    std::shared_ptr<const SignalBank> signals;
+};
+
+}  // namespace phantom::engine

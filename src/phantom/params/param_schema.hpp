@@ -1,0 +1,26 @@
+// One control of the interface: its path, type, range, unit, default and meaning. The same
+// schema serves every surface (CLI, session files, HTTP, OSC, the panel).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace phantom::params {
+
+enum class ParamType { Float, Bool, Choice };
+
+struct ParamSchema {
+    std::string path;
+    ParamType type = ParamType::Float;
+    double min = 0.0;  // Float: user units, may be -inf (a fader's "off"); Choice: 0
+    double max = 1.0;  // Choice: number of choices - 1
+    double default_value = 0.0;
+    std::string unit;  // "dB", "" …
+    std::vector<std::string> choices;
+    std::string description;
+    bool analog_only = false;  // exists only on virtual hardware (preamp, pad, 48 V …)
+};
+
+const char* to_string(ParamType type);
+
+}  // namespace phantom::params

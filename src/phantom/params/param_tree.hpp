@@ -1,0 +1,75 @@
+// The parameter tree: every control of one device as a path with a schema and a value in user
+// units. [control-thread] only: the audio thread never sees this object; the engine derives
+// its real-time targets from it (engine/rt_targets).
+//
+// Invariants:
+//  - every value is valid for its schema at all times;
+//  - a batch of changes is validated as a whole (types, ranges, then constraints such as
+//    "no mirror cycle") and applied all-or-nothing;
+//  - linked parameters (inputs sharing one 48 V switch) always hold the same value.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "phantom/params/param_error.hpp"
+#include "phantom/params/param_schema.hpp"
+
+namespace phantom::params {
+
+using ParamIndex = int;
+
+struct ParamChange {
+    ParamIndex index;
+    double value;
+};
+
+class ParamTree {
+  public:
+    // A constraint looks at a complete candidate state and returns an error message, or "".
+    using Constraint = std::function<std::string(const std::vector<double>& values)>;
+
+    ParamIndex add(ParamSchema schema);
+    void add_constraint(Constraint constraint) { constraints_.push_back(std::move(constraint)); }
+    void link(const std::vector<ParamIndex>& group) { links_.push_back(group); }
+
+    size_t size() const { return schemas_.size(); }
+    const ParamSchema& schema(ParamIndex i) const { return schemas_[static_cast<size_t>(i)]; }
+    double value(ParamIndex i) const { return values_[static_cast<size_t>(i)]; }
+    const std::vector<double>& values() const { return values_; }
+    bool is_default(ParamIndex i) const;
+
+    std::optional<ParamIndex> find(const std::string& path) const;
+    ParamIndex require(const std::string& path) const;  // throws UnknownPath
+
+    // Validation of one value in user units / from text / from JSON; throws ParamError.
+    double check_value(ParamIndex i, double value) const;
+    double parse_text(ParamIndex i, const std::string& text) const;
+    double parse_json(ParamIndex i, const nlohmann::json& value) const;
+    std::string format(ParamIndex i) const;  // "−6.0", "on", "mic", "-inf"
+    std::string format_value(ParamIndex i, double value) const;
+    nlohmann::json to_json(ParamIndex i) const;
+
+    // Apply changes all-or-nothing; returns the indices that changed (links included).
+    std::vector<ParamIndex> apply(const std::vector<ParamChange>& changes);
+    std::vector<ParamIndex> set(const std::string& path, double value);
+    std::vector<ParamIndex> set_text(const std::string& path, const std::string& text);
+
+    // Every parameter back to its default.
+    void reset();
+
+  private:
+    std::vector<ParamSchema> schemas_;
+    std::vector<double> values_;
+    std::unordered_map<std::string, ParamIndex> by_path_;
+    std::vector<Constraint> constraints_;
+    std::vector<std::vector<ParamIndex>> links_;
+};
+
+}  // namespace phantom::params

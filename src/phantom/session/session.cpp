@@ -1,0 +1,144 @@
+#include "phantom/session/session.hpp"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "phantom/session/atomic_file.hpp"
+
+namespace phantom::session {
+
+namespace {
+
+constexpr int kFormatVersion = 1;
+
+std::pair<size_t, size_t> line_column(const std::string& text, size_t byte) {
+    size_t line = 1, column = 1;
+    for (size_t i = 0; i < byte && i < text.size(); ++i) {
+        if (text[i] == '\n') {
+            ++line;
+            column = 1;
+        } else {
+            ++column;
+        }
+    }
+    return {line, column};
+}
+
+}  // namespace
+
+Session read_session(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw SessionError(fmt::format("{}: cannot open the session file", path));
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    const std::string text = buffer.str();
+    nlohmann::json doc;
+    try {
+        doc = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::parse_error& e) {
+        auto [line, column] = line_column(text, e.byte > 0 ? e.byte - 1 : 0);
+        std::string what = e.what();
+        if (auto pos = what.find("parse error"); pos != std::string::npos) what = what.substr(pos);
+        throw SessionError(fmt::format("{}:{}:{}: not valid JSON: {}", path, line, column, what));
+    }
+    if (!doc.is_object()) throw SessionError(fmt::format("{}: expected a JSON object", path));
+    Session s;
+    for (const auto& [key, value] : doc.items()) {
+        if (key == "phantom_session") {
+            if (!value.is_number_integer() || value.get<int>() != kFormatVersion)
+                throw SessionError(
+                    fmt::format("{}: phantom_session: expected {}", path, kFormatVersion));
+        } else if (key == "device") {
+            if (!value.is_string())
+                throw SessionError(fmt::format("{}: device: expected a string", path));
+            s.device = value.get<std::string>();
+        } else if (key == "params") {
+            if (!value.is_object())
+                throw SessionError(
+                    fmt::format("{}: params: expected an object of path: value", path));
+            for (const auto& [p, v] : value.items())
+                s.params[p] = v;
+        } else if (key == "sources") {
+            if (!value.is_object())
+                throw SessionError(
+                    fmt::format("{}: sources: expected an object of channel: source", path));
+            for (const auto& [ch, src] : value.items()) {
+                if (!src.is_string())
+                    throw SessionError(fmt::format("{}: sources.{}: expected a string", path, ch));
+                s.sources[ch] = src.get<std::string>();
+            }
+        } else {
+            throw SessionError(fmt::format(
+                "{}: unknown key '{}' (expected phantom_session, device, params, sources)", path,
+                key));
+        }
+    }
+    if (s.device.empty())
+        throw SessionError(fmt::format("{}: device: required field is missing", path));
+    return s;
+}
+
+void apply_session(const Session& session, engine::Interface& iface, const std::string& file) {
+    if (session.device != iface.spec().id)
+        throw SessionError(fmt::format("{}: the session is for device '{}', not '{}'", file,
+                                       session.device, iface.spec().id));
+    std::vector<params::ParamChange> changes;
+    const auto& tree = iface.params();
+    try {
+        for (const auto& [path, value] : session.params) {
+            params::ParamIndex i = tree.require(path);
+            changes.push_back({i, tree.parse_json(i, value)});
+        }
+        // Validate the whole batch (constraints included) on a copy before touching anything.
+        params::ParamTree probe = tree;
+        probe.apply(changes);
+    } catch (const params::ParamError& e) {
+        throw SessionError(fmt::format("{}: {}", file, e.what()));
+    }
+    // Sources load files and may fail: check them all first on a scratch interface.
+    if (!session.sources.empty()) {
+        engine::Interface scratch(iface.spec(), iface.sample_rate_hz(), 16);
+        try {
+            for (const auto& [channel, source] : session.sources)
+                scratch.set_source(channel, source);
+        } catch (const engine::SourceError& e) {
+            throw SessionError(fmt::format("{}: sources: {}", file, e.what()));
+        }
+    }
+    iface.apply(changes);
+    for (const auto& [channel, source] : session.sources)
+        iface.set_source(channel, source);
+}
+
+Session capture_session(const engine::Interface& iface) {
+    Session s;
+    s.device = iface.spec().id;
+    const auto& tree = iface.params();
+    for (size_t i = 0; i < tree.size(); ++i) {
+        auto index = static_cast<params::ParamIndex>(i);
+        if (!tree.is_default(index)) s.params[tree.schema(index).path] = tree.to_json(index);
+    }
+    for (size_t src = 0; src < iface.layout().sources.size(); ++src)
+        if (const auto& spec = iface.source(src))
+            s.sources[iface.layout().sources[src].id] = spec->text;
+    return s;
+}
+
+std::string session_to_json(const Session& session) {
+    nlohmann::json doc;
+    doc["phantom_session"] = kFormatVersion;
+    doc["device"] = session.device;
+    doc["params"] = nlohmann::json::object();
+    for (const auto& [path, value] : session.params)
+        doc["params"][path] = value;
+    if (!session.sources.empty()) doc["sources"] = session.sources;
+    return doc.dump(2) + "\n";
+}
+
+void save_session(const Session& session, const std::string& path) {
+    write_file_atomically(path, session_to_json(session));
+}
+
+}  // namespace phantom::session

@@ -1,0 +1,45 @@
+// Sessions on disk: a JSON file with the device id, every non-default parameter and the
+// sources of the virtual hardware.
+//
+//   { "phantom_session": 1, "device": "studio-8x8",
+//     "params":  { "/mix/main/in1/gain": -6, "/monitor/dim": true, "/output/hp1/mirror": "main" },
+//     "sources": { "in1": "condenser:sine:1k:94dBSPL" } }
+//
+// Loading is all-or-nothing: every path, type and range is checked before anything changes.
+#pragma once
+
+#include <map>
+#include <stdexcept>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "phantom/engine/interface.hpp"
+
+namespace phantom::session {
+
+class SessionError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+struct Session {
+    std::string device;
+    std::map<std::string, nlohmann::json> params;  // path → JSON value
+    std::map<std::string, std::string> sources;    // channel id → source text
+};
+
+// [control-thread] Parse a session file; SessionError with file:line:column for bad JSON or a
+// bad shape.
+Session read_session(const std::string& path);
+
+// Apply to an interface, all-or-nothing. SessionError names the file, the path and the reason;
+// the interface is unchanged on error.
+void apply_session(const Session& session, engine::Interface& iface, const std::string& file);
+
+// The interface's current state as a session; and its atomic save.
+Session capture_session(const engine::Interface& iface);
+std::string session_to_json(const Session& session);
+void save_session(const Session& session, const std::string& path);
+
+}  // namespace phantom::session
