@@ -40,7 +40,7 @@ class GainRamp {
         int i = ramp_head(frames);
         float g = current_;
         for (int k = 0; k < i; ++k) {
-            g += step_;
+            g = next(g, k, i);
             out[k] = in[k] * g;
         }
         finish_head(i, g);
@@ -54,7 +54,7 @@ class GainRamp {
         int i = ramp_head(frames);
         float g = current_;
         for (int k = 0; k < i; ++k) {
-            g += step_;
+            g = next(g, k, i);
             out[k] += in[k] * g;
         }
         finish_head(i, g);
@@ -69,7 +69,7 @@ class GainRamp {
         int i = ramp_head(frames);
         float g = current_;
         for (int k = 0; k < i; ++k) {
-            g += step_;
+            g = next(g, k, i);
             gains[k] = g;
         }
         finish_head(i, g);
@@ -86,6 +86,10 @@ class GainRamp {
 
   private:
     int ramp_head(int frames) const { return std::min(frames, remaining_); }
+    // The last frame of a ramp lands exactly on the target, whatever float steps summed to.
+    float next(float g, int k, int head) const {
+        return (k == head - 1 && head == remaining_) ? target_ : g + step_;
+    }
     void finish_head(int i, float g) {
         remaining_ -= i;
         current_ = remaining_ == 0 ? target_ : g;
