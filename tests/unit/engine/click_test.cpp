@@ -1,0 +1,66 @@
+// reliability.md §8 test 11: steps on gain (-inf ↔ 0 dB), mute, dim, mono, speaker A/B and a
+// mirror switch with a 1 kHz sine playing: the largest sample-to-sample step of any output
+// stays within 1.01× the sine's own largest step. Changes ramp over about 5 ms.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "rig.hpp"
+
+namespace phantom::test {
+namespace {
+
+float max_step(const std::vector<float>& x) {
+    float m = 0;
+    for (size_t i = 1; i < x.size(); ++i)
+        m = std::max(m, std::fabs(x[i] - x[i - 1]));
+    return m;
+}
+
+class Clicks : public testing::TestWithParam<Setup> {};
+
+TEST_P(Clicks, NoSwitchStepsFasterThanTheSineItself) {
+    const auto rate = GetParam().rate;
+    Rig r("studio-8x8", rate, 256);
+    r.source("in5", "sine:1k:+12dBu");  // -6 dBFS peak
+    r.source("in6", "sine:1k:+12dBu");
+    r.set("/input/in6/polarity", "on");
+    r.set("/mix/main/in5/gain", "0");
+    r.set("/mix/main/in5/pan", "-1");
+    r.set("/mix/hp1/in6/gain", "0");  // hp1's own mix: the inverted sine
+    r.set("/mix/hp1/in6/pan", "-1");
+    r.start();
+    // 100 ms plus a quarter period between switches: every switch lands near the sine's peak,
+    // where a missing ramp would jump by the full amplitude.
+    const int step = static_cast<int>(rate / 10 + rate / 4000);
+    r.run(step, GetParam().block);
+    const float sine_step = max_step(r.out("main.L"));  // the sine's own, before any switch
+    ASSERT_GT(sine_step, 0.0f);
+    const char* switches[][2] = {
+        {"/mix/main/in5/gain", "-inf"}, {"/mix/main/in5/gain", "0"}, {"/mix/main/in5/mute", "on"},
+        {"/mix/main/in5/mute", "off"},  {"/monitor/dim", "on"},      {"/monitor/dim", "off"},
+        {"/monitor/mono", "on"},        {"/monitor/mono", "off"},    {"/monitor/speakers", "B"},
+        {"/monitor/speakers", "AB"},    {"/monitor/speakers", "A"},  {"/output/hp1/mirror", "main"},
+        {"/output/hp1/mirror", "none"}, {"/monitor/mute", "on"},     {"/monitor/mute", "off"},
+    };
+    for (const auto& s : switches) {
+        r.set(s[0], s[1]);
+        r.run(step, GetParam().block, static_cast<std::uint32_t>(step));
+    }
+    for (const char* ch : {"main.L", "main.R", "alt.L", "alt.R", "hp1.L"})
+        EXPECT_LE(max_step(r.out(ch)), 1.01f * sine_step) << ch;
+    // The gain step really happened and finished within a ramp (5 ms) plus a block.
+    const auto& main = r.out("main.L");
+    const size_t off_from = static_cast<size_t>(step + static_cast<int>(rate * 0.005) + 256);
+    EXPECT_EQ(peak(std::vector<float>(main.begin() + static_cast<long>(off_from),
+                                      main.begin() + 2 * step)),
+              0.0f);
+}
+
+INSTANTIATE_TEST_SUITE_P(Setups, Clicks,
+                         testing::Values(Setup{48000, 256}, Setup{48000, 0}, Setup{44100, 32},
+                                         Setup{96000, 0}),
+                         setup_name);
+
+}  // namespace
+}  // namespace phantom::test

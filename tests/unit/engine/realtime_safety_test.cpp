@@ -1,0 +1,124 @@
+// reliability.md §8 test 1: Engine::process() never allocates or frees, on every device, for
+// block sizes 16 … 4096, with a random parameter change before every block and a plan swap
+// (a route coming alive or dying, a new source) every 10 blocks.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "alloc_guard.hpp"
+#include "phantom/device/device_catalog.hpp"
+#include "phantom/engine/interface.hpp"
+
+namespace phantom::test {
+namespace {
+
+struct Buffers {
+    std::vector<std::vector<float>> out, cap;
+    std::vector<float*> out_ptr, cap_ptr;
+    Buffers(size_t outs, size_t caps, int frames)
+        : out(outs, std::vector<float>(static_cast<size_t>(frames))),
+          cap(caps, std::vector<float>(static_cast<size_t>(frames))) {
+        for (auto& b : out)
+            out_ptr.push_back(b.data());
+        for (auto& b : cap)
+            cap_ptr.push_back(b.data());
+    }
+};
+
+void random_change(engine::Interface& iface, std::mt19937& rng) {
+    const auto& tree = iface.params();
+    std::uniform_int_distribution<size_t> pick(0, tree.size() - 1);
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    for (int attempt = 0; attempt < 10; ++attempt) {
+        auto i = static_cast<params::ParamIndex>(pick(rng));
+        const auto& s = tree.schema(i);
+        double v = 0;
+        switch (s.type) {
+            case params::ParamType::Float: {
+                double lo = std::isinf(s.min) ? -60.0 : s.min;
+                v = lo + unit(rng) * (s.max - lo);
+                break;
+            }
+            case params::ParamType::Bool:
+                v = unit(rng) < 0.5 ? 0 : 1;
+                break;
+            case params::ParamType::Choice:
+                v = std::floor(unit(rng) * (s.max + 1));
+                break;
+        }
+        try {
+            iface.apply({{i, v}});
+            return;
+        } catch (const params::ParamError&) {  // a mirror cycle: pick another
+        }
+    }
+}
+
+class RealtimeSafety : public testing::TestWithParam<std::string> {};
+
+TEST_P(RealtimeSafety, ProcessNeverAllocates) {
+    const auto spec = device::load_device(GetParam());
+    for (int frames : {16, 64, 253, 1024, 4096}) {
+        engine::Interface iface(spec, spec.default_rate, frames);
+        // Sources of every kind, so every path of the input stage runs.
+        iface.set_source(iface.layout().sources[0].id, "sine:1k:-20dBu");
+        iface.set_source(iface.layout().sources[1].id, "pink:-30dBFS");
+        if (spec.analog_inputs[0].hiz_ohm > 0) {
+            iface.set_source("in1", "guitar:sweep:80:5k:-20dBV:1");
+            iface.set_text("/input/in1/mode", "inst");
+        }
+        iface.set_source("pb1", "impulse:-6dBFS");
+        Buffers b(iface.output_channel_count(), iface.capture_channel_count(), frames);
+        engine::BlockIo io;
+        io.frames = frames;
+        io.outputs = b.out_ptr.data();
+        io.capture = b.cap_ptr.data();
+        iface.start();
+        std::mt19937 rng(static_cast<std::uint32_t>(frames));
+        const int blocks = frames <= 256 ? 1000 : 200;
+        const auto first_in = iface.layout().sources[0].id;
+        const std::string route = "/mix/" + iface.layout().buses[0].id + "/" + first_in + "/gain";
+        AllocationGuard::reset();
+        for (int k = 0; k < blocks; ++k) {
+            random_change(iface, rng);
+            if (k % 10 == 0)
+                iface.set_text(route, (k / 10) % 2 ? "-inf" : "-12");  // route born / dies
+            if (k % 100 == 50)
+                iface.set_source(iface.layout().sources[1].id,
+                                 k % 200 == 50 ? "silence" : "pink:-20dBFS");
+            {
+                AllocationGuard guard;
+                iface.process(io);
+            }
+            iface.maintain();
+        }
+        auto counts = AllocationGuard::counts();
+        EXPECT_EQ(counts.allocations, 0u) << GetParam() << " at " << frames << " frames";
+        EXPECT_EQ(counts.frees, 0u) << GetParam() << " at " << frames << " frames";
+        EXPECT_GT(iface.engine().plans().freed_total(),
+                  0u);  // old plans were freed, off the audio thread
+    }
+}
+
+TEST(AllocationGuardSelfTest, SeesAllocations) {
+    AllocationGuard::reset();
+    {
+        AllocationGuard guard;
+        std::vector<int> v(10);
+        v[0] = 1;
+    }
+    EXPECT_EQ(AllocationGuard::counts().allocations, 1u);
+    EXPECT_EQ(AllocationGuard::counts().frees, 1u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Devices, RealtimeSafety,
+                         testing::Values("desktop-2x2", "studio-8x8", "stress-64"),
+                         [](const auto& param_info) {
+                             std::string n = param_info.param;
+                             for (auto& c : n)
+                                 if (c == '-') c = '_';
+                             return n;
+                         });
+
+}  // namespace
+}  // namespace phantom::test
