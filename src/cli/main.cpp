@@ -21,10 +21,10 @@ int main(int argc, char** argv) {
     phantom::cli::add_render_command(app);
     try {
         app.parse(argc, argv);
-    } catch (const CLI::Success& e) {
+    } catch (const CLI::Success& e) {  // --help, --version
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        app.exit(e);
+        std::fprintf(stderr, "phantom: %s (see phantom --help)\n", e.what());
         return 2;
     } catch (const phantom::cli::UsageError& e) {
         std::fprintf(stderr, "phantom: %s\n", e.what());

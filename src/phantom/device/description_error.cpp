@@ -7,6 +7,7 @@ namespace phantom::device {
 namespace {
 std::string format_error(const std::string& file, int line, int column, const std::string& field,
                          const std::string& message) {
+    if (line <= 0) return fmt::format("{}: {}", file, message);  // not found, not readable
     if (field.empty()) return fmt::format("{}:{}:{}: {}", file, line, column, message);
     return fmt::format("{}:{}:{}: {}: {}", file, line, column, field, message);
 }
