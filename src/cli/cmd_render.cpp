@@ -21,7 +21,7 @@ namespace {
 struct RenderArgs {
     std::string device;
     std::uint32_t rate = 0;
-    int frames = 256;
+    int frames = 1024;  // offline: large blocks amortise per-block work
     std::vector<std::string> sources, sets, records;
     std::string session, save_session, duration;
     int bits = 32;
@@ -160,7 +160,7 @@ void add_render_command(CLI::App& app) {
     cmd->add_option("--device", a->device,
                     "device id or .toml path (default: the session's, else studio-8x8)");
     cmd->add_option("--rate", a->rate, "sample rate in Hz (default: the device's)");
-    cmd->add_option("--frames", a->frames, "block size in frames (default 256)");
+    cmd->add_option("--frames", a->frames, "block size in frames (default 1024)");
     cmd->add_option("--source", a->sources,
                     "CHANNEL=SOURCE: what plays into an input or playback channel, e.g. in1=a.wav, "
                     "in2=sine:440:-20dBu, in3=condenser:sine:1k:94dBSPL, "

@@ -47,6 +47,7 @@ class Rig {
         io.frames = frames;
         io.outputs = out_ptr_.data();
         io.capture = cap_ptr_.data();
+        iface_->refill_sources();
         iface_->process(io);
         for (size_t c = 0; c < out_buf_.size(); ++c)
             recorded_out_[c].insert(recorded_out_[c].end(), out_buf_[c].begin(),

@@ -6,6 +6,8 @@
 
 #include <memory>
 
+#include "phantom/analog/signal_source.hpp"
+
 namespace phantom::analog {
 
 namespace {
@@ -59,7 +61,9 @@ AudioData read_audio_file(const std::string& path, std::uint32_t sample_rate_hz)
     AudioData data;
     data.file_rate_hz = static_cast<std::uint32_t>(info.samplerate);
     data.sample_rate_hz = sample_rate_hz;
-    data.channels.assign(channels, std::vector<float>(static_cast<size_t>(got)));
+    data.channels.resize(channels);
+    for (auto& ch : data.channels)
+        ch.resize(static_cast<size_t>(got));
     for (size_t f = 0; f < static_cast<size_t>(got); ++f)
         for (size_t c = 0; c < channels; ++c)
             data.channels[c][f] = interleaved[f * channels + c];
@@ -70,6 +74,39 @@ AudioData read_audio_file(const std::string& path, std::uint32_t sample_rate_hz)
             ch = convert_rate(ch, ratio, path);
     }
     return data;
+}
+
+}  // namespace phantom::analog
+
+namespace phantom::analog {
+
+std::shared_ptr<SignalSource> make_file_signal(const SourceSpec& spec, std::uint32_t sample_rate_hz,
+                                               bool loop, size_t ring_frames) {
+    SF_INFO info{};
+    {
+        std::unique_ptr<SNDFILE, SndfileCloser> probe(sf_open(spec.path.c_str(), SFM_READ, &info));
+        if (!probe)
+            throw AudioFileError(
+                fmt::format("{}: cannot read audio file: {}", spec.path, sf_strerror(nullptr)));
+    }
+    if (info.channels < 1 || info.frames <= 0)
+        throw AudioFileError(fmt::format("{}: the file holds no audio", spec.path));
+    int channel = spec.file_channel;
+    if (channel < 0 && info.channels > 1)
+        throw AudioFileError(
+            fmt::format("{} has {} channels and an input takes one: choose one with {}#1 … {}#{}",
+                        spec.path, info.channels, spec.path, spec.path, info.channels));
+    if (channel >= info.channels)
+        throw AudioFileError(fmt::format("{} has {} channel(s), there is no channel {}", spec.path,
+                                         info.channels, channel + 1));
+    channel = std::max(channel, 0);
+    if (static_cast<std::uint32_t>(info.samplerate) == sample_rate_hz)
+        return std::make_shared<SignalSource>(
+            spec, sample_rate_hz,
+            std::make_unique<FileStream>(spec.path, channel, loop, ring_frames));
+    AudioData data = read_audio_file(spec.path, sample_rate_hz);
+    return std::make_shared<SignalSource>(
+        spec, sample_rate_hz, std::move(data.channels[static_cast<size_t>(channel)]), loop);
 }
 
 }  // namespace phantom::analog

@@ -2,6 +2,8 @@
 // (libsamplerate, best sinc): a file is never played at the wrong speed. [control-thread]
 #pragma once
 
+#include <cstdint>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -19,6 +21,15 @@ struct AudioData {
     std::vector<std::vector<float>> channels;
     size_t frames() const { return channels.empty() ? 0 : channels.front().size(); }
 };
+
+class SignalSource;
+struct SourceSpec;
+
+// The signal for a file source: streamed from disk when the file is at the engine's rate,
+// read whole and converted (libsamplerate) otherwise. Checks the channel choice: a
+// multi-channel file needs PATH#N. Throws AudioFileError.
+std::shared_ptr<SignalSource> make_file_signal(const SourceSpec& spec, std::uint32_t sample_rate_hz,
+                                               bool loop, size_t ring_frames);
 
 // Reads the whole file as float (1.0 = 0 dBFS) and converts it to `sample_rate_hz`.
 // Throws AudioFileError with the path and libsndfile's or libsamplerate's reason.

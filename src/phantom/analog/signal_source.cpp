@@ -1,6 +1,8 @@
 #include "phantom/analog/signal_source.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 
 namespace phantom::analog {
 
@@ -19,6 +21,14 @@ SignalSource::SignalSource(const SourceSpec& spec, double sample_rate_hz,
         pink_scale_ = static_cast<float>((1.0 / std::sqrt(2.0)) / std::sqrt(sum / kProbe));
     }
     rewind();
+}
+
+SignalSource::SignalSource(const SourceSpec& spec, double sample_rate_hz,
+                           std::unique_ptr<FileStream> stream)
+    : spec_(spec), sample_rate_hz_(sample_rate_hz), stream_(std::move(stream)), loop_(false) {}
+
+size_t SignalSource::length_frames() const {
+    return stream_ ? static_cast<size_t>(stream_->length_frames()) : samples_.size();
 }
 
 void SignalSource::rewind() {
@@ -117,17 +127,29 @@ void SignalSource::render_impulse(float* out, int frames) {
 }
 
 void SignalSource::render_file(float* out, int frames) {
+    if (stream_) {  // whatever the disk side has delivered; silence if it fell behind
+        const size_t got = stream_->ring().read(out, static_cast<size_t>(frames));
+        std::memset(out + got, 0, (static_cast<size_t>(frames) - got) * sizeof(float));
+        position_ += static_cast<std::uint64_t>(frames);
+        return;
+    }
     const std::uint64_t length = samples_.size();
-    for (int i = 0; i < frames; ++i) {
+    int done = 0;
+    while (done < frames) {
         if (position_ >= length) {
-            if (loop_ && length > 0) {
-                position_ = 0;
-            } else {
-                out[i] = 0.0f;
-                continue;
+            if (!loop_ || length == 0) {
+                std::memset(out + done, 0, static_cast<size_t>(frames - done) * sizeof(float));
+                position_ += static_cast<std::uint64_t>(frames - done);
+                return;
             }
+            position_ = 0;
         }
-        out[i] = samples_[position_++];
+        const auto n = static_cast<int>(
+            std::min<std::uint64_t>(length - position_, static_cast<std::uint64_t>(frames - done)));
+        std::memcpy(out + done, samples_.data() + position_,
+                    static_cast<size_t>(n) * sizeof(float));
+        position_ += static_cast<std::uint64_t>(n);
+        done += n;
     }
 }
 

@@ -8,6 +8,7 @@
 #include <memory>
 #include <vector>
 
+#include "phantom/analog/file_stream.hpp"
 #include "phantom/analog/source_spec.hpp"
 
 namespace phantom::analog {
@@ -17,13 +18,19 @@ class SignalSource {
     // `samples` is the file's channel (already at `sample_rate_hz`) for SignalKind::File.
     SignalSource(const SourceSpec& spec, double sample_rate_hz, std::vector<float> samples = {},
                  bool loop = false);
+    // A file streamed from disk at the engine's rate.
+    SignalSource(const SourceSpec& spec, double sample_rate_hz, std::unique_ptr<FileStream> stream);
 
     // [audio-thread]
     void render(float* out, int frames);
     void rewind();
 
     const SourceSpec& spec() const { return spec_; }
-    size_t length_frames() const { return samples_.size(); }  // 0 for generators
+    size_t length_frames() const;  // 0 for generators
+    // [control-thread or disk thread] Top up a streamed file; nothing for other sources.
+    void refill() {
+        if (stream_) stream_->refill();
+    }
 
   private:
     void render_sine(float* out, int frames);
@@ -36,6 +43,7 @@ class SignalSource {
     SourceSpec spec_;
     double sample_rate_hz_;
     std::vector<float> samples_;
+    std::unique_ptr<FileStream> stream_;
     bool loop_;
     std::uint64_t position_ = 0;
     // Sine: a rotating phasor, renormalised each block (cheaper than sin() per sample).

@@ -7,6 +7,8 @@
 #include <cmath>
 #include <cstdint>
 
+#include "phantom/dsp/block_ops.hpp"
+
 namespace phantom::dsp {
 
 struct MeterReading {
@@ -35,13 +37,10 @@ struct MeterBallistics {
 
 class MeterState {
   public:
+    // `x` must be finite (the engine's guards run first).
     void update(const float* x, int frames, int clipped_samples, const MeterBallistics& b) {
-        float peak = 0.0f;
-        float sum_sq = 0.0f;
-        for (int i = 0; i < frames; ++i) {
-            peak = std::fmax(peak, std::fabs(x[i]));
-            sum_sq += x[i] * x[i];
-        }
+        const float peak = max_abs(x, frames);
+        const float sum_sq = sum_of_squares(x, frames);
         float mean_sq = frames > 0 ? sum_sq / static_cast<float>(frames) : 0.0f;
         mean_sq_ += b.rms_coefficient * (mean_sq - mean_sq_);
         if (mean_sq_ < 1e-20f) mean_sq_ = 0.0f;
@@ -54,6 +53,19 @@ class MeterState {
         }
         reading_.peak_max = std::max(reading_.peak_max, peak);
         reading_.clips += static_cast<std::uint32_t>(clipped_samples);
+    }
+
+    // A block of silence, in O(1): the RMS decays, the hold ages.
+    void update_silent(int frames, const MeterBallistics& b) {
+        mean_sq_ -= b.rms_coefficient * mean_sq_;
+        if (mean_sq_ < 1e-20f) mean_sq_ = 0.0f;
+        reading_.peak = 0.0f;
+        reading_.rms = std::sqrt(mean_sq_);
+        hold_age_ += frames;
+        if (hold_age_ > b.hold_frames) {
+            reading_.peak_hold = 0.0f;
+            hold_age_ = 0;
+        }
     }
 
     void reset() {

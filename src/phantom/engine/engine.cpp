@@ -1,12 +1,15 @@
 #include "phantom/engine/engine.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 #include "phantom/dsp/block_ops.hpp"
 #include "phantom/rt/denormal_guard.hpp"
 
 namespace phantom::engine {
+
+static_assert(std::bit_cast<std::uint32_t>(Engine::kFaultThreshold) == Engine::kFaultThresholdBits);
 
 namespace {
 constexpr double kRampSeconds = 0.005;  // long enough not to click, short enough to feel instant
@@ -69,13 +72,20 @@ Engine::Engine(EngineLayout layout, double sample_rate_hz, int max_frames)
       trim_ramp_(layout_.sources),
       filter_state_(layout_.sources),
       fault_latched_(layout_.sources, 0),
+      source_silent_(layout_.sources, 1),
+      bus_dirty_(layout_.bus_channels.size(), 1),
+      output_silent_(layout_.output_channel_count(), 0),
       route_left_(layout_.bus_channels.size() * layout_.sources),
       route_right_(layout_.bus_channels.size() * layout_.sources),
       outputs_(layout_.output_channels.size()),
       output_fault_latched_(layout_.output_channels.size(), 0),
       meters_(layout_.sources + layout_.output_channel_count()),
       meter_bank_(layout_.sources + layout_.output_channel_count()),
-      events_(kEventCapacity) {}
+      events_(kEventCapacity) {
+    for (size_t b = 0; b < layout_.bus_channels.size(); ++b)
+        for (int c = 0; c < layout_.bus_channels[b]; ++c)
+            bus_of_channel_.push_back(static_cast<std::uint16_t>(b));
+}
 
 void Engine::snap_to_targets() {
     for (size_t s = 0; s < layout_.sources; ++s) {
@@ -108,7 +118,7 @@ void Engine::process_chunk(const BlockIo& io, int offset, int frames) {
     if (!plan) {
         if (io.outputs)
             for (size_t ch = 0; ch < layout_.output_channel_count(); ++ch)
-                dsp::clear(io.outputs[ch] + offset, frames);
+                if (io.outputs[ch]) dsp::clear(io.outputs[ch] + offset, frames);
         return;
     }
     if (meter_reset_.exchange(false, std::memory_order_acq_rel))
@@ -137,23 +147,35 @@ void Engine::run_sources(const Plan& plan, const BlockIo& io, int offset, int fr
         const SourcePlan& sp = plan.sources[s];
         const bool playback = s >= layout_.first_playback;
         const bool from_host = playback ? io.playback != nullptr : io.hw_inputs != nullptr;
-        if (!sp.live) {
-            dsp::clear(buf, frames);
-        } else if (from_host) {
+        if (!sp.live || (!from_host && !sp.signal)) {
+            // Nothing is connected: the buffer stays zero and costs O(1), apart from the host's
+            // capture buffer, which must be written every block.
+            if (!source_silent_[s]) dsp::clear(buf, frames);
+            source_silent_[s] = 1;
+            fault_latched_[s] = 0;
+            input_ramp_[s].set_target(targets_.input_gain.load(s), ramp_frames_);
+            trim_ramp_[s].set_target(targets_.trim_gain.load(s), ramp_frames_);
+            input_ramp_[s].skip(frames);
+            trim_ramp_[s].skip(frames);
+            meters_[s].update_silent(frames, ballistics_);
+            if (io.capture && static_cast<int>(s) < layout_.capture && io.capture[s])
+                dsp::clear(io.capture[s] + offset, frames);
+            continue;
+        }
+        if (from_host) {
             const float* in = playback ? io.playback[s - layout_.first_playback] : io.hw_inputs[s];
             dsp::copy(in + offset, buf, frames);
-        } else if (sp.signal) {
-            sp.signal->render(buf, frames);
         } else {
-            dsp::clear(buf, frames);
+            sp.signal->render(buf, frames);
         }
 
         input_ramp_[s].set_target(targets_.input_gain.load(s), ramp_frames_);
         trim_ramp_[s].set_target(targets_.trim_gain.load(s), ramp_frames_);
         dsp::MeterState& meter = meters_[s];
 
-        // The guard looks at what arrives, before any gain: Inf × 0 would be NaN.
-        if (!dsp::all_finite(buf, frames) || dsp::max_abs(buf, frames) > kFaultThreshold) {
+        // The guard looks at what arrives, before any gain: Inf × 0 would be NaN. One pass finds
+        // NaN/Inf (their bits are above every finite value) and absurd values alike.
+        if (dsp::max_abs_bits(buf, frames) > kFaultThresholdBits) {
             dsp::clear(buf, frames);
             filter_state_[s].reset();
             meter.reset_level();
@@ -164,6 +186,7 @@ void Engine::run_sources(const Plan& plan, const BlockIo& io, int offset, int fr
                 emit(EngineEventKind::InputFault, static_cast<std::uint32_t>(s));
             }
             meter.update(buf, frames, 0, ballistics_);
+            source_silent_[s] = 1;
             continue;
         }
         fault_latched_[s] = 0;
@@ -175,21 +198,39 @@ void Engine::run_sources(const Plan& plan, const BlockIo& io, int offset, int fr
         int clipped = sp.converter ? dsp::hard_clip(buf, frames, 1.0f) : 0;
         if (clipped > 0 && meter.reading().clips == 0)
             emit(EngineEventKind::InputClip, static_cast<std::uint32_t>(s));
-        trim_ramp_[s].apply(buf, buf, frames);
+        if (trim_ramp_[s].ramping() || trim_ramp_[s].current() != 1.0f)
+            trim_ramp_[s].apply(buf, buf, frames);
         meter.update(buf, frames, clipped, ballistics_);
-        if (io.capture && static_cast<int>(s) < layout_.capture)
+        source_silent_[s] = meter.reading().peak == 0.0f;
+        if (io.capture && static_cast<int>(s) < layout_.capture && io.capture[s])
             dsp::copy(buf, io.capture[s] + offset, frames);
     }
 }
 
 void Engine::run_routes(const Plan& plan, int frames) {
-    for (size_t ch = 0; ch < layout_.bus_channel_count(); ++ch)
-        dsp::clear(bus_buffer(ch), frames);
+    // A bus nothing wrote to last block is still all zeros.
+    for (size_t b = 0; b < bus_dirty_.size(); ++b) {
+        if (!bus_dirty_[b]) continue;
+        const auto first = static_cast<size_t>(layout_.bus_first_channel[b]);
+        for (int c = 0; c < layout_.bus_channels[b]; ++c)
+            dsp::clear(bus_buffer(first + static_cast<size_t>(c)), frames);
+        bus_dirty_[b] = 0;
+    }
     for (const Route& r : plan.routes) {
         dsp::GainRamp& left = route_left_[r.crosspoint];
         left.set_target(targets_.route_left.load(r.crosspoint), ramp_frames_);
+        if (source_silent_[r.source]) {  // adds exactly nothing: only keep the ramps moving
+            left.skip(frames);
+            if (r.stereo) {
+                dsp::GainRamp& right = route_right_[r.crosspoint];
+                right.set_target(targets_.route_right.load(r.crosspoint), ramp_frames_);
+                right.skip(frames);
+            }
+            continue;
+        }
         const float* src = source_buffer(r.source);
         float* out_l = bus_buffer(r.bus_channel);
+        bus_dirty_[bus_of_channel_[r.bus_channel]] = 1;
         if (r.stereo) {
             dsp::GainRamp& right = route_right_[r.crosspoint];
             right.set_target(targets_.route_right.load(r.crosspoint), ramp_frames_);
@@ -259,6 +300,29 @@ void Engine::run_outputs(const BlockIo& io, int offset, int frames) {
             st.fade_out.snap(1.0f);
             st.fade_out.set_target(0.0f, ramp_frames_);
         }
+        st.talkback.set_target(targets_.output_talkback.load(o), ramp_frames_);
+        st.gain.set_target(targets_.output_gain.load(o), ramp_frames_);
+        if (layout_.output_is_monitor[o])
+            st.mono.set_target(targets_.output_mono.load(o), ramp_frames_);
+        const bool quiet = !bus_has_signal(st.bus) &&
+                           !(st.fade_in.ramping() && bus_has_signal(st.previous_bus)) &&
+                           (talkback_source < 0 || st.talkback.silent() ||
+                            source_silent_[static_cast<size_t>(talkback_source)]);
+        if (quiet) {  // nothing reaches this output: zeros, ramps and meters advanced in O(1)
+            st.fade_in.skip(frames);
+            st.fade_out.skip(frames);
+            st.mono.skip(frames);
+            st.talkback.skip(frames);
+            st.gain.skip(frames);
+            for (int c = 0; c < channels; ++c) {
+                const size_t ch = first + static_cast<size_t>(c);
+                if (!output_silent_[ch]) dsp::clear(output_buffer(ch), frames);
+                output_silent_[ch] = 1;
+                meters_[layout_.sources + ch].update_silent(frames, ballistics_);
+                if (io.outputs && io.outputs[ch]) dsp::clear(io.outputs[ch] + offset, frames);
+            }
+            continue;
+        }
         fetch_bus(st.bus, 0, channels, l, frames);
         if (r) fetch_bus(st.bus, 1, channels, r, frames);
         if (st.fade_in.ramping()) {
@@ -276,7 +340,6 @@ void Engine::run_outputs(const BlockIo& io, int offset, int frames) {
 
         // Mono: L' = L + (R − L)·m/2, R' = R + (L − R)·m/2; m ramps 0 … 1.
         if (r && layout_.output_is_monitor[o]) {
-            st.mono.set_target(targets_.output_mono.load(o), ramp_frames_);
             if (st.mono.ramping() || st.mono.current() != 0.0f) {
                 float* m = scratch_.data();
                 st.mono.fill(m, frames);
@@ -289,7 +352,6 @@ void Engine::run_outputs(const BlockIo& io, int offset, int frames) {
             }
         }
 
-        st.talkback.set_target(targets_.output_talkback.load(o), ramp_frames_);
         if (talkback_source >= 0 && !st.talkback.silent()) {
             const float* tb = source_buffer(static_cast<size_t>(talkback_source));
             float* g = scratch_.data();
@@ -303,7 +365,6 @@ void Engine::run_outputs(const BlockIo& io, int offset, int frames) {
             st.talkback.skip(frames);
         }
 
-        st.gain.set_target(targets_.output_gain.load(o), ramp_frames_);
         apply_shared(st.gain, l, r, frames);
 
         // DAC: guard, clip at 0 dBFS, meter, deliver.
@@ -318,11 +379,12 @@ void Engine::run_outputs(const BlockIo& io, int offset, int frames) {
                 }
             }
             dsp::MeterState& meter = meters_[layout_.sources + ch];
+            output_silent_[ch] = 0;
             const int clipped = dsp::hard_clip(x, frames, 1.0f);
             if (clipped > 0 && meter.reading().clips == 0)
                 emit(EngineEventKind::OutputClip, static_cast<std::uint32_t>(o));
             meter.update(x, frames, clipped, ballistics_);
-            if (io.outputs) dsp::copy(x, io.outputs[ch] + offset, frames);
+            if (io.outputs && io.outputs[ch]) dsp::copy(x, io.outputs[ch] + offset, frames);
         }
     }
 }
@@ -331,6 +393,7 @@ void Engine::run_loopback(const BlockIo& io, int offset, int frames) {
     if (!io.capture || layout_.loopback == 0) return;
     const int source_output = targets_.loopback_output.load(std::memory_order_relaxed);
     for (int k = 0; k < layout_.loopback; ++k) {
+        if (!io.capture[layout_.capture + k]) continue;
         float* dst = io.capture[layout_.capture + k] + offset;
         if (source_output < 0) {
             dsp::clear(dst, frames);

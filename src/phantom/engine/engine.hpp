@@ -34,6 +34,7 @@ namespace phantom::engine {
 
 // Channel pointers of one block. Null arrays mean "not connected": hw_inputs null runs the
 // virtual analog world, playback null plays the plan's sources (or silence) on pb channels.
+// A null entry in capture or outputs means nobody wants that channel: it is not written.
 struct BlockIo {
     int frames = 0;
     const float* const* hw_inputs = nullptr;  // one per hardware source (analog then digital)
@@ -81,8 +82,9 @@ class Engine {
     std::uint64_t dropped_events() const { return dropped_events_.load(std::memory_order_relaxed); }
     std::uint64_t frames_processed() const { return frames_.load(std::memory_order_acquire); }
 
-    // Above this a sample is a fault, not audio: +80 dBFS.
+    // Above this a sample is a fault, not audio: 1e4 is +80 dBFS (0x461c4000 as float bits).
     static constexpr float kFaultThreshold = 1e4f;
+    static constexpr std::uint32_t kFaultThresholdBits = 0x461c4000u;
 
   private:
     void process_chunk(const BlockIo& io, int offset, int frames);
@@ -95,6 +97,7 @@ class Engine {
     void emit(EngineEventKind kind, std::uint32_t channel);
 
     float* source_buffer(size_t s) { return &sources_buf_[s * stride_]; }
+    bool bus_has_signal(int bus) const { return bus >= 0 && bus_dirty_[static_cast<size_t>(bus)]; }
     float* bus_buffer(size_t ch) { return &bus_buf_[ch * stride_]; }
     float* output_buffer(size_t ch) { return &output_buf_[ch * stride_]; }
 
@@ -113,6 +116,10 @@ class Engine {
     std::vector<dsp::GainRamp> input_ramp_, trim_ramp_;
     std::vector<dsp::BiquadState> filter_state_;
     std::vector<char> fault_latched_;
+    std::vector<char> source_silent_;  // this block's source is all zeros
+    std::vector<char> bus_dirty_;      // a route wrote to the bus since it was last cleared
+    std::vector<std::uint16_t> bus_of_channel_;
+    std::vector<char> output_silent_;  // the output buffer holds zeros
     // Per-crosspoint state
     std::vector<dsp::GainRamp> route_left_, route_right_;
     // Per-output state

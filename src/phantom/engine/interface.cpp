@@ -99,34 +99,31 @@ void Interface::set_source(const std::string& channel_id, const std::string& sou
     } catch (const std::invalid_argument& e) {
         throw SourceError(fmt::format("{}: {}", channel_id, e.what()));
     }
-    std::vector<float> samples;
-    if (spec.signal == analog::SignalKind::File) {
-        analog::AudioData data;
-        try {
-            data = analog::read_audio_file(spec.path, sample_rate_hz_);
-        } catch (const analog::AudioFileError& e) {
-            throw SourceError(fmt::format("{}: {}", channel_id, e.what()));
+    std::shared_ptr<analog::SignalSource> signal;
+    try {
+        if (spec.signal == analog::SignalKind::File) {
+            // A second of audio, and never less than four blocks, buffered ahead of the engine.
+            const size_t ring =
+                std::max<size_t>(sample_rate_hz_, 4 * static_cast<size_t>(engine_->max_frames()));
+            signal = analog::make_file_signal(spec, sample_rate_hz_, loop_sources_, ring);
+        } else {
+            signal = std::make_shared<analog::SignalSource>(spec, sample_rate_hz_);
         }
-        int channel = spec.file_channel;
-        const int available = static_cast<int>(data.channels.size());
-        if (channel < 0 && available > 1)
-            throw SourceError(
-                fmt::format("{}: {} has {} channels and an input takes one: choose "
-                            "one with {}#1 … {}#{}",
-                            channel_id, spec.path, available, spec.path, spec.path, available));
-        if (channel >= available)
-            throw SourceError(fmt::format("{}: {} has {} channel(s), there is no channel {}",
-                                          channel_id, spec.path, available, channel + 1));
-        samples = std::move(data.channels[static_cast<size_t>(std::max(channel, 0))]);
+    } catch (const analog::AudioFileError& e) {
+        throw SourceError(fmt::format("{}: {}", channel_id, e.what()));
     }
     auto bank = std::make_shared<SignalBank>(*signals_);
-    bank->by_source[static_cast<size_t>(s)] = std::make_shared<analog::SignalSource>(
-        spec, sample_rate_hz_, std::move(samples), loop_sources_);
+    bank->by_source[static_cast<size_t>(s)] = std::move(signal);
     signals_ = bank;
     source_specs_[static_cast<size_t>(s)] = spec;
     derive();
     plan_dirty_ = true;
     publish_plan();
+}
+
+void Interface::refill_sources() {
+    for (const auto& sig : signals_->by_source)
+        if (sig) sig->refill();
 }
 
 size_t Interface::longest_file_frames() const {

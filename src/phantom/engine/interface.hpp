@@ -53,6 +53,9 @@ class Interface {
     // "pb1"). Throws SourceError naming the channel and the reason; changes nothing on error.
     void set_source(const std::string& channel_id, const std::string& source_text);
     void set_loop_sources(bool loop) { loop_sources_ = loop; }
+    // [control-thread or disk thread] Top up the rings of streamed file sources; call before
+    // each block offline, every few milliseconds live.
+    void refill_sources();
     const std::optional<analog::SourceSpec>& source(size_t source_index) const {
         return source_specs_[source_index];
     }

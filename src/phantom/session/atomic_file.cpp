@@ -42,11 +42,13 @@ std::string make_temp_path_beside(const std::string& path) {
     return buffer;
 }
 
-void commit_temp_file(const std::string& temp_path, const std::string& final_path) {
-    int fd = ::open(temp_path.c_str(), O_RDONLY);
-    if (fd >= 0) {
-        ::fsync(fd);
-        ::close(fd);
+void commit_temp_file(const std::string& temp_path, const std::string& final_path, bool durable) {
+    if (durable) {
+        int fd = ::open(temp_path.c_str(), O_RDONLY);
+        if (fd >= 0) {
+            ::fsync(fd);
+            ::close(fd);
+        }
     }
     if (::rename(temp_path.c_str(), final_path.c_str()) != 0) {
         std::string why = reason();

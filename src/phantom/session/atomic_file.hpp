@@ -13,6 +13,9 @@ void write_file_atomically(const std::string& path, const std::string& content);
 // A temp name beside `path` for writers that cannot hand over a string (audio files):
 // ".<name>.partial-XXXXXX<ext>" created with O_EXCL; the caller renames or removes it.
 std::string make_temp_path_beside(const std::string& path);
-void commit_temp_file(const std::string& temp_path, const std::string& final_path);
+// Rename into place. `durable` also fsyncs the file and its folder (state that must survive a
+// power cut); without it a crash can lose the new file but never leaves a partial one.
+void commit_temp_file(const std::string& temp_path, const std::string& final_path,
+                      bool durable = true);
 
 }  // namespace phantom::session

@@ -4,6 +4,7 @@
 #include <sndfile.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "phantom/session/atomic_file.hpp"
@@ -40,24 +41,39 @@ FileRecorder::~FileRecorder() {
 }
 
 void FileRecorder::write(const float* const* channels, int frames) {
-    const auto n = static_cast<size_t>(frames) * static_cast<size_t>(channels_);
-    if (interleaved_.size() < n) interleaved_.resize(n);
-    for (int f = 0; f < frames; ++f)
-        for (int c = 0; c < channels_; ++c)
-            interleaved_[static_cast<size_t>(f * channels_ + c)] = channels[c][f];
-    sf_count_t written = sf_writef_float(file_, interleaved_.data(), frames);
-    if (written != frames)
+    const auto ch = static_cast<size_t>(channels_);
+    const size_t need = (pending_frames_ + static_cast<size_t>(frames)) * ch;
+    if (interleaved_.size() < need) interleaved_.resize(std::max(need, kFlushFrames * ch));
+    float* dst = interleaved_.data() + pending_frames_ * ch;
+    if (channels_ == 1) {
+        std::copy(channels[0], channels[0] + frames, dst);
+    } else {
+        for (int f = 0; f < frames; ++f)
+            for (size_t c = 0; c < ch; ++c)
+                dst[static_cast<size_t>(f) * ch + c] = channels[c][f];
+    }
+    pending_frames_ += static_cast<size_t>(frames);
+    if (pending_frames_ >= kFlushFrames) flush();
+}
+
+// libsndfile writes straight through to the kernel: hand it large chunks, not blocks.
+void FileRecorder::flush() {
+    if (pending_frames_ == 0) return;
+    const auto frames = static_cast<sf_count_t>(pending_frames_);
+    pending_frames_ = 0;
+    if (sf_writef_float(file_, interleaved_.data(), frames) != frames)
         throw std::runtime_error(
             fmt::format("{}: writing the recording failed: {}", path_, sf_strerror(file_)));
 }
 
 void FileRecorder::commit() {
+    flush();
     if (sf_close(file_) != 0) {
         file_ = nullptr;
         throw std::runtime_error(fmt::format("{}: finishing the recording failed", path_));
     }
     file_ = nullptr;
-    session::commit_temp_file(temp_path_, path_);
+    session::commit_temp_file(temp_path_, path_, /*durable=*/false);
     committed_ = true;
 }
 

@@ -25,11 +25,15 @@ class FileRecorder {
     const std::string& path() const { return path_; }
 
   private:
+    static constexpr size_t kFlushFrames = 32768;
+    void flush();
+
     std::string path_;
     std::string temp_path_;
     int channels_;
     SNDFILE* file_ = nullptr;
     std::vector<float> interleaved_;
+    size_t pending_frames_ = 0;
     bool committed_ = false;
 };
 

@@ -107,6 +107,15 @@ RenderSummary render_offline(engine::Interface& iface, const RenderOptions& opt)
                 r.what, outs));
         }
     }
+    // Only channels someone records are handed to the engine; the rest stay null (not written).
+    std::vector<float*> out_io(out_ptr.size(), nullptr), cap_io(cap_ptr.size(), nullptr);
+    for (const auto& p : planned)
+        for (const float* ch : p.channels) {
+            for (size_t c = 0; c < out_ptr.size(); ++c)
+                if (out_ptr[c] == ch) out_io[c] = out_ptr[c];
+            for (size_t c = 0; c < cap_ptr.size(); ++c)
+                if (cap_ptr[c] == ch) cap_io[c] = cap_ptr[c];
+        }
     std::vector<Tap> taps;
     for (auto& p : planned) {
         Tap t;
@@ -117,8 +126,8 @@ RenderSummary render_offline(engine::Interface& iface, const RenderOptions& opt)
     }
 
     engine::BlockIo io;
-    io.capture = cap_ptr.data();
-    io.outputs = out_ptr.data();
+    io.capture = cap_io.data();
+    io.outputs = out_io.data();
     iface.start();
     const auto t0 = std::chrono::steady_clock::now();
     auto last_progress = t0;
@@ -128,6 +137,7 @@ RenderSummary render_offline(engine::Interface& iface, const RenderOptions& opt)
         const int n = static_cast<int>(
             std::min<std::uint64_t>(static_cast<std::uint64_t>(block), opt.frames - done));
         io.frames = n;
+        iface.refill_sources();
         iface.process(io);
         for (auto& t : taps)
             t.recorder->write(t.channels.data(), n);

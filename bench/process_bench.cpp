@@ -1,0 +1,109 @@
+// BM_Process/<load>/<frames>: one Engine::process() call, reported as the share of the block's
+// real-time budget it takes (budget_pct: 100 % = the whole block period at 48 kHz on one core).
+//
+// Loads (all at 48 kHz, every source carrying noise through BlockIo, the JACK path):
+//   desktop-2x2        default routing + direct monitoring
+//   studio-8x8         default routing + all 8 analog inputs in main, hp1 and hp2 (a tracking
+//                      session with two cue mixes), talkback held
+//   stress-64          default routing (each playback pair to its line output)
+//   stress-64-full     every one of the 128 × 32 crosspoints active
+#include <benchmark/benchmark.h>
+
+#include <chrono>
+#include <random>
+#include <string>
+
+#include "phantom/device/device_catalog.hpp"
+#include "phantom/engine/interface.hpp"
+
+namespace {
+
+using phantom::engine::Interface;
+
+struct Load {
+    const char* name;
+    const char* device;
+    void (*configure)(Interface&);
+};
+
+void desktop(Interface& i) {
+    i.set_text("/monitor/direct", "stereo");
+}
+void studio(Interface& i) {
+    for (int n = 1; n <= 8; ++n)
+        for (const char* bus : {"main", "hp1", "hp2"})
+            i.set_text("/mix/" + std::string(bus) + "/in" + std::to_string(n) + "/gain", "-6");
+    i.set_text("/monitor/talkback", "on");
+}
+void nothing(Interface&) {}
+void full(Interface& i) {
+    std::vector<phantom::params::ParamChange> changes;
+    const auto& p = i.layout();
+    for (const auto& x : p.crosspoints)
+        changes.push_back({x.gain, -20.0});
+    i.apply(changes);
+}
+
+const Load kLoads[] = {
+    {"desktop-2x2", "desktop-2x2", desktop},
+    {"studio-8x8", "studio-8x8", studio},
+    {"stress-64", "stress-64", nothing},
+    {"stress-64-full", "stress-64", full},
+};
+
+void BM_Process(benchmark::State& state, const Load& load) {
+    const int frames = static_cast<int>(state.range(0));
+    const std::uint32_t rate = 48000;
+    Interface iface(phantom::device::load_device(load.device), rate, frames);
+    load.configure(iface);
+    std::mt19937 rng(1);
+    std::uniform_real_distribution<float> noise(-0.5f, 0.5f);
+    auto make = [&](size_t n) {
+        std::vector<std::vector<float>> b(n, std::vector<float>(static_cast<size_t>(frames)));
+        for (auto& ch : b)
+            for (auto& v : ch)
+                v = noise(rng);
+        return b;
+    };
+    auto hw = make(iface.hardware_input_count()), pb = make(iface.playback_channel_count());
+    auto out = make(iface.output_channel_count()), cap = make(iface.capture_channel_count());
+    std::vector<const float*> hw_ptr, pb_ptr;
+    std::vector<float*> out_ptr, cap_ptr;
+    for (auto& b : hw)
+        hw_ptr.push_back(b.data());
+    for (auto& b : pb)
+        pb_ptr.push_back(b.data());
+    for (auto& b : out)
+        out_ptr.push_back(b.data());
+    for (auto& b : cap)
+        cap_ptr.push_back(b.data());
+    phantom::engine::BlockIo io{frames, hw_ptr.data(), pb_ptr.data(), cap_ptr.data(),
+                                out_ptr.data()};
+    iface.start();
+    const auto t0 = std::chrono::steady_clock::now();
+    for (auto _ : state) {
+        iface.process(io);
+        benchmark::ClobberMemory();
+    }
+    const double elapsed_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double budget_s = static_cast<double>(frames) / rate;
+    state.counters["budget_pct"] =
+        100.0 * elapsed_s / (static_cast<double>(state.iterations()) * budget_s);
+    state.counters["routes"] = static_cast<double>(iface.live_route_count());
+}
+
+int register_all() {
+    for (const auto& load : kLoads)
+        benchmark::RegisterBenchmark((std::string("BM_Process/") + load.name).c_str(), BM_Process,
+                                     load)
+            ->Arg(32)
+            ->Arg(64)
+            ->Arg(256);
+    return 0;
+}
+const int kRegistered = register_all();
+
+}  // namespace
+
+BENCHMARK_MAIN();

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Side-by-side: a 16-input → 4 stereo output mix of 60 s at 48 kHz, rendered by `phantom render`
+# and by `sox -M … remix …` with the same gains and the same constant-power pan law. Prints both
+# wall times (best of 3 runs each), their ratio, and the largest difference between the outputs,
+# which must stay below -90 dBFS. Speed is reported, never asserted.
+#
+# Usage: bench/render_vs_sox.sh [BUILD_DIR]   (default: build)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+phantom="$build/phantom"
+[ -x "$phantom" ] || { echo "render_vs_sox: $phantom not built (run scripts/setup.sh)" >&2; exit 2; }
+command -v sox >/dev/null || { echo "render_vs_sox: sox is not installed" >&2; exit 2; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+seconds=${PHANTOM_BENCH_SECONDS:-60}
+
+# 16 distinct inputs: sines and noise at moderate levels.
+for i in $(seq 1 16); do
+  if [ $((i % 4)) -eq 0 ]; then signal="pinknoise"; else signal="sine $((110 * i))"; fi
+  sox -n -r 48000 -c 1 -b 32 -e floating-point "$work/in$i.wav" synth "$seconds" $signal vol 0.2
+done
+
+# Input i into output j: gain -(i+j)/2 dB, pan from -1 to 1 spread over the inputs.
+gain() { awk -v i="$1" -v j="$2" 'BEGIN { printf "%.6f", -(i + j) / 2 }'; }
+pan() { awk -v i="$1" -v j="$2" 'BEGIN { printf "%.6f", ((i * 7 + j * 3) % 9) / 4 - 1 }'; }
+linear() {  # linear gain of one side: constant power, left = cos((p+1)π/4), right = sin(…)
+  awk -v g="$1" -v p="$2" -v side="$3" 'BEGIN { a = (p + 1) * atan2(1, 1); v = 10 ^ (g / 20);
+    printf "%.9f", (side == "L" ? cos(a) : sin(a)) * v }'
+}
+
+phantom_args=(render --device stress-64 --rate 48000 --quiet --duration "${seconds}s")
+remix=()
+for i in $(seq 1 16); do phantom_args+=(--source "in$i=$work/in$i.wav"); done
+for j in 1 2 3 4; do
+  left="" right=""
+  for i in $(seq 1 16); do
+    g=$(gain "$i" "$j") p=$(pan "$i" "$j")
+    phantom_args+=(--set "/mix/line$j/in$i/gain=$g" --set "/mix/line$j/in$i/pan=$p")
+    left+="${left:+,}${i}v$(linear "$g" "$p" L)"
+    right+="${right:+,}${i}v$(linear "$g" "$p" R)"
+  done
+  phantom_args+=(--record "line$j=$work/phantom$j.wav")
+  remix+=("$left" "$right")
+done
+inputs=()
+for i in $(seq 1 16); do inputs+=("$work/in$i.wav"); done
+
+best() {  # best wall time of 3 runs of a command
+  local best_s=""
+  for _ in 1 2 3; do
+    local t0 t1 d
+    t0=$(date +%s.%N); "$@" >/dev/null; t1=$(date +%s.%N)
+    d=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+    if [ -z "$best_s" ] || awk -v d="$d" -v b="$best_s" 'BEGIN { exit !(d < b) }'; then best_s=$d; fi
+  done
+  echo "$best_s"
+}
+phantom_s=$(best "$phantom" "${phantom_args[@]}")
+sox_s=$(best sox -M "${inputs[@]}" -e floating-point -b 32 "$work/sox.wav" remix "${remix[@]}")
+
+# Compare: phantom's 4 stereo files as one 8-channel file minus sox's, loudest sample.
+sox -M "$work"/phantom{1,2,3,4}.wav "$work/phantom.wav"
+diff_db=$(sox -m -v 1 "$work/phantom.wav" -v -1 "$work/sox.wav" -n stats 2>&1 | awk '/^Pk lev dB/ { print $4 }')
+ratio=$(awk -v p="$phantom_s" -v s="$sox_s" 'BEGIN { printf "%.2f", s / p }')
+echo "render_vs_sox: 16 inputs -> 4 stereo outputs, ${seconds} s at 48 kHz (best of 3)"
+echo "  phantom render: ${phantom_s} s"
+echo "  sox -M remix:   ${sox_s} s"
+echo "  phantom is ${ratio}x the speed of sox (target: at least 2x, aim 3x)"
+echo "  largest difference: ${diff_db} dBFS (limit -90 dBFS)"
+if awk -v d="$diff_db" 'BEGIN { exit !(d == "-inf" || d + 0 < -90) }'; then
+  echo "  outputs agree"
+else
+  echo "  OUTPUTS DIFFER" >&2
+  exit 1
+fi
