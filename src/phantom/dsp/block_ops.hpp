@@ -1,5 +1,10 @@
 // Plain per-block kernels. [audio-thread] no allocation, loops the compiler vectorises.
 //
+// The hot ones live in block_ops.cpp, compiled twice on x86-64 (AVX2 and the SSE2 baseline) and
+// chosen once at load time by the CPU (GCC target_clones): the baseline path is always there.
+// Both paths give identical results: the build passes -ffp-contract=off, so no a*b+c becomes an
+// FMA.
+//
 // Peak and finiteness come from one integer pass: with the sign bit cleared, the IEEE-754 bits
 // of a float order like its magnitude, and NaN/Inf are exactly the patterns >= 0x7f800000.
 // (std::fmax with its NaN rules does not vectorise without fast-math.)
@@ -20,23 +25,14 @@ inline void copy(const float* in, float* out, int frames) {
     std::memcpy(out, in, static_cast<size_t>(frames) * sizeof(float));
 }
 
-// The largest |x| as raw bits: >= kNonFiniteBits means a NaN or an Inf is in the block.
-inline std::uint32_t max_abs_bits(const float* x, int frames) {
-    std::uint32_t m = 0;
-    for (int i = 0; i < frames; ++i) {
-        std::uint32_t b;
-        std::memcpy(&b, &x[i], sizeof b);
-        b &= 0x7fffffffu;
-        m = b > m ? b : m;
-    }
-    return m;
-}
-
 inline float bits_to_float(std::uint32_t bits) {
     float f;
     std::memcpy(&f, &bits, sizeof f);
     return f;
 }
+
+// The largest |x| as raw bits: >= kNonFiniteBits means a NaN or an Inf is in the block.
+std::uint32_t max_abs_bits(const float* x, int frames);
 
 inline bool all_finite(const float* x, int frames) {
     return max_abs_bits(x, frames) < kNonFiniteBits;
@@ -47,29 +43,22 @@ inline float max_abs(const float* x, int frames) {
     return bits_to_float(max_abs_bits(x, frames));
 }
 
-// Hard clip to ±limit (a converter at full scale); returns how many samples were clipped.
-inline int hard_clip(float* x, int frames, float limit) {
-    int clipped = 0;
-    for (int i = 0; i < frames; ++i) {
-        float v = x[i];
-        clipped += (v > limit) | (v < -limit);
-        v = v > limit ? limit : v;
-        v = v < -limit ? -limit : v;
-        x[i] = v;
-    }
-    return clipped;
-}
+// Peak (as bits) and Σx² in one pass, for meters.
+struct BlockLevel {
+    std::uint32_t max_abs_bits;
+    float sum_of_squares;
+};
+BlockLevel measure(const float* x, int frames);
 
-// Σx², in eight independent partial sums so the loop vectorises without reassociation flags.
-inline float sum_of_squares(const float* x, int frames) {
-    float acc[8] = {};
-    int i = 0;
-    for (; i + 8 <= frames; i += 8)
-        for (int j = 0; j < 8; ++j)
-            acc[j] += x[i + j] * x[i + j];
-    for (; i < frames; ++i)
-        acc[0] += x[i] * x[i];
-    return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
-}
+// Hard clip to ±limit (a converter at full scale); returns how many samples were clipped.
+int hard_clip(float* x, int frames, float limit);
+
+// dst += src · gain
+void mix_add(const float* src, float* dst, float gain, int frames);
+// left += src · gain_left; right += src · gain_right (one pass over the source)
+void mix_add_stereo(const float* src, float* left, float* right, float gain_left, float gain_right,
+                    int frames);
+// x *= gain
+void scale(float* x, float gain, int frames);
 
 }  // namespace phantom::dsp

@@ -7,6 +7,8 @@
 
 #include <algorithm>
 
+#include "phantom/dsp/block_ops.hpp"
+
 namespace phantom::dsp {
 
 class GainRamp {
@@ -44,9 +46,11 @@ class GainRamp {
             out[k] = in[k] * g;
         }
         finish_head(i, g);
-        float c = current_;
-        for (int k = i; k < frames; ++k)
-            out[k] = in[k] * c;
+        if (in != out) {
+            for (int k = i; k < frames; ++k)
+                out[k] = in[k];
+        }
+        if (current_ != 1.0f) scale(out + i, current_, frames - i);
     }
 
     // out[i] += in[i] * g
@@ -58,10 +62,7 @@ class GainRamp {
             out[k] += in[k] * g;
         }
         finish_head(i, g);
-        float c = current_;
-        if (c == 0.0f) return;
-        for (int k = i; k < frames; ++k)
-            out[k] += in[k] * c;
+        if (current_ != 0.0f) mix_add(in + i, out + i, current_, frames - i);
     }
 
     // Write the per-frame gains (for a ramp shared by several channels) and advance.

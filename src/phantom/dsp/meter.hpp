@@ -39,8 +39,9 @@ class MeterState {
   public:
     // `x` must be finite (the engine's guards run first).
     void update(const float* x, int frames, int clipped_samples, const MeterBallistics& b) {
-        const float peak = max_abs(x, frames);
-        const float sum_sq = sum_of_squares(x, frames);
+        const BlockLevel level = measure(x, frames);
+        const float peak = bits_to_float(level.max_abs_bits);
+        const float sum_sq = level.sum_of_squares;
         float mean_sq = frames > 0 ? sum_sq / static_cast<float>(frames) : 0.0f;
         mean_sq_ += b.rms_coefficient * (mean_sq - mean_sq_);
         if (mean_sq_ < 1e-20f) mean_sq_ = 0.0f;

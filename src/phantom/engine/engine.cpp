@@ -25,19 +25,11 @@ void accumulate_stereo(const float* src, float* out_l, float* out_r, dsp::GainRa
     }
     const float gl = left.current(), gr = right.current();
     if (gl == 0.0f) {
-        if (gr != 0.0f)
-            for (int k = 0; k < frames; ++k)
-                out_r[k] += src[k] * gr;
-        return;
-    }
-    if (gr == 0.0f) {
-        for (int k = 0; k < frames; ++k)
-            out_l[k] += src[k] * gl;
-        return;
-    }
-    for (int k = 0; k < frames; ++k) {
-        out_l[k] += src[k] * gl;
-        out_r[k] += src[k] * gr;
+        if (gr != 0.0f) dsp::mix_add(src, out_r, gr, frames);
+    } else if (gr == 0.0f) {
+        dsp::mix_add(src, out_l, gl, frames);
+    } else {
+        dsp::mix_add_stereo(src, out_l, out_r, gl, gr, frames);
     }
 }
 }  // namespace
@@ -265,11 +257,8 @@ void Engine::apply_shared(dsp::GainRamp& ramp, float* a, float* b, int frames) {
     if (!ramp.ramping()) {
         const float g = ramp.current();
         if (g == 1.0f) return;
-        for (int k = 0; k < frames; ++k)
-            a[k] *= g;
-        if (b)
-            for (int k = 0; k < frames; ++k)
-                b[k] *= g;
+        dsp::scale(a, g, frames);
+        if (b) dsp::scale(b, g, frames);
         return;
     }
     float* g = scratch_.data();
