@@ -8,8 +8,9 @@
 namespace phantom::analog {
 
 namespace {
-constexpr sf_count_t kChunkFrames = 4096;
-}
+// Read in large chunks, and only once the ring is half empty: a few big reads, not one per block.
+constexpr sf_count_t kChunkFrames = 16384;
+}  // namespace
 
 FileStream::FileStream(const std::string& path, int channel, bool loop, size_t ring_frames)
     : path_(path), channel_(channel), loop_(loop), ring_(ring_frames) {
@@ -32,6 +33,7 @@ FileStream::~FileStream() {
 }
 
 void FileStream::refill() {
+    if (ring_.writable() < ring_.capacity() / 2) return;
     while (!ended()) {
         const auto room = static_cast<sf_count_t>(ring_.writable());
         if (room == 0) return;

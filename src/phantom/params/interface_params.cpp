@@ -60,6 +60,8 @@ class Builder {
     InterfaceParams run() {
         collect_sources();
         collect_buses();
+        p_.tree.reserve(p_.sources.size() * (7 + 4 * p_.buses.size()) + 4 * spec_.outputs.size() +
+                        32);
         add_input_params();
         add_mix_params();
         add_output_params();

@@ -63,6 +63,12 @@ ParamIndex ParamTree::add(ParamSchema schema) {
     return index;
 }
 
+void ParamTree::reserve(size_t count) {
+    schemas_.reserve(count);
+    values_.reserve(count);
+    by_path_.reserve(count);
+}
+
 bool ParamTree::is_default(ParamIndex i) const {
     return values_[static_cast<size_t>(i)] == schemas_[static_cast<size_t>(i)].default_value;
 }

@@ -36,6 +36,7 @@ class ParamTree {
     using Constraint = std::function<std::string(const std::vector<double>& values)>;
 
     ParamIndex add(ParamSchema schema);
+    void reserve(size_t count);
     void add_constraint(Constraint constraint) { constraints_.push_back(std::move(constraint)); }
     void link(const std::vector<ParamIndex>& group) { links_.push_back(group); }
 

@@ -56,7 +56,7 @@ void commit_temp_file(const std::string& temp_path, const std::string& final_pat
         throw std::runtime_error(
             fmt::format("{}: cannot move the new file into place: {}", final_path, why));
     }
-    fsync_dir(fs::path(final_path).parent_path());
+    if (durable) fsync_dir(fs::path(final_path).parent_path());
 }
 
 void write_file_atomically(const std::string& path, const std::string& content) {
