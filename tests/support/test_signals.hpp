@@ -2,6 +2,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <random>
@@ -12,8 +13,10 @@
 
 namespace phantom::test {
 
+// One folder per test process: ctest runs test processes in parallel.
 inline std::string temp_dir(const std::string& name) {
-    std::string dir = testing::TempDir() + "phantom-" + name + "/";
+    std::string dir =
+        testing::TempDir() + "phantom-" + std::to_string(::getpid()) + "-" + name + "/";
     std::filesystem::create_directories(dir);
     return dir;
 }

@@ -6,6 +6,7 @@
 #include "phantom/analog/audio_file.hpp"
 #include "phantom/analog/signal_source.hpp"
 #include "phantom/analog/source_spec.hpp"
+#include "test_signals.hpp"
 #include "wav.hpp"
 
 namespace phantom::analog {
@@ -96,8 +97,7 @@ TEST(SignalSource, ImpulseOncePerSecond) {
 
 class AudioFileTest : public testing::Test {
   protected:
-    std::string dir = testing::TempDir() + "phantom-audio-file/";
-    void SetUp() override { std::filesystem::create_directories(dir); }
+    std::string dir = test::temp_dir("audio-file");
 };
 
 TEST_F(AudioFileTest, ReadsFloatFilesExactly) {
