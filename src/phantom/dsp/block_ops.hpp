@@ -61,4 +61,11 @@ void mix_add_stereo(const float* src, float* left, float* right, float gain_left
 // x *= gain
 void scale(float* x, float gain, int frames);
 
+// A whole bus at once: out += Σ_k src[k] · gain[k]. Each 16-frame stretch of the output stays in
+// registers across all the bus's sources; the additions happen in k order for every sample,
+// exactly as k separate mix_add calls would make them.
+void mix_bus_mono(const float* const* src, const float* gain, int count, float* out, int frames);
+void mix_bus_stereo(const float* const* src, const float* gain_left, const float* gain_right,
+                    int count, float* left, float* right, int frames);
+
 }  // namespace phantom::dsp

@@ -65,7 +65,13 @@ Engine::Engine(EngineLayout layout, double sample_rate_hz, int max_frames)
       filter_state_(layout_.sources),
       fault_latched_(layout_.sources, 0),
       source_silent_(layout_.sources, 1),
-      bus_dirty_(layout_.bus_channels.size(), 1),
+      source_connected_(layout_.sources, 0),
+      batch_source_(layout_.bus_channels.size() * layout_.sources),
+      batch_left_(layout_.bus_channels.size() * layout_.sources),
+      batch_right_(layout_.bus_channels.size() * layout_.sources),
+      batch_count_(layout_.bus_channels.size(), 0),
+      ramping_routes_(layout_.bus_channels.size() * layout_.sources),
+      bus_written_(layout_.bus_channels.size(), max_frames),
       output_silent_(layout_.output_channel_count(), 0),
       route_left_(layout_.bus_channels.size() * layout_.sources),
       route_right_(layout_.bus_channels.size() * layout_.sources),
@@ -80,6 +86,7 @@ Engine::Engine(EngineLayout layout, double sample_rate_hz, int max_frames)
 }
 
 void Engine::snap_to_targets() {
+    batched_plan_ = kNoPlan;  // the snapped gains must reach the batches
     for (size_t s = 0; s < layout_.sources; ++s) {
         input_ramp_[s].snap(targets_.input_gain.load(s));
         trim_ramp_[s].snap(targets_.trim_gain.load(s));
@@ -142,9 +149,13 @@ void Engine::run_sources(const Plan& plan, const BlockIo& io, int offset, int fr
         if (!sp.live || (!from_host && !sp.signal)) {
             // Nothing is connected: the buffer stays zero and costs O(1), apart from the host's
             // capture buffer, which must be written every block.
-            if (!source_silent_[s]) dsp::clear(buf, frames);
+            if (!source_silent_[s]) dsp::clear(buf, max_frames_);  // the whole buffer: blocks vary
             source_silent_[s] = 1;
             fault_latched_[s] = 0;
+            if (source_connected_[s]) {
+                source_connected_[s] = 0;
+                connectivity_changed_ = true;
+            }
             input_ramp_[s].set_target(targets_.input_gain.load(s), ramp_frames_);
             trim_ramp_[s].set_target(targets_.trim_gain.load(s), ramp_frames_);
             input_ramp_[s].skip(frames);
@@ -153,6 +164,10 @@ void Engine::run_sources(const Plan& plan, const BlockIo& io, int offset, int fr
             if (io.capture && static_cast<int>(s) < layout_.capture && io.capture[s])
                 dsp::clear(io.capture[s] + offset, frames);
             continue;
+        }
+        if (!source_connected_[s]) {
+            source_connected_[s] = 1;
+            connectivity_changed_ = true;
         }
         if (from_host) {
             const float* in = playback ? io.playback[s - layout_.first_playback] : io.hw_inputs[s];
@@ -199,37 +214,82 @@ void Engine::run_sources(const Plan& plan, const BlockIo& io, int offset, int fr
     }
 }
 
+// Steady routes are mixed bus by bus from batches that are rebuilt only when something could
+// have changed them: a new plan, new targets (the generation counter), a ramp still running, or
+// a source being connected or disconnected. In the steady state the audio thread does no
+// per-route bookkeeping at all, which is what a dense matrix at 32 frames needs.
+void Engine::rebuild_batches(const Plan& plan) {
+    std::fill(batch_count_.begin(), batch_count_.end(), 0);
+    ramping_count_ = 0;
+    const size_t sources = layout_.sources;
+    for (size_t k = 0; k < plan.routes.size(); ++k) {
+        const Route& r = plan.routes[k];
+        dsp::GainRamp& left = route_left_[r.crosspoint];
+        dsp::GainRamp& right = route_right_[r.crosspoint];
+        left.set_target(targets_.route_left.load(r.crosspoint), ramp_frames_);
+        if (r.stereo) right.set_target(targets_.route_right.load(r.crosspoint), ramp_frames_);
+        if (left.ramping() || (r.stereo && right.ramping())) {
+            ramping_routes_[ramping_count_++] = static_cast<std::uint32_t>(k);
+            continue;
+        }
+        if (!source_connected_[r.source]) continue;
+        const float gl = left.current(), gr = r.stereo ? right.current() : 0.0f;
+        if (gl == 0.0f && gr == 0.0f) continue;
+        const size_t bus = bus_of_channel_[r.bus_channel];
+        const size_t at = bus * sources + static_cast<size_t>(batch_count_[bus]++);
+        batch_source_[at] = source_buffer(r.source);
+        batch_left_[at] = gl;
+        batch_right_[at] = gr;
+    }
+}
+
 void Engine::run_routes(const Plan& plan, int frames) {
-    // A bus nothing wrote to last block is still all zeros.
-    for (size_t b = 0; b < bus_dirty_.size(); ++b) {
-        if (!bus_dirty_[b]) continue;
+    // Invariant: a bus buffer is zero beyond bus_written_[b] frames. Clearing what was written
+    // (not this block's length, which may be longer) keeps it so.
+    for (size_t b = 0; b < bus_written_.size(); ++b) {
+        if (bus_written_[b] == 0) continue;
         const auto first = static_cast<size_t>(layout_.bus_first_channel[b]);
         for (int c = 0; c < layout_.bus_channels[b]; ++c)
-            dsp::clear(bus_buffer(first + static_cast<size_t>(c)), frames);
-        bus_dirty_[b] = 0;
+            dsp::clear(bus_buffer(first + static_cast<size_t>(c)), bus_written_[b]);
+        bus_written_[b] = 0;
     }
-    for (const Route& r : plan.routes) {
+    const std::uint64_t generation = targets_.route_generation.load(std::memory_order_acquire);
+    if (plan.id != batched_plan_ || generation != batched_generation_ || ramping_count_ > 0 ||
+        connectivity_changed_) {
+        rebuild_batches(plan);
+        batched_plan_ = plan.id;
+        batched_generation_ = generation;
+        connectivity_changed_ = false;
+    }
+    const size_t sources = layout_.sources;
+    for (size_t b = 0; b < batch_count_.size(); ++b) {
+        const int count = batch_count_[b];
+        if (count == 0) continue;
+        const size_t at = b * sources;
+        float* out = bus_buffer(static_cast<size_t>(layout_.bus_first_channel[b]));
+        if (layout_.bus_channels[b] == 2)
+            dsp::mix_bus_stereo(&batch_source_[at], &batch_left_[at], &batch_right_[at], count, out,
+                                out + stride_, frames);
+        else
+            dsp::mix_bus_mono(&batch_source_[at], &batch_left_[at], count, out, frames);
+        bus_written_[b] = frames;
+    }
+    for (size_t k = 0; k < ramping_count_; ++k) {
+        const Route& r = plan.routes[ramping_routes_[k]];
         dsp::GainRamp& left = route_left_[r.crosspoint];
-        left.set_target(targets_.route_left.load(r.crosspoint), ramp_frames_);
+        dsp::GainRamp& right = route_right_[r.crosspoint];
         if (source_silent_[r.source]) {  // adds exactly nothing: only keep the ramps moving
             left.skip(frames);
-            if (r.stereo) {
-                dsp::GainRamp& right = route_right_[r.crosspoint];
-                right.set_target(targets_.route_right.load(r.crosspoint), ramp_frames_);
-                right.skip(frames);
-            }
+            if (r.stereo) right.skip(frames);
             continue;
         }
         const float* src = source_buffer(r.source);
         float* out_l = bus_buffer(r.bus_channel);
-        bus_dirty_[bus_of_channel_[r.bus_channel]] = 1;
-        if (r.stereo) {
-            dsp::GainRamp& right = route_right_[r.crosspoint];
-            right.set_target(targets_.route_right.load(r.crosspoint), ramp_frames_);
+        bus_written_[bus_of_channel_[r.bus_channel]] = frames;
+        if (r.stereo)
             accumulate_stereo(src, out_l, bus_buffer(r.bus_channel + 1u), left, right, frames);
-        } else {
+        else
             left.accumulate(src, out_l, frames);
-        }
     }
 }
 
@@ -305,7 +365,8 @@ void Engine::run_outputs(const BlockIo& io, int offset, int frames) {
             st.gain.skip(frames);
             for (int c = 0; c < channels; ++c) {
                 const size_t ch = first + static_cast<size_t>(c);
-                if (!output_silent_[ch]) dsp::clear(output_buffer(ch), frames);
+                if (!output_silent_[ch])
+                    dsp::clear(output_buffer(ch), max_frames_);  // the whole buffer: blocks vary
                 output_silent_[ch] = 1;
                 meters_[layout_.sources + ch].update_silent(frames, ballistics_);
                 if (io.outputs && io.outputs[ch]) dsp::clear(io.outputs[ch] + offset, frames);

@@ -90,6 +90,7 @@ class Engine {
     void process_chunk(const BlockIo& io, int offset, int frames);
     void run_sources(const Plan& plan, const BlockIo& io, int offset, int frames);
     void run_routes(const Plan& plan, int frames);
+    void rebuild_batches(const Plan& plan);
     void run_outputs(const BlockIo& io, int offset, int frames);
     void run_loopback(const BlockIo& io, int offset, int frames);
     void fetch_bus(int bus, int channel, int out_channels, float* dst, int frames) const;
@@ -97,7 +98,9 @@ class Engine {
     void emit(EngineEventKind kind, std::uint32_t channel);
 
     float* source_buffer(size_t s) { return &sources_buf_[s * stride_]; }
-    bool bus_has_signal(int bus) const { return bus >= 0 && bus_dirty_[static_cast<size_t>(bus)]; }
+    bool bus_has_signal(int bus) const {
+        return bus >= 0 && bus_written_[static_cast<size_t>(bus)] > 0;
+    }
     float* bus_buffer(size_t ch) { return &bus_buf_[ch * stride_]; }
     float* output_buffer(size_t ch) { return &output_buf_[ch * stride_]; }
 
@@ -116,8 +119,19 @@ class Engine {
     std::vector<dsp::GainRamp> input_ramp_, trim_ramp_;
     std::vector<dsp::BiquadState> filter_state_;
     std::vector<char> fault_latched_;
-    std::vector<char> source_silent_;  // this block's source is all zeros
-    std::vector<char> bus_dirty_;      // a route wrote to the bus since it was last cleared
+    std::vector<char> source_silent_;     // this block's source is all zeros
+    std::vector<char> source_connected_;  // something plays into the source (host or signal)
+    bool connectivity_changed_ = true;
+    // Steady routes, bus by bus: [bus * sources + k] for k < batch_count_[bus].
+    std::vector<const float*> batch_source_;
+    std::vector<float> batch_left_, batch_right_;
+    std::vector<int> batch_count_;
+    std::vector<std::uint32_t> ramping_routes_;  // indices into Plan::routes
+    size_t ramping_count_ = 0;
+    static constexpr std::uint64_t kNoPlan = ~std::uint64_t{0};
+    std::uint64_t batched_plan_ = kNoPlan;
+    std::uint64_t batched_generation_ = 0;
+    std::vector<int> bus_written_;  // frames of the bus written since it was last cleared
     std::vector<std::uint16_t> bus_of_channel_;
     std::vector<char> output_silent_;  // the output buffer holds zeros
     // Per-crosspoint state

@@ -191,6 +191,7 @@ void Interface::maintain() {
 
 void Interface::publish_plan() {
     auto plan = std::make_unique<Plan>();
+    plan->id = ++plans_published_;
     plan->signals = signals_;
     const size_t n = params_.sources.size();
     plan->sources.resize(n);

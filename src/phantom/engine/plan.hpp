@@ -34,6 +34,7 @@ struct SignalBank {
 };
 
 struct Plan {
+    std::uint64_t id = 0;  // unique per published plan (an address may be reused once freed)
     std::vector<SourcePlan> sources;
     std::vector<Route> routes;  // live crosspoints, bus-major
     std::shared_ptr<const SignalBank> signals;

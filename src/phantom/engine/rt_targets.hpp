@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 
 namespace phantom::engine {
@@ -44,6 +45,9 @@ struct RtTargets {
     AtomicArray<float> output_mono;  // 0 stereo … 1 mono (monitor outputs)
     AtomicArray<float> output_talkback;  // talkback level into this output
     AtomicArray<int> output_bus;         // bus it plays (mirrors resolved), -1 silent
+    // Bumped after every write of route_left/right, so the audio thread can skip re-reading
+    // thousands of unchanged crosspoints.
+    std::atomic<std::uint64_t> route_generation{0};
     std::atomic<int> talkback_source{-1};
     std::atomic<int> loopback_output{-1};
 };

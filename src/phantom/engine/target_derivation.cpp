@@ -148,6 +148,7 @@ void Interface::derive_routes(const std::vector<double>& v) {
             }
         }
     }
+    t.route_generation.fetch_add(1, std::memory_order_release);
 }
 
 void Interface::derive_outputs(const std::vector<double>& v) {

@@ -77,3 +77,38 @@ TEST(BlockOps, MixAndScaleMatchScalarBitForBit) {
 
 }  // namespace
 }  // namespace phantom::dsp
+
+namespace phantom::dsp {
+namespace {
+
+TEST(BlockOps, BusKernelsEqualSeparateMixAddsBitForBit) {
+    for (int n : kSizes) {
+        for (int count : {0, 1, 5, 37}) {
+            std::vector<std::vector<float>> srcs;
+            std::vector<const float*> ptrs;
+            std::vector<float> gl, gr;
+            for (int k = 0; k < count; ++k) {
+                srcs.push_back(random_block(n, static_cast<std::uint32_t>(100 + k)));
+                gl.push_back(0.1f * static_cast<float>(k + 1));
+                gr.push_back(-0.05f * static_cast<float>(k));
+            }
+            for (auto& s : srcs)
+                ptrs.push_back(s.data());
+            auto l = random_block(n, 7), r = random_block(n, 8);
+            auto l_ref = l, r_ref = r, m = l, m_ref = l;
+            for (int k = 0; k < count; ++k) {
+                mix_add_stereo(ptrs[static_cast<size_t>(k)], l_ref.data(), r_ref.data(),
+                               gl[static_cast<size_t>(k)], gr[static_cast<size_t>(k)], n);
+                mix_add(ptrs[static_cast<size_t>(k)], m_ref.data(), gl[static_cast<size_t>(k)], n);
+            }
+            mix_bus_stereo(ptrs.data(), gl.data(), gr.data(), count, l.data(), r.data(), n);
+            mix_bus_mono(ptrs.data(), gl.data(), count, m.data(), n);
+            EXPECT_EQ(l, l_ref) << n << " frames, " << count << " sources";
+            EXPECT_EQ(r, r_ref) << n << " frames, " << count << " sources";
+            EXPECT_EQ(m, m_ref) << n << " frames, " << count << " sources";
+        }
+    }
+}
+
+}  // namespace
+}  // namespace phantom::dsp
