@@ -11,7 +11,9 @@
 #include "phantom/params/param_error.hpp"
 #include "phantom/session/session.hpp"
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
     CLI::App app{"Phantom: a software audio interface (virtual hardware or JACK)", "phantom"};
     app.require_subcommand(1);
     app.set_version_flag("--version", "phantom 0.1.0");
@@ -49,4 +51,15 @@ int main(int argc, char** argv) {
         return 1;
     }
     return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return run(argc, argv);
+    } catch (...) {  // building the command line itself failed (out of memory)
+        std::fputs("phantom: error: unexpected failure\n", stderr);
+        return 1;
+    }
 }

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <filesystem>
 
+#include <sndfile.h>
+
 #include "run_command.hpp"
 #include "test_signals.hpp"
 #include "wav.hpp"
@@ -93,6 +95,43 @@ TEST_F(CliRender, SixteenBitRecordingIsQuantisedNotClippedOrWrapped) {
     Wav w = read_wav(dir + "m16.wav");
     for (size_t i = 0; i < kFrames; ++i)
         ASSERT_NEAR(w.channels[0][i], a[i], 1.0 / 32768) << i;
+}
+
+TEST_F(CliRender, TwentyFourBitRecording) {
+    auto r =
+        phantom("render --source pb1=" + dir + "a.wav --record main=" + dir + "m24.wav --bits 24");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    SF_INFO info{};
+    SNDFILE* f = sf_open((dir + "m24.wav").c_str(), SFM_READ, &info);
+    ASSERT_NE(f, nullptr);
+    sf_close(f);
+    EXPECT_EQ(info.format, SF_FORMAT_WAV | SF_FORMAT_PCM_24);
+    Wav w = read_wav(dir + "m24.wav");
+    for (size_t i = 0; i < kFrames; ++i)
+        ASSERT_NEAR(w.channels[0][i], a[i], 1.0 / 8388608) << i;
+}
+
+TEST_F(CliRender, DiskFullDuringRenderExitsOneAndLeavesNoFile) {
+    // A 64 KiB file-size limit (ulimit -f counts 1 KiB blocks); SIGXFSZ ignored so the write fails.
+    auto r = run_command("bash -c 'trap \"\" XFSZ; ulimit -f 64; exec " +
+                         phantom_command("render --source pb1=" + dir +
+                                         "a.wav --record main=" + dir + "full.wav --duration 5s") +
+                         "'");
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.err.find("full.wav: writing the recording failed"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(dir + "full.wav"));
+    for (const auto& e : fs::directory_iterator(dir))
+        EXPECT_EQ(e.path().filename().string().find(".partial-"), std::string::npos) << e.path();
+}
+
+TEST_F(CliRender, ProgressBarOnATerminalOnly) {
+    // `script` gives the command a terminal; through a pipe there is no bar.
+    auto tty =
+        run_command("script -qec '" + phantom_command("render --duration 2s") + "' /dev/null");
+    EXPECT_EQ(tty.exit_code, 0) << tty.err;
+    EXPECT_NE(tty.out.find("100%"), std::string::npos) << tty.out;
+    auto piped = phantom("render --duration 2s");
+    EXPECT_EQ(piped.err.find("100%"), std::string::npos);
 }
 
 TEST_F(CliRender, FileAtAnotherRateIsConvertedNotPlayedAtTheWrongSpeed) {

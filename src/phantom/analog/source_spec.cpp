@@ -147,7 +147,7 @@ SourceSpec parse_source_spec(const std::string& text) {
         throw SourceSpecError("empty source (expected e.g. sine:440:-20dBu or a.wav)");
     std::vector<std::string> parts = split(text, ':');
     size_t i = 0;
-    const std::pair<std::string_view, Transducer> kTransducers[] = {
+    static const std::pair<std::string_view, Transducer> kTransducers[] = {
         {"dynamic", Transducer::Dynamic},     {"condenser", Transducer::Condenser},
         {"ribbon", Transducer::Ribbon},       {"guitar", Transducer::SingleCoil},
         {"humbucker", Transducer::Humbucker},

@@ -14,7 +14,7 @@ std::string format_error(const std::string& file, int line, int column, const st
 }  // namespace
 
 DescriptionError::DescriptionError(std::string file, int line, int column, std::string field,
-                                   std::string message)
+                                   const std::string& message)
     : std::runtime_error(format_error(file, line, column, field, message)),
       file_(std::move(file)),
       line_(line),

@@ -10,7 +10,7 @@ namespace phantom::device {
 class DescriptionError : public std::runtime_error {
   public:
     DescriptionError(std::string file, int line, int column, std::string field,
-                     std::string message);
+                     const std::string& message);
 
     const std::string& file() const { return file_; }
     int line() const { return line_; }

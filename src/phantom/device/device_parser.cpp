@@ -211,8 +211,9 @@ class Parser {
             std::copy(table, table + 3, port.channels);
             if (const toml::table* ch = r.get_table("channels")) {
                 TomlReader cr(*ch, fmt::format("digital[{}].channels", port.id), file_);
-                static const char* kFamilies[3] = {"single", "double", "quad"};
-                static const char* kRates[3] = {"44.1/48 kHz", "88.2/96 kHz", "176.4/192 kHz"};
+                static const char* const kFamilies[3] = {"single", "double", "quad"};
+                static const char* const kRates[3] = {"44.1/48 kHz", "88.2/96 kHz",
+                                                      "176.4/192 kHz"};
                 for (int f = 0; f < 3; ++f) {
                     auto count = cr.get_integer(kFamilies[f], table[f]);
                     if (count != table[f])

@@ -451,8 +451,9 @@ void Engine::run_loopback(const BlockIo& io, int offset, int frames) {
         }
         const auto o = static_cast<size_t>(source_output);
         const int c = std::min(k, layout_.output_channels[o] - 1);
-        dsp::copy(output_buffer(static_cast<size_t>(layout_.output_first_channel[o] + c)), dst,
-                  frames);
+        dsp::copy(output_buffer(static_cast<size_t>(layout_.output_first_channel[o]) +
+                                static_cast<size_t>(c)),
+                  dst, frames);
     }
 }
 

@@ -241,11 +241,12 @@ std::vector<std::string> Interface::output_channel_names() const {
 }
 
 size_t Interface::capture_channel_count() const {
-    return static_cast<size_t>(spec_.host.capture + spec_.host.loopback);
+    return static_cast<size_t>(spec_.host.capture) + static_cast<size_t>(spec_.host.loopback);
 }
 
 std::vector<std::string> Interface::capture_channel_names() const {
     std::vector<std::string> names;
+    names.reserve(capture_channel_count());
     for (int c = 0; c < spec_.host.capture; ++c)
         names.push_back(params_.sources[static_cast<size_t>(c)].id);
     if (spec_.host.loopback > 0) {

@@ -157,6 +157,7 @@ class Builder {
                 auto modes = in.modes();
                 if (modes.size() > 1) {
                     std::vector<std::string> names;
+                    names.reserve(modes.size());
                     for (auto m : modes)
                         names.emplace_back(device::to_string(m));
                     auto s2 = choice_param(base + "/mode", names, 0,

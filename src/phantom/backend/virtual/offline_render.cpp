@@ -67,9 +67,11 @@ RenderSummary render_offline(engine::Interface& iface, const RenderOptions& opt)
     std::vector<Planned> planned;
     auto output_channels = [&](size_t o) {
         std::vector<const float*> chans;
-        int first = iface.engine().layout().output_first_channel[o];
-        for (int c = 0; c < spec.outputs[o].channels; ++c)
-            chans.push_back(out_ptr[static_cast<size_t>(first + c)]);
+        const auto first = static_cast<size_t>(iface.engine().layout().output_first_channel[o]);
+        const auto channels = static_cast<size_t>(spec.outputs[o].channels);
+        chans.reserve(channels);
+        for (size_t c = 0; c < channels; ++c)
+            chans.push_back(out_ptr[first + c]);
         return chans;
     };
     for (const auto& r : opt.records) {
@@ -93,7 +95,7 @@ RenderSummary render_offline(engine::Interface& iface, const RenderOptions& opt)
             ensure_parent(r.path);
             planned.push_back({r.path,
                                {cap_ptr[static_cast<size_t>(spec.host.capture)],
-                                cap_ptr[static_cast<size_t>(spec.host.capture + 1)]}});
+                                cap_ptr[static_cast<size_t>(spec.host.capture) + 1]}});
         } else if (auto it = std::find(cap_names.begin(), cap_names.end(), r.what);
                    it != cap_names.end()) {
             ensure_parent(r.path);
