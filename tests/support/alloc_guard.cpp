@@ -38,6 +38,7 @@ void AllocationGuard::reset() {
 }
 }  // namespace phantom::test
 
+#if PHANTOM_ALLOC_GUARD
 extern "C" {
 void* malloc(std::size_t n) {
     count_alloc();
@@ -101,3 +102,4 @@ void operator delete(void* p, std::size_t, std::align_val_t) noexcept {
 void operator delete[](void* p, std::size_t, std::align_val_t) noexcept {
     operator delete(p);
 }
+#endif  // PHANTOM_ALLOC_GUARD

@@ -5,6 +5,13 @@
 
 #include <cstddef>
 
+// Sanitizers intercept the allocator themselves; the guard stands down in those builds.
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+#define PHANTOM_ALLOC_GUARD 0
+#else
+#define PHANTOM_ALLOC_GUARD 1
+#endif
+
 namespace phantom::test {
 
 struct AllocationCounts {

@@ -1,7 +1,9 @@
 #include "phantom/dsp/block_ops.hpp"
 
-// Two builds of every kernel on x86-64 with GCC: AVX2 (x86-64-v3) and the baseline.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+// Two builds of every kernel on x86-64 with GCC: AVX2 (x86-64-v3) and the baseline. Not under
+// sanitizers: the ifunc resolver runs during relocation, before their runtime is ready.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(__SANITIZE_THREAD__) && !defined(__SANITIZE_ADDRESS__)
 #define PHANTOM_KERNEL __attribute__((target_clones("arch=x86-64-v3", "default")))
 #else
 #define PHANTOM_KERNEL
