@@ -53,9 +53,10 @@ TEST(RealtimeDriver, RecordsWhatTheOfflineRenderMakesAndSleepsBetweenBlocks) {
     const auto stats = driver.stats();
     driver.finish();
 
-    // Real time: about as many blocks as the wall clock allows (256 frames = 5.33 ms).
+    // Real time: never more blocks than the wall clock allows (256 frames = 5.33 ms). The lower
+    // bound is loose: a shared machine may delay the thread, which then counts xruns.
     const double expected_blocks = wall * 48000 / 256;
-    EXPECT_GT(static_cast<double>(stats.blocks), 0.7 * expected_blocks);
+    EXPECT_GT(static_cast<double>(stats.blocks), 0.3 * expected_blocks);
     EXPECT_LT(static_cast<double>(stats.blocks), 1.1 * expected_blocks);
     EXPECT_EQ(stats.record_overruns, 0u);
     EXPECT_LT(cpu, 0.5 * wall) << "a steady period, not a busy loop";
