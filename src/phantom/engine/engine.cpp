@@ -147,9 +147,8 @@ void Engine::run_sources(const Plan& plan, const BlockIo& io, int offset, int fr
         const bool playback = s >= layout_.first_playback;
         const bool from_host = playback ? io.playback != nullptr : io.hw_inputs != nullptr;
         if (!sp.live || (!from_host && !sp.signal)) {
-            // Nothing is connected: the buffer stays zero and costs O(1), apart from the host's
-            // capture buffer, which must be written every block.
-            if (!source_silent_[s]) dsp::clear(buf, max_frames_);  // the whole buffer: blocks vary
+            // Nothing is connected: O(1), apart from the host's capture buffer, which must be
+            // written every block. The source buffer is not touched: a silent source is never read.
             source_silent_[s] = 1;
             fault_latched_[s] = 0;
             if (source_connected_[s]) {
@@ -402,7 +401,8 @@ void Engine::run_outputs(const BlockIo& io, int offset, int frames) {
             }
         }
 
-        if (talkback_source >= 0 && !st.talkback.silent()) {
+        if (talkback_source >= 0 && !st.talkback.silent() &&
+            !source_silent_[static_cast<size_t>(talkback_source)]) {
             const float* tb = source_buffer(static_cast<size_t>(talkback_source));
             float* g = scratch_.data();
             st.talkback.fill(g, frames);

@@ -119,7 +119,10 @@ class Engine {
     std::vector<dsp::GainRamp> input_ramp_, trim_ramp_;
     std::vector<dsp::BiquadState> filter_state_;
     std::vector<char> fault_latched_;
-    std::vector<char> source_silent_;     // this block's source is all zeros
+    // This block's source is all zeros. Invariant: a source buffer is read only if it was written
+    // this block: connected sources always are (render, copy, or the fault guard's clear); an
+    // idle source is not, may hold anything, and is never read (routes and talkback check).
+    std::vector<char> source_silent_;
     std::vector<char> source_connected_;  // something plays into the source (host or signal)
     bool connectivity_changed_ = true;
     // Steady routes, bus by bus: [bus * sources + k] for k < batch_count_[bus].
