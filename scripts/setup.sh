@@ -9,7 +9,8 @@ packages=(
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libfmt-dev
   libsndfile1-dev libsamplerate0-dev libreaderwriterqueue-dev
   libgtest-dev libbenchmark-dev
-  sox
+  libcivetweb-dev libjack-jackd2-dev jackd2
+  sox curl
 )
 missing=()
 for p in "${packages[@]}"; do

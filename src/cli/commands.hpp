@@ -17,5 +17,7 @@ void add_devices_command(CLI::App& app);
 void add_describe_command(CLI::App& app);
 void add_params_command(CLI::App& app);
 void add_render_command(CLI::App& app);
+void add_start_command(CLI::App& app);
+void add_remote_commands(CLI::App& app);  // get, set, list, meters, snapshot, status
 
 }  // namespace phantom::cli

@@ -21,6 +21,8 @@ int run(int argc, char** argv) {
     phantom::cli::add_describe_command(app);
     phantom::cli::add_params_command(app);
     phantom::cli::add_render_command(app);
+    phantom::cli::add_start_command(app);
+    phantom::cli::add_remote_commands(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::Success& e) {  // --help, --version

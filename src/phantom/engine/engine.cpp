@@ -130,6 +130,10 @@ void Engine::process_chunk(const BlockIo& io, int offset, int frames) {
     run_sources(*plan, io, offset, frames);
     run_routes(*plan, frames);
     run_outputs(io, offset, frames);
+    if (power_silent_frames_ > 0)
+        power_silent_frames_ -= frames;
+    else
+        power_ramp_pending_ = false;  // the power-on ramps have started
     run_loopback(io, offset, frames);
     meter_bank_.publish(meters_.data(), meters_.size());
     frames_.fetch_add(static_cast<std::uint64_t>(frames), std::memory_order_release);
@@ -349,7 +353,9 @@ void Engine::run_outputs(const BlockIo& io, int offset, int frames) {
             st.fade_out.set_target(0.0f, ramp_frames_);
         }
         st.talkback.set_target(targets_.output_talkback.load(o), ramp_frames_);
-        st.gain.set_target(targets_.output_gain.load(o), ramp_frames_);
+        if (power_silent_frames_ <= 0)
+            st.gain.set_target(targets_.output_gain.load(o),
+                               power_ramp_pending_ ? power_ramp_frames_ : ramp_frames_);
         if (layout_.output_is_monitor[o])
             st.mono.set_target(targets_.output_mono.load(o), ramp_frames_);
         const bool quiet = !bus_has_signal(st.bus) &&
@@ -437,6 +443,14 @@ void Engine::run_outputs(const BlockIo& io, int offset, int frames) {
             if (io.outputs && io.outputs[ch]) dsp::copy(x, io.outputs[ch] + offset, frames);
         }
     }
+}
+
+void Engine::power_on(int silent_frames, int ramp_frames) {
+    for (auto& st : outputs_)
+        st.gain.snap(0.0f);
+    power_silent_frames_ = std::max(silent_frames, 0);
+    power_ramp_frames_ = std::max(ramp_frames, ramp_frames_);
+    power_ramp_pending_ = true;
 }
 
 void Engine::run_loopback(const BlockIo& io, int offset, int frames) {

@@ -66,6 +66,10 @@ class Engine {
 
     // [control-thread, engine idle] Jump every ramp to its target (state given at start).
     void snap_to_targets();
+    // [control-thread, engine idle, after snap_to_targets] Power-on: every output stays silent
+    // for `silent_frames`, then rises to its volume over `ramp_frames`, so a restart never
+    // greets the listener with a thump or the full restored volume at once.
+    void power_on(int silent_frames, int ramp_frames);
 
     RtTargets& targets() { return targets_; }
     rt::PlanExchange<Plan>& plans() { return plans_; }
@@ -146,6 +150,9 @@ class Engine {
         dsp::GainRamp fade_in, fade_out, gain, mono, talkback;
     };
     std::vector<OutputState> outputs_;
+    int power_silent_frames_ = 0;  // power-on: outputs held at zero for this many more frames
+    int power_ramp_frames_ = 0;    // then ramp this long (once, from the first loud block)
+    bool power_ramp_pending_ = false;
     std::vector<char> output_fault_latched_;
 
     std::vector<dsp::MeterState> meters_;  // sources, then output channels

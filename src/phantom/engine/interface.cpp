@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "phantom/analog/audio_file.hpp"
 
@@ -146,6 +147,12 @@ void Interface::start() {
     engine_->snap_to_targets();
     engine_->plans().collect(true);
     started_ = true;
+}
+
+void Interface::start_live() {
+    start();
+    engine_->power_on(engine_->max_frames(),
+                      static_cast<int>(std::lround(kPowerOnRampS * sample_rate_hz_)));
 }
 
 void Interface::maintain() {

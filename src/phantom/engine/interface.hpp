@@ -63,6 +63,10 @@ class Interface {
 
     // [control-thread, engine idle] Everything set so far is in force from the first sample.
     void start();
+    // [control-thread, engine idle] start(), then power-on: outputs silent for the first block,
+    // then rising to their restored volumes over kPowerOnRampS. For live backends.
+    void start_live();
+    static constexpr double kPowerOnRampS = 0.6;
     // [audio-thread]
     void process(const BlockIo& io) { engine_->process(io); }
     // [control-thread] Call between blocks or periodically.

@@ -22,5 +22,7 @@ struct ParamSchema {
 };
 
 const char* to_string(ParamType type);
+// What a value must be: "a number from -inf to 12 dB", "one of: none, main, hp1" …
+std::string allowed_values(const ParamSchema& schema);
 
 }  // namespace phantom::params

@@ -36,7 +36,9 @@ std::string number_text(double v) {
     return s == "-0" ? "0" : s;
 }
 
-std::string allowed(const ParamSchema& s) {
+}  // namespace
+
+std::string allowed_values(const ParamSchema& s) {
     switch (s.type) {
         case ParamType::Float:
             return fmt::format("a number from {} to {}{}", number_text(s.min), number_text(s.max),
@@ -52,8 +54,6 @@ std::string allowed(const ParamSchema& s) {
     }
     return "";
 }
-
-}  // namespace
 
 ParamIndex ParamTree::add(ParamSchema schema) {
     auto index = static_cast<ParamIndex>(schemas_.size());
@@ -104,7 +104,7 @@ double ParamTree::check_value(ParamIndex i, double value) const {
     if (!ok)
         throw ParamError(ParamErrorKind::OutOfRange, s.path,
                          fmt::format("{}: {} is out of range (allowed: {})", s.path,
-                                     format_value(i, value), allowed(s)));
+                                     format_value(i, value), allowed_values(s)));
     return value;
 }
 
@@ -114,7 +114,7 @@ double ParamTree::parse_text(ParamIndex i, const std::string& raw) const {
     auto wrong = [&] {
         return ParamError(
             ParamErrorKind::WrongType, s.path,
-            fmt::format("{}: '{}' is not a valid value (allowed: {})", s.path, raw, allowed(s)));
+            fmt::format("{}: '{}' is not a valid value (allowed: {})", s.path, raw, allowed_values(s)));
     };
     switch (s.type) {
         case ParamType::Float: {
@@ -145,7 +145,7 @@ double ParamTree::parse_json(ParamIndex i, const nlohmann::json& v) const {
     auto wrong = [&] {
         return ParamError(
             ParamErrorKind::WrongType, s.path,
-            fmt::format("{}: {} has the wrong type (allowed: {})", s.path, v.dump(), allowed(s)));
+            fmt::format("{}: {} has the wrong type (allowed: {})", s.path, v.dump(), allowed_values(s)));
     };
     switch (s.type) {
         case ParamType::Float:

@@ -69,10 +69,22 @@ Session read_session(const std::string& path) {
                     throw SessionError(fmt::format("{}: sources.{}: expected a string", path, ch));
                 s.sources[ch] = src.get<std::string>();
             }
+        } else if (key == "snapshots") {
+            if (!value.is_object())
+                throw SessionError(
+                    fmt::format("{}: snapshots: expected an object of name: params", path));
+            for (const auto& [name, params] : value.items()) {
+                if (!params.is_object())
+                    throw SessionError(fmt::format(
+                        "{}: snapshots.{}: expected an object of path: value", path, name));
+                auto& snapshot = s.snapshots[name];
+                for (const auto& [p, v] : params.items())
+                    snapshot[p] = v;
+            }
         } else {
-            throw SessionError(fmt::format(
-                "{}: unknown key '{}' (expected phantom_session, device, params, sources)", path,
-                key));
+            throw SessionError(fmt::format("{}: unknown key '{}' (expected phantom_session, "
+                                           "device, params, sources, snapshots)",
+                                           path, key));
         }
     }
     if (s.device.empty())
@@ -97,6 +109,13 @@ void apply_session(const Session& session, engine::Interface& iface, const std::
     } catch (const params::ParamError& e) {
         throw SessionError(fmt::format("{}: {}", file, e.what()));
     }
+    for (const auto& [name, params] : session.snapshots) {
+        try {
+            (void)full_state_changes(params, tree);
+        } catch (const params::ParamError& e) {
+            throw SessionError(fmt::format("{}: snapshots.{}: {}", file, name, e.what()));
+        }
+    }
     // Sources load files and may fail: check them all first on a scratch interface.
     if (!session.sources.empty()) {
         engine::Interface scratch(iface.spec(), iface.sample_rate_hz(), 16);
@@ -110,6 +129,24 @@ void apply_session(const Session& session, engine::Interface& iface, const std::
     iface.apply(changes);
     for (const auto& [channel, source] : session.sources)
         iface.set_source(channel, source);
+}
+
+std::vector<params::ParamChange> full_state_changes(
+    const std::map<std::string, nlohmann::json>& params, const params::ParamTree& tree) {
+    std::vector<double> wanted(tree.size());
+    for (size_t i = 0; i < tree.size(); ++i)
+        wanted[i] = tree.schema(static_cast<params::ParamIndex>(i)).default_value;
+    for (const auto& [path, value] : params) {
+        params::ParamIndex i = tree.require(path);
+        wanted[static_cast<size_t>(i)] = tree.parse_json(i, value);
+    }
+    std::vector<params::ParamChange> changes;
+    for (size_t i = 0; i < tree.size(); ++i)
+        if (wanted[i] != tree.values()[i])
+            changes.push_back({static_cast<params::ParamIndex>(i), wanted[i]});
+    params::ParamTree probe = tree;
+    probe.apply(changes);  // constraints: the state as a whole must be valid
+    return changes;
 }
 
 Session capture_session(const engine::Interface& iface) {
@@ -134,6 +171,7 @@ std::string session_to_json(const Session& session) {
     for (const auto& [path, value] : session.params)
         doc["params"][path] = value;
     if (!session.sources.empty()) doc["sources"] = session.sources;
+    if (!session.snapshots.empty()) doc["snapshots"] = session.snapshots;
     return doc.dump(2) + "\n";
 }
 

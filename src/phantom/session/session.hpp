@@ -3,7 +3,10 @@
 //
 //   { "phantom_session": 1, "device": "studio-8x8",
 //     "params":  { "/mix/main/in1/gain": -6, "/monitor/dim": true, "/output/hp1/mirror": "main" },
-//     "sources": { "in1": "condenser:sine:1k:94dBSPL" } }
+//     "sources": { "in1": "condenser:sine:1k:94dBSPL" },
+//     "snapshots": { "tracking": { "/mix/hp1/in1/gain": -3 } } }
+//
+// A snapshot holds the mixer state (every non-default parameter), not the sources.
 //
 // Loading is all-or-nothing: every path, type and range is checked before anything changes.
 #pragma once
@@ -27,6 +30,7 @@ struct Session {
     std::string device;
     std::map<std::string, nlohmann::json> params;  // path → JSON value
     std::map<std::string, std::string> sources;    // channel id → source text
+    std::map<std::string, std::map<std::string, nlohmann::json>> snapshots;  // name → params
 };
 
 // [control-thread] Parse a session file; SessionError with file:line:column for bad JSON or a
@@ -36,6 +40,11 @@ Session read_session(const std::string& path);
 // Apply to an interface, all-or-nothing. SessionError names the file, the path and the reason;
 // the interface is unchanged on error.
 void apply_session(const Session& session, engine::Interface& iface, const std::string& file);
+
+// The changes that bring `tree` to the state `params` stands for (every parameter it does not
+// name at its default), validated as a whole. Throws params::ParamError.
+std::vector<params::ParamChange> full_state_changes(
+    const std::map<std::string, nlohmann::json>& params, const params::ParamTree& tree);
 
 // The interface's current state as a session; and its atomic save.
 Session capture_session(const engine::Interface& iface);

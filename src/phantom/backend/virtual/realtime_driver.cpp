@@ -50,9 +50,12 @@ void RealtimeVirtualDriver::add_recording(const std::string& output_id, const st
     taps_.push_back(std::move(tap));
 }
 
-void RealtimeVirtualDriver::start() {
+void RealtimeVirtualDriver::start(bool power_on) {
     if (running()) return;
-    iface_.start();
+    if (power_on)
+        iface_.start_live();
+    else
+        iface_.start();
     stop_requested_.store(false, std::memory_order_release);
     running_.store(true, std::memory_order_release);
     thread_ = std::thread([this] { audio_loop(); });

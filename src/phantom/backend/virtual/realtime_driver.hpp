@@ -41,7 +41,8 @@ class RealtimeVirtualDriver {
     // Record an output (by id) to a file; before start(). Throws std::invalid_argument.
     void add_recording(const std::string& output_id, const std::string& path, int bits = 32);
 
-    void start();
+    // `power_on`: outputs silent for the first block, then ramping up (a live start).
+    void start(bool power_on = false);
     // Drain recordings, refill sources, maintain the interface. Call every few milliseconds.
     void poll();
     // Stop the audio thread (within one period) and drain what is left.

@@ -1,0 +1,113 @@
+// phantom start: the main job. Runs the interface live until SIGINT or SIGTERM, then saves the
+// state and exits 0.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+
+#include "commands.hpp"
+#include "phantom/server/http_client.hpp"
+#include "phantom/server/live_instance.hpp"
+
+namespace phantom::cli {
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+static_assert(std::atomic<bool>::is_always_lock_free, "set from a signal handler");
+
+extern "C" void on_stop_signal(int) {
+    g_stop.store(true);
+}
+
+struct StartArgs {
+    server::LiveOptions live;
+    std::string http = "127.0.0.1:7480";
+    std::vector<std::string> allow_hosts;
+    bool no_autoconnect = false;
+    bool quiet = false;
+};
+
+std::string status_line(const nlohmann::json& s) {
+    std::string clips;
+    for (const auto& c : s["clips"])
+        clips += (clips.empty() ? "" : " ") + c.get<std::string>();
+    return fmt::format("{} {} | {} Hz | {} frames | {:.1f} ms | DSP {:.1f}% | xruns {} | clip: {}",
+                       s["backend"].get<std::string>(), s["state"].get<std::string>(),
+                       s["rate_hz"].get<double>(), s["frames"].get<int>(),
+                       s["latency_ms"].get<double>(), s["dsp_load_percent"].get<double>(),
+                       s["xruns"].get<std::uint64_t>(), clips.empty() ? "none" : clips);
+}
+
+void run_start(StartArgs& a) {
+    auto [host, port] = server::parse_host_port(a.http);
+    a.live.http.host = host;
+    a.live.http.port = port;
+    a.live.http.allowed_hosts = a.allow_hosts;
+    a.live.jack_autoconnect = !a.no_autoconnect;
+
+    struct sigaction action {};
+    action.sa_handler = on_stop_signal;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, nullptr);
+    sigaction(SIGTERM, &action, nullptr);
+
+    server::LiveInstance live(a.live);
+    if (!live.notice().empty()) std::fprintf(stderr, "phantom: %s\n", live.notice().c_str());
+    const auto& iface_status = live.controller().status();
+    std::printf("Phantom %s on %s, %s Hz, %d frames: %s (state: %s)\n",
+                iface_status["device"].get<std::string>().c_str(),
+                iface_status["backend"].get<std::string>().c_str(),
+                fmt::format("{}", iface_status["rate_hz"].get<double>()).c_str(),
+                iface_status["frames"].get<int>(), live.url().c_str(), live.state_path().c_str());
+    std::fflush(stdout);
+    const bool tty = !a.quiet && ::isatty(STDOUT_FILENO);
+    live.run(g_stop, [&](const nlohmann::json& status) {
+        if (!tty) return;
+        std::printf("\r\033[K%s", status_line(status).c_str());
+        std::fflush(stdout);
+    });
+    if (tty) std::printf("\n");
+    const auto files = live.shutdown();
+    for (const auto& f : files)
+        std::printf("Recorded %s\n", f.c_str());
+    std::printf("Stopped; state saved to %s\n", live.state_path().c_str());
+}
+
+}  // namespace
+
+void add_start_command(CLI::App& app) {
+    auto* cmd = app.add_subcommand(
+        "start", "Run the interface live (virtual hardware or JACK) with its HTTP control plane");
+    auto a = std::make_shared<StartArgs>();
+    cmd->add_option("--device", a->live.device,
+                    "device id or .toml path (default: the state file's, else studio-8x8)");
+    cmd->add_option("--backend", a->live.backend, "virtual (default) or jack")
+        ->check(CLI::IsMember({"virtual", "jack"}));
+    cmd->add_option("--rate", a->live.rate_hz,
+                    "sample rate in Hz (virtual; default: the device's. JACK: the server's)");
+    cmd->add_option("--frames", a->live.frames,
+                    "block size in frames (virtual; default 256. JACK: the server's)");
+    cmd->add_option("--session", a->live.state_path,
+                    "the state file kept up to date (default: "
+                    "$XDG_STATE_HOME/phantom/<device>.json)");
+    cmd->add_option("--http", a->http, "HOST:PORT of the control plane (default 127.0.0.1:7480)");
+    cmd->add_option("--allow-host", a->allow_hosts,
+                    "another name this host may be reached by (Host header check)")
+        ->take_all();
+    cmd->add_option("--source", a->live.sources,
+                    "CHANNEL=SOURCE: what plays into a channel (virtual hardware), as in render")
+        ->take_all();
+    cmd->add_option("--record", a->live.records, "OUTPUT=FILE: record an output while running")
+        ->take_all();
+    cmd->add_flag("--no-autoconnect", a->no_autoconnect,
+                  "JACK: do not connect the hardware-side ports to system:*");
+    cmd->add_option("--jack-server", a->live.jack_server, "JACK: the server name (default: the "
+                                                           "default server)");
+    cmd->add_flag("--quiet", a->quiet, "no status line");
+    cmd->callback([a] { run_start(*a); });
+}
+
+}  // namespace phantom::cli

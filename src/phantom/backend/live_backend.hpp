@@ -1,0 +1,39 @@
+// What `phantom start` needs of a backend, whichever drives the audio (the virtual hardware's
+// own clock, or a JACK server): start, a periodic poll on the control thread (drain
+// recordings, refill sources, maintain the interface, reconnect), stop, and a status report.
+// Control-rate calls only; the audio path itself has no virtual calls.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace phantom::backend {
+
+struct BackendStatus {
+    std::string backend = "virtual";
+    std::string state = "running";  // running | lost (the audio server went away) | stopped
+    std::string message;
+    std::uint32_t rate_hz = 0;
+    int frames = 0;
+    int latency_frames = 0;  // capture + playback, as the backend reports it
+    double dsp_load = 0.0;   // 0..1 of the block's time
+    std::uint64_t xruns = 0;
+    std::uint64_t record_overruns = 0;
+};
+
+class LiveBackend {
+  public:
+    virtual ~LiveBackend() = default;
+    // [control-thread] Begin passing audio; outputs start silent and ramp up (power-on).
+    virtual void start() = 0;
+    // [control-thread, under the controller's lock] Every few milliseconds.
+    virtual void poll() = 0;
+    // [control-thread] Stop the audio; finish recordings; returns their paths.
+    virtual std::vector<std::string> stop() = 0;
+    virtual BackendStatus status() const = 0;
+    // False where the analog stages (preamp, pad, 48 V) are real hardware's, not ours.
+    virtual bool analog_available() const = 0;
+};
+
+}  // namespace phantom::backend

@@ -1,0 +1,34 @@
+// A small blocking HTTP client (civetweb) for the CLI commands that talk to a running Phantom
+// and for the tests. Not for the audio thread.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace phantom::server {
+
+// Nobody answers at the address: no Phantom is running there.
+class ConnectError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+struct HttpResult {
+    int status = 0;
+    std::string body;
+};
+
+using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
+
+// One request, Content-Type application/json when there is a body. Throws ConnectError when
+// nothing listens, std::runtime_error when the answer is broken or late (timeout_ms).
+HttpResult http_request(const std::string& host, int port, const std::string& method,
+                        const std::string& path, const std::string& body = {},
+                        const HttpHeaders& headers = {}, int timeout_ms = 10000);
+
+// "127.0.0.1:7480" → {"127.0.0.1", 7480}; throws std::invalid_argument naming the text.
+std::pair<std::string, int> parse_host_port(const std::string& text);
+
+}  // namespace phantom::server

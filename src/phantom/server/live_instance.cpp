@@ -1,0 +1,122 @@
+#include "phantom/server/live_instance.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <stdexcept>
+#include <thread>
+
+#include "phantom/backend/virtual/virtual_live_backend.hpp"
+#include "phantom/device/device_catalog.hpp"
+
+namespace phantom::server {
+
+namespace {
+
+std::pair<std::string, std::string> split_assignment(const std::string& text,
+                                                     const std::string& option) {
+    const size_t eq = text.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == text.size())
+        throw std::invalid_argument(
+            fmt::format("{} {}: expected NAME=VALUE", option, text));
+    return {text.substr(0, eq), text.substr(eq + 1)};
+}
+
+}  // namespace
+
+std::string default_state_path(const std::string& device_id) {
+    std::string base;
+    if (const char* xdg = std::getenv("XDG_STATE_HOME"); xdg && *xdg) {
+        base = xdg;
+    } else if (const char* home = std::getenv("HOME"); home && *home) {
+        base = std::string(home) + "/.local/state";
+    } else {
+        base = ".";
+    }
+    return fmt::format("{}/phantom/{}.json", base, device_id);
+}
+
+LiveInstance::LiveInstance(const LiveOptions& o) {
+    // The state decides the device when none is given; a state for another device is the
+    // user's to sort out, never overwritten.
+    std::string device_id = o.device;
+    control::StateFile state;
+    if (!o.state_path.empty()) {
+        state = control::read_state_file(o.state_path);
+        if (device_id.empty() && state.session) device_id = state.session->device;
+    }
+    if (device_id.empty()) device_id = device::kDefaultDeviceId;
+    auto spec = device::load_device(device_id);
+    state_path_ = o.state_path.empty() ? default_state_path(spec.id) : o.state_path;
+    if (o.state_path.empty()) state = control::read_state_file(state_path_);
+    if (state.session && state.session->device != spec.id)
+        throw std::invalid_argument(fmt::format(
+            "{} holds the state of device '{}', not '{}': give --device {} or another "
+            "--session",
+            state_path_, state.session->device, spec.id, state.session->device));
+
+    if (o.backend != "virtual" && o.backend != "jack")
+        throw std::invalid_argument(
+            fmt::format("--backend {}: expected virtual or jack", o.backend));
+    if (o.frames < 16 || o.frames > 8192)
+        throw std::invalid_argument(fmt::format("--frames {}: expected 16..8192", o.frames));
+    const std::uint32_t rate = o.rate_hz ? o.rate_hz : spec.default_rate;
+    iface_ = std::make_unique<engine::Interface>(std::move(spec), rate, o.frames);
+    if (o.backend == "jack")
+        throw std::invalid_argument("--backend jack: not built in this version");
+    auto virtual_backend = std::make_unique<backend::VirtualLiveBackend>(*iface_, o.frames);
+    for (const auto& r : o.records) {
+        auto [output, path] = split_assignment(r, "--record");
+        virtual_backend->driver().add_recording(output, path);
+    }
+    backend_ = std::move(virtual_backend);
+    controller_ = std::make_unique<control::Controller>(*iface_, backend_->analog_available());
+    notice_ = control::apply_state_file(*controller_, state, state_path_);
+    for (const auto& s : o.sources) {
+        auto [channel, source] = split_assignment(s, "--source");
+        controller_->with_interface([&](engine::Interface& i) { i.set_source(channel, source); });
+    }
+    server_ = std::make_unique<HttpServer>(*controller_, o.http);  // fails early if taken
+    saver_ = std::make_unique<control::StateSaver>(*controller_, state_path_);
+    saver_->flush();  // the file exists (and sources given now are kept) from the start
+    controller_->with_interface([&](engine::Interface&) { backend_->start(); });
+    controller_->set_backend_status(backend_->status());
+}
+
+LiveInstance::~LiveInstance() {
+    try {
+        shutdown();
+    } catch (const std::exception&) {  // reported by shutdown() when called explicitly
+    }
+}
+
+void LiveInstance::run(const std::atomic<bool>& stop,
+                       const std::function<void(const nlohmann::json&)>& on_status) {
+    using Clock = std::chrono::steady_clock;
+    auto next_status = Clock::now();
+    while (!stop.load()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        controller_->with_interface([&](engine::Interface&) { backend_->poll(); });
+        const auto now = Clock::now();
+        controller_->tick(now);
+        if (now >= next_status) {
+            next_status = now + std::chrono::milliseconds(100);
+            controller_->set_backend_status(backend_->status());
+            if (on_status) on_status(controller_->status());
+        }
+    }
+}
+
+std::vector<std::string> LiveInstance::shutdown() {
+    if (stopped_) return {};
+    stopped_ = true;
+    server_.reset();  // no more commands
+    std::vector<std::string> files =
+        controller_->with_interface([&](engine::Interface&) { return backend_->stop(); });
+    saver_->flush();
+    saver_.reset();
+    return files;
+}
+
+}  // namespace phantom::server

@@ -1,0 +1,63 @@
+// One running Phantom (`phantom start`): the interface, its controller, a live backend, the
+// state saver and the HTTP/WebSocket server, started in an order that fails early (state read
+// and address bound before any audio runs) and stopped in reverse (audio stops, state is
+// saved, recordings are finished).
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "phantom/backend/live_backend.hpp"
+#include "phantom/control/controller.hpp"
+#include "phantom/control/state_saver.hpp"
+#include "phantom/server/http_server.hpp"
+
+namespace phantom::server {
+
+struct LiveOptions {
+    std::string device;               // empty: the state file's, else the default device
+    std::string backend = "virtual";  // virtual | jack
+    std::uint32_t rate_hz = 0;        // virtual: 0 = the device's default; JACK: the server's
+    int frames = 256;                 // virtual block size; JACK follows the server
+    std::string state_path;           // the session file kept up to date
+    HttpOptions http;
+    std::vector<std::string> sources;  // CHANNEL=SOURCE
+    std::vector<std::string> records;  // OUTPUT=FILE
+    bool jack_autoconnect = true;
+    std::string jack_server;  // empty: the default server ($JACK_DEFAULT_SERVER)
+};
+
+// Default state file: $XDG_STATE_HOME/phantom/<device>.json (~/.local/state/phantom/…).
+std::string default_state_path(const std::string& device_id);
+
+class LiveInstance {
+  public:
+    // Throws for bad options (std::invalid_argument, SourceError …) with nothing started.
+    explicit LiveInstance(const LiveOptions& options);
+    ~LiveInstance();
+
+    std::string url() const { return server_->url(); }
+    const std::string& state_path() const { return state_path_; }
+    const std::string& notice() const { return notice_; }  // state file set aside, etc.
+    control::Controller& controller() { return *controller_; }
+
+    // Poll the backend every few milliseconds until `stop` is set; `on_status` every 100 ms.
+    void run(const std::atomic<bool>& stop,
+             const std::function<void(const nlohmann::json& status)>& on_status);
+    // Stop audio, save, finish recordings (also done by the destructor). Returns the files.
+    std::vector<std::string> shutdown();
+
+  private:
+    std::string state_path_, notice_;
+    std::unique_ptr<engine::Interface> iface_;
+    std::unique_ptr<control::Controller> controller_;
+    std::unique_ptr<backend::LiveBackend> backend_;
+    std::unique_ptr<control::StateSaver> saver_;
+    std::unique_ptr<HttpServer> server_;
+    bool stopped_ = false;
+};
+
+}  // namespace phantom::server
