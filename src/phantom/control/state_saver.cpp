@@ -93,10 +93,10 @@ std::string StateSaver::last_error() const {
     return last_error_;
 }
 
-void StateSaver::flush() {
+void StateSaver::flush(bool force) {
     std::lock_guard lock(mutex_);
     const std::uint64_t revision = controller_.revision();
-    if (revision == saved_revision_) return;
+    if (revision == saved_revision_ && !force) return;
     try {
         session::save_session(controller_.capture(), path_);
         saved_revision_ = revision;

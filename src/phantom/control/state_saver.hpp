@@ -46,8 +46,9 @@ class StateSaver {
     StateSaver(const StateSaver&) = delete;
     StateSaver& operator=(const StateSaver&) = delete;
 
-    // Save now if anything changed (shutdown). Throws std::runtime_error on failure.
-    void flush();
+    // Save now if anything changed (shutdown), or in any case with `force` (start-up, so that
+    // the file exists and shows the state in force). Throws std::runtime_error on failure.
+    void flush(bool force = false);
     std::uint64_t saves() const { return saves_.load(); }
     std::string last_error() const;
 

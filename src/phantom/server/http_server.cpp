@@ -1,7 +1,11 @@
 #include "phantom/server/http_server.hpp"
 
+#include <arpa/inet.h>
 #include <civetweb.h>
 #include <fmt/format.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -81,7 +85,6 @@ HttpServer::HttpServer(control::Controller& controller, HttpOptions options)
                                 "num_threads", "16",
                                 "request_timeout_ms", "5000",
                                 "websocket_timeout_ms", "3600000",
-                                "enable_keep_alive", "yes",
                                 nullptr};
     mg_callbacks callbacks{};
     callbacks.log_message = on_log;
@@ -102,7 +105,26 @@ HttpServer::HttpServer(control::Controller& controller, HttpOptions options)
 HttpServer::~HttpServer() {
     stop_.store(true);
     pusher_.join();
-    mg_stop(ctx_);
+    // civetweb's listener polls with a 2 s timeout before it sees the stop flag; a connection
+    // of our own wakes it, so that `phantom start` exits within a second of SIGTERM.
+    std::atomic<bool> stopped{false};
+    std::thread stopper([&] {
+        mg_stop(ctx_);
+        stopped.store(true);
+    });
+    while (!stopped.load()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_port = htons(static_cast<std::uint16_t>(port_));
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (fd >= 0) {
+            ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+            ::close(fd);
+        }
+    }
+    stopper.join();
 }
 
 std::string HttpServer::url() const {
@@ -164,7 +186,7 @@ int HttpServer::handle_request(mg_connection* conn) {
                                                     kMaxBodyBytes)}});
         return 413;
     }
-    if (write && info->content_length != 0) {
+    if (write && info->content_length > 0) {
         const char* type = mg_get_header(conn, "Content-Type");
         if (!type || std::strncmp(type, "application/json", 16) != 0) {
             send_json(conn, 415, {{"error", "the body must be Content-Type: application/json"}});

@@ -79,7 +79,12 @@ LiveInstance::LiveInstance(const LiveOptions& o) {
     }
     server_ = std::make_unique<HttpServer>(*controller_, o.http);  // fails early if taken
     saver_ = std::make_unique<control::StateSaver>(*controller_, state_path_);
-    saver_->flush();  // the file exists (and sources given now are kept) from the start
+    try {
+        saver_->flush(true);  // the file exists, and holds the sources given now, from the start
+    } catch (const std::exception& e) {
+        notice_ += (notice_.empty() ? "" : "\n") + std::string(e.what()) +
+                   " (changes are kept in memory and saved when the disk allows)";
+    }
     controller_->with_interface([&](engine::Interface&) { backend_->start(); });
     controller_->set_backend_status(backend_->status());
 }

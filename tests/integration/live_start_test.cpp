@@ -1,0 +1,208 @@
+// `phantom start` as a user runs it: a child process with its own state file, controlled over
+// HTTP and by the CLI, stopped by SIGTERM or killed with SIGKILL at bad moments.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <thread>
+
+#include "live_process.hpp"
+#include "phantom/session/session.hpp"
+#include "run_command.hpp"
+#include "test_signals.hpp"
+
+namespace phantom::test {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+size_t temp_files_beside(const std::string& path) {
+    size_t n = 0;
+    for (const auto& e : fs::directory_iterator(fs::path(path).parent_path()))
+        if (e.path().filename().string().find(".partial-") != std::string::npos) ++n;
+    return n;
+}
+
+json get_value(const LiveProcess& p, const std::string& path) {
+    auto r = p.request("GET", "/api/params" + path);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return json::parse(r.body)["value"];
+}
+
+TEST(LiveStart, PrintsItsUrlAndExitsWithinOneSecondOfSigtermHavingSaved) {
+    const std::string dir = temp_dir("live-sigterm");
+    const std::string state = dir + "state.json";
+    LiveProcess p({"--session", state}, dir + "log");
+    ASSERT_TRUE(p.wait_ready()) << p.log();
+    EXPECT_EQ(p.request("PUT", "/api/params/monitor/dim", R"({"value": true})").status, 200);
+    const auto t0 = std::chrono::steady_clock::now();
+    const int status = p.stop(SIGTERM);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    ASSERT_NE(status, -1) << "did not stop: " << p.log();
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << p.log();
+    EXPECT_LT(seconds, 1.0);
+    EXPECT_EQ(session::read_session(state).params.at("/monitor/dim"), true);
+}
+
+TEST(LiveStart, RestartRestoresTheStateExactly) {
+    const std::string dir = temp_dir("live-restore");
+    const std::string state = dir + "state.json";
+    {
+        LiveProcess p({"--session", state, "--source", "in1=sine:440:-20dBu"}, dir + "log1");
+        ASSERT_TRUE(p.wait_ready()) << p.log();
+        ASSERT_EQ(p.request("POST", "/api/params",
+                            R"({"/mix/hp1/in1/gain": -7.5, "/output/hp1/mirror": "main",
+                                "/monitor/speakers": "B", "/input/in2/pad": true})")
+                      .status,
+                  200);
+        ASSERT_EQ(p.request("POST", "/api/snapshots", R"({"name": "take1"})").status, 201);
+        ASSERT_EQ(p.stop(SIGTERM), 0);
+    }
+    const std::string saved = slurp(state);
+    LiveProcess q({"--session", state}, dir + "log2");
+    ASSERT_TRUE(q.wait_ready()) << q.log();
+    EXPECT_EQ(get_value(q, "/mix/hp1/in1/gain"), -7.5);
+    EXPECT_EQ(get_value(q, "/output/hp1/mirror"), "main");
+    EXPECT_EQ(get_value(q, "/monitor/speakers"), "B");
+    EXPECT_EQ(get_value(q, "/input/in2/pad"), true);
+    EXPECT_EQ(json::parse(q.request("GET", "/api/snapshots").body)["snapshots"],
+              json::array({"take1"}));
+    ASSERT_EQ(q.stop(SIGTERM), 0);
+    EXPECT_EQ(session::session_to_json(session::read_session(state)),
+              session::session_to_json(session::read_session(dir + "state.json")));
+    EXPECT_EQ(slurp(state), saved);  // nothing changed, nothing rewritten differently
+}
+
+TEST(LiveStart, KillNineAfterABurstLosesNothingOlderThanASecond) {
+    const std::string dir = temp_dir("live-kill-burst");
+    const std::string state = dir + "state.json";
+    LiveProcess p({"--session", state}, dir + "log");
+    ASSERT_TRUE(p.wait_ready()) << p.log();
+    for (int k = 0; k < 200; ++k)
+        ASSERT_EQ(p.request("PUT", "/api/params/output/hp1/volume",
+                            "{\"value\": " + std::to_string(-(k % 50)) + "}")
+                      .status,
+                  200);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+    p.stop(SIGKILL);
+    const session::Session s = session::read_session(state);
+    EXPECT_EQ(s.params.at("/output/hp1/volume"), -(199 % 50));
+    EXPECT_EQ(temp_files_beside(state), 0u);
+}
+
+TEST(LiveStart, KillNineAtRandomMomentsAlwaysLeavesAValidStateFile) {
+    const std::string dir = temp_dir("live-kill-random");
+    const std::string state = dir + "state.json";
+    std::mt19937 rng(7);
+    for (int round = 0; round < 8; ++round) {
+        LiveProcess p({"--session", state}, dir + "log");
+        ASSERT_TRUE(p.wait_ready()) << p.log();
+        std::atomic<bool> done{false};
+        std::thread burst([&] {
+            for (int k = 0; !done.load(); ++k) {
+                try {
+                    p.request("PUT", "/api/params/mix/main/in1/gain",
+                              "{\"value\": " + std::to_string(-(k % 40)) + "}");
+                } catch (const std::exception&) {
+                    return;  // killed
+                }
+            }
+        });
+        std::this_thread::sleep_for(std::chrono::milliseconds(100 + rng() % 700));
+        p.stop(SIGKILL);
+        done.store(true);
+        burst.join();
+        ASSERT_NO_THROW(session::read_session(state)) << "round " << round;
+    }
+    // The next start removes temp files a killed save may have left.
+    LiveProcess p({"--session", state}, dir + "log-final");
+    ASSERT_TRUE(p.wait_ready()) << p.log();
+    EXPECT_EQ(temp_files_beside(state), 0u);
+}
+
+TEST(LiveStart, ACorruptStateFileIsMovedAsideAndDefaultsAreUsed) {
+    const std::string dir = temp_dir("live-corrupt");
+    const std::string state = dir + "state.json";
+    std::ofstream(state) << "{\"phantom_session\": 1, \"device\": \"studio-8x8\", \"params\": {";
+    LiveProcess p({"--session", state}, dir + "log");
+    ASSERT_TRUE(p.wait_ready()) << p.log();
+    EXPECT_NE(p.log().find("moved aside"), std::string::npos) << p.log();
+    size_t aside = 0;
+    for (const auto& e : fs::directory_iterator(dir))
+        if (e.path().filename().string().find("state.json.corrupt-") == 0) ++aside;
+    EXPECT_EQ(aside, 1u);
+    EXPECT_EQ(get_value(p, "/monitor/dim"), false);
+    ASSERT_EQ(p.stop(SIGTERM), 0);
+    EXPECT_NO_THROW(session::read_session(state));
+}
+
+TEST(LiveStart, AStateOfAnotherDeviceIsRefusedAndLeftAlone) {
+    const std::string dir = temp_dir("live-other-device");
+    const std::string state = dir + "state.json";
+    const std::string text = "{\"phantom_session\": 1, \"device\": \"desktop-2x2\"}\n";
+    std::ofstream(state) << text;
+    auto r = run_command(phantom_command("start --quiet --http 127.0.0.1:0 --device studio-8x8 "
+                                         "--session " + state));
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("desktop-2x2"), std::string::npos) << r.err;
+    EXPECT_EQ(slurp(state), text);
+}
+
+TEST(LiveStart, BadOptionsAreRefusedClearly) {
+    auto frames = run_command(phantom_command("start --quiet --frames 3 --session /tmp/x.json"));
+    EXPECT_EQ(frames.exit_code, 2);
+    EXPECT_NE(frames.err.find("--frames 3"), std::string::npos) << frames.err;
+    auto http = run_command(phantom_command("start --quiet --http nowhere"));
+    EXPECT_EQ(http.exit_code, 2);
+    EXPECT_NE(http.err.find("HOST:PORT"), std::string::npos) << http.err;
+}
+
+TEST(LiveCli, GetSetListStatusSnapshotAndMetersTalkToTheRunningInstance) {
+    const std::string dir = temp_dir("live-cli");
+    LiveProcess p({"--session", dir + "state.json", "--source", "in1=sine:1k:-10dBu"},
+                  dir + "log");
+    ASSERT_TRUE(p.wait_ready()) << p.log();
+    const std::string at = " --http 127.0.0.1:" + std::to_string(p.port());
+    auto set = run_command(phantom_command("set /mix/main/in1/gain -6 /monitor/dim on" + at));
+    EXPECT_EQ(set.exit_code, 0) << set.err;
+    EXPECT_EQ(get_value(p, "/mix/main/in1/gain"), -6.0);
+    EXPECT_EQ(get_value(p, "/monitor/dim"), true);
+    auto get = run_command(phantom_command("get /mix/main/in1/gain" + at));
+    EXPECT_EQ(get.exit_code, 0);
+    EXPECT_NE(get.out.find("-6.0 dB"), std::string::npos) << get.out;
+    auto list = run_command(phantom_command("list /monitor" + at));
+    EXPECT_NE(list.out.find("/monitor/dim"), std::string::npos) << list.out;
+    auto bad = run_command(phantom_command("set /mix/main/in1/gain 99" + at));
+    EXPECT_EQ(bad.exit_code, 2);
+    EXPECT_NE(bad.err.find("/mix/main/in1/gain"), std::string::npos) << bad.err;
+    auto save = run_command(phantom_command("snapshot save mix-a" + at));
+    EXPECT_EQ(save.exit_code, 0) << save.err;
+    auto names = run_command(phantom_command("snapshot list" + at));
+    EXPECT_EQ(names.out, "mix-a\n");
+    auto recall = run_command(phantom_command("snapshot recall mix-a" + at));
+    EXPECT_EQ(recall.exit_code, 0) << recall.err;
+    auto status = run_command(phantom_command("status" + at));
+    EXPECT_NE(status.out.find("virtual (running)"), std::string::npos) << status.out;
+    auto meters = run_command(phantom_command("meters --once" + at));
+    EXPECT_NE(meters.out.find("in1"), std::string::npos) << meters.out;
+    EXPECT_NE(meters.out.find("main.L"), std::string::npos) << meters.out;
+}
+
+TEST(LiveCli, SaysSoWhenNoPhantomIsRunning) {
+    auto r = run_command(phantom_command("status --http 127.0.0.1:1"));
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.err.find("no Phantom answers at 127.0.0.1:1"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace phantom::test

@@ -1,0 +1,209 @@
+// The command layer: errors with their HTTP codes and bodies, all-or-nothing batches, the
+// analog-only refusal on JACK, and the safety rules of a snapshot recall.
+#include "phantom/control/controller.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "phantom/device/device_catalog.hpp"
+
+namespace phantom::control {
+namespace {
+
+using nlohmann::json;
+using std::chrono::milliseconds;
+
+struct Fixture {
+    engine::Interface iface{device::load_device("studio-8x8"), 48000, 256};
+    Controller controller{iface, true};
+    double value(const std::string& path) const {
+        return iface.params().value(iface.params().require(path));
+    }
+};
+
+int status_of(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const ControlError& e) {
+        return e.status();
+    }
+    return 200;
+}
+
+TEST(Controller, SetChangesTheTreeAndReportsWhatChanged) {
+    Fixture f;
+    json r = f.controller.set("/mix/main/in1/gain", -6);
+    ASSERT_EQ(r["changed"].size(), 1u);
+    EXPECT_EQ(r["changed"][0]["path"], "/mix/main/in1/gain");
+    EXPECT_EQ(f.value("/mix/main/in1/gain"), -6.0);
+    EXPECT_EQ(f.controller.param("/mix/main/in1/gain")["value"], -6.0);
+    // Text as a CLI types it.
+    f.controller.set("/monitor/dim", "on");
+    EXPECT_EQ(f.value("/monitor/dim"), 1.0);
+    f.controller.set("/output/hp1/volume", "off");
+    EXPECT_TRUE(std::isinf(f.value("/output/hp1/volume")));
+}
+
+TEST(Controller, ErrorsNameThePathTheValueAndWhatIsAllowed) {
+    Fixture f;
+    EXPECT_EQ(status_of([&] { f.controller.set("/mix/main/in99/gain", 0); }), 404);
+    EXPECT_EQ(status_of([&] { f.controller.set("/monitor/dim", 3); }), 422);
+    try {
+        f.controller.set("/mix/main/in1/gain", 40);
+        FAIL() << "out of range accepted";
+    } catch (const ControlError& e) {
+        EXPECT_EQ(e.status(), 422);
+        EXPECT_EQ(e.body()["path"], "/mix/main/in1/gain");
+        EXPECT_EQ(e.body()["value"], 40);
+        EXPECT_NE(e.body()["allowed"].get<std::string>().find("dB"), std::string::npos);
+    }
+    EXPECT_EQ(f.value("/mix/main/in1/gain"), f.iface.params()
+                                                 .schema(f.iface.params().require(
+                                                     "/mix/main/in1/gain"))
+                                                 .default_value);
+}
+
+TEST(Controller, ABatchThatFailsHalfWayAppliesNothing) {
+    Fixture f;
+    const std::vector<double> before_values = f.iface.params().values();
+    const json batch = {{"/mix/main/in1/gain", -3}, {"/monitor/dim", true},
+                        {"/mix/main/in2/gain", 99}};
+    EXPECT_EQ(status_of([&] { f.controller.apply_batch(batch); }), 422);
+    EXPECT_EQ(f.iface.params().values(), before_values);
+    EXPECT_EQ(f.value("/monitor/dim"), 0.0);
+    const std::uint64_t before = f.controller.revision();
+    EXPECT_EQ(status_of([&] { f.controller.apply_batch(json::array({{{"path", 1}}})); }), 400);
+    EXPECT_EQ(f.controller.revision(), before);
+    f.controller.apply_batch(json::array({{{"path", "/monitor/dim"}, {"value", true}}}));
+    EXPECT_EQ(f.value("/monitor/dim"), 1.0);
+}
+
+TEST(Controller, AMirrorCycleIsAConflict) {
+    Fixture f;
+    const json cycle = {{"/output/hp1/mirror", "hp2"}, {"/output/hp2/mirror", "hp1"}};
+    EXPECT_EQ(status_of([&] { f.controller.apply_batch(cycle); }), 409);
+}
+
+TEST(Controller, AnalogControlsAreNotAvailableOnJack) {
+    engine::Interface iface(device::load_device("studio-8x8"), 48000, 256);
+    Controller jack(iface, false);
+    try {
+        jack.set("/input/in1/gain", 30);
+        FAIL();
+    } catch (const ControlError& e) {
+        EXPECT_EQ(e.status(), 409);
+        EXPECT_NE(std::string(e.what()).find("not available on this hardware"), std::string::npos);
+    }
+    EXPECT_EQ(jack.param("/input/in1/phantom")["available"], false);
+    EXPECT_NO_THROW(jack.set("/input/in1/trim", 3));  // digital: fine
+}
+
+TEST(Controller, RecallNeverSwitches48VOn) {
+    Fixture f;
+    f.controller.set("/input/in1/phantom", true);
+    f.controller.save_snapshot("condenser");
+    f.controller.set("/input/in1/phantom", false);
+    json r = f.controller.recall_snapshot("condenser");
+    EXPECT_EQ(f.value("/input/in1/phantom"), 0.0);
+    ASSERT_EQ(r["held_phantom"].size(), 1u);
+    EXPECT_EQ(r["held_phantom"][0], "/input/in1/phantom");
+    EXPECT_EQ(f.controller.status()["held_phantom"][0], "/input/in1/phantom");
+    f.controller.set("/input/in1/phantom", true);  // the user's own decision
+    EXPECT_EQ(f.value("/input/in1/phantom"), 1.0);
+    EXPECT_TRUE(f.controller.status()["held_phantom"].empty());
+}
+
+TEST(Controller, RecallGlidesARisingVolumeOverOneSecondAndDropsAtOnce) {
+    Fixture f;
+    f.controller.set("/output/hp1/volume", 0);
+    f.controller.set("/monitor/volume", -40);
+    f.controller.save_snapshot("loud");
+    f.controller.set("/output/hp1/volume", -20);
+    f.controller.set("/monitor/volume", 0);
+    const auto t0 = std::chrono::steady_clock::now();
+    json r = f.controller.recall_snapshot("loud");
+    EXPECT_EQ(f.value("/monitor/volume"), -40.0);    // a drop is immediate
+    EXPECT_EQ(f.value("/output/hp1/volume"), -20.0);  // a rise has not happened yet
+    EXPECT_EQ(r["gliding"][0], "/output/hp1/volume");
+    // Halfway in time, halfway in amplitude: 0.1 → 1.0 gives 0.55.
+    f.controller.tick(t0 + milliseconds(500));
+    const double halfway_db = 20 * std::log10(0.1 + (1.0 - 0.1) * 0.5);
+    EXPECT_NEAR(f.value("/output/hp1/volume"), halfway_db, 0.2);
+    f.controller.tick(t0 + milliseconds(1001));
+    EXPECT_EQ(f.value("/output/hp1/volume"), 0.0);
+}
+
+TEST(Controller, RecallThatUnmutesStartsTheVolumeFromSilence) {
+    Fixture f;
+    f.controller.save_snapshot("open");
+    f.controller.set("/monitor/mute", true);
+    const auto t0 = std::chrono::steady_clock::now();
+    f.controller.recall_snapshot("open");
+    EXPECT_EQ(f.value("/monitor/mute"), 0.0);
+    EXPECT_TRUE(std::isinf(f.value("/monitor/volume")));
+    f.controller.tick(t0 + milliseconds(250));
+    EXPECT_NEAR(f.value("/monitor/volume"), 20 * std::log10(0.25), 0.2);
+    f.controller.tick(t0 + milliseconds(1100));
+    EXPECT_EQ(f.value("/monitor/volume"), 0.0);
+}
+
+TEST(Controller, AUserMoveCancelsAGlide) {
+    Fixture f;
+    f.controller.save_snapshot("unity");
+    f.controller.set("/output/hp1/volume", -30);
+    const auto t0 = std::chrono::steady_clock::now();
+    f.controller.recall_snapshot("unity");
+    f.controller.set("/output/hp1/volume", -12);
+    f.controller.tick(t0 + milliseconds(1500));
+    EXPECT_EQ(f.value("/output/hp1/volume"), -12.0);
+}
+
+TEST(Controller, SnapshotsAreListedShownDeletedAndNamesChecked) {
+    Fixture f;
+    f.controller.set("/monitor/dim", true);
+    f.controller.save_snapshot("a");
+    EXPECT_EQ(f.controller.snapshot_names(), json::array({"a"}));
+    EXPECT_EQ(f.controller.snapshot("a")["params"]["/monitor/dim"], true);
+    EXPECT_EQ(status_of([&] { f.controller.save_snapshot("../x"); }), 422);
+    EXPECT_EQ(status_of([&] { f.controller.recall_snapshot("b"); }), 404);
+    f.controller.delete_snapshot("a");
+    EXPECT_TRUE(f.controller.snapshot_names().empty());
+    EXPECT_EQ(status_of([&] { f.controller.delete_snapshot("a"); }), 404);
+}
+
+TEST(Controller, ChangesAreLoggedInOrderForSubscribers) {
+    Fixture f;
+    std::vector<json> seen;
+    bool lost = false;
+    std::uint64_t seq = f.controller.changes_since(0, seen, lost);
+    EXPECT_EQ(seq, 0u);
+    f.controller.set("/monitor/dim", true);
+    f.controller.set("/mix/main/in1/gain", -6);
+    seq = f.controller.changes_since(seq, seen, lost);
+    ASSERT_EQ(seen.size(), 2u);
+    EXPECT_FALSE(lost);
+    EXPECT_EQ(seen[0]["path"], "/monitor/dim");
+    EXPECT_EQ(seen[1]["value"], -6.0);
+    seen.clear();
+    f.controller.changes_since(seq, seen, lost);
+    EXPECT_TRUE(seen.empty());
+}
+
+TEST(Controller, CaptureHoldsParamsSourcesAndSnapshots) {
+    Fixture f;
+    f.controller.set("/monitor/dim", true);
+    f.controller.save_snapshot("s1");
+    f.controller.with_interface([](engine::Interface& i) { i.set_source("in1", "sine:440:-20dBu"); });
+    session::Session s = f.controller.capture();
+    EXPECT_EQ(s.params.at("/monitor/dim"), true);
+    EXPECT_EQ(s.sources.at("in1"), "sine:440:-20dBu");
+    EXPECT_EQ(s.snapshots.count("s1"), 1u);
+    Fixture g;
+    g.controller.load(s, "test");
+    EXPECT_EQ(g.value("/monitor/dim"), 1.0);
+    EXPECT_EQ(g.controller.snapshot_names(), json::array({"s1"}));
+}
+
+}  // namespace
+}  // namespace phantom::control

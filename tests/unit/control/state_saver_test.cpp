@@ -1,0 +1,80 @@
+// The state saver under a full disk: the save fails with a message, the old file stays
+// byte-identical, no temp file is left, and the next save (disk free again) succeeds.
+#include "phantom/control/state_saver.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "phantom/device/device_catalog.hpp"
+#include "test_signals.hpp"
+
+namespace phantom::control {
+namespace {
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+TEST(StateSaver, AFullDiskFailsTheSaveAndKeepsTheOldFile) {
+    const std::string dir = test::temp_dir("saver-full");
+    const std::string path = dir + "state.json";
+    {
+        engine::Interface iface(device::load_device("studio-8x8"), 48000, 256);
+        Controller controller(iface, true);
+        StateSaver saver(controller, path);
+        saver.flush(true);
+    }
+    const std::string old_text = slurp(path);
+    ASSERT_FALSE(old_text.empty());
+    pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        std::signal(SIGXFSZ, SIG_IGN);
+        rlimit limit{64, 64};  // ulimit -f: smaller than any state file
+        setrlimit(RLIMIT_FSIZE, &limit);
+        engine::Interface iface(device::load_device("studio-8x8"), 48000, 256);
+        Controller controller(iface, true);
+        StateSaver saver(controller, path);
+        controller.set("/monitor/dim", true);
+        try {
+            saver.flush();
+        } catch (const std::exception& e) {
+            const bool named = std::string(e.what()).find(path) != std::string::npos &&
+                               saver.last_error() == e.what();
+            _exit(named ? 3 : 4);
+        }
+        _exit(0);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 3);
+    EXPECT_EQ(slurp(path), old_text);
+    for (const auto& e : std::filesystem::directory_iterator(dir))
+        EXPECT_EQ(e.path().string(), path) << "left behind";
+}
+
+TEST(StateSaver, ReadingAStateFileRemovesStaleTempFilesAndSetsCorruptOnesAside) {
+    const std::string dir = test::temp_dir("saver-read");
+    const std::string path = dir + "state.json";
+    std::ofstream(dir + ".state.partial-abc123.json") << "half a sav";
+    std::ofstream(path) << "not json";
+    StateFile f = read_state_file(path);
+    EXPECT_FALSE(f.session);
+    EXPECT_NE(f.message.find("moved aside"), std::string::npos);
+    EXPECT_FALSE(std::filesystem::exists(dir + ".state.partial-abc123.json"));
+    EXPECT_FALSE(std::filesystem::exists(path));
+}
+
+}  // namespace
+}  // namespace phantom::control
