@@ -26,6 +26,7 @@ class LiveProcess {
     LiveProcess(const std::vector<std::string>& args, const std::string& log,
                 const std::vector<std::string>& env = {})
         : log_(log) {
+        ::unlink(log.c_str());  // never read an earlier run's URL
         pid_ = fork();
         if (pid_ == 0) {
             int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);

@@ -2,11 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <stdexcept>
 #include <thread>
 
+#include "phantom/backend/jack/jack_backend.hpp"
 #include "phantom/backend/virtual/virtual_live_backend.hpp"
 #include "phantom/device/device_catalog.hpp"
 
@@ -61,16 +63,29 @@ LiveInstance::LiveInstance(const LiveOptions& o) {
             fmt::format("--backend {}: expected virtual or jack", o.backend));
     if (o.frames < 16 || o.frames > 8192)
         throw std::invalid_argument(fmt::format("--frames {}: expected 16..8192", o.frames));
-    const std::uint32_t rate = o.rate_hz ? o.rate_hz : spec.default_rate;
-    iface_ = std::make_unique<engine::Interface>(std::move(spec), rate, o.frames);
-    if (o.backend == "jack")
-        throw std::invalid_argument("--backend jack: not built in this version");
-    auto virtual_backend = std::make_unique<backend::VirtualLiveBackend>(*iface_, o.frames);
-    for (const auto& r : o.records) {
-        auto [output, path] = split_assignment(r, "--record");
-        virtual_backend->driver().add_recording(output, path);
+    if (o.backend == "jack") {
+        if (!o.sources.empty() || !o.records.empty())
+            throw std::invalid_argument(
+                "--source and --record belong to the virtual hardware; on JACK, connect ports");
+        backend::JackOptions jo;
+        jo.server_name = o.jack_server;
+        jo.autoconnect = o.jack_autoconnect;
+        auto jack = std::make_unique<backend::JackBackend>(jo);
+        // The server sets the rate; blocks of any size are taken (longer ones are split).
+        iface_ = std::make_unique<engine::Interface>(std::move(spec), jack->sample_rate_hz(),
+                                                     std::max(jack->buffer_frames(), 1024));
+        jack->attach(*iface_);
+        backend_ = std::move(jack);
+    } else {
+        const std::uint32_t rate = o.rate_hz ? o.rate_hz : spec.default_rate;
+        iface_ = std::make_unique<engine::Interface>(std::move(spec), rate, o.frames);
+        auto virtual_backend = std::make_unique<backend::VirtualLiveBackend>(*iface_, o.frames);
+        for (const auto& r : o.records) {
+            auto [output, path] = split_assignment(r, "--record");
+            virtual_backend->driver().add_recording(output, path);
+        }
+        backend_ = std::move(virtual_backend);
     }
-    backend_ = std::move(virtual_backend);
     controller_ = std::make_unique<control::Controller>(*iface_, backend_->analog_available());
     notice_ = control::apply_state_file(*controller_, state, state_path_);
     for (const auto& s : o.sources) {

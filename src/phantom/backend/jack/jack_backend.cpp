@@ -1,0 +1,296 @@
+#include "phantom/backend/jack/jack_backend.hpp"
+
+#include <fmt/format.h>
+#include <jack/metadata.h>
+#include <jack/uuid.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <stdexcept>
+
+namespace phantom::backend {
+
+namespace {
+
+long long now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+void silence_jack_errors(const char*) {}  // a missing server is reported by us, once
+
+}  // namespace
+
+JackBackend::JackBackend(JackOptions options) : options_(std::move(options)) {
+    jack_set_error_function(silence_jack_errors);
+    jack_set_info_function(silence_jack_errors);
+    if (!open_client())
+        throw std::runtime_error(fmt::format(
+            "no JACK server is running{} (start one, e.g. `jackd -d alsa`, or PipeWire's JACK; "
+            "or use --backend virtual)",
+            options_.server_name.empty() ? "" : " named '" + options_.server_name + "'"));
+}
+
+JackBackend::~JackBackend() {
+    close_client();
+}
+
+bool JackBackend::open_client() {
+    jack_status_t status{};
+    const auto flags = static_cast<jack_options_t>(
+        JackNoStartServer | JackUseExactName |
+        (options_.server_name.empty() ? 0 : JackServerName));
+    client_ = options_.server_name.empty()
+                  ? jack_client_open(options_.client_name.c_str(), flags, &status)
+                  : jack_client_open(options_.client_name.c_str(), flags, &status,
+                                     options_.server_name.c_str());
+    if (!client_) return false;
+    rate_hz_ = jack_get_sample_rate(client_);
+    buffer_frames_.store(static_cast<int>(jack_get_buffer_size(client_)));
+    // Every callback before activation (reliability.md §2).
+    jack_set_process_callback(client_, process_cb, this);
+    jack_set_xrun_callback(client_, xrun_cb, this);
+    jack_on_info_shutdown(client_, shutdown_cb, this);
+    jack_set_latency_callback(client_, latency_cb, this);
+    jack_set_buffer_size_callback(client_, buffer_size_cb, this);
+    lost_.store(false);
+    return true;
+}
+
+void JackBackend::attach(engine::Interface& iface) {
+    iface_ = &iface;
+    const auto& sources = iface.layout().sources;
+    const auto& spec = iface.spec();
+    hw_in_.clear();
+    for (size_t s = 0; s < iface.hardware_input_count(); ++s) {
+        std::string pretty = sources[s].id;
+        if (sources[s].analog_index >= 0)
+            pretty = spec.analog_inputs[static_cast<size_t>(sources[s].analog_index)].label;
+        hw_in_.push_back({"hw_in_" + sources[s].id, pretty, true, nullptr});
+    }
+    hw_out_.clear();
+    for (const auto& name : iface.output_channel_names())
+        hw_out_.push_back({"hw_out_" + name, name, false, nullptr});
+    capture_.clear();
+    const auto capture_names = iface.capture_channel_names();
+    for (size_t n = 0; n < capture_names.size(); ++n)
+        capture_.push_back({fmt::format("capture_{}", n + 1), capture_names[n], false, nullptr});
+    playback_.clear();
+    for (size_t n = 0; n < iface.playback_channel_count(); ++n)
+        playback_.push_back(
+            {fmt::format("playback_{}", n + 1), fmt::format("pb{}", n + 1), true, nullptr});
+    hw_in_ptr_.assign(hw_in_.size(), nullptr);
+    hw_out_ptr_.assign(hw_out_.size(), nullptr);
+    capture_ptr_.assign(capture_.size(), nullptr);
+    playback_ptr_.assign(playback_.size(), nullptr);
+    register_ports();
+}
+
+void JackBackend::register_ports() {
+    port_names_.clear();
+    for (auto* group : {&hw_in_, &hw_out_, &capture_, &playback_}) {
+        for (auto& p : *group) {
+            p.handle = jack_port_register(client_, p.short_name.c_str(), JACK_DEFAULT_AUDIO_TYPE,
+                                          p.is_input ? JackPortIsInput : JackPortIsOutput, 0);
+            if (!p.handle)
+                throw std::runtime_error(
+                    fmt::format("JACK refused to register the port {}", p.short_name));
+            const jack_uuid_t uuid = jack_port_uuid(p.handle);
+            jack_set_property(client_, uuid, JACK_METADATA_PRETTY_NAME, p.pretty_name.c_str(),
+                              "text/plain");
+            port_names_.push_back(jack_port_name(p.handle));
+        }
+    }
+}
+
+void JackBackend::start() {
+    if (!iface_) throw std::logic_error("JackBackend::start before attach");
+    if (!engine_started_) {
+        iface_->start_live();
+        engine_started_ = true;
+    }
+    if (jack_activate(client_) != 0) throw std::runtime_error("JACK refused to activate phantom");
+    active_.store(true);
+    started_ = true;
+    connect_saved_or_auto();
+}
+
+void JackBackend::connect_saved_or_auto() {
+    if (!connections_.empty()) {
+        for (const auto& [from, to] : connections_)
+            jack_connect(client_, from.c_str(), to.c_str());  // a port gone since: skipped
+        return;
+    }
+    if (!options_.autoconnect) return;
+    auto connect_in_order = [&](unsigned long flags, std::vector<Port>& ours, bool ours_are_inputs) {
+        const char** system = jack_get_ports(client_, "^system:", JACK_DEFAULT_AUDIO_TYPE,
+                                             flags | JackPortIsPhysical);
+        if (!system) return;
+        for (size_t k = 0; system[k] && k < ours.size(); ++k) {
+            const char* mine = jack_port_name(ours[k].handle);
+            if (ours_are_inputs)
+                jack_connect(client_, system[k], mine);
+            else
+                jack_connect(client_, mine, system[k]);
+        }
+        jack_free(system);
+    };
+    connect_in_order(JackPortIsOutput, hw_in_, true);   // system:capture_N → hw_in
+    connect_in_order(JackPortIsInput, hw_out_, false);  // hw_out → system:playback_N
+}
+
+void JackBackend::remember_connections() {
+    std::vector<std::pair<std::string, std::string>> now;
+    for (auto* group : {&hw_in_, &hw_out_, &capture_, &playback_}) {
+        for (const auto& p : *group) {
+            const char** peers = jack_port_get_all_connections(client_, p.handle);
+            if (!peers) continue;
+            const std::string mine = jack_port_name(p.handle);
+            for (size_t k = 0; peers[k]; ++k)
+                now.emplace_back(p.is_input ? peers[k] : mine, p.is_input ? mine : peers[k]);
+            jack_free(peers);
+        }
+    }
+    connections_ = std::move(now);
+}
+
+void JackBackend::close_client() {
+    if (!client_) return;
+    active_.store(false);
+    jack_client_close(client_);  // also after a shutdown: frees the client's memory
+    client_ = nullptr;
+}
+
+void JackBackend::poll() {
+    iface_->refill_sources();
+    iface_->maintain();
+    const long long now = now_ms();
+    if (lost_.load()) {
+        if (client_) {
+            close_client();
+            message_ = "the JACK server went away; waiting for it to come back";
+            next_retry_ms_ = now;
+        }
+        if (now < next_retry_ms_) return;
+        next_retry_ms_ = now + kRetryMs;
+        if (!open_client()) return;
+        if (jack_get_sample_rate(client_) != iface_->sample_rate_hz()) {
+            message_ = fmt::format("the JACK server came back at {} Hz, not {} Hz: restart "
+                                   "phantom to follow it",
+                                   jack_get_sample_rate(client_), iface_->sample_rate_hz());
+            close_client();
+            lost_.store(true);
+            return;
+        }
+        register_ports();
+        iface_->start_live();  // engine idle since the server left: come back ramped
+        if (jack_activate(client_) == 0) {
+            active_.store(true);
+            connect_saved_or_auto();
+            message_.clear();
+        }
+        return;
+    }
+    if (client_ && active_.load() && now >= next_snapshot_ms_) {
+        next_snapshot_ms_ = now + 200;
+        remember_connections();
+    }
+}
+
+std::vector<std::string> JackBackend::stop() {
+    if (client_ && active_.load()) jack_deactivate(client_);
+    active_.store(false);
+    close_client();
+    return {};
+}
+
+BackendStatus JackBackend::status() const {
+    BackendStatus b;
+    b.backend = "jack";
+    b.state = lost_.load() || !client_ ? "lost" : (active_.load() ? "running" : "stopped");
+    b.message = message_;
+    b.rate_hz = rate_hz_;
+    b.frames = buffer_frames_.load();
+    if (client_ && active_.load() && !hw_in_.empty() && !hw_out_.empty()) {
+        jack_latency_range_t in{}, out{};
+        jack_port_get_latency_range(hw_in_[0].handle, JackCaptureLatency, &in);
+        jack_port_get_latency_range(hw_out_[0].handle, JackPlaybackLatency, &out);
+        b.latency_frames = static_cast<int>(in.max + out.max);
+    }
+    b.dsp_load = dsp_load_.load(std::memory_order_relaxed);
+    b.xruns = xruns_.load(std::memory_order_relaxed);
+    return b;
+}
+
+int JackBackend::process_cb(jack_nframes_t frames, void* self) {
+    return static_cast<JackBackend*>(self)->process(frames);
+}
+
+int JackBackend::process(jack_nframes_t frames) {
+    const jack_time_t t0 = jack_get_time();
+    for (size_t k = 0; k < hw_in_.size(); ++k)
+        hw_in_ptr_[k] = static_cast<const float*>(jack_port_get_buffer(hw_in_[k].handle, frames));
+    for (size_t k = 0; k < playback_.size(); ++k)
+        playback_ptr_[k] =
+            static_cast<const float*>(jack_port_get_buffer(playback_[k].handle, frames));
+    for (size_t k = 0; k < capture_.size(); ++k)
+        capture_ptr_[k] = static_cast<float*>(jack_port_get_buffer(capture_[k].handle, frames));
+    for (size_t k = 0; k < hw_out_.size(); ++k)
+        hw_out_ptr_[k] = static_cast<float*>(jack_port_get_buffer(hw_out_[k].handle, frames));
+    engine::BlockIo io;
+    io.frames = static_cast<int>(frames);
+    io.hw_inputs = hw_in_ptr_.data();
+    io.playback = playback_ptr_.data();
+    io.capture = capture_ptr_.data();
+    io.outputs = hw_out_ptr_.data();
+    iface_->process(io);
+    const double budget_us = 1e6 * frames / rate_hz_;
+    const auto load = static_cast<float>(static_cast<double>(jack_get_time() - t0) / budget_us);
+    dsp_load_.store(0.9f * dsp_load_.load(std::memory_order_relaxed) + 0.1f * load,
+                    std::memory_order_relaxed);
+    return 0;
+}
+
+void JackBackend::shutdown_cb(jack_status_t, const char*, void* self) {
+    // Like a signal handler: set a flag, nothing else. poll() closes and reconnects.
+    static_cast<JackBackend*>(self)->lost_.store(true);
+}
+
+int JackBackend::xrun_cb(void* self) {
+    static_cast<JackBackend*>(self)->xruns_.fetch_add(1, std::memory_order_relaxed);
+    return 0;
+}
+
+int JackBackend::buffer_size_cb(jack_nframes_t frames, void* self) {
+    // The engine splits blocks longer than its maximum and takes shorter ones as they come.
+    static_cast<JackBackend*>(self)->buffer_frames_.store(static_cast<int>(frames));
+    return 0;
+}
+
+void JackBackend::latency_cb(jack_latency_callback_mode_t mode, void* self) {
+    // A mixer: every input may reach every output, with no latency of its own. Each side takes
+    // the union of the ranges of the other side.
+    auto* b = static_cast<JackBackend*>(self);
+    const bool capture = mode == JackCaptureLatency;
+    jack_latency_range_t range{~0u, 0u};
+    bool any = false;
+    for (auto* group : {&b->hw_in_, &b->hw_out_, &b->capture_, &b->playback_}) {
+        for (const auto& p : *group) {
+            // Capture: read our connected inputs' upstream latency; playback: our outputs'.
+            if (p.is_input != capture || !jack_port_connected(p.handle)) continue;
+            jack_latency_range_t r{};
+            jack_port_get_latency_range(p.handle, mode, &r);
+            range.min = std::min(range.min, r.min);
+            range.max = std::max(range.max, r.max);
+            any = true;
+        }
+    }
+    if (!any) range = {0, 0};
+    for (auto* group : {&b->hw_in_, &b->hw_out_, &b->capture_, &b->playback_})
+        for (const auto& p : *group)
+            if (p.is_input == !capture) jack_port_set_latency_range(p.handle, mode, &range);
+}
+
+}  // namespace phantom::backend

@@ -1,0 +1,104 @@
+// Phantom on a JACK server (JACK2, or PipeWire's JACK): the hardware-side ports stand for the
+// sound card's converters, the host-side ports for the DAW's channels.
+//
+//   phantom:hw_in_<id>      ◄─ system:capture_N     (auto-connected in order)
+//   phantom:hw_out_<chan>   ─► system:playback_N
+//   phantom:capture_<n>     ─► a DAW's inputs        (inputs, then loopback)
+//   phantom:playback_<n>    ◄─ a DAW's outputs
+//
+// The engine runs inside JACK's process callback, in the same cycle as its inputs arrive, so
+// the direct path adds no block of delay; port latencies are passed through (zero of our own).
+// Rules of reliability.md §2: callbacks set before activation; the shutdown handler only sets
+// a flag; the xrun callback only counts (PipeWire calls it on the audio thread); ports are
+// registered and connected on the control thread. After the server goes away poll() retries
+// every kRetryMs and, once a server is back, re-registers the ports and restores the
+// connections it had.
+#pragma once
+
+#include <jack/jack.h>
+
+#include <atomic>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "phantom/backend/live_backend.hpp"
+#include "phantom/engine/interface.hpp"
+
+namespace phantom::backend {
+
+struct JackOptions {
+    std::string client_name = "phantom";
+    std::string server_name;  // empty: the default server
+    bool autoconnect = true;
+};
+
+class JackBackend final : public LiveBackend {
+  public:
+    static constexpr int kRetryMs = 250;
+
+    // Connects to the server (never starts one). Throws std::runtime_error when none runs.
+    explicit JackBackend(JackOptions options);
+    ~JackBackend() override;
+    JackBackend(const JackBackend&) = delete;
+    JackBackend& operator=(const JackBackend&) = delete;
+
+    std::uint32_t sample_rate_hz() const { return rate_hz_; }
+    int buffer_frames() const { return buffer_frames_.load(); }
+    // Before start(): the interface whose channels become ports.
+    void attach(engine::Interface& iface);
+
+    void start() override;
+    void poll() override;
+    std::vector<std::string> stop() override;
+    BackendStatus status() const override;
+    bool analog_available() const override { return false; }
+
+    // The full names of the ports, in engine order (for tests and the status).
+    const std::vector<std::string>& port_names() const { return port_names_; }
+
+  private:
+    struct Port {
+        std::string short_name, pretty_name;
+        bool is_input = false;
+        jack_port_t* handle = nullptr;
+    };
+
+    bool open_client();
+    void register_ports();
+    void connect_saved_or_auto();
+    void remember_connections();
+    void close_client();
+
+    static int process_cb(jack_nframes_t frames, void* self);
+    static void shutdown_cb(jack_status_t, const char*, void* self);
+    static int xrun_cb(void* self);
+    static void latency_cb(jack_latency_callback_mode_t mode, void* self);
+    static int buffer_size_cb(jack_nframes_t frames, void* self);
+    int process(jack_nframes_t frames);
+
+    JackOptions options_;
+    engine::Interface* iface_ = nullptr;
+    jack_client_t* client_ = nullptr;
+    std::uint32_t rate_hz_ = 0;
+    std::atomic<int> buffer_frames_{0};
+
+    std::vector<Port> hw_in_, hw_out_, capture_, playback_;
+    std::vector<std::string> port_names_;
+    // Buffers of one cycle, filled in process(): fixed size, no allocation there.
+    std::vector<const float*> hw_in_ptr_, playback_ptr_;
+    std::vector<float*> capture_ptr_, hw_out_ptr_;
+
+    std::vector<std::pair<std::string, std::string>> connections_;  // source → destination
+    std::atomic<bool> lost_{false};
+    std::atomic<bool> active_{false};
+    std::atomic<std::uint64_t> xruns_{0};
+    std::atomic<float> dsp_load_{0.0f};
+    bool started_ = false;
+    bool engine_started_ = false;
+    std::string message_;
+    long long next_retry_ms_ = 0;
+    long long next_snapshot_ms_ = 0;
+};
+
+}  // namespace phantom::backend

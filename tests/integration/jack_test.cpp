@@ -1,0 +1,277 @@
+// Phantom on a real JACK server: `jackd -d dummy` on a private name, started by the test;
+// Phantom started as `phantom start --backend jack`; test clients made with libjack.
+#include <gtest/gtest.h>
+#include <jack/jack.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+#include <thread>
+#include <vector>
+
+#include "live_process.hpp"
+#include "test_signals.hpp"
+
+namespace phantom::test {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+void quiet(const char*) {}
+
+jack_client_t* open_client(const std::string& name, const std::string& server) {
+    jack_set_error_function(quiet);
+    jack_set_info_function(quiet);
+    jack_status_t status{};
+    return jack_client_open(
+        name.c_str(), static_cast<jack_options_t>(JackNoStartServer | JackServerName), &status,
+        server.c_str());
+}
+
+// A jackd with the dummy driver, 48 kHz, 256 frames, 8 in and 8 out, under a name of its own.
+class JackServer {
+  public:
+    explicit JackServer(std::string name) : name_(std::move(name)) { start(); }
+    ~JackServer() {
+        // SIGTERM lets jackd remove its shared memory; a server killed with SIGKILL leaves an
+        // entry behind, and JACK refuses new servers after a few of those.
+        if (pid_ <= 0) return;
+        kill(pid_, SIGTERM);
+        for (int k = 0; k < 300; ++k) {
+            if (waitpid(pid_, nullptr, WNOHANG) == pid_) return;
+            std::this_thread::sleep_for(10ms);
+        }
+        kill_now();
+    }
+    void start() {
+        pid_ = fork();
+        if (pid_ == 0) {
+            const std::string log = temp_dir("jackd") + name_ + ".log";
+            freopen(log.c_str(), "a", stdout);
+            freopen(log.c_str(), "a", stderr);
+            execlp("jackd", "jackd", "-n", name_.c_str(), "-d", "dummy", "-r", "48000", "-p",
+                   "256", "-C", "8", "-P", "8", static_cast<char*>(nullptr));
+            _exit(127);
+        }
+        for (int k = 0; k < 500; ++k) {  // up to 5 s for the server to answer
+            if (jack_client_t* c = open_client("probe", name_)) {
+                jack_client_close(c);
+                return;
+            }
+            std::this_thread::sleep_for(10ms);
+        }
+        ADD_FAILURE() << "jackd did not start";
+    }
+    void kill_now() {
+        if (pid_ <= 0) return;
+        kill(pid_, SIGKILL);
+        waitpid(pid_, nullptr, 0);
+        pid_ = -1;
+    }
+    const std::string& name() const { return name_; }
+
+  private:
+    std::string name_;
+    pid_t pid_ = -1;
+};
+
+// One server name for every test, and one test on JACK at a time across processes (ctest
+// runs tests in parallel): a killed server's name is taken over by its restart, so JACK's
+// registry of servers never fills up.
+class JackTestLock {
+  public:
+    JackTestLock() {
+        fd_ = ::open("/tmp/phantom-jack-tests.lock", O_CREAT | O_RDWR | O_CLOEXEC, 0666);
+        if (fd_ >= 0) ::flock(fd_, LOCK_EX);
+    }
+    ~JackTestLock() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+
+  private:
+    int fd_ = -1;
+};
+
+std::string unique_server_name() {
+    return "phantom-test";
+}
+
+bool connected(jack_client_t* c, const std::string& a, const std::string& b) {
+    jack_port_t* p = jack_port_by_name(c, a.c_str());
+    return p && jack_port_connected_to(p, b.c_str());
+}
+
+class OnJack : public ::testing::Test {
+  protected:
+    JackTestLock lock;
+    JackServer server{unique_server_name()};
+    std::string dir = temp_dir(std::string("jack-") +
+                               ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    LiveProcess phantom{{"--backend", "jack", "--jack-server", server.name(), "--session",
+                         dir + "state.json"},
+                        dir + "log"};
+    jack_client_t* observer = nullptr;
+
+    void SetUp() override {
+        ASSERT_TRUE(phantom.wait_ready()) << phantom.log();
+        observer = open_client("observer", server.name());
+        ASSERT_NE(observer, nullptr);
+        ASSERT_EQ(jack_activate(observer), 0);
+    }
+    void TearDown() override {
+        if (observer) jack_client_close(observer);
+    }
+};
+
+TEST_F(OnJack, PortsAppearWithTheirNamesAndAreAutoConnectedInOrder) {
+    for (const char* port : {"phantom:hw_in_in1", "phantom:hw_in_adat8", "phantom:hw_out_main.L",
+                             "phantom:hw_out_hp1.R", "phantom:capture_1", "phantom:playback_1"})
+        EXPECT_NE(jack_port_by_name(observer, port), nullptr) << port;
+    EXPECT_TRUE(connected(observer, "system:capture_1", "phantom:hw_in_in1"));
+    EXPECT_TRUE(connected(observer, "system:capture_2", "phantom:hw_in_in2"));
+    EXPECT_TRUE(connected(observer, "phantom:hw_out_main.L", "system:playback_1"));
+    EXPECT_TRUE(connected(observer, "phantom:hw_out_main.R", "system:playback_2"));
+    auto r = phantom.request("GET", "/api/status");
+    json s = json::parse(r.body);
+    EXPECT_EQ(s["backend"], "jack");
+    EXPECT_EQ(s["rate_hz"], 48000.0);
+    EXPECT_EQ(s["frames"], 256);
+    // Analog stages are the card's: refused, not pretended.
+    auto gain = phantom.request("PUT", "/api/params/input/in1/gain", R"({"value": 30})");
+    EXPECT_EQ(gain.status, 409);
+    EXPECT_NE(gain.body.find("not available on this hardware"), std::string::npos);
+}
+
+// The test signal: a ramp through the frame counter, never near full scale.
+float test_sample(jack_nframes_t frame) {
+    return static_cast<float>(static_cast<int>(frame % 2000) - 1000) / 2048.0f;
+}
+
+struct Source {
+    jack_port_t* port = nullptr;
+    static int process(jack_nframes_t n, void* self) {
+        auto* s = static_cast<Source*>(self);
+        auto* out = static_cast<float*>(jack_port_get_buffer(s->port, n));
+        const jack_nframes_t t = jack_last_frame_time(s->client);
+        for (jack_nframes_t k = 0; k < n; ++k)
+            out[k] = test_sample(t + k);
+        return 0;
+    }
+    jack_client_t* client = nullptr;
+};
+
+struct Sink {
+    jack_port_t* port = nullptr;
+    jack_client_t* client = nullptr;
+    std::atomic<bool> armed{false};
+    std::atomic<long> checked{0}, mismatches{0}, nonzero{0};
+    static int process(jack_nframes_t n, void* self) {
+        auto* s = static_cast<Sink*>(self);
+        if (!s->armed.load()) return 0;
+        const auto* in = static_cast<const float*>(jack_port_get_buffer(s->port, n));
+        const jack_nframes_t t = jack_last_frame_time(s->client);
+        long bad = 0, loud = 0;
+        for (jack_nframes_t k = 0; k < n; ++k) {
+            if (in[k] != test_sample(t + k)) ++bad;
+            if (in[k] != 0.0f) ++loud;
+        }
+        s->mismatches += bad;
+        s->nonzero += loud;
+        s->checked += n;
+        return 0;
+    }
+};
+
+TEST_F(OnJack, AUnityRouteIsBitExactAndAddsNoBlockOfDelay) {
+    // pb1 → main.L at unity (gain 0 dB, hard left), monitor volume 0 dB.
+    ASSERT_EQ(phantom
+                  .request("POST", "/api/params",
+                           R"({"/mix/main/pb1/gain": 0, "/mix/main/pb1/pan": -1,
+                               "/monitor/volume": 0})")
+                  .status,
+              200);
+    jack_client_t* src_client = open_client("src", server.name());
+    jack_client_t* sink_client = open_client("sink", server.name());
+    ASSERT_TRUE(src_client && sink_client);
+    Source src;
+    src.client = src_client;
+    src.port = jack_port_register(src_client, "out", JACK_DEFAULT_AUDIO_TYPE, JackPortIsOutput, 0);
+    Sink sink;
+    sink.client = sink_client;
+    sink.port = jack_port_register(sink_client, "in", JACK_DEFAULT_AUDIO_TYPE, JackPortIsInput, 0);
+    jack_set_process_callback(src_client, Source::process, &src);
+    jack_set_process_callback(sink_client, Sink::process, &sink);
+    ASSERT_EQ(jack_activate(src_client), 0);
+    ASSERT_EQ(jack_activate(sink_client), 0);
+    ASSERT_EQ(jack_connect(observer, "src:out", "phantom:playback_1"), 0);
+    ASSERT_EQ(jack_connect(observer, "phantom:hw_out_main.L", "sink:in"), 0);
+    std::this_thread::sleep_for(1000ms);  // past the power-on ramp and the 5 ms gain ramps
+    sink.armed.store(true);
+    std::this_thread::sleep_for(500ms);
+    sink.armed.store(false);
+    EXPECT_GT(sink.checked.load(), 48000 / 4);
+    EXPECT_GT(sink.nonzero.load(), sink.checked.load() / 2) << "no signal came through";
+    // Same cycle: the sample that left src at frame t arrives at the sink at frame t, unchanged.
+    EXPECT_EQ(sink.mismatches.load(), 0) << "of " << sink.checked.load() << " samples";
+    jack_client_close(src_client);
+    jack_client_close(sink_client);
+}
+
+TEST_F(OnJack, PortLatenciesPassThroughWithNoneOfItsOwn) {
+    std::this_thread::sleep_for(200ms);
+    jack_recompute_total_latencies(observer);
+    auto range = [&](const char* port, jack_latency_callback_mode_t mode) {
+        jack_latency_range_t r{};
+        jack_port_get_latency_range(jack_port_by_name(observer, port), mode, &r);
+        const unsigned lo = r.min, hi = r.max;
+        return std::pair<unsigned, unsigned>{lo, hi};
+    };
+    const auto system_in = range("system:capture_1", JackCaptureLatency);
+    const auto system_out = range("system:playback_1", JackPlaybackLatency);
+    EXPECT_GT(system_in.second + system_out.second, 0u);
+    EXPECT_EQ(range("phantom:capture_1", JackCaptureLatency), system_in);
+    EXPECT_EQ(range("phantom:hw_out_main.L", JackCaptureLatency), system_in);
+    EXPECT_EQ(range("phantom:hw_in_in1", JackPlaybackLatency), system_out);
+    EXPECT_EQ(range("phantom:playback_1", JackPlaybackLatency), system_out);
+    json s = json::parse(phantom.request("GET", "/api/status").body);
+    EXPECT_EQ(s["latency_frames"].get<unsigned>(), system_in.second + system_out.second);
+}
+
+TEST_F(OnJack, AfterTheServerIsKilledAndRestartedPhantomIsBackWithItsConnections) {
+    // A connection of the user's, beyond the automatic ones.
+    ASSERT_EQ(jack_connect(observer, "system:capture_8", "phantom:hw_in_adat1"), 0);
+    std::this_thread::sleep_for(500ms);  // remembered by the next poll
+    jack_client_close(observer);
+    observer = nullptr;
+    server.kill_now();
+    std::this_thread::sleep_for(300ms);
+    json lost = json::parse(phantom.request("GET", "/api/status").body);
+    EXPECT_EQ(lost["state"], "lost");  // HTTP stays up and says so
+    const auto restarted = std::chrono::steady_clock::now();
+    server.start();
+    observer = open_client("observer", server.name());
+    ASSERT_NE(observer, nullptr);
+    ASSERT_EQ(jack_activate(observer), 0);
+    bool back = false;
+    while (std::chrono::steady_clock::now() - restarted < 3s) {
+        const json s = json::parse(phantom.request("GET", "/api/status").body);
+        if (s["state"] == "running" &&
+            connected(observer, "system:capture_8", "phantom:hw_in_adat1") &&
+            connected(observer, "system:capture_1", "phantom:hw_in_in1")) {
+            back = true;
+            break;
+        }
+        std::this_thread::sleep_for(20ms);
+    }
+    EXPECT_TRUE(back) << "not back within 3 s: " << phantom.log();
+}
+
+}  // namespace
+}  // namespace phantom::test
