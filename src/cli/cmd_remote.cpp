@@ -48,8 +48,10 @@ json call(const Remote& r, const std::string& method, const std::string& path,
 std::string value_text(const json& p) {
     std::string v = p["value"].is_string() ? p["value"].get<std::string>() : p["value"].dump();
     if (p["value"].is_boolean()) v = p["value"].get<bool>() ? "on" : "off";
-    if (p.contains("unit") && !p["unit"].get<std::string>().empty()) v += " " + p["unit"].get<std::string>();
-    if (p.contains("available") && !p["available"].get<bool>()) v += " (not available on this hardware)";
+    if (p.contains("unit") && !p["unit"].get<std::string>().empty())
+        v += " " + p["unit"].get<std::string>();
+    if (p.contains("available") && !p["available"].get<bool>())
+        v += " (not available on this hardware)";
     return v;
 }
 
@@ -94,8 +96,9 @@ void add_remote_commands(CLI::App& app) {
     auto r = std::make_shared<Remote>();
     auto add = [&](const char* name, const char* help) {
         auto* cmd = app.add_subcommand(name, help);
-        cmd->add_option("--http", r->http, "HOST:PORT of the running Phantom (default "
-                                           "127.0.0.1:7480)");
+        cmd->add_option("--http", r->http,
+                        "HOST:PORT of the running Phantom (default "
+                        "127.0.0.1:7480)");
         cmd->add_flag("--json", r->as_json, "print the API's JSON answer");
         return cmd;
     };
@@ -109,8 +112,9 @@ void add_remote_commands(CLI::App& app) {
     });
 
     auto pairs = std::make_shared<std::vector<std::string>>();
-    auto* set = add("set", "Set parameters of the running Phantom (several PATH VALUE pairs are "
-                           "one all-or-nothing batch)");
+    auto* set = add("set",
+                    "Set parameters of the running Phantom (several PATH VALUE pairs are "
+                    "one all-or-nothing batch)");
     set->add_option("PATH_VALUE", *pairs, "PATH VALUE [PATH VALUE …], e.g. /monitor/dim on")
         ->required();
     set->callback([r, pairs] {

@@ -104,8 +104,9 @@ void add_start_command(CLI::App& app) {
         ->take_all();
     cmd->add_flag("--no-autoconnect", a->no_autoconnect,
                   "JACK: do not connect the hardware-side ports to system:*");
-    cmd->add_option("--jack-server", a->live.jack_server, "JACK: the server name (default: the "
-                                                           "default server)");
+    cmd->add_option("--jack-server", a->live.jack_server,
+                    "JACK: the server name (default: the "
+                    "default server)");
     cmd->add_flag("--quiet", a->quiet, "no status line");
     cmd->callback([a] { run_start(*a); });
 }

@@ -1,8 +1,8 @@
 // Phantom on a real JACK server: `jackd -d dummy` on a private name, started by the test;
 // Phantom started as `phantom start --backend jack`; test clients made with libjack.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <jack/jack.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/wait.h>
@@ -30,9 +30,9 @@ jack_client_t* open_client(const std::string& name, const std::string& server) {
     jack_set_error_function(quiet);
     jack_set_info_function(quiet);
     jack_status_t status{};
-    return jack_client_open(
-        name.c_str(), static_cast<jack_options_t>(JackNoStartServer | JackServerName), &status,
-        server.c_str());
+    return jack_client_open(name.c_str(),
+                            static_cast<jack_options_t>(JackNoStartServer | JackServerName),
+                            &status, server.c_str());
 }
 
 // A jackd with the dummy driver, 48 kHz, 256 frames, 8 in and 8 out, under a name of its own.
@@ -56,8 +56,8 @@ class JackServer {
             const std::string log = temp_dir("jackd") + name_ + ".log";
             freopen(log.c_str(), "a", stdout);
             freopen(log.c_str(), "a", stderr);
-            execlp("jackd", "jackd", "-n", name_.c_str(), "-d", "dummy", "-r", "48000", "-p",
-                   "256", "-C", "8", "-P", "8", static_cast<char*>(nullptr));
+            execlp("jackd", "jackd", "-n", name_.c_str(), "-d", "dummy", "-r", "48000", "-p", "256",
+                   "-C", "8", "-P", "8", static_cast<char*>(nullptr));
             _exit(127);
         }
         for (int k = 0; k < 500; ++k) {  // up to 5 s for the server to answer
@@ -114,9 +114,9 @@ class OnJack : public ::testing::Test {
     JackServer server{unique_server_name()};
     std::string dir = temp_dir(std::string("jack-") +
                                ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    LiveProcess phantom{{"--backend", "jack", "--jack-server", server.name(), "--session",
-                         dir + "state.json"},
-                        dir + "log"};
+    LiveProcess phantom{
+        {"--backend", "jack", "--jack-server", server.name(), "--session", dir + "state.json"},
+        dir + "log"};
     jack_client_t* observer = nullptr;
 
     void SetUp() override {

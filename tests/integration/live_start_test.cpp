@@ -47,7 +47,8 @@ TEST(LiveStart, PrintsItsUrlAndExitsWithinOneSecondOfSigtermHavingSaved) {
     EXPECT_EQ(p.request("PUT", "/api/params/monitor/dim", R"({"value": true})").status, 200);
     const auto t0 = std::chrono::steady_clock::now();
     const int status = p.stop(SIGTERM);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     ASSERT_NE(status, -1) << "did not stop: " << p.log();
     EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << p.log();
     EXPECT_LT(seconds, 1.0);
@@ -151,8 +152,10 @@ TEST(LiveStart, AStateOfAnotherDeviceIsRefusedAndLeftAlone) {
     const std::string state = dir + "state.json";
     const std::string text = "{\"phantom_session\": 1, \"device\": \"desktop-2x2\"}\n";
     std::ofstream(state) << text;
-    auto r = run_command(phantom_command("start --quiet --http 127.0.0.1:0 --device studio-8x8 "
-                                         "--session " + state));
+    auto r =
+        run_command(phantom_command("start --quiet --http 127.0.0.1:0 --device studio-8x8 "
+                                    "--session " +
+                                    state));
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.err.find("desktop-2x2"), std::string::npos) << r.err;
     EXPECT_EQ(slurp(state), text);
@@ -169,8 +172,7 @@ TEST(LiveStart, BadOptionsAreRefusedClearly) {
 
 TEST(LiveCli, GetSetListStatusSnapshotAndMetersTalkToTheRunningInstance) {
     const std::string dir = temp_dir("live-cli");
-    LiveProcess p({"--session", dir + "state.json", "--source", "in1=sine:1k:-10dBu"},
-                  dir + "log");
+    LiveProcess p({"--session", dir + "state.json", "--source", "in1=sine:1k:-10dBu"}, dir + "log");
     ASSERT_TRUE(p.wait_ready()) << p.log();
     const std::string at = " --http 127.0.0.1:" + std::to_string(p.port());
     auto set = run_command(phantom_command("set /mix/main/in1/gain -6 /monitor/dim on" + at));

@@ -112,9 +112,8 @@ json Controller::params(const std::string& prefix) const {
             list.push_back(param_locked(static_cast<ParamIndex>(i)));
     }
     if (list.empty())
-        throw ControlError(
-            404, {{"error", fmt::format("{}: no parameter has this prefix", prefix)},
-                  {"path", prefix}});
+        throw ControlError(404, {{"error", fmt::format("{}: no parameter has this prefix", prefix)},
+                                 {"path", prefix}});
     return list;
 }
 
@@ -123,8 +122,7 @@ json Controller::param(const std::string& path) const {
     return param_locked(require(path));
 }
 
-json Controller::apply_locked(const std::vector<params::ParamChange>& changes,
-                              bool cancel_glides) {
+json Controller::apply_locked(const std::vector<params::ParamChange>& changes, bool cancel_glides) {
     const auto changed = iface_.apply(changes);  // throws ParamError, nothing applied
     json out = json::array();
     for (ParamIndex i : changed) {
@@ -168,14 +166,16 @@ json Controller::apply_batch(const json& batch) {
         for (const auto& item : batch) {
             if (!item.is_object() || !item.contains("path") || !item["path"].is_string() ||
                 !item.contains("value"))
-                throw ControlError(400, {{"error", "a batch item must be {\"path\": \"/…\", "
-                                                   "\"value\": …}"},
+                throw ControlError(400, {{"error",
+                                          "a batch item must be {\"path\": \"/…\", "
+                                          "\"value\": …}"},
                                          {"value", item}});
             items.emplace_back(item["path"].get<std::string>(), item["value"]);
         }
     } else {
-        throw ControlError(400, {{"error", "a batch is an object {\"/path\": value, …} or an "
-                                           "array of {\"path\", \"value\"}"},
+        throw ControlError(400, {{"error",
+                                  "a batch is an object {\"/path\": value, …} or an "
+                                  "array of {\"path\", \"value\"}"},
                                  {"value", batch}});
     }
     if (items.empty()) throw ControlError(400, {{"error", "the batch is empty"}});
@@ -228,7 +228,8 @@ json Controller::status() const {
         if (readings[k].clips > 0)
             clips.push_back(k < sources.size() ? sources[k].id : outputs[k - sources.size()]);
     const auto& w = iface_.warnings();
-    json events(std::vector<std::string>(w.end() - std::min<ptrdiff_t>(20, std::ssize(w)), w.end()));
+    json events(
+        std::vector<std::string>(w.end() - std::min<ptrdiff_t>(20, std::ssize(w)), w.end()));
     const double rate = backend_.rate_hz ? backend_.rate_hz : iface_.sample_rate_hz();
     return {{"backend", backend_.backend},
             {"state", backend_.state},
@@ -244,9 +245,8 @@ json Controller::status() const {
             {"clips", clips},
             {"held_phantom", held_phantom_},
             {"events", events},
-            {"uptime_s", std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                                       started_)
-                             .count()}};
+            {"uptime_s",
+             std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count()}};
 }
 
 void Controller::set_backend_status(const BackendStatus& s) {
@@ -266,8 +266,8 @@ json Controller::snapshot(const std::string& name) const {
     std::lock_guard lock(mutex_);
     auto it = snapshots_.find(name);
     if (it == snapshots_.end())
-        throw ControlError(404, {{"error", fmt::format("no snapshot named '{}'", name)},
-                                 {"name", name}});
+        throw ControlError(
+            404, {{"error", fmt::format("no snapshot named '{}'", name)}, {"name", name}});
     return {{"name", name}, {"params", it->second}};
 }
 
@@ -316,8 +316,8 @@ json Controller::recall_snapshot(const std::string& name) {
     std::lock_guard lock(mutex_);
     auto it = snapshots_.find(name);
     if (it == snapshots_.end())
-        throw ControlError(404, {{"error", fmt::format("no snapshot named '{}'", name)},
-                                 {"name", name}});
+        throw ControlError(
+            404, {{"error", fmt::format("no snapshot named '{}'", name)}, {"name", name}});
     const auto& tree = iface_.params();
     std::vector<params::ParamChange> changes;
     try {
@@ -378,8 +378,8 @@ json Controller::recall_snapshot(const std::string& name) {
 void Controller::delete_snapshot(const std::string& name) {
     std::lock_guard lock(mutex_);
     if (snapshots_.erase(name) == 0)
-        throw ControlError(404, {{"error", fmt::format("no snapshot named '{}'", name)},
-                                 {"name", name}});
+        throw ControlError(
+            404, {{"error", fmt::format("no snapshot named '{}'", name)}, {"name", name}});
     ++revision_;
 }
 

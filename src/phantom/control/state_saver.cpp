@@ -39,8 +39,8 @@ std::string set_aside(const std::string& path, const std::string& why) {
     const std::string aside = fmt::format("{}.corrupt-{}", path, timestamp());
     std::error_code ec;
     fs::rename(path, aside, ec);
-    return fmt::format("{}\nThe state file was moved aside to {}; starting from the defaults.",
-                       why, ec ? "(could not move it: " + ec.message() + ")" : aside);
+    return fmt::format("{}\nThe state file was moved aside to {}; starting from the defaults.", why,
+                       ec ? "(could not move it: " + ec.message() + ")" : aside);
 }
 
 }  // namespace

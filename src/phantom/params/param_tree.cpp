@@ -112,9 +112,9 @@ double ParamTree::parse_text(ParamIndex i, const std::string& raw) const {
     const ParamSchema& s = schema(i);
     std::string text = lower(raw);
     auto wrong = [&] {
-        return ParamError(
-            ParamErrorKind::WrongType, s.path,
-            fmt::format("{}: '{}' is not a valid value (allowed: {})", s.path, raw, allowed_values(s)));
+        return ParamError(ParamErrorKind::WrongType, s.path,
+                          fmt::format("{}: '{}' is not a valid value (allowed: {})", s.path, raw,
+                                      allowed_values(s)));
     };
     switch (s.type) {
         case ParamType::Float: {
@@ -143,9 +143,9 @@ double ParamTree::parse_text(ParamIndex i, const std::string& raw) const {
 double ParamTree::parse_json(ParamIndex i, const nlohmann::json& v) const {
     const ParamSchema& s = schema(i);
     auto wrong = [&] {
-        return ParamError(
-            ParamErrorKind::WrongType, s.path,
-            fmt::format("{}: {} has the wrong type (allowed: {})", s.path, v.dump(), allowed_values(s)));
+        return ParamError(ParamErrorKind::WrongType, s.path,
+                          fmt::format("{}: {} has the wrong type (allowed: {})", s.path, v.dump(),
+                                      allowed_values(s)));
     };
     switch (s.type) {
         case ParamType::Float:

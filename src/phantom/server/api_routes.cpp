@@ -15,16 +15,16 @@ ApiResponse error(int status, json body) {
 }
 
 ApiResponse method_not_allowed(const ApiRequest& r, const std::string& allow) {
-    return {405,
-            {{"error", fmt::format("{} is not allowed on {} (allowed: {})", r.method, r.path,
-                                   allow)}},
-            allow};
+    return {
+        405,
+        {{"error", fmt::format("{} is not allowed on {} (allowed: {})", r.method, r.path, allow)}},
+        allow};
 }
 
 json parse_body(const ApiRequest& r) {
     if (r.body.empty())
-        throw control::ControlError(400, {{"error", fmt::format("{} {}: a JSON body is needed",
-                                                                r.method, r.path)}});
+        throw control::ControlError(
+            400, {{"error", fmt::format("{} {}: a JSON body is needed", r.method, r.path)}});
     try {
         return json::parse(r.body);
     } catch (const json::parse_error& e) {

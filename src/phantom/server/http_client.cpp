@@ -14,16 +14,17 @@ HttpResult http_request(const std::string& host, int port, const std::string& me
     char error[256] = "";
     mg_connection* conn = mg_connect_client(host.c_str(), port, 0, error, sizeof error);
     if (!conn)
-        throw ConnectError(fmt::format("no Phantom answers at {}:{} ({}); start one with "
-                                       "`phantom start`, or give its address with --http",
-                                       host, port, error));
+        throw ConnectError(
+            fmt::format("no Phantom answers at {}:{} ({}); start one with "
+                        "`phantom start`, or give its address with --http",
+                        host, port, error));
     std::string request = fmt::format("{} {} HTTP/1.1\r\nHost: {}:{}\r\nConnection: close\r\n",
                                       method, path, host, port);
     for (const auto& [name, value] : headers)
         request += fmt::format("{}: {}\r\n", name, value);
     if (!body.empty())
-        request += fmt::format("Content-Type: application/json\r\nContent-Length: {}\r\n",
-                               body.size());
+        request +=
+            fmt::format("Content-Type: application/json\r\nContent-Length: {}\r\n", body.size());
     else if (method != "GET" && method != "DELETE")
         request += "Content-Length: 0\r\n";
     request += "\r\n" + body;

@@ -22,18 +22,30 @@ namespace {
 
 const char* reason_phrase(int status) {
     switch (status) {
-        case 200: return "OK";
-        case 201: return "Created";
-        case 400: return "Bad Request";
-        case 403: return "Forbidden";
-        case 404: return "Not Found";
-        case 405: return "Method Not Allowed";
-        case 409: return "Conflict";
-        case 413: return "Payload Too Large";
-        case 415: return "Unsupported Media Type";
-        case 421: return "Misdirected Request";
-        case 422: return "Unprocessable Entity";
-        default: return "Error";
+        case 200:
+            return "OK";
+        case 201:
+            return "Created";
+        case 400:
+            return "Bad Request";
+        case 403:
+            return "Forbidden";
+        case 404:
+            return "Not Found";
+        case 405:
+            return "Method Not Allowed";
+        case 409:
+            return "Conflict";
+        case 413:
+            return "Payload Too Large";
+        case 415:
+            return "Unsupported Media Type";
+        case 421:
+            return "Misdirected Request";
+        case 422:
+            return "Unprocessable Entity";
+        default:
+            return "Error";
     }
 }
 
@@ -81,11 +93,9 @@ HttpServer::HttpServer(control::Controller& controller, HttpOptions options)
     : controller_(controller), options_(std::move(options)) {
     mg_init_library(MG_FEATURES_WEBSOCKET);
     const std::string listen = fmt::format("{}:{}", options_.host, options_.port);
-    const char* cw_options[] = {"listening_ports", listen.c_str(),
-                                "num_threads", "16",
-                                "request_timeout_ms", "5000",
-                                "websocket_timeout_ms", "3600000",
-                                nullptr};
+    const char* cw_options[] = {
+        "listening_ports",      listen.c_str(), "num_threads", "16", "request_timeout_ms", "5000",
+        "websocket_timeout_ms", "3600000",      nullptr};
     mg_callbacks callbacks{};
     callbacks.log_message = on_log;
     t_start_error.clear();
@@ -159,9 +169,8 @@ bool HttpServer::origin_allowed(const mg_connection* conn) const {
                                  : std::string("80");
     if (port != std::to_string(port_)) return false;
     const bool local = name == "localhost" || name == "127.0.0.1" || name == "[::1]";
-    return local ||
-           std::find(options_.allowed_hosts.begin(), options_.allowed_hosts.end(), name) !=
-               options_.allowed_hosts.end();
+    return local || std::find(options_.allowed_hosts.begin(), options_.allowed_hosts.end(), name) !=
+                        options_.allowed_hosts.end();
 }
 
 int HttpServer::handle_request(mg_connection* conn) {
@@ -172,8 +181,9 @@ int HttpServer::handle_request(mg_connection* conn) {
     request.query = info->query_string ? info->query_string : "";
     if (!host_allowed(conn)) {
         send_json(conn, 421,
-                  {{"error", "the Host header names no address of this Phantom (DNS rebinding "
-                             "guard; see --allow-host)"}});
+                  {{"error",
+                    "the Host header names no address of this Phantom (DNS rebinding "
+                    "guard; see --allow-host)"}});
         return 421;
     }
     const bool write = is_write_method(request.method);
@@ -182,8 +192,8 @@ int HttpServer::handle_request(mg_connection* conn) {
         return 403;
     }
     if (info->content_length > kMaxBodyBytes) {
-        send_json(conn, 413, {{"error", fmt::format("the body is larger than {} bytes",
-                                                    kMaxBodyBytes)}});
+        send_json(conn, 413,
+                  {{"error", fmt::format("the body is larger than {} bytes", kMaxBodyBytes)}});
         return 413;
     }
     if (write && info->content_length > 0) {
@@ -255,7 +265,8 @@ void HttpServer::push_loop() {
         messages[1] = meters.dump();
         for (mg_connection* conn : clients_)
             for (const auto& m : messages)
-                if (!m.empty()) mg_websocket_write(conn, MG_WEBSOCKET_OPCODE_TEXT, m.data(), m.size());
+                if (!m.empty())
+                    mg_websocket_write(conn, MG_WEBSOCKET_OPCODE_TEXT, m.data(), m.size());
     }
 }
 

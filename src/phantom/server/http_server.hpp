@@ -38,7 +38,7 @@ namespace phantom::server {
 
 struct HttpOptions {
     std::string host = "127.0.0.1";
-    int port = 7480;  // 0: any free port (tests)
+    int port = 7480;                         // 0: any free port (tests)
     std::vector<std::string> allowed_hosts;  // beyond localhost, 127.0.0.1 and [::1]
 };
 

@@ -20,8 +20,7 @@ std::pair<std::string, std::string> split_assignment(const std::string& text,
                                                      const std::string& option) {
     const size_t eq = text.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == text.size())
-        throw std::invalid_argument(
-            fmt::format("{} {}: expected NAME=VALUE", option, text));
+        throw std::invalid_argument(fmt::format("{} {}: expected NAME=VALUE", option, text));
     return {text.substr(0, eq), text.substr(eq + 1)};
 }
 
@@ -53,10 +52,10 @@ LiveInstance::LiveInstance(const LiveOptions& o) {
     state_path_ = o.state_path.empty() ? default_state_path(spec.id) : o.state_path;
     if (o.state_path.empty()) state = control::read_state_file(state_path_);
     if (state.session && state.session->device != spec.id)
-        throw std::invalid_argument(fmt::format(
-            "{} holds the state of device '{}', not '{}': give --device {} or another "
-            "--session",
-            state_path_, state.session->device, spec.id, state.session->device));
+        throw std::invalid_argument(
+            fmt::format("{} holds the state of device '{}', not '{}': give --device {} or another "
+                        "--session",
+                        state_path_, state.session->device, spec.id, state.session->device));
 
     if (o.backend != "virtual" && o.backend != "jack")
         throw std::invalid_argument(

@@ -82,9 +82,10 @@ Session read_session(const std::string& path) {
                     snapshot[p] = v;
             }
         } else {
-            throw SessionError(fmt::format("{}: unknown key '{}' (expected phantom_session, "
-                                           "device, params, sources, snapshots)",
-                                           path, key));
+            throw SessionError(
+                fmt::format("{}: unknown key '{}' (expected phantom_session, "
+                            "device, params, sources, snapshots)",
+                            path, key));
         }
     }
     if (s.device.empty())

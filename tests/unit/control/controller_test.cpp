@@ -58,17 +58,16 @@ TEST(Controller, ErrorsNameThePathTheValueAndWhatIsAllowed) {
         EXPECT_EQ(e.body()["value"], 40);
         EXPECT_NE(e.body()["allowed"].get<std::string>().find("dB"), std::string::npos);
     }
-    EXPECT_EQ(f.value("/mix/main/in1/gain"), f.iface.params()
-                                                 .schema(f.iface.params().require(
-                                                     "/mix/main/in1/gain"))
-                                                 .default_value);
+    EXPECT_EQ(
+        f.value("/mix/main/in1/gain"),
+        f.iface.params().schema(f.iface.params().require("/mix/main/in1/gain")).default_value);
 }
 
 TEST(Controller, ABatchThatFailsHalfWayAppliesNothing) {
     Fixture f;
     const std::vector<double> before_values = f.iface.params().values();
-    const json batch = {{"/mix/main/in1/gain", -3}, {"/monitor/dim", true},
-                        {"/mix/main/in2/gain", 99}};
+    const json batch = {
+        {"/mix/main/in1/gain", -3}, {"/monitor/dim", true}, {"/mix/main/in2/gain", 99}};
     EXPECT_EQ(status_of([&] { f.controller.apply_batch(batch); }), 422);
     EXPECT_EQ(f.iface.params().values(), before_values);
     EXPECT_EQ(f.value("/monitor/dim"), 0.0);
@@ -123,7 +122,7 @@ TEST(Controller, RecallGlidesARisingVolumeOverOneSecondAndDropsAtOnce) {
     f.controller.set("/monitor/volume", 0);
     const auto t0 = std::chrono::steady_clock::now();
     json r = f.controller.recall_snapshot("loud");
-    EXPECT_EQ(f.value("/monitor/volume"), -40.0);    // a drop is immediate
+    EXPECT_EQ(f.value("/monitor/volume"), -40.0);     // a drop is immediate
     EXPECT_EQ(f.value("/output/hp1/volume"), -20.0);  // a rise has not happened yet
     EXPECT_EQ(r["gliding"][0], "/output/hp1/volume");
     // Halfway in time, halfway in amplitude: 0.1 → 1.0 gives 0.55.
@@ -194,7 +193,8 @@ TEST(Controller, CaptureHoldsParamsSourcesAndSnapshots) {
     Fixture f;
     f.controller.set("/monitor/dim", true);
     f.controller.save_snapshot("s1");
-    f.controller.with_interface([](engine::Interface& i) { i.set_source("in1", "sine:440:-20dBu"); });
+    f.controller.with_interface(
+        [](engine::Interface& i) { i.set_source("in1", "sine:440:-20dBu"); });
     session::Session s = f.controller.capture();
     EXPECT_EQ(s.params.at("/monitor/dim"), true);
     EXPECT_EQ(s.sources.at("in1"), "sine:440:-20dBu");

@@ -46,7 +46,7 @@ TEST_F(HttpApi, ServesTheDeviceParamsMetersAndStatus) {
     EXPECT_EQ(one["path"], "/monitor/dim");
     EXPECT_EQ(one["type"], "bool");
     const json under = ok("GET", "/api/params/mix/hp1/in1");
-    EXPECT_EQ(under.size(), 4u);  // gain, pan, mute, solo
+    EXPECT_EQ(under.size(), 4u);                                           // gain, pan, mute, solo
     EXPECT_EQ(ok("GET", "/api/params?prefix=%2Fmonitor%2Fd").size(), 2u);  // dim, dim_level
     const json meters = ok("GET", "/api/meters");
     EXPECT_EQ(meters["outputs"].size(), iface.output_channel_count());
@@ -85,7 +85,8 @@ TEST_F(HttpApi, EveryErrorHasItsCodeAndAJsonBody) {
     json type = expect(422, "PUT", "/api/params/monitor/speakers", R"({"value": 7})");
     EXPECT_NE(type["allowed"].get<std::string>().find("one of"), std::string::npos);
     expect(405, "DELETE", "/api/params/monitor/dim", "");
-    expect(409, "POST", "/api/params", R"({"/output/hp1/mirror": "hp2", "/output/hp2/mirror": "hp1"})");
+    expect(409, "POST", "/api/params",
+           R"({"/output/hp1/mirror": "hp2", "/output/hp2/mirror": "hp1"})");
     expect(415, "PUT", "/api/params/monitor/dim", R"({"value": true})",
            {{"Content-Type", "text/plain"}});
     EXPECT_EQ(value("/monitor/dim"), 0.0);
@@ -93,8 +94,9 @@ TEST_F(HttpApi, EveryErrorHasItsCodeAndAJsonBody) {
 
 TEST_F(HttpApi, ABatchThatFailsHalfWayChangesNothing) {
     const std::vector<double> before = iface.params().values();
-    HttpResult r = call("POST", "/api/params",
-                        R"({"/monitor/dim": true, "/mix/main/in1/gain": -3, "/mix/main/in2/pan": 5})");
+    HttpResult r =
+        call("POST", "/api/params",
+             R"({"/monitor/dim": true, "/mix/main/in1/gain": -3, "/mix/main/in2/pan": 5})");
     EXPECT_EQ(r.status, 422);
     EXPECT_EQ(json::parse(r.body)["path"], "/mix/main/in2/pan");
     EXPECT_EQ(iface.params().values(), before);
@@ -120,8 +122,9 @@ TEST_F(HttpApi, ForeignHostAndOriginAreRefused) {
     EXPECT_EQ(cross.status, 403);
     EXPECT_EQ(value("/monitor/dim"), 0.0);
     const std::string own = "http://127.0.0.1:" + std::to_string(server.port());
-    EXPECT_EQ(call("PUT", "/api/params/monitor/dim", R"({"value": true})", {{"Origin", own}}).status,
-              200);
+    EXPECT_EQ(
+        call("PUT", "/api/params/monitor/dim", R"({"value": true})", {{"Origin", own}}).status,
+        200);
 }
 
 TEST_F(HttpApi, SnapshotsAreSavedListedRecalledAndDeleted) {
@@ -147,8 +150,7 @@ TEST_F(HttpApi, HundredConcurrentSettersLeaveAConsistentState) {
             HttpResult a = call("PUT", "/api/params/output/hp1/volume", body);
             HttpResult b = call("POST", "/api/params",
                                 "{\"/mix/hp1/in1/gain\": " + std::to_string(-(t % 60)) +
-                                    ", \"/mix/hp1/in2/gain\": " + std::to_string(-(t % 60)) +
-                                    "}");
+                                    ", \"/mix/hp1/in2/gain\": " + std::to_string(-(t % 60)) + "}");
             if (a.status != 200 || b.status != 200) ++failures;
         });
     }
@@ -177,9 +179,9 @@ int on_ws_message(mg_connection*, int flags, char* data, size_t size, void* user
 TEST_F(HttpApi, WebSocketPushesMetersAtThirtyHertzAndEveryChange) {
     WsInbox inbox;
     char error[256] = "";
-    mg_connection* ws = mg_connect_websocket_client("127.0.0.1", server.port(), 0, error,
-                                                    sizeof error, "/api/ws", nullptr,
-                                                    on_ws_message, nullptr, &inbox);
+    mg_connection* ws =
+        mg_connect_websocket_client("127.0.0.1", server.port(), 0, error, sizeof error, "/api/ws",
+                                    nullptr, on_ws_message, nullptr, &inbox);
     ASSERT_NE(ws, nullptr) << error;
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     ok("PUT", "/api/params/monitor/mono", R"({"value": true})");
@@ -208,10 +210,9 @@ TEST_F(HttpApi, WebSocketPushesMetersAtThirtyHertzAndEveryChange) {
 TEST_F(HttpApi, WebSocketFromAForeignOriginIsRefused) {
     char error[256] = "";
     WsInbox inbox;
-    mg_connection* ws = mg_connect_websocket_client("127.0.0.1", server.port(), 0, error,
-                                                    sizeof error, "/api/ws",
-                                                    "http://evil.example", on_ws_message,
-                                                    nullptr, &inbox);
+    mg_connection* ws =
+        mg_connect_websocket_client("127.0.0.1", server.port(), 0, error, sizeof error, "/api/ws",
+                                    "http://evil.example", on_ws_message, nullptr, &inbox);
     EXPECT_EQ(ws, nullptr);
     if (ws) mg_close_connection(ws);
     EXPECT_EQ(server.websocket_clients(), 0u);

@@ -40,8 +40,7 @@ JackBackend::~JackBackend() {
 bool JackBackend::open_client() {
     jack_status_t status{};
     const auto flags = static_cast<jack_options_t>(
-        JackNoStartServer | JackUseExactName |
-        (options_.server_name.empty() ? 0 : JackServerName));
+        JackNoStartServer | JackUseExactName | (options_.server_name.empty() ? 0 : JackServerName));
     client_ = options_.server_name.empty()
                   ? jack_client_open(options_.client_name.c_str(), flags, &status)
                   : jack_client_open(options_.client_name.c_str(), flags, &status,
@@ -124,7 +123,8 @@ void JackBackend::connect_saved_or_auto() {
         return;
     }
     if (!options_.autoconnect) return;
-    auto connect_in_order = [&](unsigned long flags, std::vector<Port>& ours, bool ours_are_inputs) {
+    auto connect_in_order = [&](unsigned long flags, std::vector<Port>& ours,
+                                bool ours_are_inputs) {
         const char** system = jack_get_ports(client_, "^system:", JACK_DEFAULT_AUDIO_TYPE,
                                              flags | JackPortIsPhysical);
         if (!system) return;
@@ -177,9 +177,10 @@ void JackBackend::poll() {
         next_retry_ms_ = now + kRetryMs;
         if (!open_client()) return;
         if (jack_get_sample_rate(client_) != iface_->sample_rate_hz()) {
-            message_ = fmt::format("the JACK server came back at {} Hz, not {} Hz: restart "
-                                   "phantom to follow it",
-                                   jack_get_sample_rate(client_), iface_->sample_rate_hz());
+            message_ = fmt::format(
+                "the JACK server came back at {} Hz, not {} Hz: restart "
+                "phantom to follow it",
+                jack_get_sample_rate(client_), iface_->sample_rate_hz());
             close_client();
             lost_.store(true);
             return;
