@@ -130,7 +130,7 @@ HttpServer::~HttpServer() {
         addr.sin_port = htons(static_cast<std::uint16_t>(port_));
         addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
         if (fd >= 0) {
-            ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+            (void)::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
             ::close(fd);
         }
     }

@@ -44,7 +44,7 @@ struct HttpOptions {
 
 class HttpServer {
   public:
-    static constexpr int kMeterRateHz = 33;
+    static constexpr int kMeterRateHz = 40;
     static constexpr long long kMaxBodyBytes = 1 << 20;
 
     // Starts listening; throws std::runtime_error naming the address when it cannot.

@@ -88,8 +88,9 @@ LiveInstance::LiveInstance(const LiveOptions& o) {
     controller_ = std::make_unique<control::Controller>(*iface_, backend_->analog_available());
     notice_ = control::apply_state_file(*controller_, state, state_path_);
     for (const auto& s : o.sources) {
-        auto [channel, source] = split_assignment(s, "--source");
-        controller_->with_interface([&](engine::Interface& i) { i.set_source(channel, source); });
+        const auto assignment = split_assignment(s, "--source");  // channel, source text
+        controller_->with_interface(
+            [&](engine::Interface& i) { i.set_source(assignment.first, assignment.second); });
     }
     server_ = std::make_unique<HttpServer>(*controller_, o.http);  // fails early if taken
     saver_ = std::make_unique<control::StateSaver>(*controller_, state_path_);
