@@ -7,6 +7,7 @@
 #include <csignal>
 #include <cstdio>
 
+#include "arguments.hpp"
 #include "commands.hpp"
 #include "phantom/server/http_client.hpp"
 #include "phantom/server/live_instance.hpp"
@@ -25,7 +26,7 @@ extern "C" void on_stop_signal(int) {
 struct StartArgs {
     server::LiveOptions live;
     std::string http = "127.0.0.1:7480";
-    std::vector<std::string> allow_hosts;
+    std::vector<std::string> allow_hosts, sources, records;
     bool no_autoconnect = false;
     bool quiet = false;
 };
@@ -47,6 +48,10 @@ void run_start(StartArgs& a) {
     a.live.http.port = port;
     a.live.http.allowed_hosts = a.allow_hosts;
     a.live.jack_autoconnect = !a.no_autoconnect;
+    for (const auto& s : a.sources)
+        a.live.sources.push_back(split_assignment(s, "--source"));
+    for (const auto& r : a.records)
+        a.live.records.push_back(split_assignment(r, "--record"));
 
     struct sigaction action {};
     action.sa_handler = on_stop_signal;
@@ -97,10 +102,10 @@ void add_start_command(CLI::App& app) {
     cmd->add_option("--allow-host", a->allow_hosts,
                     "another name this host may be reached by (Host header check)")
         ->take_all();
-    cmd->add_option("--source", a->live.sources,
+    cmd->add_option("--source", a->sources,
                     "CHANNEL=SOURCE: what plays into a channel (virtual hardware), as in render")
         ->take_all();
-    cmd->add_option("--record", a->live.records, "OUTPUT=FILE: record an output while running")
+    cmd->add_option("--record", a->records, "OUTPUT=FILE: record an output while running")
         ->take_all();
     cmd->add_flag("--no-autoconnect", a->no_autoconnect,
                   "JACK: do not connect the hardware-side ports to system:*");

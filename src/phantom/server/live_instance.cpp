@@ -14,17 +14,7 @@
 
 namespace phantom::server {
 
-namespace {
-
-std::pair<std::string, std::string> split_assignment(const std::string& text,
-                                                     const std::string& option) {
-    const size_t eq = text.find('=');
-    if (eq == std::string::npos || eq == 0 || eq + 1 == text.size())
-        throw std::invalid_argument(fmt::format("{} {}: expected NAME=VALUE", option, text));
-    return {text.substr(0, eq), text.substr(eq + 1)};
-}
-
-}  // namespace
+namespace {}  // namespace
 
 std::string default_state_path(const std::string& device_id) {
     std::string base;
@@ -79,19 +69,15 @@ LiveInstance::LiveInstance(const LiveOptions& o) {
         const std::uint32_t rate = o.rate_hz ? o.rate_hz : spec.default_rate;
         iface_ = std::make_unique<engine::Interface>(std::move(spec), rate, o.frames);
         auto virtual_backend = std::make_unique<backend::VirtualLiveBackend>(*iface_, o.frames);
-        for (const auto& r : o.records) {
-            auto [output, path] = split_assignment(r, "--record");
+        for (const auto& [output, path] : o.records)
             virtual_backend->driver().add_recording(output, path);
-        }
         backend_ = std::move(virtual_backend);
     }
     controller_ = std::make_unique<control::Controller>(*iface_, backend_->analog_available());
     notice_ = control::apply_state_file(*controller_, state, state_path_);
-    for (const auto& s : o.sources) {
-        const auto assignment = split_assignment(s, "--source");  // channel, source text
+    for (const auto& source : o.sources)
         controller_->with_interface(
-            [&](engine::Interface& i) { i.set_source(assignment.first, assignment.second); });
-    }
+            [&](engine::Interface& i) { i.set_source(source.first, source.second); });
     server_ = std::make_unique<HttpServer>(*controller_, o.http);  // fails early if taken
     saver_ = std::make_unique<control::StateSaver>(*controller_, state_path_);
     try {

@@ -24,8 +24,8 @@ struct LiveOptions {
     int frames = 256;                 // virtual block size; JACK follows the server
     std::string state_path;           // the session file kept up to date
     HttpOptions http;
-    std::vector<std::string> sources;  // CHANNEL=SOURCE
-    std::vector<std::string> records;  // OUTPUT=FILE
+    std::vector<std::pair<std::string, std::string>> sources;  // channel → source text
+    std::vector<std::pair<std::string, std::string>> records;  // output → file
     bool jack_autoconnect = true;
     std::string jack_server;  // empty: the default server ($JACK_DEFAULT_SERVER)
 };
