@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <jack/jack.h>
+#include <jack/metadata.h>
+#include <jack/uuid.h>
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/wait.h>
@@ -56,8 +58,9 @@ class JackServer {
             const std::string log = temp_dir("jackd") + name_ + ".log";
             freopen(log.c_str(), "a", stdout);
             freopen(log.c_str(), "a", stderr);
-            execlp("jackd", "jackd", "-n", name_.c_str(), "-d", "dummy", "-r", "48000", "-p", "256",
-                   "-C", "8", "-P", "8", static_cast<char*>(nullptr));
+            const std::string rate = std::to_string(rate_hz);
+            execlp("jackd", "jackd", "-n", name_.c_str(), "-d", "dummy", "-r", rate.c_str(), "-p",
+                   "256", "-C", "8", "-P", "8", static_cast<char*>(nullptr));
             _exit(127);
         }
         for (int k = 0; k < 500; ++k) {  // up to 5 s for the server to answer
@@ -76,6 +79,7 @@ class JackServer {
         pid_ = -1;
     }
     const std::string& name() const { return name_; }
+    unsigned rate_hz = 48000;  // for the next start()
 
   private:
     std::string name_;
@@ -189,17 +193,20 @@ struct Sink {
     }
 };
 
-TEST_F(OnJack, AUnityRouteIsBitExactAndAddsNoBlockOfDelay) {
-    // pb1 → main.L at unity (gain 0 dB, hard left), monitor volume 0 dB.
-    ASSERT_EQ(phantom
-                  .request("POST", "/api/params",
-                           R"({"/mix/main/pb1/gain": 0, "/mix/main/pb1/pan": -1,
-                               "/monitor/volume": 0})")
-                  .status,
-              200);
-    jack_client_t* src_client = open_client("src", server.name());
-    jack_client_t* sink_client = open_client("sink", server.name());
-    ASSERT_TRUE(src_client && sink_client);
+struct Passage {
+    long checked = 0, nonzero = 0, mismatches = 0;
+};
+
+// A client playing test_sample() into phantom:playback_1, another reading hw_out_main.L, for
+// half a second after the power-on and gain ramps have settled.
+Passage pass_test_signal(jack_client_t* observer, const std::string& server) {
+    Passage result;
+    jack_client_t* src_client = open_client("src", server);
+    jack_client_t* sink_client = open_client("sink", server);
+    if (!src_client || !sink_client) {
+        ADD_FAILURE() << "test clients could not connect to " << server;
+        return result;
+    }
     Source src;
     src.client = src_client;
     src.port = jack_port_register(src_client, "out", JACK_DEFAULT_AUDIO_TYPE, JackPortIsOutput, 0);
@@ -208,20 +215,81 @@ TEST_F(OnJack, AUnityRouteIsBitExactAndAddsNoBlockOfDelay) {
     sink.port = jack_port_register(sink_client, "in", JACK_DEFAULT_AUDIO_TYPE, JackPortIsInput, 0);
     jack_set_process_callback(src_client, Source::process, &src);
     jack_set_process_callback(sink_client, Sink::process, &sink);
-    ASSERT_EQ(jack_activate(src_client), 0);
-    ASSERT_EQ(jack_activate(sink_client), 0);
-    ASSERT_EQ(jack_connect(observer, "src:out", "phantom:playback_1"), 0);
-    ASSERT_EQ(jack_connect(observer, "phantom:hw_out_main.L", "sink:in"), 0);
+    EXPECT_EQ(jack_activate(src_client), 0);
+    EXPECT_EQ(jack_activate(sink_client), 0);
+    EXPECT_EQ(jack_connect(observer, "src:out", "phantom:playback_1"), 0);
+    EXPECT_EQ(jack_connect(observer, "phantom:hw_out_main.L", "sink:in"), 0);
     std::this_thread::sleep_for(1000ms);  // past the power-on ramp and the 5 ms gain ramps
     sink.armed.store(true);
     std::this_thread::sleep_for(500ms);
     sink.armed.store(false);
-    EXPECT_GT(sink.checked.load(), 48000 / 4);
-    EXPECT_GT(sink.nonzero.load(), sink.checked.load() / 2) << "no signal came through";
-    // Same cycle: the sample that left src at frame t arrives at the sink at frame t, unchanged.
-    EXPECT_EQ(sink.mismatches.load(), 0) << "of " << sink.checked.load() << " samples";
     jack_client_close(src_client);
     jack_client_close(sink_client);
+    result.checked = sink.checked.load();
+    result.nonzero = sink.nonzero.load();
+    result.mismatches = sink.mismatches.load();
+    return result;
+}
+
+// pb1 → main.L at unity (gain 0 dB, hard left), monitor volume 0 dB.
+void route_pb1_to_main_left_at_unity(LiveProcess& phantom) {
+    ASSERT_EQ(phantom
+                  .request("POST", "/api/params",
+                           R"({"/mix/main/pb1/gain": 0, "/mix/main/pb1/pan": -1,
+                               "/monitor/volume": 0})")
+                  .status,
+              200);
+}
+
+void expect_bit_exact_in_the_same_cycle(const Passage& p, unsigned rate_hz) {
+    EXPECT_GT(p.checked, static_cast<long>(rate_hz / 4));
+    EXPECT_GT(p.nonzero, p.checked / 2) << "no signal came through";
+    // Same cycle: the sample that left src at frame t arrives at the sink at frame t, unchanged.
+    EXPECT_EQ(p.mismatches, 0) << "of " << p.checked << " samples";
+}
+
+TEST_F(OnJack, AUnityRouteIsBitExactAndAddsNoBlockOfDelay) {
+    route_pb1_to_main_left_at_unity(phantom);
+    expect_bit_exact_in_the_same_cycle(pass_test_signal(observer, server.name()), 48000);
+}
+
+TEST_F(OnJack, ABufferSizeChangeIsFollowedLive) {
+    route_pb1_to_main_left_at_unity(phantom);
+    // What `jack_bufsize 128` does.
+    ASSERT_EQ(jack_set_buffer_size(observer, 128), 0);
+    bool followed = false;
+    for (int k = 0; k < 100 && !followed; ++k) {
+        followed = json::parse(phantom.request("GET", "/api/status").body)["frames"] == 128;
+        std::this_thread::sleep_for(20ms);
+    }
+    EXPECT_TRUE(followed) << phantom.request("GET", "/api/status").body;
+    expect_bit_exact_in_the_same_cycle(pass_test_signal(observer, server.name()), 48000);
+    ASSERT_EQ(jack_set_buffer_size(observer, 2048), 0);  // longer than the engine's blocks
+    std::this_thread::sleep_for(200ms);
+    expect_bit_exact_in_the_same_cycle(pass_test_signal(observer, server.name()), 48000);
+    EXPECT_EQ(json::parse(phantom.request("GET", "/api/status").body)["frames"], 2048);
+}
+
+std::string pretty_name(jack_client_t* c, const char* port) {
+    jack_port_t* p = jack_port_by_name(c, port);
+    if (!p) return "(no port)";
+    char* value = nullptr;
+    char* type = nullptr;
+    if (jack_get_property(jack_port_uuid(p), JACK_METADATA_PRETTY_NAME, &value, &type) != 0)
+        return "(no pretty name)";
+    std::string s = value;
+    jack_free(value);
+    jack_free(type);
+    return s;
+}
+
+TEST_F(OnJack, PortsCarryTheDeviceLabelsAsPrettyNames) {
+    // Labels as written in devices/studio-8x8.toml.
+    EXPECT_EQ(pretty_name(observer, "phantom:hw_in_in1"), "Mic/Inst 1");
+    EXPECT_EQ(pretty_name(observer, "phantom:hw_in_in5"), "Line 5");
+    EXPECT_EQ(pretty_name(observer, "phantom:hw_out_main.L"), "Main (speakers A) L");
+    EXPECT_EQ(pretty_name(observer, "phantom:hw_out_alt.R"), "Alt (speakers B) R");
+    EXPECT_EQ(pretty_name(observer, "phantom:playback_1"), "pb1");
 }
 
 TEST_F(OnJack, PortLatenciesPassThroughWithNoneOfItsOwn) {
@@ -271,6 +339,28 @@ TEST_F(OnJack, AfterTheServerIsKilledAndRestartedPhantomIsBackWithItsConnections
         std::this_thread::sleep_for(20ms);
     }
     EXPECT_TRUE(back) << "not back within 3 s: " << phantom.log();
+}
+
+TEST_F(OnJack, AServerBackAtAnotherRateIsFollowedWithoutARestart) {
+    route_pb1_to_main_left_at_unity(phantom);
+    jack_client_close(observer);
+    observer = nullptr;
+    server.kill_now();
+    server.rate_hz = 44100;
+    server.start();
+    observer = open_client("observer", server.name());
+    ASSERT_NE(observer, nullptr);
+    ASSERT_EQ(jack_activate(observer), 0);
+    json s;
+    for (int k = 0; k < 150; ++k) {
+        s = json::parse(phantom.request("GET", "/api/status").body);
+        if (s["state"] == "running" && s["rate_hz"] == 44100.0) break;
+        std::this_thread::sleep_for(20ms);
+    }
+    EXPECT_EQ(s["state"], "running") << s.dump();
+    EXPECT_EQ(s["rate_hz"], 44100.0) << s.dump();
+    // The routes came along: still unity and bit-exact at the new rate.
+    expect_bit_exact_in_the_same_cycle(pass_test_signal(observer, server.name()), 44100);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "phantom/session/session.hpp"
 #include "run_command.hpp"
 #include "test_signals.hpp"
+#include "wav.hpp"
 
 namespace phantom::test {
 namespace {
@@ -159,6 +160,51 @@ TEST(LiveStart, AStateOfAnotherDeviceIsRefusedAndLeftAlone) {
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.err.find("desktop-2x2"), std::string::npos) << r.err;
     EXPECT_EQ(slurp(state), text);
+}
+
+float peak_between(const std::vector<float>& x, size_t from, size_t to) {
+    float m = 0;
+    for (size_t k = from; k < std::min(to, x.size()); ++k)
+        m = std::max(m, std::fabs(x[k]));
+    return m;
+}
+
+TEST(LiveStart, OutputsAreSilentForTheFirstBlockThenRampToTheRestoredVolume) {
+    const std::string dir = temp_dir("live-power-on");
+    const std::string state = dir + "state.json";
+    {
+        LiveProcess p({"--session", state}, dir + "log1");
+        ASSERT_TRUE(p.wait_ready()) << p.log();
+        ASSERT_EQ(p.request("POST", "/api/params",
+                            R"({"/mix/hp1/in1/gain": 0, "/output/hp1/volume": -6})")
+                      .status,
+                  200);
+        ASSERT_EQ(p.stop(SIGTERM), 0);
+    }
+    // Started again with the state restored: what comes out of the phones from the first block.
+    const std::string wav = dir + "hp1.wav";
+    LiveProcess q({"--session", state, "--frames", "256", "--source", "in1=sine:1k:-20dBu",
+                   "--record", "hp1=" + wav},
+                  dir + "log2");
+    ASSERT_TRUE(q.wait_ready()) << q.log();
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    ASSERT_EQ(q.stop(SIGTERM), 0) << q.log();
+    const auto out = read_wav(wav).channels.at(0);
+    ASSERT_GT(out.size(), 48000u);
+    for (size_t k = 0; k < 256; ++k)
+        ASSERT_EQ(out[k], 0.0f) << "sample " << k << " of the first block";
+    const float restored = peak_between(out, 40000, 48000);  // 0.83 s on: ramp done
+    ASSERT_GT(restored, 1e-3f);
+    // At 450 ms still below the restored level (a ramp of at least 500 ms), rising throughout.
+    const size_t ms = 48;
+    float previous = 0;
+    for (size_t t_ms = 50; t_ms <= 450; t_ms += 50) {
+        const float level = peak_between(out, 256 + (t_ms - 10) * ms, 256 + t_ms * ms);
+        EXPECT_GT(level, previous) << "at " << t_ms << " ms";
+        previous = level;
+    }
+    EXPECT_LT(previous, 0.95f * restored);
+    EXPECT_LE(peak_between(out, 0, out.size()), restored * 1.0001f);
 }
 
 TEST(LiveStart, BadOptionsAreRefusedClearly) {

@@ -100,23 +100,57 @@ void Interface::set_source(const std::string& channel_id, const std::string& sou
     } catch (const std::invalid_argument& e) {
         throw SourceError(fmt::format("{}: {}", channel_id, e.what()));
     }
-    std::shared_ptr<analog::SignalSource> signal;
-    try {
-        if (spec.signal == analog::SignalKind::File) {
-            // A second of audio, and never less than four blocks, buffered ahead of the engine.
-            const size_t ring =
-                std::max<size_t>(sample_rate_hz_, 4 * static_cast<size_t>(engine_->max_frames()));
-            signal = analog::make_file_signal(spec, sample_rate_hz_, loop_sources_, ring);
-        } else {
-            signal = std::make_shared<analog::SignalSource>(spec, sample_rate_hz_);
-        }
-    } catch (const analog::AudioFileError& e) {
-        throw SourceError(fmt::format("{}: {}", channel_id, e.what()));
-    }
+    std::shared_ptr<analog::SignalSource> signal = make_signal(spec, channel_id);
     auto bank = std::make_shared<SignalBank>(*signals_);
     bank->by_source[static_cast<size_t>(s)] = std::move(signal);
     signals_ = bank;
     source_specs_[static_cast<size_t>(s)] = spec;
+    derive();
+    plan_dirty_ = true;
+    publish_plan();
+}
+
+std::shared_ptr<analog::SignalSource> Interface::make_signal(const analog::SourceSpec& spec,
+                                                             const std::string& channel_id) const {
+    try {
+        if (spec.signal != analog::SignalKind::File)
+            return std::make_shared<analog::SignalSource>(spec, sample_rate_hz_);
+        // A second of audio, and never less than four blocks, buffered ahead of the engine.
+        const size_t ring =
+            std::max<size_t>(sample_rate_hz_, 4 * static_cast<size_t>(engine_->max_frames()));
+        return analog::make_file_signal(spec, sample_rate_hz_, loop_sources_, ring);
+    } catch (const analog::AudioFileError& e) {
+        throw SourceError(fmt::format("{}: {}", channel_id, e.what()));
+    }
+}
+
+void Interface::change_sample_rate(std::uint32_t sample_rate_hz) {
+    if (sample_rate_hz == sample_rate_hz_) return;
+    if (!spec_.supports_rate(sample_rate_hz))
+        throw std::invalid_argument(fmt::format("{} does not run at {} Hz (supported: {})",
+                                                spec_.id, sample_rate_hz, rates_text(spec_)));
+    // Everything that knows the rate is rebuilt: filters, ramps and meter ballistics (a new
+    // engine), generators and file readers (new signals). The parameter tree stays as it is.
+    const std::uint32_t old_rate = sample_rate_hz_;
+    sample_rate_hz_ = sample_rate_hz;
+    engine_ = std::make_unique<Engine>(make_layout(spec_, params_), sample_rate_hz,
+                                       engine_->max_frames());
+    auto bank = std::make_shared<SignalBank>();
+    bank->by_source.resize(source_specs_.size());
+    for (size_t s = 0; s < source_specs_.size(); ++s) {
+        if (!source_specs_[s]) continue;
+        try {
+            bank->by_source[s] = make_signal(*source_specs_[s], params_.sources[s].id);
+        } catch (const SourceError& e) {
+            warnings_.push_back(fmt::format("{} (after the rate changed from {} to {} Hz): removed",
+                                            e.what(), old_rate, sample_rate_hz));
+            source_specs_[s].reset();
+        }
+    }
+    signals_ = bank;
+    route_live_.assign(route_live_.size(), 0);
+    route_silent_since_.assign(route_silent_since_.size(), -1);
+    started_ = false;
     derive();
     plan_dirty_ = true;
     publish_plan();

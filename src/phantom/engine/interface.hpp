@@ -61,6 +61,11 @@ class Interface {
     }
     size_t longest_file_frames() const;
 
+    // [control-thread, engine idle] Run at another rate (a JACK server that came back at 44.1 kHz,
+    // say): the engine is rebuilt with the same parameters and sources; call start() or
+    // start_live() after. Throws std::invalid_argument, changing nothing, if the device cannot.
+    void change_sample_rate(std::uint32_t sample_rate_hz);
+
     // [control-thread, engine idle] Everything set so far is in force from the first sample.
     void start();
     // [control-thread, engine idle] start(), then power-on: outputs silent for the first block,
@@ -89,6 +94,8 @@ class Interface {
 
   private:
     void derive();
+    std::shared_ptr<analog::SignalSource> make_signal(const analog::SourceSpec& spec,
+                                                      const std::string& channel_id) const;
     void derive_sources(const std::vector<double>& v);
     void derive_routes(const std::vector<double>& v);
     void derive_outputs(const std::vector<double>& v);

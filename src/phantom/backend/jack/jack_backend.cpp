@@ -54,6 +54,8 @@ bool JackBackend::open_client() {
     jack_on_info_shutdown(client_, shutdown_cb, this);
     jack_set_latency_callback(client_, latency_cb, this);
     jack_set_buffer_size_callback(client_, buffer_size_cb, this);
+    jack_set_sample_rate_callback(client_, sample_rate_cb, this);
+    server_rate_hz_.store(rate_hz_);
     lost_.store(false);
     return true;
 }
@@ -70,8 +72,14 @@ void JackBackend::attach(engine::Interface& iface) {
         hw_in_.push_back({"hw_in_" + sources[s].id, pretty, true, nullptr});
     }
     hw_out_.clear();
-    for (const auto& name : iface.output_channel_names())
-        hw_out_.push_back({"hw_out_" + name, name, false, nullptr});
+    const auto out_names = iface.output_channel_names();
+    for (const auto& out : spec.outputs) {  // the same order as the names: output by output
+        for (int c = 0; c < out.channels; ++c) {
+            const std::string pretty =
+                out.channels == 2 ? out.label + (c == 0 ? " L" : " R") : out.label;
+            hw_out_.push_back({"hw_out_" + out_names[hw_out_.size()], pretty, false, nullptr});
+        }
+    }
     capture_.clear();
     const auto capture_names = iface.capture_channel_names();
     for (size_t n = 0; n < capture_names.size(); ++n)
@@ -176,11 +184,7 @@ void JackBackend::poll() {
         if (now < next_retry_ms_) return;
         next_retry_ms_ = now + kRetryMs;
         if (!open_client()) return;
-        if (jack_get_sample_rate(client_) != iface_->sample_rate_hz()) {
-            message_ = fmt::format(
-                "the JACK server came back at {} Hz, not {} Hz: restart "
-                "phantom to follow it",
-                jack_get_sample_rate(client_), iface_->sample_rate_hz());
+        if (!follow_rate(rate_hz_)) {
             close_client();
             lost_.store(true);
             return;
@@ -194,10 +198,36 @@ void JackBackend::poll() {
         }
         return;
     }
+    if (client_ && active_.load() && server_rate_hz_.load() != iface_->sample_rate_hz()) {
+        // The server changed its rate under us (PipeWire can): stop, rebuild, come back ramped
+        // with the same connections, as a hardware interface re-locks to a new clock.
+        remember_connections();
+        jack_deactivate(client_);
+        active_.store(false);
+        if (!follow_rate(server_rate_hz_.load())) return;  // stays stopped, message says why
+        iface_->start_live();
+        if (jack_activate(client_) == 0) {
+            active_.store(true);
+            connect_saved_or_auto();
+        }
+        return;
+    }
     if (client_ && active_.load() && now >= next_snapshot_ms_) {
         next_snapshot_ms_ = now + 200;
         remember_connections();
     }
+}
+
+bool JackBackend::follow_rate(std::uint32_t rate_hz) {
+    try {
+        iface_->change_sample_rate(rate_hz);
+    } catch (const std::invalid_argument& e) {
+        message_ = fmt::format("the JACK server runs at {} Hz: {}", rate_hz, e.what());
+        return false;
+    }
+    rate_hz_ = rate_hz;
+    message_.clear();
+    return true;
 }
 
 std::vector<std::string> JackBackend::stop() {
@@ -267,6 +297,12 @@ int JackBackend::xrun_cb(void* self) {
 int JackBackend::buffer_size_cb(jack_nframes_t frames, void* self) {
     // The engine splits blocks longer than its maximum and takes shorter ones as they come.
     static_cast<JackBackend*>(self)->buffer_frames_.store(static_cast<int>(frames));
+    return 0;
+}
+
+int JackBackend::sample_rate_cb(jack_nframes_t rate_hz, void* self) {
+    // JACK's notification thread: hand the rate over, poll() rebuilds.
+    static_cast<JackBackend*>(self)->server_rate_hz_.store(rate_hz);
     return 0;
 }
 

@@ -75,6 +75,9 @@ class JackBackend final : public LiveBackend {
     static int xrun_cb(void* self);
     static void latency_cb(jack_latency_callback_mode_t mode, void* self);
     static int buffer_size_cb(jack_nframes_t frames, void* self);
+    static int sample_rate_cb(jack_nframes_t rate_hz, void* self);
+    // Rebuild the engine at the server's rate; false (and a message) if the device cannot.
+    bool follow_rate(std::uint32_t rate_hz);
     int process(jack_nframes_t frames);
 
     JackOptions options_;
@@ -82,6 +85,7 @@ class JackBackend final : public LiveBackend {
     jack_client_t* client_ = nullptr;
     std::uint32_t rate_hz_ = 0;
     std::atomic<int> buffer_frames_{0};
+    std::atomic<std::uint32_t> server_rate_hz_{0};  // from the rate callback
 
     std::vector<Port> hw_in_, hw_out_, capture_, playback_;
     std::vector<std::string> port_names_;

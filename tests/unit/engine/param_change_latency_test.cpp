@@ -1,0 +1,57 @@
+// How soon a parameter change reaches the audio: a change made between blocks starts at the
+// first sample of the next block and is complete 5 ms later (the gain ramp that avoids
+// zipper noise), so the worst case is one block plus 5 ms.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "rig.hpp"
+
+namespace phantom::test {
+namespace {
+
+constexpr std::uint32_t kRate = 48000;
+constexpr int kBlock = 256;
+constexpr size_t kRampFrames = kRate * 5 / 1000;  // 5 ms
+
+void set_up(Rig& rig, const char* volume_db) {
+    rig.source("in1", "sine:1k:-20dBu");
+    rig.set("/mix/hp1/in1/gain", "0");
+    rig.set("/output/hp1/volume", volume_db);
+    rig.start();
+}
+
+TEST(ParamChangeLatency, AVolumeChangeStartsAtTheNextBlockAndIsCompleteWithin5ms) {
+    // `before` runs at -20 dB and is turned up to 0 dB between blocks; `after` runs at 0 dB
+    // throughout. Same source, same start: once the change is complete they match sample for
+    // sample.
+    Rig rig("studio-8x8", kRate, kBlock);
+    set_up(rig, "-20");
+    Rig after("studio-8x8", kRate, kBlock);
+    set_up(after, "0");
+    const int blocks_before = 40;
+    rig.run(blocks_before * kBlock, kBlock);
+    after.run(blocks_before * kBlock, kBlock);
+    rig.set("/output/hp1/volume", "0");
+    rig.run(20 * kBlock, kBlock);
+    after.run(20 * kBlock, kBlock);
+
+    const auto& got = rig.out("hp1.L");
+    const auto& want = after.out("hp1.L");
+    const size_t change = static_cast<size_t>(blocks_before) * kBlock;
+    ASSERT_GT(peak(want, change), 1e-3f);
+    // Before the change: a tenth of the 0 dB signal.
+    for (size_t k = change - kBlock; k < change; ++k)
+        ASSERT_NEAR(got[k], 0.1f * want[k], 1e-5f) << "sample " << k;
+    // The first samples of the next block already move towards the new level.
+    float early_ratio = 0;
+    for (size_t k = change + 40; k < change + 60; ++k)
+        if (std::fabs(want[k]) > 1e-3f) early_ratio = std::max(early_ratio, got[k] / want[k]);
+    EXPECT_GT(early_ratio, 0.11f);
+    // 5 ms after the block starts, the change is complete.
+    for (size_t k = change + kRampFrames; k < got.size(); ++k)
+        ASSERT_NEAR(got[k], want[k], 1e-5f) << "sample " << k - change << " after the change";
+}
+
+}  // namespace
+}  // namespace phantom::test
