@@ -341,6 +341,19 @@ TEST_F(OnJack, AfterTheServerIsKilledAndRestartedPhantomIsBackWithItsConnections
     EXPECT_TRUE(back) << "not back within 3 s: " << phantom.log();
 }
 
+TEST_F(OnJack, SigtermLeavesTheServerCleanlyWithinOneSecond) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const int status = phantom.stop(SIGTERM, 3000ms);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    ASSERT_NE(status, -1) << "did not stop: " << phantom.log();
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << phantom.log();
+    EXPECT_LT(seconds, 1.0);
+    // The server lives on, without phantom's ports.
+    EXPECT_EQ(jack_port_by_name(observer, "phantom:hw_in_in1"), nullptr);
+    EXPECT_NE(jack_port_by_name(observer, "system:capture_1"), nullptr);
+}
+
 TEST_F(OnJack, AServerBackAtAnotherRateIsFollowedWithoutARestart) {
     route_pb1_to_main_left_at_unity(phantom);
     jack_client_close(observer);

@@ -164,6 +164,21 @@ void JackBackend::remember_connections() {
     connections_ = std::move(now);
 }
 
+void JackBackend::unregister_ports() {
+    // Each port's pretty name goes first, while this client still reads its notifications:
+    // left to jack_client_close(), jackd 1.9.21 sends one property notification per port into
+    // a client that no longer reads them, the pipe fills, and server and client wait on each
+    // other for ever.
+    for (auto* group : {&hw_in_, &hw_out_, &capture_, &playback_}) {
+        for (auto& p : *group) {
+            if (!p.handle) continue;
+            jack_remove_properties(client_, jack_port_uuid(p.handle));
+            jack_port_unregister(client_, p.handle);
+            p.handle = nullptr;
+        }
+    }
+}
+
 void JackBackend::close_client() {
     if (!client_) return;
     active_.store(false);
@@ -233,6 +248,7 @@ bool JackBackend::follow_rate(std::uint32_t rate_hz) {
 std::vector<std::string> JackBackend::stop() {
     if (client_ && active_.load()) jack_deactivate(client_);
     active_.store(false);
+    if (client_ && !lost_.load()) unregister_ports();
     close_client();
     return {};
 }

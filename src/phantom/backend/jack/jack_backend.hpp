@@ -68,6 +68,7 @@ class JackBackend final : public LiveBackend {
     void register_ports();
     void connect_saved_or_auto();
     void remember_connections();
+    void unregister_ports();
     void close_client();
 
     static int process_cb(jack_nframes_t frames, void* self);
