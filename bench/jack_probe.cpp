@@ -141,7 +141,7 @@ int run_param_latency(const std::string& server, int http_port, int rounds) {
     std::this_thread::sleep_for(1s);  // past the power-on ramp
     const double rate = jack_get_sample_rate(l.client);
     const double block_ms = 1e3 * jack_get_buffer_size(l.client) / rate;
-    std::vector<double> moved_ms, settled_ms;
+    std::vector<double> moved_ms, settled_ms, http_ms;
     for (int r = 0; r < rounds; ++r) {
         put_gain(http_port, "\"-inf\"");
         std::this_thread::sleep_for(100ms);
@@ -151,6 +151,7 @@ int run_param_latency(const std::string& server, int http_port, int rounds) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20 + r * 7 % 23));  // any phase
         const jack_time_t sent_us = jack_get_time();
         put_gain(http_port, "0");
+        http_ms.push_back(static_cast<double>(jack_get_time() - sent_us) / 1e3);
         std::this_thread::sleep_for(200ms);
         l.armed.store(false);
         if (l.first_moved.load() < 0 || l.settled.load() < 0) {
@@ -172,6 +173,7 @@ int run_param_latency(const std::string& server, int http_port, int rounds) {
         std::printf("%s_ms median %.2f max %.2f\n", what, v[v.size() / 2], v.back());
     };
     std::printf("block_ms %.2f rounds %d\n", block_ms, rounds);
+    report("http_round_trip", http_ms);
     report("first_change", moved_ms);
     report("settled", settled_ms);
     return 0;
