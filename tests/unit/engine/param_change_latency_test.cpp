@@ -53,5 +53,26 @@ TEST(ParamChangeLatency, AVolumeChangeStartsAtTheNextBlockAndIsCompleteWithin5ms
         ASSERT_NEAR(got[k], want[k], 1e-5f) << "sample " << k - change << " after the change";
 }
 
+TEST(ParamChangeLatency, ARouteOpenedFromMinusInfinitySoundsInTheNextBlock) {
+    // A route at -inf is not in the plan; opening it publishes a new plan, which the audio
+    // thread must take at the very next block, not one later.
+    Rig rig("studio-8x8", kRate, kBlock);
+    rig.source("in1", "sine:1k:-20dBu");
+    rig.set("/output/hp1/volume", "0");
+    rig.start();
+    rig.run(20 * kBlock, kBlock);
+    const size_t change = rig.out("hp1.L").size();
+    rig.set("/mix/hp1/in1/gain", "0");
+    rig.run(4 * kBlock, kBlock);
+    const auto& got = rig.out("hp1.L");
+    for (size_t k = change - kBlock; k < change; ++k)
+        ASSERT_EQ(got[k], 0.0f);
+    EXPECT_GT(peak(got, change), 0.0f);
+    float first_block = 0;
+    for (size_t k = change; k < change + kBlock; ++k)
+        first_block = std::max(first_block, std::fabs(got[k]));
+    EXPECT_GT(first_block, 0.0f) << "the route sounded only a block later";
+}
+
 }  // namespace
 }  // namespace phantom::test
