@@ -4,7 +4,8 @@
 #   1. soak: PHANTOM_SOAK_SECONDS (600) at 1024 frames; xruns seen by the server, xruns counted
 #      by Phantom, and Phantom's reported DSP load (sampled every 10 s);
 #   2. xruns per hour at 64, 128 and 256 frames, Phantom beside a trivial 8 × 8 pass-through
-#      client measured on the same server in the same run (PHANTOM_XRUN_SECONDS each, 120);
+#      client measured on the same server in the same run (PHANTOM_XRUN_SECONDS each, 120),
+#      each counted by the same watcher client;
 #   3. the time from an HTTP parameter change to the audio, at 256 frames.
 # Nothing is asserted: the figures are printed, and docs/benchmarks.md keeps the last ones.
 #
@@ -98,7 +99,12 @@ echo "== xruns per hour, ${xrun_s} s each: trivial 8x8 pass-through vs phantom =
 printf '%-8s %18s %18s\n' frames pass-through phantom
 for frames in ${PHANTOM_XRUN_FRAMES:-64 128 256}; do
   start_jackd "$frames"
-  peer=$("$probe" thru "$server" "$xrun_s" | awk '{ print $2 }')
+  # The watcher is a client too (woken every cycle): it runs beside both, so both runs have
+  # the same number of clients besides the one measured.
+  "$probe" thru "$server" "$xrun_s" >/dev/null &
+  thru_pid=$!
+  peer=$("$probe" watch "$server" "$xrun_s" | awk '{ print $2 }')
+  wait "$thru_pid"
   start_phantom
   ours=$("$probe" watch "$server" "$xrun_s" | awk '{ print $2 }')
   if [ "$frames" = 256 ]; then
