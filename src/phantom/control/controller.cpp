@@ -196,12 +196,21 @@ json Controller::apply_batch(const json& batch) {
     }
 }
 
+std::vector<std::string> Controller::meter_ids() const {
+    std::vector<std::string> ids;
+    for (const auto& s : iface_.layout().sources)
+        ids.push_back(s.id);
+    for (const auto& name : iface_.output_channel_names())
+        ids.push_back(name);
+    return ids;
+}
+
 json Controller::meters() const {
     std::vector<dsp::MeterReading> readings;
     std::lock_guard lock(mutex_);
     iface_.engine().read_meters(readings);
-    const auto& sources = iface_.layout().sources;
-    const auto outputs = iface_.output_channel_names();
+    const auto ids = meter_ids();
+    const size_t source_count = iface_.layout().sources.size();
     auto entry = [](const std::string& id, const dsp::MeterReading& r) {
         return json{{"id", id},
                     {"peak_dbfs", meter_dbfs(r.peak)},
@@ -210,10 +219,8 @@ json Controller::meters() const {
                     {"clip", r.clips > 0}};
     };
     json in = json::array(), out = json::array();
-    for (size_t s = 0; s < sources.size() && s < readings.size(); ++s)
-        in.push_back(entry(sources[s].id, readings[s]));
-    for (size_t c = 0; c < outputs.size() && sources.size() + c < readings.size(); ++c)
-        out.push_back(entry(outputs[c], readings[sources.size() + c]));
+    for (size_t k = 0; k < ids.size() && k < readings.size(); ++k)
+        (k < source_count ? in : out).push_back(entry(ids[k], readings[k]));
     return {{"inputs", in}, {"outputs", out}};
 }
 
@@ -221,12 +228,10 @@ json Controller::status() const {
     std::vector<dsp::MeterReading> readings;
     std::lock_guard lock(mutex_);
     iface_.engine().read_meters(readings);
-    const auto& sources = iface_.layout().sources;
-    const auto outputs = iface_.output_channel_names();
+    const auto ids = meter_ids();
     json clips = json::array();
-    for (size_t k = 0; k < readings.size(); ++k)
-        if (readings[k].clips > 0)
-            clips.push_back(k < sources.size() ? sources[k].id : outputs[k - sources.size()]);
+    for (size_t k = 0; k < ids.size() && k < readings.size(); ++k)
+        if (readings[k].clips > 0) clips.push_back(ids[k]);
     const auto& w = iface_.warnings();
     json events(
         std::vector<std::string>(w.end() - std::min<ptrdiff_t>(20, std::ssize(w)), w.end()));

@@ -94,6 +94,8 @@ class Controller {
                                 bool& lost) const;
 
   private:
+    // Channel ids in the engine's meter order: sources, then output channels.
+    std::vector<std::string> meter_ids() const;
     struct Glide {
         params::ParamIndex index;
         double from_gain, to_gain;  // linear amplitude: the rise is even in loudness terms
