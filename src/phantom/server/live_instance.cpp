@@ -102,7 +102,9 @@ void LiveInstance::run(const std::atomic<bool>& stop,
     using Clock = std::chrono::steady_clock;
     auto next_status = Clock::now();
     while (!stop.load()) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        // 20 ms: file sources hold a second of audio, recall glides need ~50 steps a second,
+        // and on a 2-core machine every wake-up competes with the audio server.
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
         controller_->with_interface([&](engine::Interface&) { backend_->poll(); });
         const auto now = Clock::now();
         controller_->tick(now);

@@ -55,7 +55,9 @@ bool JackBackend::open_client() {
     jack_set_latency_callback(client_, latency_cb, this);
     jack_set_buffer_size_callback(client_, buffer_size_cb, this);
     jack_set_sample_rate_callback(client_, sample_rate_cb, this);
+    jack_set_port_connect_callback(client_, port_connect_cb, this);
     server_rate_hz_.store(rate_hz_);
+    graph_changed_.store(true);
     lost_.store(false);
     return true;
 }
@@ -227,10 +229,8 @@ void JackBackend::poll() {
         }
         return;
     }
-    if (client_ && active_.load() && now >= next_snapshot_ms_) {
-        next_snapshot_ms_ = now + 200;
-        remember_connections();
-    }
+    // Asking the server for the connections wakes it; do so only when they have changed.
+    if (client_ && active_.load() && graph_changed_.exchange(false)) remember_connections();
 }
 
 bool JackBackend::follow_rate(std::uint32_t rate_hz) {
@@ -320,6 +320,11 @@ int JackBackend::sample_rate_cb(jack_nframes_t rate_hz, void* self) {
     // JACK's notification thread: hand the rate over, poll() rebuilds.
     static_cast<JackBackend*>(self)->server_rate_hz_.store(rate_hz);
     return 0;
+}
+
+void JackBackend::port_connect_cb(jack_port_id_t, jack_port_id_t, int, void* self) {
+    // JACK's notification thread: only a flag; poll() reads the graph.
+    static_cast<JackBackend*>(self)->graph_changed_.store(true);
 }
 
 void JackBackend::latency_cb(jack_latency_callback_mode_t mode, void* self) {

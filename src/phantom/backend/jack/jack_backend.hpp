@@ -77,6 +77,7 @@ class JackBackend final : public LiveBackend {
     static void latency_cb(jack_latency_callback_mode_t mode, void* self);
     static int buffer_size_cb(jack_nframes_t frames, void* self);
     static int sample_rate_cb(jack_nframes_t rate_hz, void* self);
+    static void port_connect_cb(jack_port_id_t a, jack_port_id_t b, int connected, void* self);
     // Rebuild the engine at the server's rate; false (and a message) if the device cannot.
     bool follow_rate(std::uint32_t rate_hz);
     int process(jack_nframes_t frames);
@@ -97,13 +98,13 @@ class JackBackend final : public LiveBackend {
     std::vector<std::pair<std::string, std::string>> connections_;  // source → destination
     std::atomic<bool> lost_{false};
     std::atomic<bool> active_{false};
+    std::atomic<bool> graph_changed_{true};  // set by the port-connect callback
     std::atomic<std::uint64_t> xruns_{0};
     std::atomic<float> dsp_load_{0.0f};
     bool started_ = false;
     bool engine_started_ = false;
     std::string message_;
     long long next_retry_ms_ = 0;
-    long long next_snapshot_ms_ = 0;
 };
 
 }  // namespace phantom::backend
