@@ -88,18 +88,24 @@ int run_counting(const std::string& server, double seconds, bool thru) {
     return 0;
 }
 
-// Constant 0.5 out; on the sink side, the frame of the first sample that moved and of the
-// first at the settled level.
+// A source client plays a constant 0.5; a separate sink client notes the frame of the first
+// sample that moved and of the first at the settled level. Two clients, so that the graph is
+// source → phantom → sink within one cycle: one client both feeding and hearing Phantom would
+// close a loop, which JACK breaks with a cycle of delay (the first version of this probe did,
+// and measured a cycle too much).
+int play_half(jack_nframes_t n, void* port) {
+    auto* out = static_cast<float*>(jack_port_get_buffer(static_cast<jack_port_t*>(port), n));
+    std::fill(out, out + n, 0.5f);
+    return 0;
+}
+
 struct Latency {
     jack_client_t* client = nullptr;
-    jack_port_t* out = nullptr;
     jack_port_t* in = nullptr;
     std::atomic<bool> armed{false};
     std::atomic<long long> first_moved{-1}, settled{-1};
     static int process(jack_nframes_t n, void* self) {
         auto* l = static_cast<Latency*>(self);
-        auto* out = static_cast<float*>(jack_port_get_buffer(l->out, n));
-        std::fill(out, out + n, 0.5f);
         if (!l->armed.load(std::memory_order_acquire)) return 0;
         const auto* in = static_cast<const float*>(jack_port_get_buffer(l->in, n));
         const jack_nframes_t t = jack_last_frame_time(l->client);
@@ -120,14 +126,17 @@ bool put_gain(int port, const char* value) {
 }
 
 int run_param_latency(const std::string& server, int http_port, int rounds) {
+    jack_client_t* source = open("latency-source", server);
     Latency l;
     l.client = open("latency", server);
-    if (!l.client) return 1;
-    l.out = jack_port_register(l.client, "out", JACK_DEFAULT_AUDIO_TYPE, JackPortIsOutput, 0);
+    if (!source || !l.client) return 1;
+    jack_port_t* out =
+        jack_port_register(source, "out", JACK_DEFAULT_AUDIO_TYPE, JackPortIsOutput, 0);
+    jack_set_process_callback(source, play_half, out);
     l.in = jack_port_register(l.client, "in", JACK_DEFAULT_AUDIO_TYPE, JackPortIsInput, 0);
     jack_set_process_callback(l.client, Latency::process, &l);
-    if (jack_activate(l.client) != 0) return 1;
-    jack_connect(l.client, "latency:out", "phantom:playback_1");
+    if (jack_activate(source) != 0 || jack_activate(l.client) != 0) return 1;
+    jack_connect(source, "latency-source:out", "phantom:playback_1");
     jack_connect(l.client, "phantom:hw_out_main.L", "latency:in");
     const auto setup = phantom::server::http_request(
         "127.0.0.1", http_port, "POST", "/api/params",
@@ -168,6 +177,7 @@ int run_param_latency(const std::string& server, int http_port, int rounds) {
         settled_ms.push_back(at_us(l.settled.load()) / 1e3);
     }
     jack_client_close(l.client);
+    jack_client_close(source);
     auto report = [&](const char* what, std::vector<double> v) {
         std::sort(v.begin(), v.end());
         std::printf("%s_ms median %.2f max %.2f\n", what, v[v.size() / 2], v.back());
