@@ -20,6 +20,7 @@ using nlohmann::json;
 
 struct Remote {
     std::string http = "127.0.0.1:7480";
+    std::string token;  // for a Phantom on another machine, bound beyond loopback
     bool as_json = false;
 };
 
@@ -29,7 +30,10 @@ json call(const Remote& r, const std::string& method, const std::string& path,
     auto [host, port] = server::parse_host_port(r.http);
     server::HttpResult res;
     try {
-        res = server::http_request(host, port, method, path, body.is_null() ? "" : body.dump());
+        server::HttpHeaders headers;
+        if (!r.token.empty()) headers.emplace_back("Authorization", "Bearer " + r.token);
+        res = server::http_request(host, port, method, path, body.is_null() ? "" : body.dump(),
+                                   headers);
     } catch (const server::ConnectError& e) {
         throw std::runtime_error(e.what());
     }
@@ -99,6 +103,9 @@ void add_remote_commands(CLI::App& app) {
         cmd->add_option("--http", r->http,
                         "HOST:PORT of the running Phantom (default "
                         "127.0.0.1:7480)");
+        cmd->add_option("--token", r->token,
+                        "the access token a Phantom on another machine printed at start")
+            ->envname("PHANTOM_TOKEN");
         cmd->add_flag("--json", r->as_json, "print the API's JSON answer");
         return cmd;
     };

@@ -80,15 +80,9 @@ double Controller::parse_value(ParamIndex i, const json& value) const {
 }
 
 json Controller::param_locked(ParamIndex i) const {
-    const auto& tree = iface_.params();
-    const auto& s = tree.schema(i);
-    json j = {{"path", s.path},
-              {"type", params::to_string(s.type)},
-              {"value", tree.to_json(i)},
-              {"allowed", params::allowed_values(s)},
-              {"description", s.description}};
-    if (s.type == params::ParamType::Float) j["unit"] = s.unit;
-    if (s.type == params::ParamType::Choice) j["choices"] = s.choices;
+    const auto& s = iface_.params().schema(i);
+    json j = param_json(iface_.params(), i);  // path, type, value, range or choices, default
+    j["allowed"] = params::allowed_values(s);
     if (s.analog_only) j["available"] = analog_available_;
     return j;
 }
@@ -99,6 +93,18 @@ json Controller::device() const {
     j["sample_rate_hz"] = iface_.sample_rate_hz();
     j["capture_channels"] = iface_.capture_channel_names();
     j["output_channels"] = iface_.output_channel_names();
+    // What the virtual hardware plays into each input: the panel asks before 48 V goes onto a
+    // passive ribbon.
+    json sources = json::array();
+    const auto& layout = iface_.layout();
+    for (size_t s = 0; s < layout.sources.size(); ++s) {
+        const auto& spec = iface_.source(s);
+        if (!spec) continue;
+        sources.push_back({{"id", layout.sources[s].id},
+                           {"source", spec->text},
+                           {"passive_ribbon", spec->transducer == analog::Transducer::Ribbon}});
+    }
+    j["sources"] = sources;
     return j;
 }
 
@@ -144,13 +150,45 @@ json Controller::apply_locked(const std::vector<params::ParamChange>& changes, b
     return {{"changed", out}};
 }
 
+json Controller::glide_large_rises(std::vector<params::ParamChange>& changes) {
+    const auto& layout = iface_.layout();
+    const auto& tree = iface_.params();
+    auto guarded = [&](ParamIndex i) {
+        if (i == layout.monitor.volume) return true;
+        for (size_t k = 0; k < layout.outputs.size(); ++k)
+            if (layout.outputs[k].volume == i)
+                return iface_.spec().outputs[k].role != device::OutputRole::Line;
+        return false;
+    };
+    std::vector<Glide> rises;
+    const auto now = std::chrono::steady_clock::now();
+    std::erase_if(changes, [&](const params::ParamChange& c) {
+        const double from_db = tree.value(c.index);
+        if (!guarded(c.index) || c.value <= kQuietDb || c.value - from_db <= kLargeRiseDb)
+            return false;
+        rises.push_back({c.index, units::db_to_gain(from_db), units::db_to_gain(c.value), now});
+        return true;
+    });
+    json gliding = json::array();
+    for (const auto& g : rises) {
+        std::erase_if(glides_, [&](const Glide& old) { return old.index == g.index; });
+        glides_.push_back(g);
+        gliding.push_back(tree.schema(g.index).path);
+    }
+    return gliding;
+}
+
 json Controller::set(const std::string& path, const json& value) {
     std::lock_guard lock(mutex_);
     const ParamIndex i = require(path);
     check_available(i);
-    const double v = parse_value(i, value);
+    std::vector<params::ParamChange> changes{{i, parse_value(i, value)}};
     try {
-        return apply_locked({{i, v}}, true);
+        iface_.params().check(changes);  // nothing glides from a batch that is refused
+        json gliding = glide_large_rises(changes);
+        json result = apply_locked(changes, true);
+        result["gliding"] = gliding;
+        return result;
     } catch (const params::ParamError& e) {
         rethrow(e, value);
     }
@@ -187,7 +225,11 @@ json Controller::apply_batch(const json& batch) {
         changes.push_back({i, parse_value(i, value)});
     }
     try {
-        return apply_locked(changes, true);
+        iface_.params().check(changes);
+        json gliding = glide_large_rises(changes);
+        json result = apply_locked(changes, true);
+        result["gliding"] = gliding;
+        return result;
     } catch (const params::ParamError& e) {
         json value;
         for (const auto& [path, v] : items)
@@ -211,17 +253,44 @@ json Controller::meters() const {
     iface_.engine().read_meters(readings);
     const auto ids = meter_ids();
     const size_t source_count = iface_.layout().sources.size();
-    auto entry = [](const std::string& id, const dsp::MeterReading& r) {
-        return json{{"id", id},
-                    {"peak_dbfs", meter_dbfs(r.peak)},
-                    {"rms_dbfs", meter_dbfs(r.rms)},
-                    {"hold_dbfs", meter_dbfs(r.peak_hold)},
-                    {"clip", r.clips > 0}};
-    };
     json in = json::array(), out = json::array();
-    for (size_t k = 0; k < ids.size() && k < readings.size(); ++k)
-        (k < source_count ? in : out).push_back(entry(ids[k], readings[k]));
+    for (size_t k = 0; k < ids.size() && k < readings.size(); ++k) {
+        const auto& r = readings[k];
+        (k < source_count ? in : out)
+            .push_back({{"id", ids[k]},
+                        {"peak_dbfs", meter_dbfs(r.peak)},
+                        {"rms_dbfs", meter_dbfs(r.rms)},
+                        {"hold_dbfs", meter_dbfs(r.peak_hold)},
+                        {"clip", clip_lit(k, r.clips)}});
+    }
     return {{"inputs", in}, {"outputs", out}};
+}
+
+bool Controller::clip_lit(size_t meter, std::uint32_t clips) const {
+    const std::uint32_t base = meter < clip_base_.size() ? clip_base_[meter] : 0;
+    return clips > (clips < base ? 0 : base);  // fewer than at the clear: the engine was rebuilt
+}
+
+json Controller::clear_clips(const std::string& id) {
+    std::vector<dsp::MeterReading> readings;
+    std::lock_guard lock(mutex_);
+    iface_.engine().read_meters(readings);
+    const auto ids = meter_ids();
+    clip_base_.resize(readings.size(), 0);
+    json cleared = json::array();
+    for (size_t k = 0; k < ids.size() && k < readings.size(); ++k) {
+        // "main" names both main.L and main.R.
+        const bool match = id.empty() || ids[k] == id || ids[k].rfind(id + ".", 0) == 0;
+        if (!match) continue;
+        clip_base_[k] = readings[k].clips;
+        cleared.push_back(ids[k]);
+    }
+    if (cleared.empty())
+        throw ControlError(404, {{"error", fmt::format("{}: no such channel (inputs are "
+                                                       "in1…, outputs main, hp1…)",
+                                                       id)},
+                                 {"value", id}});
+    return {{"cleared", cleared}};
 }
 
 json Controller::status() const {
@@ -231,7 +300,7 @@ json Controller::status() const {
     const auto ids = meter_ids();
     json clips = json::array();
     for (size_t k = 0; k < ids.size() && k < readings.size(); ++k)
-        if (readings[k].clips > 0) clips.push_back(ids[k]);
+        if (clip_lit(k, readings[k].clips)) clips.push_back(ids[k]);
     const auto& w = iface_.warnings();
     json events(
         std::vector<std::string>(w.end() - std::min<ptrdiff_t>(20, std::ssize(w)), w.end()));
@@ -276,8 +345,7 @@ json Controller::snapshot(const std::string& name) const {
     return {{"name", name}, {"params", it->second}};
 }
 
-json Controller::save_snapshot(const std::string& name) {
-    std::lock_guard lock(mutex_);
+void Controller::check_snapshot_name(const std::string& name) const {
     const bool ok_name =
         !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
             return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
@@ -286,6 +354,31 @@ json Controller::save_snapshot(const std::string& name) {
         throw ControlError(422, {{"error", fmt::format("'{}' is not a snapshot name", name)},
                                  {"name", name},
                                  {"allowed", "1 to 64 letters, digits, '-', '_' or '.'"}});
+}
+
+json Controller::rename_snapshot(const std::string& from, const std::string& to) {
+    std::lock_guard lock(mutex_);
+    auto it = snapshots_.find(from);
+    if (it == snapshots_.end())
+        throw ControlError(
+            404, {{"error", fmt::format("no snapshot named '{}'", from)}, {"name", from}});
+    check_snapshot_name(to);
+    if (to == from) return {{"renamed", from}, {"to", to}};
+    if (snapshots_.count(to))
+        throw ControlError(409, {{"error", fmt::format("a snapshot named '{}' exists already: "
+                                                       "delete it first",
+                                                       to)},
+                                 {"name", to}});
+    auto node = snapshots_.extract(it);
+    node.key() = to;
+    snapshots_.insert(std::move(node));
+    ++revision_;
+    return {{"renamed", from}, {"to", to}};
+}
+
+json Controller::save_snapshot(const std::string& name) {
+    std::lock_guard lock(mutex_);
+    check_snapshot_name(name);
     const auto& tree = iface_.params();
     std::map<std::string, json> state;
     for (size_t i = 0; i < tree.size(); ++i) {
@@ -363,6 +456,9 @@ json Controller::recall_snapshot(const std::string& name) {
     for (const auto& [i, v] : wanted)
         if (v != current(i)) safe.push_back({i, v});
     json result;
+    // The snapshot says where every parameter goes: a glide still running from before would
+    // carry one past it. (If the recall is refused below, stopping is still the safe side.)
+    glides_.clear();
     try {
         result = apply_locked(safe, true);
     } catch (const params::ParamError& e) {

@@ -6,7 +6,10 @@
 //  - a recall never switches 48 V on: an input whose 48 V would turn on stays off and is
 //    reported ("held"), until the user switches it;
 //  - a recall never raises a monitor, headphone or line volume at once: the rise (an unmute,
-//    an undim, a higher volume) glides in over kRecallRiseS, advanced by tick().
+//    an undim, a higher volume) glides in over kRecallRiseS, advanced by tick();
+//  - nor does a set: a rise of the monitor volume or a headphone or monitor output's volume by
+//    more than kLargeRiseDb, to above kQuietDb, glides in the same way (a slip of a fader, a
+//    double-click reset, a typed 0 cannot blast the speakers or the ears).
 //
 // [control-thread] every method; any number of server threads may call them (one mutex, never
 // held by the audio thread).
@@ -50,6 +53,8 @@ using backend::BackendStatus;
 class Controller {
   public:
     static constexpr double kRecallRiseS = 1.0;
+    static constexpr double kLargeRiseDb = 6.0;
+    static constexpr double kQuietDb = -40.0;
     static constexpr size_t kChangeLogSize = 8192;
 
     // `analog_available`: false on JACK, where the preamp, pad and 48 V are the sound card's.
@@ -58,17 +63,22 @@ class Controller {
     nlohmann::json device() const;
     nlohmann::json params(const std::string& prefix) const;  // 404 if nothing matches
     nlohmann::json param(const std::string& path) const;
-    // {"changed": [{"path", "value"}…]}
+    // {"changed": [{"path", "value"}…], "gliding": [paths of large rises, see above]}
     nlohmann::json set(const std::string& path, const nlohmann::json& value);
     // A batch: {"path": value, …} or [{"path": p, "value": v}, …]; all-or-nothing.
     nlohmann::json apply_batch(const nlohmann::json& batch);
     nlohmann::json meters() const;
+    // Put out the clip light of one channel ("in1"; "main" means main.L and main.R) or, with
+    // an empty id, of all. 404 for an unknown channel.
+    nlohmann::json clear_clips(const std::string& id);
     nlohmann::json status() const;
 
     nlohmann::json snapshot_names() const;
     nlohmann::json snapshot(const std::string& name) const;
     nlohmann::json save_snapshot(const std::string& name);
     nlohmann::json recall_snapshot(const std::string& name);
+    // 404 if `from` is unknown, 409 if `to` exists, 422 if `to` is not a name.
+    nlohmann::json rename_snapshot(const std::string& from, const std::string& to);
     void delete_snapshot(const std::string& name);
 
     // Load a session at start (all-or-nothing; session::SessionError on refusal).
@@ -96,6 +106,10 @@ class Controller {
   private:
     // Channel ids in the engine's meter order: sources, then output channels.
     std::vector<std::string> meter_ids() const;
+    bool clip_lit(size_t meter, std::uint32_t clips) const;
+    // Large rises among `changes` leave the batch and become glides (see above).
+    nlohmann::json glide_large_rises(std::vector<params::ParamChange>& changes);
+    void check_snapshot_name(const std::string& name) const;
     struct Glide {
         params::ParamIndex index;
         double from_gain, to_gain;  // linear amplitude: the rise is even in loudness terms
@@ -117,6 +131,7 @@ class Controller {
     std::map<std::string, std::map<std::string, nlohmann::json>> snapshots_;
     std::vector<Glide> glides_;
     std::vector<std::string> held_phantom_;  // 48 V a recall kept off
+    std::vector<std::uint32_t> clip_base_;   // clip counts at the last clear, by meter
     BackendStatus backend_;
     std::uint64_t revision_ = 0;
     std::deque<std::pair<std::uint64_t, nlohmann::json>> change_log_;

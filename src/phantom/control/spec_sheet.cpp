@@ -228,30 +228,34 @@ std::string param_listing_text(const params::ParamTree& tree, const std::string&
     return s;
 }
 
+nlohmann::json param_json(const params::ParamTree& tree, params::ParamIndex index) {
+    const auto& sc = tree.schema(index);
+    nlohmann::json j = {{"path", sc.path},
+                        {"type", params::to_string(sc.type)},
+                        {"description", sc.description},
+                        {"value", tree.to_json(index)}};
+    if (sc.type == params::ParamType::Float) {
+        j["min"] = std::isinf(sc.min) ? nlohmann::json("-inf") : nlohmann::json(sc.min);
+        j["max"] = sc.max;
+        j["unit"] = sc.unit;
+        j["default"] = std::isinf(sc.default_value) ? nlohmann::json("-inf")
+                                                    : nlohmann::json(sc.default_value);
+    } else if (sc.type == params::ParamType::Choice) {
+        j["choices"] = sc.choices;
+        j["default"] = sc.choices[static_cast<size_t>(sc.default_value)];
+    } else {
+        j["default"] = sc.default_value != 0.0;
+    }
+    if (sc.analog_only) j["analog_only"] = true;
+    return j;
+}
+
 nlohmann::json param_listing_json(const params::ParamTree& tree, const std::string& prefix) {
     nlohmann::json out = nlohmann::json::array();
     for (size_t i = 0; i < tree.size(); ++i) {
         auto index = static_cast<params::ParamIndex>(i);
-        const auto& sc = tree.schema(index);
-        if (sc.path.compare(0, prefix.size(), prefix) != 0) continue;
-        nlohmann::json j = {{"path", sc.path},
-                            {"type", params::to_string(sc.type)},
-                            {"description", sc.description},
-                            {"value", tree.to_json(index)}};
-        if (sc.type == params::ParamType::Float) {
-            j["min"] = std::isinf(sc.min) ? nlohmann::json("-inf") : nlohmann::json(sc.min);
-            j["max"] = sc.max;
-            j["unit"] = sc.unit;
-            j["default"] = std::isinf(sc.default_value) ? nlohmann::json("-inf")
-                                                        : nlohmann::json(sc.default_value);
-        } else if (sc.type == params::ParamType::Choice) {
-            j["choices"] = sc.choices;
-            j["default"] = sc.choices[static_cast<size_t>(sc.default_value)];
-        } else {
-            j["default"] = sc.default_value != 0.0;
-        }
-        if (sc.analog_only) j["analog_only"] = true;
-        out.push_back(j);
+        if (tree.schema(index).path.compare(0, prefix.size(), prefix) == 0)
+            out.push_back(param_json(tree, index));
     }
     return out;
 }

@@ -21,5 +21,7 @@ std::string spec_sheet_text(const device::DeviceSpec& spec);
 // `phantom params`: one line per parameter (path, type, range or choices, default, meaning).
 std::string param_listing_text(const params::ParamTree& tree, const std::string& prefix);
 nlohmann::json param_listing_json(const params::ParamTree& tree, const std::string& prefix);
+// One parameter: path, type, description, value, and its min/max/unit/default or choices.
+nlohmann::json param_json(const params::ParamTree& tree, params::ParamIndex index);
 
 }  // namespace phantom::control

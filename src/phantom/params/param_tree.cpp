@@ -196,7 +196,7 @@ nlohmann::json ParamTree::to_json(ParamIndex i) const {
     return nullptr;
 }
 
-std::vector<ParamIndex> ParamTree::apply(const std::vector<ParamChange>& changes) {
+std::vector<double> ParamTree::candidate(const std::vector<ParamChange>& changes) const {
     std::vector<double> candidate = values_;
     for (const auto& c : changes) {
         check_value(c.index, c.value);
@@ -213,6 +213,11 @@ std::vector<ParamIndex> ParamTree::apply(const std::vector<ParamChange>& changes
             throw ParamError(ParamErrorKind::Conflict, path, problem);
         }
     }
+    return candidate;
+}
+
+std::vector<ParamIndex> ParamTree::apply(const std::vector<ParamChange>& changes) {
+    std::vector<double> candidate = this->candidate(changes);
     std::vector<ParamIndex> changed;
     for (size_t i = 0; i < values_.size(); ++i)
         if (candidate[i] != values_[i] && !(std::isnan(candidate[i]) && std::isnan(values_[i])))

@@ -59,6 +59,8 @@ class ParamTree {
 
     // Apply changes all-or-nothing; returns the indices that changed (links included).
     std::vector<ParamIndex> apply(const std::vector<ParamChange>& changes);
+    // Throws what apply() would throw, and changes nothing.
+    void check(const std::vector<ParamChange>& changes) const { (void)candidate(changes); }
     std::vector<ParamIndex> set(const std::string& path, double value);
     std::vector<ParamIndex> set_text(const std::string& path, const std::string& text);
 
@@ -66,6 +68,9 @@ class ParamTree {
     void reset();
 
   private:
+    // Every value after `changes` (links followed), checked against ranges and constraints.
+    std::vector<double> candidate(const std::vector<ParamChange>& changes) const;
+
     std::vector<ParamSchema> schemas_;
     std::vector<double> values_;
     std::unordered_map<std::string, ParamIndex> by_path_;

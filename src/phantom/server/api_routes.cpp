@@ -102,11 +102,19 @@ ApiResponse snapshots_route(control::Controller& c, const ApiRequest& r, const s
     const std::string name = rest.substr(1);
     if (r.method == "GET") return {200, c.snapshot(name), {}};
     if (r.method == "POST") return {200, c.recall_snapshot(name), {}};
+    if (r.method == "PUT") {  // rename
+        json body = parse_body(r);
+        if (!body.is_object() || !body.contains("name") || !body["name"].is_string())
+            throw control::ControlError(
+                400, {{"error", fmt::format("PUT {}: expected {{\"name\": \"new name\"}}", r.path)},
+                      {"value", body}});
+        return {200, c.rename_snapshot(name, body["name"].get<std::string>()), {}};
+    }
     if (r.method == "DELETE") {
         c.delete_snapshot(name);
         return {200, {{"deleted", name}}, {}};
     }
-    return method_not_allowed(r, "GET, POST, DELETE");
+    return method_not_allowed(r, "GET, POST, PUT, DELETE");
 }
 
 bool starts_with(const std::string& s, const std::string& prefix) {
@@ -131,6 +139,15 @@ ApiResponse route_api(control::Controller& c, const ApiRequest& r) {
         };
         if (p == "/api/device") return get_only([&] { return c.device(); });
         if (p == "/api/meters") return get_only([&] { return c.meters(); });
+        if (p == "/api/meters/clear") {  // the clip lights: one channel ({"id"}) or all
+            if (r.method != "POST") return method_not_allowed(r, "POST");
+            json body = r.body.empty() ? json::object() : parse_body(r);
+            if (!body.is_object() || (body.contains("id") && !body["id"].is_string()))
+                throw control::ControlError(
+                    400, {{"error", "POST /api/meters/clear: expected {} or {\"id\": \"in1\"}"},
+                          {"value", body}});
+            return {200, c.clear_clips(body.value("id", std::string())), {}};
+        }
         if (p == "/api/status") return get_only([&] { return c.status(); });
         return error(404, {{"error", fmt::format("{}: no such endpoint (see docs/http-api.md)", p)},
                            {"path", p}});

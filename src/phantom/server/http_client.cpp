@@ -3,6 +3,8 @@
 #include <civetweb.h>
 #include <fmt/format.h>
 
+#include <strings.h>
+
 #include <charconv>
 
 namespace phantom::server {
@@ -35,13 +37,22 @@ HttpResult http_request(const std::string& host, int port, const std::string& me
             fmt::format("{}:{}: {} {}: no valid answer ({})", host, port, method, path, error));
     }
     HttpResult result;
-    result.status = mg_get_response_info(conn)->status_code;
+    const mg_response_info* info = mg_get_response_info(conn);
+    result.status = info->status_code;
+    for (int k = 0; k < info->num_headers; ++k)
+        result.headers.emplace_back(info->http_headers[k].name, info->http_headers[k].value);
     char buffer[8192];
     int n = 0;
     while ((n = mg_read(conn, buffer, sizeof buffer)) > 0)
         result.body.append(buffer, static_cast<size_t>(n));
     mg_close_connection(conn);
     return result;
+}
+
+std::string HttpResult::header(const std::string& name) const {
+    for (const auto& [n, v] : headers)
+        if (strcasecmp(n.c_str(), name.c_str()) == 0) return v;
+    return {};
 }
 
 std::pair<std::string, int> parse_host_port(const std::string& text) {

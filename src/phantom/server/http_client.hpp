@@ -15,12 +15,15 @@ class ConnectError : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
+
 struct HttpResult {
     int status = 0;
     std::string body;
+    HttpHeaders headers;
+    // The value of a response header (case-insensitive name), or "".
+    std::string header(const std::string& name) const;
 };
-
-using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
 
 // One request, Content-Type application/json when there is a body. Throws ConnectError when
 // nothing listens, std::runtime_error when the answer is broken or late (timeout_ms).

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "phantom/device/device_catalog.hpp"
+#include "rig.hpp"
 
 namespace phantom::control {
 namespace {
@@ -203,6 +204,121 @@ TEST(Controller, CaptureHoldsParamsSourcesAndSnapshots) {
     g.controller.load(s, "test");
     EXPECT_EQ(g.value("/monitor/dim"), 1.0);
     EXPECT_EQ(g.controller.snapshot_names(), json::array({"s1"}));
+}
+
+TEST(Controller, ALargeRiseOfAHeadphoneOrMonitorVolumeGlidesInOverOneSecond) {
+    Fixture f;
+    f.controller.set("/output/hp1/volume", -40);
+    json r = f.controller.set("/output/hp1/volume", 0);
+    const auto t0 = std::chrono::steady_clock::now();
+    EXPECT_EQ(r["gliding"], json::array({"/output/hp1/volume"}));
+    EXPECT_EQ(f.value("/output/hp1/volume"), -40.0);  // not at once
+    // Linear in amplitude: 0.01 → 1.0, halfway at 0.505.
+    f.controller.tick(t0 + milliseconds(500));
+    EXPECT_NEAR(f.value("/output/hp1/volume"), 20 * std::log10(0.01 + 0.99 * 0.5), 0.05);
+    f.controller.tick(t0 + milliseconds(1001));
+    EXPECT_EQ(f.value("/output/hp1/volume"), 0.0);
+
+    // The monitor volume too, also from a batch; the rest of the batch applies at once.
+    f.controller.set("/monitor/volume", -30);
+    r = f.controller.apply_batch({{"/monitor/volume", 0}, {"/monitor/mono", true}});
+    EXPECT_EQ(r["gliding"], json::array({"/monitor/volume"}));
+    EXPECT_EQ(f.value("/monitor/volume"), -30.0);
+    EXPECT_EQ(f.value("/monitor/mono"), 1.0);
+}
+
+TEST(Controller, SmallOrQuietRisesAndLineOutputsChangeAtOnce) {
+    Fixture f;
+    f.controller.set("/output/hp1/volume", -10);
+    EXPECT_TRUE(f.controller.set("/output/hp1/volume", -4)["gliding"].empty());  // +6 dB
+    EXPECT_EQ(f.value("/output/hp1/volume"), -4.0);
+    f.controller.set("/output/hp1/volume", "-inf");
+    EXPECT_TRUE(f.controller.set("/output/hp1/volume", -40)["gliding"].empty());  // still quiet
+    EXPECT_EQ(f.value("/output/hp1/volume"), -40.0);
+    f.controller.set("/output/line3/volume", -40);  // a line output feeds gear, not ears
+    EXPECT_TRUE(f.controller.set("/output/line3/volume", 0)["gliding"].empty());
+    EXPECT_EQ(f.value("/output/line3/volume"), 0.0);
+}
+
+TEST(Controller, ARefusedBatchStartsNoGlide) {
+    Fixture f;
+    f.controller.set("/output/hp1/volume", -40);
+    const auto t0 = std::chrono::steady_clock::now();
+    EXPECT_EQ(status_of([&] {
+                  f.controller.apply_batch({{"/output/hp1/volume", 0},
+                                            {"/output/line3/mirror", "line4"},
+                                            {"/output/line4/mirror", "line3"}});
+              }),
+              409);
+    f.controller.tick(t0 + milliseconds(1500));
+    EXPECT_EQ(f.value("/output/hp1/volume"), -40.0);
+}
+
+TEST(Controller, ARecallStopsAGlideThatWouldCarryPastTheSnapshot) {
+    Fixture f;
+    f.controller.set("/monitor/volume", -40);
+    f.controller.save_snapshot("quiet");
+    f.controller.set("/monitor/volume", 0);  // glides
+    const auto t0 = std::chrono::steady_clock::now();
+    f.controller.recall_snapshot("quiet");
+    f.controller.tick(t0 + milliseconds(1500));
+    EXPECT_EQ(f.value("/monitor/volume"), -40.0);
+}
+
+TEST(Controller, ClipLightsStayLitUntilCleared) {
+    test::Rig rig("studio-8x8");
+    Controller controller{rig.iface(), true};
+    // -20 dBu with 60 dB of preamp gain is far past the converter's +18 dBu, then quiet again.
+    rig.source("in1", "sine:1k:-20dBu");
+    rig.set("/input/in1/gain", "60");
+    rig.start();
+    rig.run(2560, 256);
+    rig.set("/input/in1/gain", "0");
+    rig.run(2560, 256);
+    auto lit = [&](const std::string& id) {
+        const json m = controller.meters();
+        for (const auto& group : {m["inputs"], m["outputs"]})
+            for (const auto& r : group)
+                if (r["id"] == id) return r["clip"].get<bool>();
+        ADD_FAILURE() << "no meter " << id;
+        return false;
+    };
+    EXPECT_TRUE(lit("in1"));
+    EXPECT_FALSE(lit("in2"));
+    EXPECT_EQ(controller.status()["clips"], json::array({"in1"}));
+    EXPECT_EQ(controller.clear_clips("in1")["cleared"], json::array({"in1"}));
+    EXPECT_FALSE(lit("in1"));
+    EXPECT_TRUE(controller.status()["clips"].empty());
+    // "main" names both of its channels.
+    EXPECT_EQ(controller.clear_clips("main")["cleared"], json::array({"main.L", "main.R"}));
+    EXPECT_EQ(status_of([&] { controller.clear_clips("nothing"); }), 404);
+}
+
+TEST(Controller, SnapshotsAreRenamedWithoutOverwritingAnother) {
+    Fixture f;
+    f.controller.set("/monitor/dim", true);
+    f.controller.save_snapshot("a");
+    f.controller.save_snapshot("b");
+    EXPECT_EQ(status_of([&] { f.controller.rename_snapshot("a", "b"); }), 409);
+    EXPECT_EQ(status_of([&] { f.controller.rename_snapshot("x", "y"); }), 404);
+    EXPECT_EQ(status_of([&] { f.controller.rename_snapshot("a", "a/b"); }), 422);
+    f.controller.rename_snapshot("a", "c");
+    EXPECT_EQ(f.controller.snapshot_names(), json::array({"b", "c"}));
+    EXPECT_EQ(f.controller.snapshot("c")["params"]["/monitor/dim"], true);
+}
+
+TEST(Controller, TheDeviceNamesWhatPlaysIntoEachInputAndFlagsAPassiveRibbon) {
+    Fixture f;
+    f.controller.with_interface([](engine::Interface& i) {
+        i.set_source("in1", "ribbon:sine:1k:94dBSPL");
+        i.set_source("in2", "condenser:sine:1k:94dBSPL");
+    });
+    const json sources = f.controller.device()["sources"];
+    ASSERT_EQ(sources.size(), 2u);
+    EXPECT_EQ(
+        sources[0],
+        json({{"id", "in1"}, {"source", "ribbon:sine:1k:94dBSPL"}, {"passive_ribbon", true}}));
+    EXPECT_EQ(sources[1]["passive_ribbon"], false);
 }
 
 }  // namespace

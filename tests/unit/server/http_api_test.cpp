@@ -22,7 +22,7 @@ class HttpApi : public ::testing::Test {
   protected:
     engine::Interface iface{device::load_device("studio-8x8"), 48000, 256};
     control::Controller controller{iface, true};
-    HttpServer server{controller, HttpOptions{"127.0.0.1", 0, {}}};
+    HttpServer server{controller, HttpOptions{"127.0.0.1", 0, {}, {}}};
 
     HttpResult call(const std::string& method, const std::string& path,
                     const std::string& body = {}, const HttpHeaders& headers = {}) {
@@ -45,6 +45,12 @@ TEST_F(HttpApi, ServesTheDeviceParamsMetersAndStatus) {
     const json one = ok("GET", "/api/params/monitor/dim");
     EXPECT_EQ(one["path"], "/monitor/dim");
     EXPECT_EQ(one["type"], "bool");
+    EXPECT_EQ(one["default"], false);
+    const json gain = ok("GET", "/api/params/input/in1/gain");  // what a panel draws a knob from
+    EXPECT_EQ(gain["min"], 0.0);
+    EXPECT_EQ(gain["max"], 60.0);
+    EXPECT_EQ(gain["unit"], "dB");
+    EXPECT_EQ(ok("GET", "/api/params/mix/main/in1/gain")["min"], "-inf");
     const json under = ok("GET", "/api/params/mix/hp1/in1");
     EXPECT_EQ(under.size(), 4u);                                           // gain, pan, mute, solo
     EXPECT_EQ(ok("GET", "/api/params?prefix=%2Fmonitor%2Fd").size(), 2u);  // dim, dim_level
@@ -139,6 +145,25 @@ TEST_F(HttpApi, SnapshotsAreSavedListedRecalledAndDeleted) {
     ok("DELETE", "/api/snapshots/dimmed");
     EXPECT_EQ(call("GET", "/api/snapshots/dimmed").status, 404);
     EXPECT_EQ(call("POST", "/api/snapshots", R"({"name": "a/b"})").status, 422);
+}
+
+TEST_F(HttpApi, SnapshotsAreRenamedAndClipLightsClearedWithTheirErrors) {
+    EXPECT_EQ(call("POST", "/api/snapshots", R"({"name": "a"})").status, 201);
+    EXPECT_EQ(call("POST", "/api/snapshots", R"({"name": "b"})").status, 201);
+    EXPECT_EQ(ok("PUT", "/api/snapshots/a", R"({"name": "c"})")["to"], "c");
+    EXPECT_EQ(ok("GET", "/api/snapshots")["snapshots"], json::array({"b", "c"}));
+    EXPECT_EQ(call("PUT", "/api/snapshots/c", R"({"name": "b"})").status, 409);
+    EXPECT_EQ(call("PUT", "/api/snapshots/zz", R"({"name": "d"})").status, 404);
+    EXPECT_EQ(call("PUT", "/api/snapshots/c", R"({"name": ""})").status, 422);
+    EXPECT_EQ(call("PUT", "/api/snapshots/c", R"({"nam": "d"})").status, 400);
+
+    EXPECT_EQ(ok("POST", "/api/meters/clear")["cleared"].size(),
+              iface.layout().sources.size() + iface.output_channel_count());
+    EXPECT_EQ(ok("POST", "/api/meters/clear", R"({"id": "hp1"})")["cleared"],
+              json::array({"hp1.L", "hp1.R"}));
+    EXPECT_EQ(call("POST", "/api/meters/clear", R"({"id": "hp9"})").status, 404);
+    EXPECT_EQ(call("POST", "/api/meters/clear", R"({"id": 3})").status, 400);
+    EXPECT_EQ(call("GET", "/api/meters/clear").status, 405);
 }
 
 TEST_F(HttpApi, HundredConcurrentSettersLeaveAConsistentState) {
