@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The whole test suite: set up, build, run every test through ctest.
+# The whole test suite: set up, build, run every test through ctest (the browser tests of the
+# web panel included: their screenshots land in build/browser-artifacts/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+scripts/setup-browser-tests.sh
 build_dir=${PHANTOM_BUILD_DIR:-build}
 ctest --test-dir "$build_dir" --output-on-failure --parallel "$(nproc)"

@@ -3,16 +3,20 @@
 #include <arpa/inet.h>
 #include <civetweb.h>
 #include <fmt/format.h>
+#include <ifaddrs.h>
 #include <netinet/in.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstring>
 #include <stdexcept>
 
 #include "phantom/server/api_routes.hpp"
+#include "phantom/server/web_assets.hpp"
 
 namespace phantom::server {
 
@@ -26,6 +30,10 @@ const char* reason_phrase(int status) {
             return "OK";
         case 201:
             return "Created";
+        case 303:
+            return "See Other";
+        case 401:
+            return "Unauthorized";
         case 400:
             return "Bad Request";
         case 403:
@@ -65,6 +73,75 @@ std::string host_name(const std::string& host) {
     return host.substr(0, host.find(':'));
 }
 
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+// An IP literal cannot be rebound: DNS rebinding needs a name the attacker controls.
+bool is_ip_literal(const std::string& name) {
+    if (name.size() > 2 && name.front() == '[' && name.back() == ']') {
+        in6_addr a6{};
+        return inet_pton(AF_INET6, name.substr(1, name.size() - 2).c_str(), &a6) == 1;
+    }
+    in_addr a4{};
+    return inet_pton(AF_INET, name.c_str(), &a4) == 1;
+}
+
+bool same_secret(const std::string& a, const std::string& b) {
+    if (a.size() != b.size()) return false;
+    unsigned char diff = 0;  // no early exit: the time does not tell how much matched
+    for (size_t i = 0; i < a.size(); ++i)
+        diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+    return diff == 0;
+}
+
+// The value of `name` in a query string or cookie header ("a=1&token=x", "a=1; token=x").
+std::string field_value(const std::string& text, const std::string& name, char separator) {
+    size_t start = 0;
+    while (start <= text.size()) {
+        size_t end = text.find(separator, start);
+        if (end == std::string::npos) end = text.size();
+        std::string item = text.substr(start, end - start);
+        item.erase(0, item.find_first_not_of(' '));
+        if (item.compare(0, name.size() + 1, name + "=") == 0) return item.substr(name.size() + 1);
+        start = end + 1;
+    }
+    return {};
+}
+
+// The first address of this machine another one can reach, for the printed URL.
+std::string first_lan_address() {
+    ifaddrs* list = nullptr;
+    if (getifaddrs(&list) != 0) return "127.0.0.1";
+    std::string found = "127.0.0.1";
+    for (ifaddrs* a = list; a; a = a->ifa_next) {
+        if (!a->ifa_addr || a->ifa_addr->sa_family != AF_INET) continue;
+        char text[INET_ADDRSTRLEN] = "";
+        inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(a->ifa_addr)->sin_addr, text,
+                  sizeof text);
+        if (!is_loopback_host(text)) {
+            found = text;
+            break;
+        }
+    }
+    freeifaddrs(list);
+    return found;
+}
+
+constexpr const char* kTokenCookie = "phantom_token";
+
+void send_html(mg_connection* conn, int status, const std::string& text) {
+    const std::string page =
+        "<!doctype html><meta charset=utf-8><title>Phantom</title><p>" + text + "</p>\n";
+    mg_printf(conn,
+              "HTTP/1.1 %d %s\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: "
+              "%zu\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n\r\n",
+              status, reason_phrase(status), page.size());
+    mg_write(conn, page.data(), page.size());
+}
+
 int on_request(mg_connection* conn, void* self) {
     return static_cast<HttpServer*>(self)->handle_request(conn);
 }
@@ -89,6 +166,26 @@ int on_log(const mg_connection*, const char* message) {
 
 }  // namespace
 
+bool is_loopback_host(const std::string& host) {
+    const std::string h = lower(host);
+    return h == "localhost" || h == "::1" || h == "[::1]" || h.compare(0, 4, "127.") == 0 ||
+           h.compare(0, 11, "::ffff:127.") == 0;
+}
+
+std::string make_access_token() {
+    unsigned char bytes[16];
+    size_t got = 0;
+    while (got < sizeof bytes) {
+        const ssize_t n = getrandom(bytes + got, sizeof bytes - got, 0);
+        if (n < 0) throw std::runtime_error("cannot read random bytes for the access token");
+        got += static_cast<size_t>(n);
+    }
+    std::string token;
+    for (unsigned char b : bytes)
+        token += fmt::format("{:02x}", b);
+    return token;
+}
+
 HttpServer::HttpServer(control::Controller& controller, HttpOptions options)
     : controller_(controller), options_(std::move(options)) {
     mg_init_library(MG_FEATURES_WEBSOCKET);
@@ -106,7 +203,7 @@ HttpServer::HttpServer(control::Controller& controller, HttpOptions options)
             t_start_error.empty() ? "the address is in use or not local" : t_start_error));
     mg_server_port ports[1]{};
     if (mg_get_server_ports(ctx_, 1, ports) > 0) port_ = ports[0].port;
-    mg_set_request_handler(ctx_, "/api", on_request, this);
+    mg_set_request_handler(ctx_, "/", on_request, this);  // the API and the panel's files
     mg_set_websocket_handler(ctx_, "/api/ws", on_ws_connect, on_ws_ready, on_ws_data, on_ws_close,
                              this);
     pusher_ = std::thread([this] { push_loop(); });
@@ -138,8 +235,11 @@ HttpServer::~HttpServer() {
 }
 
 std::string HttpServer::url() const {
-    return fmt::format("http://{}:{}/", options_.host == "0.0.0.0" ? "127.0.0.1" : options_.host,
-                       port_);
+    const std::string host = options_.host == "0.0.0.0"
+                                 ? (options_.token.empty() ? "127.0.0.1" : first_lan_address())
+                                 : options_.host;
+    return fmt::format("http://{}:{}/{}", host, port_,
+                       options_.token.empty() ? "" : "?token=" + options_.token);
 }
 
 size_t HttpServer::websocket_clients() const {
@@ -150,35 +250,105 @@ size_t HttpServer::websocket_clients() const {
 bool HttpServer::host_allowed(const mg_connection* conn) const {
     const char* host = mg_get_header(conn, "Host");
     if (!host) return false;
-    const std::string name = host_name(host);
-    if (name == "localhost" || name == "127.0.0.1" || name == "[::1]") return true;
-    if (name == options_.host && options_.host != "0.0.0.0") return true;
-    return std::find(options_.allowed_hosts.begin(), options_.allowed_hosts.end(), name) !=
-           options_.allowed_hosts.end();
+    const std::string name = lower(host_name(host));
+    if (name == "localhost" || is_ip_literal(name)) return true;
+    return std::any_of(options_.allowed_hosts.begin(), options_.allowed_hosts.end(),
+                       [&](const std::string& h) { return lower(h) == name; });
 }
 
 bool HttpServer::origin_allowed(const mg_connection* conn) const {
     const char* origin = mg_get_header(conn, "Origin");
     if (!origin) return true;  // not a browser (curl, the CLI): Host already checked
-    std::string o = origin;
-    if (o.compare(0, 7, "http://") != 0) return false;
-    o = o.substr(7);
-    const std::string name = host_name(o);
-    const std::string port = o.size() > name.size() && o[name.size()] == ':'
-                                 ? o.substr(name.size() + 1)
-                                 : std::string("80");
-    if (port != std::to_string(port_)) return false;
-    const bool local = name == "localhost" || name == "127.0.0.1" || name == "[::1]";
-    return local || std::find(options_.allowed_hosts.begin(), options_.allowed_hosts.end(), name) !=
-                        options_.allowed_hosts.end();
+    const char* host = mg_get_header(conn, "Host");
+    if (!host) return false;
+    // Same origin: the page was loaded from the very address this request goes to.
+    auto with_port = [](const std::string& h) {
+        return h.size() > host_name(h).size() ? h : h + ":80";
+    };
+    const std::string o = lower(origin);
+    return o.compare(0, 7, "http://") == 0 && with_port(o.substr(7)) == with_port(lower(host));
+}
+
+HttpServer::Access HttpServer::access(const mg_connection* conn) const {
+    if (options_.token.empty()) return Access::Granted;
+    const mg_request_info* info = mg_get_request_info(conn);
+    if (is_loopback_host(info->remote_addr)) return Access::Granted;  // as the loopback default
+    const char* cookie = mg_get_header(conn, "Cookie");
+    if (cookie && same_secret(field_value(cookie, kTokenCookie, ';'), options_.token))
+        return Access::Granted;
+    const char* authorization = mg_get_header(conn, "Authorization");
+    if (authorization && same_secret(authorization, "Bearer " + options_.token))
+        return Access::Granted;
+    const std::string query = info->query_string ? info->query_string : "";
+    if (same_secret(field_value(query, "token", '&'), options_.token)) return Access::TokenInQuery;
+    return Access::Refused;
+}
+
+int HttpServer::check_token(mg_connection* conn, const std::string& path) {
+    const Access a = access(conn);
+    if (a == Access::Granted) return 0;
+    const bool api = path.compare(0, 4, "/api") == 0;
+    if (a == Access::TokenInQuery) {
+        if (api) return 0;
+        // Remember the token in a cookie and drop it from the address bar and history. The path
+        // came decoded: only a plain one goes back into a header.
+        const bool plain = std::all_of(path.begin(), path.end(), [](unsigned char c) {
+            return std::isalnum(c) || c == '/' || c == '.' || c == '-' || c == '_';
+        });
+        mg_printf(conn,
+                  "HTTP/1.1 303 See Other\r\nLocation: %s\r\nSet-Cookie: %s=%s; Path=/; "
+                  "HttpOnly; SameSite=Strict\r\nContent-Length: 0\r\nCache-Control: "
+                  "no-store\r\n\r\n",
+                  plain ? path.c_str() : "/", kTokenCookie, options_.token.c_str());
+        return 303;
+    }
+    const std::string why =
+        "this Phantom is reachable from the network and needs its access token: open the "
+        "address `phantom start` printed (it ends in ?token=…)";
+    if (api)
+        send_json(conn, 401, {{"error", why}});
+    else
+        send_html(conn, 401, why);
+    return 401;
+}
+
+int HttpServer::serve_asset(mg_connection* conn, const std::string& method,
+                            const std::string& path) {
+    if (method != "GET" && method != "HEAD") {
+        send_json(conn, 405, {{"error", "the panel's files are read with GET"}}, "GET, HEAD");
+        return 405;
+    }
+    const std::string wanted = path == "/" ? "/index.html" : path;
+    // The WebSocket is named beside 'self' for browsers that do not count ws: as 'self'. The
+    // Host was checked already; only a plain one goes back into a header.
+    const char* host = mg_get_header(conn, "Host");
+    const std::string h = host ? host : "";
+    const bool plain_host = std::all_of(h.begin(), h.end(), [](unsigned char c) {
+        return std::isalnum(c) || c == '.' || c == ':' || c == '-' || c == '[' || c == ']';
+    });
+    const std::string ws = plain_host && !h.empty() ? " ws://" + h : "";
+    for (const WebAsset& a : web_assets()) {
+        if (a.path != wanted) continue;
+        // The panel may not be framed by another site, nor load anything from elsewhere.
+        mg_printf(conn,
+                  "HTTP/1.1 200 OK\r\nContent-Type: %.*s\r\nContent-Length: %zu\r\n"
+                  "Cache-Control: no-cache\r\nX-Content-Type-Options: nosniff\r\n"
+                  "X-Frame-Options: DENY\r\nContent-Security-Policy: default-src 'self'; "
+                  "connect-src 'self'%s; frame-ancestors 'none'\r\n\r\n",
+                  static_cast<int>(a.content_type.size()), a.content_type.data(), a.body.size(),
+                  ws.c_str());
+        if (method == "GET") mg_write(conn, a.body.data(), a.body.size());
+        return 200;
+    }
+    send_html(conn, 404, "Not found: " + std::string(mg_get_request_info(conn)->local_uri));
+    return 404;
 }
 
 int HttpServer::handle_request(mg_connection* conn) {
     const mg_request_info* info = mg_get_request_info(conn);
-    ApiRequest request;
-    request.method = info->request_method ? info->request_method : "";
-    request.path = info->local_uri ? info->local_uri : "";
-    request.query = info->query_string ? info->query_string : "";
+    const std::string method = info->request_method ? info->request_method : "";
+    const std::string path = info->local_uri ? info->local_uri : "";
+    const std::string query = info->query_string ? info->query_string : "";
     if (!host_allowed(conn)) {
         send_json(conn, 421,
                   {{"error",
@@ -186,6 +356,15 @@ int HttpServer::handle_request(mg_connection* conn) {
                     "guard; see --allow-host)"}});
         return 421;
     }
+    if (const int refused = check_token(conn, path)) return refused;
+    if (path != "/api" && path.compare(0, 5, "/api/") != 0) return serve_asset(conn, method, path);
+    return handle_api(conn, method, path, query);
+}
+
+int HttpServer::handle_api(mg_connection* conn, const std::string& method, const std::string& path,
+                           const std::string& query) {
+    const mg_request_info* info = mg_get_request_info(conn);
+    ApiRequest request{method, path, query, {}};
     const bool write = is_write_method(request.method);
     if (write && !origin_allowed(conn)) {
         send_json(conn, 403, {{"error", "a foreign Origin may not change this Phantom"}});
@@ -218,7 +397,8 @@ int HttpServer::handle_request(mg_connection* conn) {
 }
 
 int HttpServer::accept_websocket(const mg_connection* conn) {
-    return host_allowed(conn) && origin_allowed(conn) ? 0 : 1;  // non-zero refuses
+    const bool ok = host_allowed(conn) && origin_allowed(conn) && access(conn) != Access::Refused;
+    return ok ? 0 : 1;  // non-zero refuses
 }
 
 void HttpServer::websocket_ready(mg_connection* conn) {

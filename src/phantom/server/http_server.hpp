@@ -15,10 +15,15 @@
 // Errors are JSON {"error", "path", "value", "allowed"}: 400 malformed, 404 unknown, 405 wrong
 // method, 409 conflict, 413 too large, 415 not JSON, 422 wrong type or range.
 //
+// Every other GET path serves the web panel (web/, compiled in: web_assets.hpp).
+//
 // Security (reliability.md §5): bound to 127.0.0.1 by default; every request's Host must be a
-// local name (or one allowed explicitly) against DNS rebinding; a request that changes state,
-// and the WebSocket upgrade, is refused when it carries a foreign Origin; bodies must be
-// application/json (no form or text/plain CSRF); GET never changes anything.
+// local name, an IP address, or a name allowed explicitly (DNS rebinding needs a name); a
+// request that changes state, and the WebSocket upgrade, is refused when its Origin is not
+// the Host it was sent to; bodies must be application/json (no form or text/plain CSRF); GET
+// never changes anything; pages may not be framed (clickjacking a 48 V switch). With a token
+// (set when bound beyond loopback), a client not on this machine must bring it: `?token=` once,
+// which sets a cookie, or `Authorization: Bearer`.
 #pragma once
 
 #include <atomic>
@@ -40,7 +45,13 @@ struct HttpOptions {
     std::string host = "127.0.0.1";
     int port = 7480;                         // 0: any free port (tests)
     std::vector<std::string> allowed_hosts;  // beyond localhost, 127.0.0.1 and [::1]
+    std::string token;                       // non-empty: required of clients not on this machine
 };
+
+// True for 127.x.y.z, ::1 and localhost: an address only this machine can reach.
+bool is_loopback_host(const std::string& host);
+// 32 hex digits from the kernel's random source (getrandom).
+std::string make_access_token();
 
 class HttpServer {
   public:
@@ -54,6 +65,7 @@ class HttpServer {
     HttpServer& operator=(const HttpServer&) = delete;
 
     int port() const { return port_; }
+    // The address to open the panel at; with a token, it carries `?token=`.
     std::string url() const;
     size_t websocket_clients() const;
 
@@ -67,6 +79,14 @@ class HttpServer {
     void push_loop();
     bool host_allowed(const mg_connection* conn) const;
     bool origin_allowed(const mg_connection* conn) const;
+    enum class Access { Granted, TokenInQuery, Refused };
+    Access access(const mg_connection* conn) const;
+    // 0 when the client may go on; otherwise the answer has been sent (401, or the redirect
+    // that turns `?token=` into a cookie) and this is its status.
+    int check_token(mg_connection* conn, const std::string& path);
+    int serve_asset(mg_connection* conn, const std::string& method, const std::string& path);
+    int handle_api(mg_connection* conn, const std::string& method, const std::string& path,
+                   const std::string& query);
 
     control::Controller& controller_;
     HttpOptions options_;

@@ -78,7 +78,10 @@ LiveInstance::LiveInstance(const LiveOptions& o) {
     for (const auto& source : o.sources)
         controller_->with_interface(
             [&](engine::Interface& i) { i.set_source(source.first, source.second); });
-    server_ = std::make_unique<HttpServer>(*controller_, o.http);  // fails early if taken
+    HttpOptions http = o.http;
+    // Reachable from the network: a client elsewhere must bring the token printed at start.
+    if (!is_loopback_host(http.host) && http.token.empty()) http.token = make_access_token();
+    server_ = std::make_unique<HttpServer>(*controller_, http);  // fails early if taken
     saver_ = std::make_unique<control::StateSaver>(*controller_, state_path_);
     try {
         saver_->flush(true);  // the file exists, and holds the sources given now, from the start

@@ -1,0 +1,179 @@
+// The web panel's files served by the control plane itself, their safety headers, and the
+// access token that guards a Phantom bound beyond loopback, through real sockets: a client on
+// this machine, one coming from the machine's network address, and the WebSocket upgrade.
+#include <arpa/inet.h>
+#include <civetweb.h>
+#include <gtest/gtest.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
+
+#include "phantom/device/device_catalog.hpp"
+#include "phantom/server/http_client.hpp"
+#include "phantom/server/http_server.hpp"
+#include "phantom/server/web_assets.hpp"
+
+namespace phantom::server {
+namespace {
+
+using nlohmann::json;
+
+// An IPv4 address of this machine that is not loopback, or "" when it has none.
+std::string network_address() {
+    ifaddrs* list = nullptr;
+    if (getifaddrs(&list) != 0) return {};
+    std::string found;
+    for (ifaddrs* a = list; a && found.empty(); a = a->ifa_next) {
+        if (!a->ifa_addr || a->ifa_addr->sa_family != AF_INET) continue;
+        char text[INET_ADDRSTRLEN] = "";
+        inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(a->ifa_addr)->sin_addr, text,
+                  sizeof text);
+        if (std::string(text).rfind("127.", 0) != 0) found = text;
+    }
+    freeifaddrs(list);
+    return found;
+}
+
+struct Served {
+    engine::Interface iface{device::load_device("studio-8x8"), 48000, 256};
+    control::Controller controller{iface, true};
+    HttpServer server;
+    explicit Served(HttpOptions options) : server(controller, std::move(options)) {}
+};
+
+TEST(WebPanel, IsServedFromTheBinaryWithItsTypesAndSafetyHeaders) {
+    Served s({"127.0.0.1", 0, {}, {}});
+    HttpResult page = http_request("127.0.0.1", s.server.port(), "GET", "/");
+    EXPECT_EQ(page.status, 200);
+    EXPECT_NE(page.body.find("<title>Phantom</title>"), std::string::npos);
+    EXPECT_EQ(page.header("Content-Type"), "text/html; charset=utf-8");
+    EXPECT_EQ(page.header("X-Frame-Options"), "DENY");  // no clickjacking of a 48 V switch
+    EXPECT_NE(page.header("Content-Security-Policy").find("default-src 'self'"), std::string::npos);
+    // Every file the panel has is there, byte for byte, with its type.
+    size_t scripts = 0;
+    for (const WebAsset& a : web_assets()) {
+        HttpResult r = http_request("127.0.0.1", s.server.port(), "GET", std::string(a.path));
+        EXPECT_EQ(r.status, 200) << a.path;
+        EXPECT_EQ(r.body, a.body) << a.path;
+        EXPECT_EQ(r.header("Content-Type"), a.content_type) << a.path;
+        if (a.path.ends_with(".js")) {
+            ++scripts;
+            EXPECT_EQ(a.content_type, "text/javascript; charset=utf-8");
+        }
+    }
+    EXPECT_GE(scripts, 8u);  // main, api, store, scale, controls, meters and the views
+    EXPECT_EQ(http_request("127.0.0.1", s.server.port(), "GET", "/no/such.js").status, 404);
+    EXPECT_EQ(http_request("127.0.0.1", s.server.port(), "POST", "/index.html", "{}").status, 405);
+}
+
+TEST(WebPanel, TheDnsRebindingGuardCoversThePanelToo) {
+    Served s({"127.0.0.1", 0, {"studio.local"}, {}});
+    auto with_host = [&](const std::string& host) {
+        char error[256];
+        mg_connection* c = mg_connect_client("127.0.0.1", s.server.port(), 0, error, sizeof error);
+        EXPECT_NE(c, nullptr);
+        if (!c) return 0;
+        mg_printf(c, "GET / HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", host.c_str());
+        const int status = mg_get_response(c, error, sizeof error, 5000) >= 0
+                               ? mg_get_response_info(c)->status_code
+                               : -1;
+        mg_close_connection(c);
+        return status;
+    };
+    EXPECT_EQ(with_host("evil.example"), 421);
+    EXPECT_EQ(with_host("evil.example:" + std::to_string(s.server.port())), 421);
+    EXPECT_EQ(with_host("localhost"), 200);
+    EXPECT_EQ(with_host("192.168.1.20:7480"), 200);  // an address literal cannot be rebound
+    EXPECT_EQ(with_host("STUDIO.local"), 200);       // --allow-host, any case
+}
+
+TEST(WebPanel, AnOriginMustBeTheAddressTheRequestWentTo) {
+    Served s({"127.0.0.1", 0, {}, {}});
+    const int port = s.server.port();
+    auto put = [&](const std::string& origin) {
+        return http_request("127.0.0.1", port, "PUT", "/api/params/monitor/dim",
+                            R"({"value": true})", {{"Origin", origin}})
+            .status;
+    };
+    EXPECT_EQ(put("http://evil.example"), 403);
+    EXPECT_EQ(put("http://localhost:" + std::to_string(port)), 403);  // another origin
+    EXPECT_EQ(put("http://127.0.0.1:" + std::to_string(port + 1)), 403);
+    EXPECT_EQ(put("https://127.0.0.1:" + std::to_string(port)), 403);
+    EXPECT_EQ(put("http://127.0.0.1:" + std::to_string(port)), 200);
+}
+
+TEST(AccessToken, IsRequiredFromTheNetworkAndBecomesACookie) {
+    const std::string lan = network_address();
+    if (lan.empty()) GTEST_SKIP() << "this machine has no network address besides loopback";
+    const std::string token = make_access_token();
+    ASSERT_EQ(token.size(), 32u);
+    EXPECT_NE(token, make_access_token());
+    Served s({"0.0.0.0", 0, {}, token});
+    const int port = s.server.port();
+    EXPECT_NE(s.server.url().find("?token=" + token), std::string::npos) << s.server.url();
+
+    // From the network without the token: refused, with a message saying what to do.
+    HttpResult api = http_request(lan, port, "GET", "/api/status");
+    EXPECT_EQ(api.status, 401);
+    EXPECT_NE(json::parse(api.body)["error"].get<std::string>().find("token"), std::string::npos);
+    EXPECT_EQ(http_request(lan, port, "GET", "/").status, 401);
+    EXPECT_EQ(
+        http_request(lan, port, "PUT", "/api/params/monitor/dim", R"({"value": true})").status,
+        401);
+    EXPECT_EQ(s.iface.params().value(s.iface.params().require("/monitor/dim")), 0.0);
+    EXPECT_EQ(http_request(lan, port, "GET", "/?token=" + std::string(32, '0')).status, 401);
+
+    // The first visit with ?token= sets a cookie and drops the token from the address.
+    HttpResult first = http_request(lan, port, "GET", "/?token=" + token);
+    EXPECT_EQ(first.status, 303);
+    EXPECT_EQ(first.header("Location"), "/");
+    const std::string cookie = first.header("Set-Cookie");
+    EXPECT_EQ(cookie.rfind("phantom_token=" + token + ";", 0), 0u) << cookie;
+    EXPECT_NE(cookie.find("HttpOnly"), std::string::npos);
+    EXPECT_NE(cookie.find("SameSite=Strict"), std::string::npos);
+    HttpHeaders with_cookie{{"Cookie", "other=1; phantom_token=" + token}};
+    EXPECT_EQ(http_request(lan, port, "GET", "/", {}, with_cookie).status, 200);
+    EXPECT_EQ(http_request(lan, port, "GET", "/api/status", {}, with_cookie).status, 200);
+    // Scripts (the CLI from elsewhere) bring it as a bearer token.
+    EXPECT_EQ(
+        http_request(lan, port, "GET", "/api/status", {}, {{"Authorization", "Bearer " + token}})
+            .status,
+        200);
+    // On this machine, as with the loopback default, no token is needed.
+    EXPECT_EQ(http_request("127.0.0.1", port, "GET", "/api/status").status, 200);
+}
+
+int ignore_ws_data(mg_connection*, int, char*, size_t, void*) {
+    return 1;
+}
+
+TEST(AccessToken, GuardsTheWebSocketUpgrade) {
+    const std::string lan = network_address();
+    if (lan.empty()) GTEST_SKIP() << "this machine has no network address besides loopback";
+    const std::string token = make_access_token();
+    Served s({"0.0.0.0", 0, {}, token});
+    char error[256] = "";
+    mg_connection* refused =
+        mg_connect_websocket_client(lan.c_str(), s.server.port(), 0, error, sizeof error, "/api/ws",
+                                    nullptr, ignore_ws_data, nullptr, nullptr);
+    EXPECT_EQ(refused, nullptr);
+    if (refused) mg_close_connection(refused);
+    const std::string path = "/api/ws?token=" + token;
+    mg_connection* accepted =
+        mg_connect_websocket_client(lan.c_str(), s.server.port(), 0, error, sizeof error,
+                                    path.c_str(), nullptr, ignore_ws_data, nullptr, nullptr);
+    EXPECT_NE(accepted, nullptr) << error;
+    if (accepted) mg_close_connection(accepted);
+}
+
+TEST(AccessToken, IsOnlyMadeWhenPhantomIsReachableFromTheNetwork) {
+    EXPECT_TRUE(is_loopback_host("127.0.0.1"));
+    EXPECT_TRUE(is_loopback_host("127.0.0.2"));
+    EXPECT_TRUE(is_loopback_host("localhost"));
+    EXPECT_TRUE(is_loopback_host("::1"));
+    EXPECT_TRUE(is_loopback_host("::ffff:127.0.0.1"));
+    EXPECT_FALSE(is_loopback_host("0.0.0.0"));
+    EXPECT_FALSE(is_loopback_host("192.168.1.20"));
+}
+
+}  // namespace
+}  // namespace phantom::server

@@ -1,0 +1,149 @@
+// The panel's start: read the device, open the WebSocket (the tree arrives in its "hello"),
+// then show the view named in the address (#mixer, #routing…). Only the open view is built;
+// leaving it unsubscribes its controls and meters.
+import { getJson, Sender } from './api.js';
+import { el } from './controls.js';
+import { MeterBoard } from './meters.js';
+import { Store } from './store.js';
+import { deviceView } from './views/device.js';
+import { inputsView } from './views/inputs.js';
+import { mixerView } from './views/mixer.js';
+import { monitorView } from './views/monitor.js';
+import { routingView } from './views/routing.js';
+import { snapshotsView } from './views/snapshots.js';
+import { statusView } from './views/status.js';
+
+const views = [
+  ['inputs', 'Inputs', inputsView],
+  ['mixer', 'Mixer', mixerView],
+  ['routing', 'Routing', routingView],
+  ['monitor', 'Monitor', monitorView],
+  ['snapshots', 'Snapshots', snapshotsView],
+  ['device', 'Device', deviceView],
+  ['status', 'Status', statusView],
+];
+
+const store = new Store();
+const meters = new MeterBoard();
+const messageBar = document.getElementById('message');
+let messageTimer = null;
+
+function message(text, kind = 'info') {
+  messageBar.textContent = text;
+  messageBar.className = 'message ' + kind;
+  messageBar.hidden = false;
+  clearTimeout(messageTimer);
+  if (kind !== 'error') messageTimer = setTimeout(() => { messageBar.hidden = true; }, 6000);
+}
+messageBar.addEventListener('click', () => { messageBar.hidden = true; });
+
+// A question in the page itself (a <dialog>), answered true or false.
+function confirm(question, yes) {
+  const dialog = document.getElementById('confirm');
+  dialog.querySelector('p').textContent = question;
+  dialog.querySelector('.yes').textContent = yes;
+  dialog.returnValue = '';
+  dialog.showModal();
+  return new Promise((resolve) => {
+    dialog.addEventListener('close', () => resolve(dialog.returnValue === 'yes'), { once: true });
+  });
+}
+
+const lockedPaths = new Set(['/monitor/volume', '/monitor/dim']);
+const state = {
+  locked: localStorage.getItem('phantom.lock') === 'on',
+  mixOutput: localStorage.getItem('phantom.mixOutput') || '',
+};
+
+const ctx = {
+  store,
+  meters,
+  state,
+  device: null,
+  message,
+  confirm,
+  sender: new Sender((e) => message(e.message, 'error')),
+  isLocked: (path) => state.locked && lockedPaths.has(path),
+  setLocked(on) {
+    state.locked = on;
+    localStorage.setItem('phantom.lock', on ? 'on' : 'off');
+  },
+  outputLabel(id) {
+    return this.device.outputs.find((o) => o.id === id)?.label || id;
+  },
+  cleanups: [],
+  onCleanup(fn) { this.cleanups.push(fn); },
+};
+
+function show(name) {
+  const view = views.find(([id]) => id === name) || views[0];
+  localStorage.setItem('phantom.mixOutput', state.mixOutput || '');
+  ctx.cleanups.forEach((fn) => fn());
+  ctx.cleanups = [];
+  const root = document.getElementById('view');
+  root.replaceChildren();
+  root.setAttribute('aria-label', view[1]);
+  for (const tab of document.querySelectorAll('#views a'))
+    tab.setAttribute('aria-current', tab.dataset.view === view[0] ? 'page' : 'false');
+  view[2](ctx, root);
+}
+
+function buildNav() {
+  const nav = document.getElementById('views');
+  for (const [id, title] of views)
+    nav.append(el('a', { href: '#' + id, 'data-view': id, text: title }));
+  window.addEventListener('hashchange', () => show(location.hash.slice(1)));
+}
+
+function connect(onFirstHello) {
+  const badge = document.getElementById('connection');
+  const ws = new WebSocket(`ws://${location.host}/api/ws`);
+  ws.addEventListener('message', (event) => {
+    const m = JSON.parse(event.data);
+    if (m.type === 'meters') meters.update(m);
+    else if (m.type === 'changes') store.apply(m.changes);
+    else if (m.type === 'hello') {
+      store.replaceAll(m.params);
+      badge.textContent = 'connected';
+      badge.className = 'connection up';
+      onFirstHello?.();
+      onFirstHello = null;
+    }
+  });
+  ws.addEventListener('close', () => {
+    badge.textContent = 'reconnecting…';
+    badge.className = 'connection down';
+    setTimeout(() => connect(onFirstHello), 1000);
+  });
+}
+
+async function pollStatus() {
+  try {
+    const s = await getJson('/api/status');
+    document.getElementById('status-summary').textContent =
+      `${s.backend} · ${s.rate_hz / 1000} kHz · ${s.frames} frames · ${s.latency_ms} ms · `
+      + `DSP ${s.dsp_load_percent} % · xruns ${s.xruns}`;
+  } catch {
+    // the connection badge already says it
+  }
+}
+
+async function start() {
+  try {
+    ctx.device = await getJson('/api/device');
+  } catch (e) {
+    message(`Cannot read the device: ${e.message}`, 'error');
+    return;
+  }
+  document.getElementById('device-name').textContent = ctx.device.name;
+  buildNav();
+  connect(() => {
+    show(location.hash.slice(1));
+    document.body.dataset.ready = 'true';  // for scripts and tests: the panel is built
+  });
+  pollStatus();
+  setInterval(pollStatus, 1000);
+}
+
+window.phantomPanel = { store, meters };
+start();

@@ -1,0 +1,128 @@
+// Level meters on canvas, fed by the WebSocket's "meters" messages (about 40 a second) and
+// drawn on every animation frame: peak bar with a smooth fall-back, RMS inside it, the
+// server's peak hold as a line, a dB scale with marks, and a clip light that stays lit until
+// it is clicked (the server keeps it, so every panel and the CLI agree).
+import { clearClip } from './api.js';
+import { el } from './controls.js';
+import { kMeterFloorDb, meterPosition } from './scale.js';
+
+const kFallDbPerS = 24;  // how fast a peak bar sinks back (a PPM-like return)
+const kMarks = [0, -6, -12, -18, -24, -36, -48];
+
+export class MeterBoard {
+  constructor() {
+    this.readings = new Map();  // channel id → {peak_dbfs, rms_dbfs, hold_dbfs, clip}
+    this.shown = new Map();     // channel id → displayed peak in dB (falls smoothly)
+    this.meters = new Set();
+    this.frames = 0;            // frames drawn, for the panel's own frame-rate check
+    this.last = performance.now();
+    const loop = (now) => {
+      this.draw(now);
+      requestAnimationFrame(loop);
+    };
+    requestAnimationFrame(loop);
+  }
+
+  update(message) {
+    for (const r of [...message.inputs, ...message.outputs]) this.readings.set(r.id, r);
+  }
+
+  add(meter) { this.meters.add(meter); return () => this.meters.delete(meter); }
+
+  level(id, dt) {
+    const r = this.readings.get(id);
+    const peak = r ? r.peak_dbfs : -150;
+    const fallen = (this.shown.get(id) ?? -150) - kFallDbPerS * dt;
+    const shown = Math.max(peak, fallen);
+    this.shown.set(id, shown);
+    return { peak: shown, rms: r ? r.rms_dbfs : -150, hold: r ? r.hold_dbfs : -150,
+      clip: !!(r && r.clip) };
+  }
+
+  draw(now) {
+    const dt = Math.min(0.2, (now - this.last) / 1000);
+    this.last = now;
+    let drawn = 0;
+    for (const m of this.meters) {
+      if (m.canvas.isConnected && m.canvas.offsetParent !== null) {
+        m.draw(m.ids.map((id) => this.level(id, dt)));
+        ++drawn;
+      }
+    }
+    if (drawn) ++this.frames;
+  }
+}
+
+export class Meter {
+  // `ids`: the channels drawn side by side ("in1"; "main.L", "main.R"); `name`: what the clip
+  // light clears and is called by ("in1 clip", "main clip").
+  constructor(ctx, ids, name, options = {}) {
+    this.ids = ids;
+    this.height = options.height || 150;
+    this.barWidth = options.barWidth || 8;
+    this.scaleWidth = options.scale === false ? 0 : 18;  // a fader beside it has the marks
+    this.canvas = el('canvas', { class: 'meter-canvas', 'aria-hidden': 'true' });
+    this.clipLight = el('button', { type: 'button', class: 'clip', 'aria-label': name + ' clip',
+      'aria-pressed': 'false', title: 'clip: click to clear', text: 'CLIP',
+      onclick: () => clearClip(name).catch((e) => ctx.message(e.message, 'error')) });
+    this.node = el('div', { class: 'meter', role: 'meter', 'aria-label': name + ' level',
+      'aria-valuemin': String(kMeterFloorDb), 'aria-valuemax': '0' }, this.clipLight,
+    this.canvas);
+    const width = this.scaleWidth + ids.length * (this.barWidth + 2);
+    const ratio = window.devicePixelRatio || 1;
+    this.canvas.width = width * ratio;
+    this.canvas.height = this.height * ratio;
+    this.canvas.style.width = width + 'px';
+    this.canvas.style.height = this.height + 'px';
+    this.g = this.canvas.getContext('2d');
+    this.g.scale(ratio, ratio);
+    this.lastText = '';
+    ctx.onCleanup(ctx.meters.add(this));
+  }
+
+  y(db) { return this.height - meterPosition(db) * (this.height - 4) - 2; }
+
+  draw(levels) {
+    const g = this.g, h = this.height;
+    g.clearRect(0, 0, this.canvas.width, h);
+    g.font = '9px system-ui, sans-serif';
+    g.textAlign = 'right';
+    g.fillStyle = '#8a93a3';
+    for (const db of this.scaleWidth ? kMarks : []) {
+      const y = this.y(db);
+      g.fillText(String(db), this.scaleWidth - 3, y + 3);
+    }
+    let clip = false, loudest = -150;
+    levels.forEach((l, k) => {
+      const x = this.scaleWidth + k * (this.barWidth + 2);
+      g.fillStyle = '#11151c';
+      g.fillRect(x, 0, this.barWidth, h);
+      const top = this.y(l.peak);
+      const gradient = g.createLinearGradient(0, h, 0, 0);
+      gradient.addColorStop(0, '#2f9e58');
+      gradient.addColorStop(meterPosition(-18), '#4cc36f');
+      gradient.addColorStop(meterPosition(-6), '#e2c044');
+      gradient.addColorStop(meterPosition(-1), '#e5533d');
+      g.fillStyle = gradient;
+      g.fillRect(x, top, this.barWidth, h - top);
+      const rmsTop = this.y(l.rms);
+      g.fillStyle = 'rgba(255,255,255,0.22)';
+      g.fillRect(x + 2, rmsTop, this.barWidth - 4, h - rmsTop);
+      if (l.hold > kMeterFloorDb) {
+        g.fillStyle = '#f4f6fa';
+        g.fillRect(x, this.y(l.hold) - 1, this.barWidth, 2);
+      }
+      g.fillStyle = 'rgba(0,0,0,0.35)';
+      for (const db of kMarks) g.fillRect(x, this.y(db), this.barWidth, 1);
+      clip ||= l.clip;
+      loudest = Math.max(loudest, l.peak);
+    });
+    this.clipLight.setAttribute('aria-pressed', clip ? 'true' : 'false');
+    const text = loudest <= -150 ? '-inf' : loudest.toFixed(1);
+    if (text !== this.lastText) {
+      this.node.setAttribute('aria-valuenow', String(Math.max(kMeterFloorDb, loudest)));
+      this.node.setAttribute('aria-valuetext', text + ' dBFS');
+      this.lastText = text;
+    }
+  }
+}

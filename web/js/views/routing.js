@@ -1,0 +1,92 @@
+// Routing matrix: sources down, outputs across. A cell shows the gain of that source in that
+// output's mix; a click opens or closes the route, a vertical drag or the wheel sets the gain
+// (Shift: fine), the keyboard does both (Enter toggles, arrows step).
+import { el, ParamControl } from '../controls.js';
+import { formatValue, stepFrom, toNumber } from '../scale.js';
+
+class MatrixCell extends ParamControl {
+  constructor(ctx, path) {
+    super(ctx, path);
+    this.lastOpen = 0;  // the gain a closed route comes back at
+    this.node = el('button', { type: 'button', class: 'cell', role: 'slider',
+      'aria-label': this.label, 'aria-valuemin': String(toNumber(this.param.min)),
+      'aria-valuemax': String(toNumber(this.param.max)) });
+    this.node.addEventListener('pointerdown', (e) => this.down(e));
+    this.node.addEventListener('keydown', (e) => this.key(e));
+    this.node.addEventListener('wheel', (e) => {
+      e.preventDefault();
+      this.commit(stepFrom(this.param, this.value, e.deltaY < 0 ? 1 : -1, e.shiftKey));
+    }, { passive: false });
+    this.render(this.value);
+  }
+
+  toggle() {
+    this.commit(this.value === -Infinity ? this.lastOpen : -Infinity);
+  }
+
+  down(e) {
+    if (e.button > 0) return;
+    e.preventDefault();
+    const cell = this.node;
+    cell.setPointerCapture(e.pointerId);
+    cell.focus();
+    const startY = e.clientY;
+    const start = this.value === -Infinity ? -30 : this.value;
+    let dragged = false;
+    this.busy = true;
+    const move = (m) => {
+      const dy = startY - m.clientY;
+      if (!dragged && Math.abs(dy) < 4) return;
+      dragged = true;
+      const db = start + dy * (m.shiftKey ? 0.05 : 0.25);
+      const v = db < -60 ? -Infinity : Math.min(toNumber(this.param.max), Math.round(db * 10) / 10);
+      if (v !== this.value) this.commit(v);
+    };
+    const up = () => {
+      this.busy = false;
+      cell.removeEventListener('pointermove', move);
+      cell.removeEventListener('pointerup', up);
+      cell.removeEventListener('pointercancel', up);
+      if (!dragged) this.toggle();
+    };
+    cell.addEventListener('pointermove', move);
+    cell.addEventListener('pointerup', up);
+    cell.addEventListener('pointercancel', up);
+  }
+
+  key(e) {
+    if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); this.toggle(); return; }
+    const steps = { ArrowUp: 1, ArrowDown: -1 }[e.key];
+    if (steps) { e.preventDefault(); this.commit(stepFrom(this.param, this.value, steps, e.shiftKey)); }
+  }
+
+  render(value) {
+    if (value !== -Infinity) this.lastOpen = value;
+    const open = value !== -Infinity;
+    this.node.classList.toggle('open', open);
+    this.node.textContent = open ? formatValue(this.param, value) : '';
+    this.node.setAttribute('aria-valuenow', open ? String(value) : String(toNumber(this.param.min)));
+    this.node.setAttribute('aria-valuetext', open ? formatValue(this.param, value) + ' dB' : 'off');
+  }
+}
+
+export function routingView(ctx, root) {
+  const outputs = ctx.store.children('/mix/');
+  const sources = outputs.length ? ctx.store.children(`/mix/${outputs[0]}/`) : [];
+  const table = el('table', { class: 'matrix', 'aria-label': 'Routing matrix' });
+  const head = el('tr', {}, el('th', { scope: 'col', text: 'source \\ output' }));
+  for (const o of outputs) head.append(el('th', { scope: 'col', text: o, title: ctx.outputLabel(o) }));
+  table.append(el('thead', {}, head));
+  const body = el('tbody');
+  for (const s of sources) {
+    const row = el('tr', {}, el('th', { scope: 'row', text: s }));
+    for (const o of outputs) {
+      const path = `/mix/${o}/${s}/gain`;
+      row.append(el('td', {}, ctx.store.has(path) ? new MatrixCell(ctx, path).node : null));
+    }
+    body.append(row);
+  }
+  table.append(body);
+  root.append(el('p', { class: 'hint', text: 'Click a cell to open or close a route; drag up '
+    + 'or down, or use the wheel, to set its gain (Shift: fine).' }), el('div', { class: 'matrix-scroll' }, table));
+}

@@ -1,0 +1,29 @@
+// Status: what the engine reports, refreshed while the view is open.
+import { getJson } from '../api.js';
+import { el } from '../controls.js';
+
+export function statusView(ctx, root) {
+  const facts = el('dl', { class: 'facts', 'aria-label': 'Status' });
+  const events = el('ul', { class: 'events', 'aria-label': 'Events' });
+  root.append(facts, el('h2', { text: 'Events' }), events);
+  const show = (s) => {
+    facts.replaceChildren();
+    const fact = (term, value) => facts.append(el('dt', { text: term }), el('dd', { text: value }));
+    fact('Backend', `${s.backend} (${s.state})${s.message ? ': ' + s.message : ''}`);
+    fact('Sample rate', `${s.rate_hz} Hz`);
+    fact('Buffer', `${s.frames} frames`);
+    fact('Latency', `${s.latency_frames} frames, ${s.latency_ms} ms`);
+    fact('DSP load', `${s.dsp_load_percent} %`);
+    fact('Xruns', String(s.xruns));
+    fact('Recording overruns', String(s.record_overruns));
+    fact('Clips', s.clips.length ? s.clips.join(', ') : 'none');
+    fact('48 V held off by a recall', s.held_phantom.length ? s.held_phantom.join(', ') : 'none');
+    fact('Up', `${Math.round(s.uptime_s)} s`);
+    events.replaceChildren(...(s.events.length ? s.events : ['none']).map(
+      (e) => el('li', { text: e })));
+  };
+  const poll = () => getJson('/api/status').then(show).catch((e) => ctx.message(e.message, 'error'));
+  poll();
+  const timer = setInterval(poll, 1000);
+  ctx.onCleanup(() => clearInterval(timer));
+}
