@@ -4,8 +4,10 @@
 #   1. soak: PHANTOM_SOAK_SECONDS (600) at 1024 frames; xruns seen by the server, xruns counted
 #      by Phantom, and Phantom's reported DSP load (sampled every 10 s);
 #   2. xruns per hour at 64, 128 and 256 frames, Phantom beside a trivial 8 × 8 pass-through
-#      client measured on the same server in the same run (PHANTOM_XRUN_SECONDS each, 120),
-#      each counted by the same watcher client;
+#      client measured on the same server in the same run, each counted by the same watcher
+#      client: PHANTOM_XRUN_ROUNDS (1) rounds of PHANTOM_XRUN_SECONDS (120) for each, taking
+#      turns (peer first in odd rounds, Phantom first in even ones), so that whatever else the
+#      shared machine does falls on both alike;
 #   3. the time from an HTTP parameter change to the audio, at 256 frames.
 # Nothing is asserted: the figures are printed, and docs/benchmarks.md keeps the last ones.
 #
@@ -95,25 +97,41 @@ printf '%s\n' "${loads[@]}" | awk -v s="$server_xruns" -v p="$phantom_xruns" '
 stop_phantom
 stop_jackd
 
-echo "== xruns per hour, ${xrun_s} s each: trivial 8x8 pass-through vs phantom =="
+rounds=${PHANTOM_XRUN_ROUNDS:-1}
+# The watcher is a client too (woken every cycle): it runs beside both, so both slots have the
+# same number of clients besides the one measured.
+peer_slot() {
+  "$probe" thru "$server" "$xrun_s" >/dev/null &
+  local thru_pid=$!
+  "$probe" watch "$server" "$xrun_s" | awk '{ print $2 }'
+  wait "$thru_pid"
+}
+phantom_slot() {
+  start_phantom >&2
+  "$probe" watch "$server" "$xrun_s" | awk '{ print $2 }'
+  stop_phantom
+}
+echo "== xruns per hour, ${rounds} × ${xrun_s} s each, taking turns: trivial 8x8 pass-through vs phantom =="
 printf '%-8s %18s %18s\n' frames pass-through phantom
 for frames in ${PHANTOM_XRUN_FRAMES:-64 128 256}; do
   start_jackd "$frames"
-  # The watcher is a client too (woken every cycle): it runs beside both, so both runs have
-  # the same number of clients besides the one measured.
-  "$probe" thru "$server" "$xrun_s" >/dev/null &
-  thru_pid=$!
-  peer=$("$probe" watch "$server" "$xrun_s" | awk '{ print $2 }')
-  wait "$thru_pid"
-  start_phantom
-  ours=$("$probe" watch "$server" "$xrun_s" | awk '{ print $2 }')
+  peer=0 ours=0
+  for round in $(seq "$rounds"); do
+    if [ $((round % 2)) = 1 ]; then
+      peer=$((peer + $(peer_slot))); ours=$((ours + $(phantom_slot)))
+    else
+      ours=$((ours + $(phantom_slot))); peer=$((peer + $(peer_slot)))
+    fi
+  done
   if [ "$frames" = 256 ]; then
+    start_phantom
     "$probe" param-latency "$server" "$port" 20 >"$work/latency.out"
+    stop_phantom
   fi
-  stop_phantom
   stop_jackd
-  printf '%-8s %11s (%3d) %11s (%3d)\n' "$frames" "$(per_hour "$peer" "$xrun_s")/h" "$peer" \
-    "$(per_hour "$ours" "$xrun_s")/h" "$ours"
+  total_s=$((rounds * xrun_s))
+  printf '%-8s %11s (%3d) %11s (%3d)\n' "$frames" "$(per_hour "$peer" "$total_s")/h" "$peer" \
+    "$(per_hour "$ours" "$total_s")/h" "$ours"
 done
 
 if [ -f "$work/latency.out" ]; then
