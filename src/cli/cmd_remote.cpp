@@ -136,7 +136,11 @@ void add_remote_commands(CLI::App& app) {
                 std::printf("%s = %s\n", c["path"].get<std::string>().c_str(),
                             c["value"].is_string() ? c["value"].get<std::string>().c_str()
                                                    : c["value"].dump().c_str());
-            if (a["changed"].empty()) std::printf("unchanged\n");
+            for (const auto& g : a["gliding"])
+                std::printf("%s rises to %s over 1 s (a large rise is never instant)\n",
+                            g.get<std::string>().c_str(),
+                            batch[g.get<std::string>()].get<std::string>().c_str());
+            if (a["changed"].empty() && a["gliding"].empty()) std::printf("unchanged\n");
         });
     });
 
@@ -165,15 +169,22 @@ void add_remote_commands(CLI::App& app) {
 
     auto action = std::make_shared<std::string>();
     auto name = std::make_shared<std::string>();
-    auto* snap = add("snapshot", "Save, recall, list or delete named snapshots of the mixer");
-    snap->add_option("ACTION", *action, "save | recall | list | delete")
+    auto new_name = std::make_shared<std::string>();
+    auto* snap =
+        add("snapshot", "Save, recall, list, rename or delete named snapshots of the mixer");
+    snap->add_option("ACTION", *action, "save | recall | list | rename | delete")
         ->required()
-        ->check(CLI::IsMember({"save", "recall", "list", "delete"}));
+        ->check(CLI::IsMember({"save", "recall", "list", "rename", "delete"}));
     snap->add_option("NAME", *name, "the snapshot's name");
-    snap->callback([r, action, name] {
+    snap->add_option("NEW_NAME", *new_name, "rename: the new name");
+    snap->callback([r, action, name, new_name] {
         if (*action != "list" && name->empty())
             throw UsageError(fmt::format("snapshot {}: a NAME is needed", *action));
+        if (*action == "rename" && new_name->empty())
+            throw UsageError("snapshot rename: NAME and NEW_NAME are needed");
         json a;
+        if (*action == "rename")
+            a = call(*r, "PUT", "/api/snapshots/" + *name, {{"name", *new_name}});
         if (*action == "list") a = call(*r, "GET", "/api/snapshots");
         if (*action == "save") a = call(*r, "POST", "/api/snapshots", {{"name", *name}});
         if (*action == "recall") a = call(*r, "POST", "/api/snapshots/" + *name);
@@ -189,6 +200,8 @@ void add_remote_commands(CLI::App& app) {
                                 p.get<std::string>().c_str());
                 for (const auto& p : a["gliding"])
                     std::printf("%s rises over 1 s\n", p.get<std::string>().c_str());
+            } else if (*action == "rename") {
+                std::printf("renamed %s to %s\n", name->c_str(), new_name->c_str());
             } else {
                 std::printf("%s %s\n", *action == "save" ? "saved" : "deleted", name->c_str());
             }

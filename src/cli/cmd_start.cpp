@@ -98,7 +98,9 @@ void add_start_command(CLI::App& app) {
     cmd->add_option("--session", a->live.state_path,
                     "the state file kept up to date (default: "
                     "$XDG_STATE_HOME/phantom/<device>.json)");
-    cmd->add_option("--http", a->http, "HOST:PORT of the control plane (default 127.0.0.1:7480)");
+    cmd->add_option("--http", a->http,
+                    "HOST:PORT of the web panel and API (default 127.0.0.1:7480); any address "
+                    "but loopback makes an access token, printed in the URL");
     cmd->add_option("--allow-host", a->allow_hosts,
                     "another name this host may be reached by (Host header check)")
         ->take_all();

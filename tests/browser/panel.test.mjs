@@ -295,6 +295,45 @@ describe('the panel on studio-8x8', () => {
     await http.set('/monitor/mono', false);
   });
 
+  it('works by touch: a finger drags a fader, a tap switches', async () => {
+    const context = await browser.newContext({ hasTouch: true,
+      viewport: { width: 1024, height: 768 } });
+    try {
+      const tablet = await context.newPage();
+      await tablet.goto(phantom.url + '#mixer');
+      await tablet.waitForSelector('body[data-ready="true"]');
+      await tablet.getByRole('tab', { name: 'hp2 mix' }).tap();
+      await http.set('/mix/hp2/in4/gain', -20);
+      const fader = tablet.getByRole('slider', { name: 'hp2 in4 gain' });
+      await eventually(async () => (await fader.getAttribute('aria-valuetext')) === '-20.0 dB',
+        'the fader at -20 dB');
+      // A finger on the fader, moved 50 px up: real touch events, as a tablet sends them.
+      await fader.scrollIntoViewIfNeeded();
+      const box = await fader.boundingBox();
+      const x = box.x + box.width / 2, y = box.y + box.height / 2;
+      const cdp = await context.newCDPSession(tablet);
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x, y }] });
+      for (let k = 1; k <= 5; ++k) {
+        await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove',
+          touchPoints: [{ x, y: y - 10 * k }] });
+      }
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+      await eventually(async () => (await http.value('/mix/hp2/in4/gain')) > -15,
+        'the gain to rise under the finger');
+      await tablet.evaluate(() => { location.hash = '#monitor'; });
+      await tablet.waitForFunction(
+        () => document.getElementById('view').getAttribute('aria-label') === 'Monitor');
+      const mono = tablet.getByRole('button', { name: 'Mono', exact: true });
+      await mono.tap();
+      await eventually(async () => (await http.value('/monitor/mono')) === true, 'mono by a tap');
+      await mono.tap();
+      await eventually(async () => (await http.value('/monitor/mono')) === false, 'mono off');
+      await http.set('/mix/hp2/in4/gain', '-inf');
+    } finally {
+      await context.close();
+    }
+  });
+
   it('opens and closes a route in the matrix, and sets its gain with the wheel', async () => {
     await showView(page, 'Routing');
     const cell = page.getByRole('slider', { name: 'hp2 in5 gain' });

@@ -237,8 +237,14 @@ TEST(LiveCli, GetSetListStatusSnapshotAndMetersTalkToTheRunningInstance) {
     EXPECT_EQ(save.exit_code, 0) << save.err;
     auto names = run_command(phantom_command("snapshot list" + at));
     EXPECT_EQ(names.out, "mix-a\n");
-    auto recall = run_command(phantom_command("snapshot recall mix-a" + at));
+    auto rename = run_command(phantom_command("snapshot rename mix-a mix-b" + at));
+    EXPECT_EQ(rename.out, "renamed mix-a to mix-b\n") << rename.err;
+    auto recall = run_command(phantom_command("snapshot recall mix-b" + at));
     EXPECT_EQ(recall.exit_code, 0) << recall.err;
+    run_command(phantom_command("set /output/hp1/volume -40" + at));
+    auto rise = run_command(phantom_command("set /output/hp1/volume 0" + at));
+    EXPECT_NE(rise.out.find("/output/hp1/volume rises to 0 over 1 s"), std::string::npos)
+        << rise.out;
     auto status = run_command(phantom_command("status" + at));
     EXPECT_NE(status.out.find("virtual (running)"), std::string::npos) << status.out;
     auto meters = run_command(phantom_command("meters --once" + at));

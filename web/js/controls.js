@@ -193,7 +193,8 @@ export class Fader extends Slider {
     for (const db of kFaderMarks) {
       if (db > max) continue;
       const mark = el('span', { text: db > 0 ? '+' + db : String(db) });
-      mark.style.bottom = (toPosition(this.param, db) * 100) + '%';
+      // The thumb (16 px) travels inside the track: a mark sits where the thumb's centre does.
+      mark.style.bottom = `calc((100% - 16px) * ${toPosition(this.param, db)} + 8px)`;
       marks.append(mark);
     }
     this.field = new ValueField(this);
@@ -204,9 +205,9 @@ export class Fader extends Slider {
   }
 
   render(value) {
-    const p = toPosition(this.param, value) * 100;
-    this.thumb.style.bottom = `calc(${p}% - 8px)`;
-    this.fill.style.height = p + '%';
+    const p = toPosition(this.param, value);
+    this.thumb.style.bottom = `calc((100% - 16px) * ${p})`;
+    this.fill.style.height = `calc((100% - 16px) * ${p} + 8px)`;
     this.renderAria(value);
   }
 }

@@ -62,7 +62,10 @@ const ctx = {
   device: null,
   message,
   confirm,
-  sender: new Sender((e) => message(e.message, 'error')),
+  sender: new Sender((e, path) => {
+    message(e.message, 'error');
+    store.notify(path);
+  }),
   isLocked: (path) => state.locked && lockedPaths.has(path),
   setLocked(on) {
     state.locked = on;
@@ -103,6 +106,9 @@ function connect(onFirstHello) {
     if (m.type === 'meters') meters.update(m);
     else if (m.type === 'changes') store.apply(m.changes);
     else if (m.type === 'hello') {
+      // Phantom came back as another device (or another tree): start over.
+      const before = [...store.params.keys()].join();
+      if (before && before !== m.params.map((p) => p.path).join()) location.reload();
       store.replaceAll(m.params);
       badge.textContent = 'connected';
       badge.className = 'connection up';

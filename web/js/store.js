@@ -28,6 +28,13 @@ export class Store {
     }
   }
 
+  // Tell a path's controls its value again (after a refused change, they show the last good one).
+  notify(path) {
+    const p = this.params.get(path);
+    const fns = this.listeners.get(path);
+    if (p && fns) for (const fn of fns) fn(p.value, p);
+  }
+
   get(path) { return this.params.get(path); }
   has(path) { return this.params.has(path); }
   value(path) { return this.params.get(path)?.value; }

@@ -132,12 +132,37 @@ std::string first_lan_address() {
 
 constexpr const char* kTokenCookie = "phantom_token";
 
+// A page of plain text: escaped (a path from the request must never become markup on this
+// origin, where a script could drive the API), and allowed to run nothing.
 void send_html(mg_connection* conn, int status, const std::string& text) {
+    std::string escaped;
+    for (char c : text) {
+        switch (c) {
+            case '&':
+                escaped += "&amp;";
+                break;
+            case '<':
+                escaped += "&lt;";
+                break;
+            case '>':
+                escaped += "&gt;";
+                break;
+            case '"':
+                escaped += "&quot;";
+                break;
+            case '\'':
+                escaped += "&#39;";
+                break;
+            default:
+                escaped += c;
+        }
+    }
     const std::string page =
-        "<!doctype html><meta charset=utf-8><title>Phantom</title><p>" + text + "</p>\n";
+        "<!doctype html><meta charset=utf-8><title>Phantom</title><p>" + escaped + "</p>\n";
     mg_printf(conn,
               "HTTP/1.1 %d %s\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: "
-              "%zu\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n\r\n",
+              "%zu\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n"
+              "X-Frame-Options: DENY\r\nContent-Security-Policy: default-src 'none'\r\n\r\n",
               status, reason_phrase(status), page.size());
     mg_write(conn, page.data(), page.size());
 }

@@ -2,9 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <sys/mman.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <stdexcept>
 #include <thread>
 
@@ -90,6 +94,14 @@ LiveInstance::LiveInstance(const LiveOptions& o) {
                    " (changes are kept in memory and saved when the disk allows)";
     }
     controller_->with_interface([&](engine::Interface&) { backend_->start(); });
+    // Everything the audio thread touches exists now: keep it in RAM, so that it never waits
+    // for a page to come back (reliability.md §1; Ardour and jackd do the same). Current pages
+    // only: future ones (thread stacks, JSON) need not be locked. Refused without the right
+    // (RLIMIT_MEMLOCK): Phantom runs anyway and says so.
+    if (::mlockall(MCL_CURRENT) != 0)
+        notice_ += std::string(notice_.empty() ? "" : "\n") +
+                   "could not lock memory (mlockall: " + std::strerror(errno) +
+                   "); raise the memlock limit for fewer dropouts";
     controller_->set_backend_status(backend_->status());
 }
 

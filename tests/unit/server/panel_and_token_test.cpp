@@ -7,9 +7,13 @@
 #include <ifaddrs.h>
 #include <netinet/in.h>
 
+#include <cstdio>
+#include <regex>
+
 #include "phantom/device/device_catalog.hpp"
 #include "phantom/server/http_client.hpp"
 #include "phantom/server/http_server.hpp"
+#include "phantom/server/live_instance.hpp"
 #include "phantom/server/web_assets.hpp"
 
 namespace phantom::server {
@@ -62,6 +66,13 @@ TEST(WebPanel, IsServedFromTheBinaryWithItsTypesAndSafetyHeaders) {
     }
     EXPECT_GE(scripts, 8u);  // main, api, store, scale, controls, meters and the views
     EXPECT_EQ(http_request("127.0.0.1", s.server.port(), "GET", "/no/such.js").status, 404);
+    // A path echoed in an error page never becomes markup on the panel's origin.
+    HttpResult reflected =
+        http_request("127.0.0.1", s.server.port(), "GET", "/%3Cscript%3Ealert(1)%3C/script%3E");
+    EXPECT_EQ(reflected.status, 404);
+    EXPECT_EQ(reflected.body.find("<script>"), std::string::npos) << reflected.body;
+    EXPECT_NE(reflected.body.find("&lt;script&gt;"), std::string::npos) << reflected.body;
+    EXPECT_EQ(reflected.header("Content-Security-Policy"), "default-src 'none'");
     EXPECT_EQ(http_request("127.0.0.1", s.server.port(), "POST", "/index.html", "{}").status, 405);
 }
 
@@ -166,6 +177,24 @@ TEST(AccessToken, GuardsTheWebSocketUpgrade) {
 }
 
 TEST(AccessToken, IsOnlyMadeWhenPhantomIsReachableFromTheNetwork) {
+    const std::string dir = ::testing::TempDir();
+    LiveOptions options;
+    options.http = {"127.0.0.1", 0, {}, {}};
+    options.state_path = dir + "phantom-token-local.json";
+    std::remove(options.state_path.c_str());
+    {
+        LiveInstance live(options);
+        EXPECT_EQ(live.url().find("token="), std::string::npos) << live.url();
+    }
+    options.http.host = "0.0.0.0";
+    options.state_path = dir + "phantom-token-lan.json";
+    std::remove(options.state_path.c_str());
+    {
+        LiveInstance live(options);  // the URL `phantom start` prints
+        EXPECT_TRUE(std::regex_search(live.url(),
+                                      std::regex("^http://[0-9.]+:[0-9]+/\\?token=[0-9a-f]{32}$")))
+            << live.url();
+    }
     EXPECT_TRUE(is_loopback_host("127.0.0.1"));
     EXPECT_TRUE(is_loopback_host("127.0.0.2"));
     EXPECT_TRUE(is_loopback_host("localhost"));

@@ -44,9 +44,10 @@ export function monitorView(ctx, root) {
     controller.append(settings, lock);
   }
 
-  const phones = el('section', { class: 'headphones', 'aria-label': 'Headphones' },
-    el('h2', { text: 'Headphones' }));
-  for (const out of ctx.device.outputs.filter((o) => o.role === 'headphone')) {
+  const headphones = ctx.device.outputs.filter((o) => o.role === 'headphone');
+  const phones = headphones.length ? el('section', { class: 'headphones', 'aria-label': 'Headphones' },
+    el('h2', { text: 'Headphones' })) : null;
+  for (const out of headphones) {
     const p = (leaf) => `/output/${out.id}/${leaf}`;
     const strip = el('div', { class: 'phone' }, el('h3', { text: out.label }));
     if (ctx.store.has(p('mirror'))) {
