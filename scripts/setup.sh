@@ -3,6 +3,7 @@
 # Release with warnings as errors. Safe to run again. Used by scripts/main.sh and scripts/test.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/apt-install.sh
 
 packages=(
   build-essential cmake ninja-build pkg-config
@@ -12,17 +13,7 @@ packages=(
   libcivetweb-dev libjack-jackd2-dev jackd2
   sox curl
 )
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "setup: installing ${missing[*]}"
-  sudo_cmd=()
-  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
-  "${sudo_cmd[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+apt_install setup "${packages[@]}"
 
 build_dir=${PHANTOM_BUILD_DIR:-build}
 cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPHANTOM_WERROR=ON >/dev/null
