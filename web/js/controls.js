@@ -27,6 +27,31 @@ function svg(tag, attributes) {
   return node;
 }
 
+// A vertical drag that starts with pointer event `e` on `target`: `move(dy, event)` gets the
+// pixels moved up since the last move, `end()` runs when the pointer lets go. The control is
+// marked busy meanwhile, so the server's echo does not fight the hand.
+export function dragVertically(control, target, e, move, end) {
+  target.setPointerCapture(e.pointerId);
+  target.focus();
+  control.busy = true;
+  let lastY = e.clientY;
+  const onMove = (m) => {
+    const dy = lastY - m.clientY;
+    lastY = m.clientY;
+    move(dy, m);
+  };
+  const onUp = () => {
+    control.busy = false;
+    target.removeEventListener('pointermove', onMove);
+    target.removeEventListener('pointerup', onUp);
+    target.removeEventListener('pointercancel', onUp);
+    end();
+  };
+  target.addEventListener('pointermove', onMove);
+  target.addEventListener('pointerup', onUp);
+  target.addEventListener('pointercancel', onUp);
+}
+
 export class ParamControl {
   constructor(ctx, path, options = {}) {
     this.ctx = ctx;
@@ -131,29 +156,16 @@ class Slider extends ParamControl {
 
   down(e, target) {
     if (this.unavailable || e.button > 0) return;
-    target.setPointerCapture(e.pointerId);
-    target.focus();
-    this.busy = true;
-    let lastY = e.clientY;
     let position = toPosition(this.param, this.value);
-    const move = (m) => {
+    dragVertically(this, target, e, (dy, m) => {
       const scale = (m.shiftKey ? 0.1 : 1) / this.dragSpan;
-      position = Math.min(1, Math.max(0, position + (lastY - m.clientY) * scale));
-      lastY = m.clientY;
+      position = Math.min(1, Math.max(0, position + dy * scale));
       const v = fromPosition(this.param, position);
       if (v !== this.shown) this.commit(v);
-    };
-    const up = () => {
-      this.busy = false;
-      target.removeEventListener('pointermove', move);
-      target.removeEventListener('pointerup', up);
-      target.removeEventListener('pointercancel', up);
+    }, () => {
       // After the hand lets go the server has the last word (a glide may still be running).
       setTimeout(() => this.render(this.value), 150);
-    };
-    target.addEventListener('pointermove', move);
-    target.addEventListener('pointerup', up);
-    target.addEventListener('pointercancel', up);
+    });
   }
 
   key(e) {

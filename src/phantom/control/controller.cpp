@@ -178,17 +178,21 @@ json Controller::glide_large_rises(std::vector<params::ParamChange>& changes) {
     return gliding;
 }
 
+json Controller::apply_guarded(std::vector<params::ParamChange> changes) {
+    iface_.params().check(changes);  // nothing glides from a batch that is refused
+    json gliding = glide_large_rises(changes);
+    json result = apply_locked(changes, true);
+    result["gliding"] = gliding;
+    return result;
+}
+
 json Controller::set(const std::string& path, const json& value) {
     std::lock_guard lock(mutex_);
     const ParamIndex i = require(path);
     check_available(i);
     std::vector<params::ParamChange> changes{{i, parse_value(i, value)}};
     try {
-        iface_.params().check(changes);  // nothing glides from a batch that is refused
-        json gliding = glide_large_rises(changes);
-        json result = apply_locked(changes, true);
-        result["gliding"] = gliding;
-        return result;
+        return apply_guarded(changes);
     } catch (const params::ParamError& e) {
         rethrow(e, value);
     }
@@ -225,11 +229,7 @@ json Controller::apply_batch(const json& batch) {
         changes.push_back({i, parse_value(i, value)});
     }
     try {
-        iface_.params().check(changes);
-        json gliding = glide_large_rises(changes);
-        json result = apply_locked(changes, true);
-        result["gliding"] = gliding;
-        return result;
+        return apply_guarded(changes);
     } catch (const params::ParamError& e) {
         json value;
         for (const auto& [path, v] : items)

@@ -109,6 +109,8 @@ class Controller {
     bool clip_lit(size_t meter, std::uint32_t clips) const;
     // Large rises among `changes` leave the batch and become glides (see above).
     nlohmann::json glide_large_rises(std::vector<params::ParamChange>& changes);
+    // A user's changes: checked whole, large rises glided, the rest applied; throws ParamError.
+    nlohmann::json apply_guarded(std::vector<params::ParamChange> changes);
     void check_snapshot_name(const std::string& name) const;
     struct Glide {
         params::ParamIndex index;

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstring>
 #include <stdexcept>
+#include <string_view>
 
 #include "phantom/server/api_routes.hpp"
 #include "phantom/server/web_assets.hpp"
@@ -111,23 +112,11 @@ std::string field_value(const std::string& text, const std::string& name, char s
     return {};
 }
 
-// The first address of this machine another one can reach, for the printed URL.
-std::string first_lan_address() {
-    ifaddrs* list = nullptr;
-    if (getifaddrs(&list) != 0) return "127.0.0.1";
-    std::string found = "127.0.0.1";
-    for (ifaddrs* a = list; a; a = a->ifa_next) {
-        if (!a->ifa_addr || a->ifa_addr->sa_family != AF_INET) continue;
-        char text[INET_ADDRSTRLEN] = "";
-        inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(a->ifa_addr)->sin_addr, text,
-                  sizeof text);
-        if (!is_loopback_host(text)) {
-            found = text;
-            break;
-        }
-    }
-    freeifaddrs(list);
-    return found;
+// Only letters, digits and the `extra` characters: safe to put back into a header.
+bool plain(const std::string& s, std::string_view extra) {
+    return std::all_of(s.begin(), s.end(), [&](unsigned char c) {
+        return std::isalnum(c) || extra.find(static_cast<char>(c)) != std::string_view::npos;
+    });
 }
 
 constexpr const char* kTokenCookie = "phantom_token";
@@ -197,6 +186,21 @@ bool is_loopback_host(const std::string& host) {
            h.compare(0, 11, "::ffff:127.") == 0;
 }
 
+std::string network_address() {
+    ifaddrs* list = nullptr;
+    if (getifaddrs(&list) != 0) return {};
+    std::string found;
+    for (ifaddrs* a = list; a && found.empty(); a = a->ifa_next) {
+        if (!a->ifa_addr || a->ifa_addr->sa_family != AF_INET) continue;
+        char text[INET_ADDRSTRLEN] = "";
+        inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(a->ifa_addr)->sin_addr, text,
+                  sizeof text);
+        if (!is_loopback_host(text)) found = text;
+    }
+    freeifaddrs(list);
+    return found;
+}
+
 std::string make_access_token() {
     unsigned char bytes[16];
     size_t got = 0;
@@ -260,9 +264,11 @@ HttpServer::~HttpServer() {
 }
 
 std::string HttpServer::url() const {
-    const std::string host = options_.host == "0.0.0.0"
-                                 ? (options_.token.empty() ? "127.0.0.1" : first_lan_address())
-                                 : options_.host;
+    std::string host = options_.host;
+    if (host == "0.0.0.0") {  // any address: name one a tablet can reach, when there is one
+        const std::string lan = options_.token.empty() ? "" : network_address();
+        host = lan.empty() ? "127.0.0.1" : lan;
+    }
     return fmt::format("http://{}:{}/{}", host, port_,
                        options_.token.empty() ? "" : "?token=" + options_.token);
 }
@@ -317,14 +323,11 @@ int HttpServer::check_token(mg_connection* conn, const std::string& path) {
         if (api) return 0;
         // Remember the token in a cookie and drop it from the address bar and history. The path
         // came decoded: only a plain one goes back into a header.
-        const bool plain = std::all_of(path.begin(), path.end(), [](unsigned char c) {
-            return std::isalnum(c) || c == '/' || c == '.' || c == '-' || c == '_';
-        });
         mg_printf(conn,
                   "HTTP/1.1 303 See Other\r\nLocation: %s\r\nSet-Cookie: %s=%s; Path=/; "
                   "HttpOnly; SameSite=Strict\r\nContent-Length: 0\r\nCache-Control: "
                   "no-store\r\n\r\n",
-                  plain ? path.c_str() : "/", kTokenCookie, options_.token.c_str());
+                  plain(path, "/.-_") ? path.c_str() : "/", kTokenCookie, options_.token.c_str());
         return 303;
     }
     const std::string why =
@@ -348,10 +351,7 @@ int HttpServer::serve_asset(mg_connection* conn, const std::string& method,
     // Host was checked already; only a plain one goes back into a header.
     const char* host = mg_get_header(conn, "Host");
     const std::string h = host ? host : "";
-    const bool plain_host = std::all_of(h.begin(), h.end(), [](unsigned char c) {
-        return std::isalnum(c) || c == '.' || c == ':' || c == '-' || c == '[' || c == ']';
-    });
-    const std::string ws = plain_host && !h.empty() ? " ws://" + h : "";
+    const std::string ws = plain(h, ".:-[]") && !h.empty() ? " ws://" + h : "";
     for (const WebAsset& a : web_assets()) {
         if (a.path != wanted) continue;
         // The panel may not be framed by another site, nor load anything from elsewhere.

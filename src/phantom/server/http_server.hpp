@@ -50,6 +50,8 @@ struct HttpOptions {
 
 // True for 127.x.y.z, ::1 and localhost: an address only this machine can reach.
 bool is_loopback_host(const std::string& host);
+// An IPv4 address of this machine that another one can reach, or "" when it has none.
+std::string network_address();
 // 32 hex digits from the kernel's random source (getrandom).
 std::string make_access_token();
 

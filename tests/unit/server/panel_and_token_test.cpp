@@ -1,11 +1,8 @@
 // The web panel's files served by the control plane itself, their safety headers, and the
 // access token that guards a Phantom bound beyond loopback, through real sockets: a client on
 // this machine, one coming from the machine's network address, and the WebSocket upgrade.
-#include <arpa/inet.h>
 #include <civetweb.h>
 #include <gtest/gtest.h>
-#include <ifaddrs.h>
-#include <netinet/in.h>
 
 #include <cstdio>
 #include <regex>
@@ -20,22 +17,6 @@ namespace phantom::server {
 namespace {
 
 using nlohmann::json;
-
-// An IPv4 address of this machine that is not loopback, or "" when it has none.
-std::string network_address() {
-    ifaddrs* list = nullptr;
-    if (getifaddrs(&list) != 0) return {};
-    std::string found;
-    for (ifaddrs* a = list; a && found.empty(); a = a->ifa_next) {
-        if (!a->ifa_addr || a->ifa_addr->sa_family != AF_INET) continue;
-        char text[INET_ADDRSTRLEN] = "";
-        inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(a->ifa_addr)->sin_addr, text,
-                  sizeof text);
-        if (std::string(text).rfind("127.", 0) != 0) found = text;
-    }
-    freeifaddrs(list);
-    return found;
-}
 
 struct Served {
     engine::Interface iface{device::load_device("studio-8x8"), 48000, 256};

@@ -1,7 +1,7 @@
 // Routing matrix: sources down, outputs across. A cell shows the gain of that source in that
 // output's mix; a click opens or closes the route, a vertical drag or the wheel sets the gain
 // (Shift: fine), the keyboard does both (Enter toggles, arrows step).
-import { el, ParamControl } from '../controls.js';
+import { dragVertically, el, ParamControl } from '../controls.js';
 import { formatValue, stepFrom, toNumber } from '../scale.js';
 
 class MatrixCell extends ParamControl {
@@ -27,31 +27,17 @@ class MatrixCell extends ParamControl {
   down(e) {
     if (e.button > 0) return;
     e.preventDefault();
-    const cell = this.node;
-    cell.setPointerCapture(e.pointerId);
-    cell.focus();
-    const startY = e.clientY;
-    const start = this.value === -Infinity ? -30 : this.value;
-    let dragged = false;
-    this.busy = true;
-    const move = (m) => {
-      const dy = startY - m.clientY;
-      if (!dragged && Math.abs(dy) < 4) return;
-      dragged = true;
-      const db = start + dy * (m.shiftKey ? 0.05 : 0.25);
+    let db = this.value === -Infinity ? -30 : this.value;
+    let moved = 0;  // a click that wanders a few pixels is still a click
+    dragVertically(this, this.node, e, (dy, m) => {
+      moved += Math.abs(dy);
+      if (moved < 4) return;
+      db += dy * (m.shiftKey ? 0.05 : 0.25);
       const v = db < -60 ? -Infinity : Math.min(toNumber(this.param.max), Math.round(db * 10) / 10);
       if (v !== this.value) this.commit(v);
-    };
-    const up = () => {
-      this.busy = false;
-      cell.removeEventListener('pointermove', move);
-      cell.removeEventListener('pointerup', up);
-      cell.removeEventListener('pointercancel', up);
-      if (!dragged) this.toggle();
-    };
-    cell.addEventListener('pointermove', move);
-    cell.addEventListener('pointerup', up);
-    cell.addEventListener('pointercancel', up);
+    }, () => {
+      if (moved < 4) this.toggle();
+    });
   }
 
   key(e) {
