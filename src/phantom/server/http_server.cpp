@@ -427,10 +427,12 @@ int HttpServer::accept_websocket(const mg_connection* conn) {
 }
 
 void HttpServer::websocket_ready(mg_connection* conn) {
-    // The first message: the whole tree, so a client starts in step.
+    // The first message: the whole tree, so a client starts in step. Built under the clients'
+    // lock, which push_loop() holds while it collects changes: a change made after the tree was
+    // read is then always pushed to this client too, never sent only to the others.
+    std::lock_guard lock(clients_mutex_);
     const std::string hello = json{{"type", "hello"}, {"params", controller_.params("")}}.dump();
     mg_websocket_write(conn, MG_WEBSOCKET_OPCODE_TEXT, hello.data(), hello.size());
-    std::lock_guard lock(clients_mutex_);
     clients_.push_back(conn);
 }
 
