@@ -324,6 +324,9 @@ describe('the panel on studio-8x8', () => {
       await tablet.waitForFunction(
         () => document.getElementById('view').getAttribute('aria-label') === 'Monitor');
       const mono = tablet.getByRole('button', { name: 'Mono', exact: true });
+      // The panel shows the state it is about to change before a finger touches it.
+      await eventually(async () => (await mono.getAttribute('aria-pressed')) === 'false',
+        'Mono shown off');
       await mono.tap();
       await eventually(async () => (await http.value('/monitor/mono')) === true, 'mono by a tap');
       await mono.tap();
