@@ -175,7 +175,11 @@ struct Sink {
     jack_port_t* port = nullptr;
     jack_client_t* client = nullptr;
     std::atomic<bool> armed{false};
-    std::atomic<long> checked{0}, mismatches{0}, nonzero{0};
+    std::atomic<long> checked{0}, mismatches{0}, nonzero{0}, xruns{0};
+    static int on_xrun(void* self) {
+        static_cast<Sink*>(self)->xruns.fetch_add(1);
+        return 0;
+    }
     static int process(jack_nframes_t n, void* self) {
         auto* s = static_cast<Sink*>(self);
         if (!s->armed.load()) return 0;
@@ -194,11 +198,15 @@ struct Sink {
 };
 
 struct Passage {
-    long checked = 0, nonzero = 0, mismatches = 0;
+    long checked = 0, nonzero = 0, mismatches = 0, xruns = 0;
+    int attempts = 0;
 };
 
 // A client playing test_sample() into phantom:playback_1, another reading hw_out_main.L, for
-// half a second after the power-on and gain ramps have settled.
+// half a second after the power-on and gain ramps have settled. A cycle in which any client of
+// the graph ran late hands stale buffers on (the server reports it as an xrun), and this shared
+// machine has such cycles now and then; a passage with an xrun proves nothing either way and is
+// taken again, up to three times.
 Passage pass_test_signal(jack_client_t* observer, const std::string& server) {
     Passage result;
     jack_client_t* src_client = open_client("src", server);
@@ -215,19 +223,27 @@ Passage pass_test_signal(jack_client_t* observer, const std::string& server) {
     sink.port = jack_port_register(sink_client, "in", JACK_DEFAULT_AUDIO_TYPE, JackPortIsInput, 0);
     jack_set_process_callback(src_client, Source::process, &src);
     jack_set_process_callback(sink_client, Sink::process, &sink);
+    jack_set_xrun_callback(sink_client, Sink::on_xrun, &sink);
     EXPECT_EQ(jack_activate(src_client), 0);
     EXPECT_EQ(jack_activate(sink_client), 0);
     EXPECT_EQ(jack_connect(observer, "src:out", "phantom:playback_1"), 0);
     EXPECT_EQ(jack_connect(observer, "phantom:hw_out_main.L", "sink:in"), 0);
     std::this_thread::sleep_for(1000ms);  // past the power-on ramp and the 5 ms gain ramps
-    sink.armed.store(true);
-    std::this_thread::sleep_for(500ms);
-    sink.armed.store(false);
+    for (int attempt = 1; attempt <= 3; ++attempt) {
+        result.attempts = attempt;
+        sink.checked = sink.nonzero = sink.mismatches = sink.xruns = 0;
+        sink.armed.store(true);
+        std::this_thread::sleep_for(500ms);
+        sink.armed.store(false);
+        std::this_thread::sleep_for(100ms);  // xrun notices arrive after the cycle
+        result.checked = sink.checked.load();
+        result.nonzero = sink.nonzero.load();
+        result.mismatches = sink.mismatches.load();
+        result.xruns = sink.xruns.load();
+        if (result.xruns == 0) break;
+    }
     jack_client_close(src_client);
     jack_client_close(sink_client);
-    result.checked = sink.checked.load();
-    result.nonzero = sink.nonzero.load();
-    result.mismatches = sink.mismatches.load();
     return result;
 }
 
@@ -245,6 +261,7 @@ void expect_bit_exact_in_the_same_cycle(const Passage& p, unsigned rate_hz) {
     EXPECT_GT(p.checked, static_cast<long>(rate_hz / 4));
     EXPECT_GT(p.nonzero, p.checked / 2) << "no signal came through";
     // Same cycle: the sample that left src at frame t arrives at the sink at frame t, unchanged.
+    EXPECT_EQ(p.xruns, 0) << "every one of " << p.attempts << " passages had an xrun";
     EXPECT_EQ(p.mismatches, 0) << "of " << p.checked << " samples";
 }
 
