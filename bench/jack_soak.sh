@@ -1,13 +1,12 @@
 #!/usr/bin/env bash
 # Phantom on a real `jackd -d dummy` (48 kHz, 8 × 8), studio-8x8 with its 8 inputs mixed into
 # main, hp1 and hp2:
-#   1. soak: PHANTOM_SOAK_SECONDS (600) at 1024 frames; xruns seen by the server, xruns counted
-#      by Phantom, and Phantom's reported DSP load (sampled every 10 s);
-#   2. xruns per hour at 64, 128 and 256 frames, Phantom beside a trivial 8 × 8 pass-through
-#      client measured on the same server in the same run, each counted by the same watcher
-#      client: PHANTOM_XRUN_ROUNDS (1) rounds of PHANTOM_XRUN_SECONDS (120) for each, taking
-#      turns (peer first in odd rounds, Phantom first in even ones), so that whatever else the
-#      shared machine does falls on both alike;
+#   1. soak: PHANTOM_SOAK_SECONDS (600) at 1024 frames; xruns seen by the server, those jackd
+#      names Phantom in, xruns counted by Phantom, and its reported DSP load (every 10 s);
+#   2. late cycles per hour at 64, 128 and 256 frames, Phantom and a trivial 8 × 8 pass-through
+#      client side by side on the same server at the same time, each one's counted from jackd's
+#      log: PHANTOM_XRUN_ROUNDS (2) rounds of PHANTOM_XRUN_SECONDS (120), the order in which the
+#      two are activated alternating between rounds;
 #   3. the time from an HTTP parameter change to the audio, at 256 frames.
 # Nothing is asserted: the figures are printed, and docs/benchmarks.md keeps the last ones.
 #
@@ -35,7 +34,14 @@ stop_jackd() {  # SIGTERM, so that jackd unregisters its name
   [ -n "$jackd_pid" ] && kill -TERM "$jackd_pid" 2>/dev/null && wait "$jackd_pid" || true
   jackd_pid=""
 }
-trap 'stop_phantom; stop_jackd; rm -rf "$work"' EXIT
+# The peer (the probe's pass-through client) for SECONDS; stopped by stop_peer if still running.
+peer_pid=""
+start_peer() { "$probe" thru "$server" "$1" >/dev/null & peer_pid=$!; sleep 0.5; }
+stop_peer() {
+  if [ -n "$peer_pid" ]; then kill "$peer_pid" 2>/dev/null || true; wait "$peer_pid" || true; fi
+  peer_pid=""
+}
+trap 'stop_phantom; stop_peer; stop_jackd; rm -rf "$work"' EXIT
 
 start_jackd() {  # FRAMES
   jackd -n "$server" -d dummy -r 48000 -p "$1" -C 8 -P 8 >"$work/jackd.log" 2>&1 &
@@ -74,11 +80,21 @@ status_field() {  # NAME → value from /api/status
     python3 -c "import json, sys; print(json.load(sys.stdin)['$1'])"
 }
 
+caused_by() {  # CLIENT FROM_LINE TO_LINE → late cycles of CLIENT in that stretch of jackd's log
+  sed -n "$2,$3p" "$work/jackd.log" |
+    grep -cE "client = $1 was not finished|client $1 finished after current callback" || true
+}
+
 per_hour() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", n * 3600 / s }'; }
 
-echo "== soak: 48 kHz, 1024 frames, ${soak_s} s, studio-8x8 (24 routes) =="
+# The peer runs beside Phantom here too: a late cycle that the machine caused (a stalled vCPU)
+# tends to name both, one that Phantom caused names Phantom alone.
+echo "== soak: 48 kHz, 1024 frames, ${soak_s} s, studio-8x8 (24 routes), the pass-through beside it =="
 start_jackd 1024
 start_phantom
+start_peer $((soak_s + 5))
+sleep 1
+from=$(($(wc -l <"$work/jackd.log") + 1))
 "$probe" watch "$server" "$soak_s" >"$work/watch.out" &
 watch_pid=$!
 loads=()
@@ -88,40 +104,48 @@ for _ in $(seq $((soak_s / 10))); do
 done
 wait "$watch_pid"
 server_xruns=$(awk '{ print $2 }' "$work/watch.out")
+to=$(wc -l <"$work/jackd.log")
+named_xruns=$(caused_by phantom "$from" "$to")
+peer_xruns=$(caused_by thru "$from" "$to")
 phantom_xruns=$(status_field xruns)
-printf '%s\n' "${loads[@]}" | awk -v s="$server_xruns" -v p="$phantom_xruns" '
+printf '%s\n' "${loads[@]}" | awk -v s="$server_xruns" -v c="$named_xruns" -v t="$peer_xruns" \
+  -v p="$phantom_xruns" '
   { sum += $1; if ($1 > max) max = $1; n++ }
-  END { printf "xruns on the server %d, counted by phantom %d\n", s, p;
+  END { printf "xruns on the server %d; late cycles named in jackd'"'"'s log: phantom %d, pass-through %d; counted by phantom %d\n", s, c, t, p;
         printf "phantom dsp_load_percent: mean %.2f %%, max %.2f %% of %d samples (target < 2 %%)\n",
                sum / n, max, n }'
 stop_phantom
+stop_peer
 stop_jackd
+grep -E "client = phantom was not finished|client phantom finished after" "$work/jackd.log" |
+  sort | uniq -c | sed 's/^/  jackd: /' || true
 
-rounds=${PHANTOM_XRUN_ROUNDS:-1}
-# The watcher is a client too (woken every cycle): it runs beside both, so both slots have the
-# same number of clients besides the one measured.
-peer_slot() {
-  "$probe" thru "$server" "$xrun_s" >/dev/null &
-  local thru_pid=$!
-  "$probe" watch "$server" "$xrun_s" | awk '{ print $2 }'
-  wait "$thru_pid"
-}
-phantom_slot() {
-  start_phantom >&2
-  "$probe" watch "$server" "$xrun_s" | awk '{ print $2 }'
-  stop_phantom
-}
-echo "== xruns per hour, ${rounds} × ${xrun_s} s each, taking turns: trivial 8x8 pass-through vs phantom =="
-printf '%-8s %18s %18s\n' frames pass-through phantom
+# Side by side: Phantom and the peer in the same graph at the same time, neither feeding the
+# other, so that both meet the same moments of scheduling noise. A client late at the end of a
+# cycle is named in jackd's own log ("client = NAME was not finished", "client NAME finished
+# after current callback"); those lines, counted per client over the measured window, are the
+# xruns each caused. JACK wakes the client activated first first, which favours it, so the order
+# alternates between rounds.
+rounds=${PHANTOM_XRUN_ROUNDS:-2}
+echo "== late cycles per hour, ${rounds} × ${xrun_s} s, side by side: trivial 8x8 pass-through vs phantom =="
+printf '%-8s %18s %18s %18s\n' frames pass-through phantom 'server (all)'
 for frames in ${PHANTOM_XRUN_FRAMES:-64 128 256}; do
   start_jackd "$frames"
-  peer=0 ours=0
+  peer=0 ours=0 all=0
   for round in $(seq "$rounds"); do
     if [ $((round % 2)) = 1 ]; then
-      peer=$((peer + $(peer_slot))); ours=$((ours + $(phantom_slot)))
+      start_phantom; start_peer $((xrun_s + 5))
     else
-      ours=$((ours + $(phantom_slot))); peer=$((peer + $(peer_slot)))
+      start_peer $((xrun_s + 5)); start_phantom
     fi
+    sleep 1  # past the connections, which the server may count as a late cycle
+    from=$(($(wc -l <"$work/jackd.log") + 1))
+    all=$((all + $("$probe" watch "$server" "$xrun_s" | awk '{ print $2 }')))
+    to=$(wc -l <"$work/jackd.log")
+    peer=$((peer + $(caused_by thru "$from" "$to")))
+    ours=$((ours + $(caused_by phantom "$from" "$to")))
+    stop_phantom
+    stop_peer
   done
   if [ "$frames" = 256 ]; then
     start_phantom
@@ -130,8 +154,9 @@ for frames in ${PHANTOM_XRUN_FRAMES:-64 128 256}; do
   fi
   stop_jackd
   total_s=$((rounds * xrun_s))
-  printf '%-8s %11s (%3d) %11s (%3d)\n' "$frames" "$(per_hour "$peer" "$total_s")/h" "$peer" \
-    "$(per_hour "$ours" "$total_s")/h" "$ours"
+  printf '%-8s %11s (%3d) %11s (%3d) %11s (%3d)\n' "$frames" \
+    "$(per_hour "$peer" "$total_s")/h" "$peer" "$(per_hour "$ours" "$total_s")/h" "$ours" \
+    "$(per_hour "$all" "$total_s")/h" "$all"
 done
 
 if [ -f "$work/latency.out" ]; then
