@@ -27,11 +27,11 @@ work=$(mktemp -d)
 jackd_pid="" phantom_pid=""
 
 stop_phantom() {
-  [ -n "$phantom_pid" ] && kill -TERM "$phantom_pid" 2>/dev/null && wait "$phantom_pid" || true
+  if [ -n "$phantom_pid" ]; then kill -TERM "$phantom_pid" 2>/dev/null || true; wait "$phantom_pid" || true; fi
   phantom_pid=""
 }
 stop_jackd() {  # SIGTERM, so that jackd unregisters its name
-  [ -n "$jackd_pid" ] && kill -TERM "$jackd_pid" 2>/dev/null && wait "$jackd_pid" || true
+  if [ -n "$jackd_pid" ]; then kill -TERM "$jackd_pid" 2>/dev/null || true; wait "$jackd_pid" || true; fi
   jackd_pid=""
 }
 # The peer (the probe's pass-through client) for SECONDS; stopped by stop_peer if still running.
