@@ -26,21 +26,15 @@ server=phantom-bench-$$
 work=$(mktemp -d)
 jackd_pid="" phantom_pid=""
 
-stop_phantom() {
-  if [ -n "$phantom_pid" ]; then kill -TERM "$phantom_pid" 2>/dev/null || true; wait "$phantom_pid" || true; fi
-  phantom_pid=""
+stop_pid() {  # PID (may be empty): SIGTERM, so that clients and jackd unregister their names
+  if [ -n "$1" ]; then kill -TERM "$1" 2>/dev/null || true; wait "$1" || true; fi
 }
-stop_jackd() {  # SIGTERM, so that jackd unregisters its name
-  if [ -n "$jackd_pid" ]; then kill -TERM "$jackd_pid" 2>/dev/null || true; wait "$jackd_pid" || true; fi
-  jackd_pid=""
-}
+stop_phantom() { stop_pid "$phantom_pid"; phantom_pid=""; }
+stop_jackd() { stop_pid "$jackd_pid"; jackd_pid=""; }
 # The peer (the probe's pass-through client) for SECONDS; stopped by stop_peer if still running.
 peer_pid=""
 start_peer() { "$probe" thru "$server" "$1" >/dev/null & peer_pid=$!; sleep 0.5; }
-stop_peer() {
-  if [ -n "$peer_pid" ]; then kill "$peer_pid" 2>/dev/null || true; wait "$peer_pid" || true; fi
-  peer_pid=""
-}
+stop_peer() { stop_pid "$peer_pid"; peer_pid=""; }
 trap 'stop_phantom; stop_peer; stop_jackd; rm -rf "$work"' EXIT
 
 start_jackd() {  # FRAMES
@@ -80,9 +74,11 @@ status_field() {  # NAME → value from /api/status
     python3 -c "import json, sys; print(json.load(sys.stdin)['$1'])"
 }
 
+late_lines() {  # CLIENT: jackd's log lines (on stdin) that name CLIENT late
+  grep -E "client = $1 was not finished|client $1 finished after current callback" || true
+}
 caused_by() {  # CLIENT FROM_LINE TO_LINE → late cycles of CLIENT in that stretch of jackd's log
-  sed -n "$2,$3p" "$work/jackd.log" |
-    grep -cE "client = $1 was not finished|client $1 finished after current callback" || true
+  sed -n "$2,$3p" "$work/jackd.log" | late_lines "$1" | wc -l
 }
 
 per_hour() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", n * 3600 / s }'; }
@@ -117,8 +113,7 @@ printf '%s\n' "${loads[@]}" | awk -v s="$server_xruns" -v c="$named_xruns" -v t=
 stop_phantom
 stop_peer
 stop_jackd
-grep -E "client = phantom was not finished|client phantom finished after" "$work/jackd.log" |
-  sort | uniq -c | sed 's/^/  jackd: /' || true
+late_lines phantom <"$work/jackd.log" | sort | uniq -c | sed 's/^/  jackd: /'
 
 # Side by side: Phantom and the peer in the same graph at the same time, neither feeding the
 # other, so that both meet the same moments of scheduling noise. A client late at the end of a

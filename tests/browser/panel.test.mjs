@@ -318,8 +318,8 @@ describe('the panel on studio-8x8', () => {
           touchPoints: [{ x, y: y - 10 * k }] });
       }
       // The finger rests before it lifts, as on a fader. Lifted while still moving, the drag
-      // leaves Chromium a fling, and the next tap only stops the fling: no click (this made
-      // the Mono tap below fail in about one run in three).
+      // leaves Chromium a fling, and the next tap only stops the fling: no click (the Mono tap
+      // below failed in 1 run of 8 this way).
       await sleep(150);
       await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove',
         touchPoints: [{ x, y: y - 50 }] });
