@@ -53,13 +53,12 @@ Engine::Engine(EngineLayout layout, double sample_rate_hz, int max_frames)
       sample_rate_hz_(sample_rate_hz),
       max_frames_(max_frames),
       ramp_frames_(std::max(1, static_cast<int>(std::lround(sample_rate_hz * kRampSeconds)))),
-      stride_(static_cast<size_t>(max_frames)),
+      stride_(stride_for(max_frames)),
       targets_(layout_.sources, layout_.bus_channels.size(), layout_.output_channels.size()),
-      sources_buf_(layout_.sources * stride_),
-      bus_buf_(layout_.bus_channel_count() * stride_),
-      output_buf_(layout_.output_channel_count() * stride_),
-      scratch_(stride_),
-      scratch2_(stride_),
+      bus_base_(layout_.sources),
+      output_base_(bus_base_ + layout_.bus_channel_count()),
+      scratch_base_(output_base_ + layout_.output_channel_count()),
+      audio_((scratch_base_ + 2) * stride_),
       input_ramp_(layout_.sources),
       trim_ramp_(layout_.sources),
       filter_state_(layout_.sources),
@@ -108,6 +107,12 @@ void Engine::snap_to_targets() {
 
 void Engine::process(const BlockIo& io) {
     rt::DenormalGuard denormals;
+    if (io.frames <= 0) return;
+    // Channels lie one block apart in the buffers, not max_frames apart. At 64 frames a cycle
+    // then touches a few pages instead of one per channel, which is what a cycle that finds the
+    // caches and the TLB cold (a shared host, between two JACK cycles) pays for (BM_Cold).
+    const size_t stride = stride_for(std::min(io.frames, max_frames_));
+    if (stride != stride_) relayout(stride);
     for (int offset = 0; offset < io.frames; offset += max_frames_)
         process_chunk(io, offset, std::min(max_frames_, io.frames - offset));
 }
@@ -246,6 +251,17 @@ void Engine::rebuild_batches(const Plan& plan) {
     }
 }
 
+// Once per change of block size, not per block: what lay under the old stride would be stale
+// data in the new places of the buses (which must be zero beyond bus_written_) and of the quiet
+// outputs (which clear once and then stay zero).
+void Engine::relayout(size_t stride) {
+    dsp::clear(audio_.data(), static_cast<int>((scratch_base_ + 2) * stride_));
+    std::fill(bus_written_.begin(), bus_written_.end(), 0);
+    std::fill(output_silent_.begin(), output_silent_.end(), 1);
+    stride_ = stride;
+    batched_plan_ = kNoPlan;  // the batches hold pointers into the old layout
+}
+
 void Engine::run_routes(const Plan& plan, int frames) {
     // Invariant: a bus buffer is zero beyond bus_written_[b] frames. Clearing what was written
     // (not this block's length, which may be longer) keeps it so.
@@ -303,7 +319,7 @@ void Engine::fetch_bus(int bus, int channel, int out_channels, float* dst, int f
     }
     const int bus_channels = layout_.bus_channels[static_cast<size_t>(bus)];
     const auto first = static_cast<size_t>(layout_.bus_first_channel[static_cast<size_t>(bus)]);
-    const float* l = &bus_buf_[first * stride_];
+    const float* l = bus_buffer(first);
     if (bus_channels == out_channels) {
         dsp::copy(l + static_cast<size_t>(channel) * stride_, dst, frames);
     } else if (bus_channels == 1) {  // mono mix on a stereo output: both sides
@@ -324,7 +340,7 @@ void Engine::apply_shared(dsp::GainRamp& ramp, float* a, float* b, int frames) {
         if (b) dsp::scale(b, g, frames);
         return;
     }
-    float* g = scratch_.data();
+    float* g = scratch(0);
     ramp.fill(g, frames);
     for (int k = 0; k < frames; ++k)
         a[k] *= g[k];
@@ -371,7 +387,7 @@ void Engine::run_outputs(const BlockIo& io, int offset, int frames) {
             for (int c = 0; c < channels; ++c) {
                 const size_t ch = first + static_cast<size_t>(c);
                 if (!output_silent_[ch])
-                    dsp::clear(output_buffer(ch), max_frames_);  // the whole buffer: blocks vary
+                    dsp::clear(output_buffer(ch), static_cast<int>(stride_));  // blocks vary
                 output_silent_[ch] = 1;
                 meters_[layout_.sources + ch].update_silent(frames, ballistics_);
                 if (io.outputs && io.outputs[ch]) dsp::clear(io.outputs[ch] + offset, frames);
@@ -382,8 +398,8 @@ void Engine::run_outputs(const BlockIo& io, int offset, int frames) {
         if (r) fetch_bus(st.bus, 1, channels, r, frames);
         if (st.fade_in.ramping()) {
             apply_shared(st.fade_in, l, r, frames);
-            float* tmp = scratch2_.data();
-            float* g = scratch_.data();
+            float* tmp = scratch(1);
+            float* g = scratch(0);
             st.fade_out.fill(g, frames);
             for (int c = 0; c < channels; ++c) {
                 fetch_bus(st.previous_bus, c, channels, tmp, frames);
@@ -396,7 +412,7 @@ void Engine::run_outputs(const BlockIo& io, int offset, int frames) {
         // Mono: L' = L + (R − L)·m/2, R' = R + (L − R)·m/2; m ramps 0 … 1.
         if (r && layout_.output_is_monitor[o]) {
             if (st.mono.ramping() || st.mono.current() != 0.0f) {
-                float* m = scratch_.data();
+                float* m = scratch(0);
                 st.mono.fill(m, frames);
                 for (int k = 0; k < frames; ++k) {
                     const float half = 0.5f * m[k];
@@ -410,7 +426,7 @@ void Engine::run_outputs(const BlockIo& io, int offset, int frames) {
         if (talkback_source >= 0 && !st.talkback.silent() &&
             !source_silent_[static_cast<size_t>(talkback_source)]) {
             const float* tb = source_buffer(static_cast<size_t>(talkback_source));
-            float* g = scratch_.data();
+            float* g = scratch(0);
             st.talkback.fill(g, frames);
             for (int k = 0; k < frames; ++k)
                 l[k] += tb[k] * g[k];

@@ -17,6 +17,7 @@
 
 #include <readerwriterqueue/readerwriterqueue.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <vector>
@@ -91,6 +92,11 @@ class Engine {
     static constexpr std::uint32_t kFaultThresholdBits = 0x461c4000u;
 
   private:
+    // Whole cache lines per channel, so that no two channels share one.
+    static size_t stride_for(int frames) {
+        return (static_cast<size_t>(std::max(frames, 1)) + 15u) & ~size_t{15};
+    }
+    void relayout(size_t stride);
     void process_chunk(const BlockIo& io, int offset, int frames);
     void run_sources(const Plan& plan, const BlockIo& io, int offset, int frames);
     void run_routes(const Plan& plan, int frames);
@@ -101,23 +107,28 @@ class Engine {
     void apply_shared(dsp::GainRamp& ramp, float* a, float* b, int frames);
     void emit(EngineEventKind kind, std::uint32_t channel);
 
-    float* source_buffer(size_t s) { return &sources_buf_[s * stride_]; }
+    // One arena, channel after channel: sources, buses, outputs, two scratch buffers.
+    float* channel(size_t k) { return audio_.data() + k * stride_; }
+    float* source_buffer(size_t s) { return channel(s); }
     bool bus_has_signal(int bus) const {
         return bus >= 0 && bus_written_[static_cast<size_t>(bus)] > 0;
     }
-    float* bus_buffer(size_t ch) { return &bus_buf_[ch * stride_]; }
-    float* output_buffer(size_t ch) { return &output_buf_[ch * stride_]; }
+    float* bus_buffer(size_t ch) { return channel(bus_base_ + ch); }
+    const float* bus_buffer(size_t ch) const { return audio_.data() + (bus_base_ + ch) * stride_; }
+    float* output_buffer(size_t ch) { return channel(output_base_ + ch); }
+    float* scratch(size_t k) { return channel(scratch_base_ + k); }
 
     EngineLayout layout_;
     double sample_rate_hz_;
     int max_frames_;
     int ramp_frames_;
-    size_t stride_;
+    size_t stride_;  // floats from one channel's buffer to the next: the block in use, rounded up
 
     RtTargets targets_;
     rt::PlanExchange<Plan> plans_;
 
-    std::vector<float> sources_buf_, bus_buf_, output_buf_, scratch_, scratch2_;
+    size_t bus_base_, output_base_, scratch_base_;  // in channels, from the arena's start
+    std::vector<float> audio_;
 
     // Per-source state
     std::vector<dsp::GainRamp> input_ramp_, trim_ramp_;
