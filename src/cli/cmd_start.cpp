@@ -114,6 +114,9 @@ void add_start_command(CLI::App& app) {
     cmd->add_option("--jack-server", a->live.jack_server,
                     "JACK: the server name (default: the "
                     "default server)");
+    cmd->add_option("--jack-name", a->live.jack_name,
+                    "JACK: this client's name, before the ':' of its ports (default phantom); "
+                    "two instances on one server need two names");
     cmd->add_flag("--quiet", a->quiet, "no status line");
     cmd->callback([a] { run_start(*a); });
 }

@@ -371,6 +371,36 @@ TEST_F(OnJack, SigtermLeavesTheServerCleanlyWithinOneSecond) {
     EXPECT_NE(jack_port_by_name(observer, "system:capture_1"), nullptr);
 }
 
+TEST_F(OnJack, ASecondInstanceIsToldThatTheNameIsTakenAndRunsUnderItsOwnName) {
+    LiveProcess same{
+        {"--backend", "jack", "--jack-server", server.name(), "--session", dir + "second.json"},
+        dir + "second.log"};
+    ASSERT_FALSE(same.wait_ready()) << same.log();
+    ASSERT_TRUE(same.exited());
+    EXPECT_TRUE(WIFEXITED(same.exit_status()) && WEXITSTATUS(same.exit_status()) != 0);
+    EXPECT_NE(same.log().find("already has a client named 'phantom'"), std::string::npos)
+        << same.log();
+    EXPECT_NE(same.log().find("--jack-name"), std::string::npos) << same.log();
+    EXPECT_EQ(same.log().find("no JACK server is running"), std::string::npos) << same.log();
+
+    LiveProcess named{{"--backend", "jack", "--jack-server", server.name(), "--session",
+                       dir + "named.json", "--jack-name", "phantom-b", "--no-autoconnect"},
+                      dir + "named.log"};
+    ASSERT_TRUE(named.wait_ready()) << named.log();
+    EXPECT_NE(jack_port_by_name(observer, "phantom-b:hw_in_in1"), nullptr);
+    EXPECT_NE(jack_port_by_name(observer, "phantom-b:playback_1"), nullptr);
+    // The first one is untouched: still running, still connected.
+    EXPECT_TRUE(connected(observer, "system:capture_1", "phantom:hw_in_in1"));
+    EXPECT_EQ(phantom.request("GET", "/api/status").status, 200);
+
+    LiveProcess bad{{"--backend", "jack", "--jack-server", server.name(), "--session",
+                     dir + "bad.json", "--jack-name", "a:b"},
+                    dir + "bad.log"};
+    ASSERT_FALSE(bad.wait_ready());
+    EXPECT_NE(bad.log().find("--jack-name 'a:b': expected 1.."), std::string::npos) << bad.log();
+    EXPECT_NE(bad.log().find("no ':'"), std::string::npos) << bad.log();
+}
+
 TEST_F(OnJack, AServerBackAtAnotherRateIsFollowedWithoutARestart) {
     route_pb1_to_main_left_at_unity(phantom);
     jack_client_close(observer);

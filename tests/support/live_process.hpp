@@ -81,6 +81,9 @@ class LiveProcess {
     }
     int port() const { return port_; }
     pid_t pid() const { return pid_; }
+    // After wait_ready() returned false because the process ended: its wait status.
+    bool exited() const { return exited_; }
+    int exit_status() const { return exit_status_; }
 
     server::HttpResult request(const std::string& method, const std::string& path,
                                const std::string& body = {}) const {

@@ -27,7 +27,8 @@ struct LiveOptions {
     std::vector<std::pair<std::string, std::string>> sources;  // channel → source text
     std::vector<std::pair<std::string, std::string>> records;  // output → file
     bool jack_autoconnect = true;
-    std::string jack_server;  // empty: the default server ($JACK_DEFAULT_SERVER)
+    std::string jack_server;            // empty: the default server ($JACK_DEFAULT_SERVER)
+    std::string jack_name = "phantom";  // the client's name, the part before ':' of its ports
 };
 
 // Default state file: $XDG_STATE_HOME/phantom/<device>.json (~/.local/state/phantom/…).

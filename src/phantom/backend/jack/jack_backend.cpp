@@ -21,16 +21,46 @@ long long now_ms() {
 
 void silence_jack_errors(const char*) {}  // a missing server is reported by us, once
 
+// jackd 1.9 answers a taken name with JackServerError, not JackNameNotUnique: ask the server.
+bool name_taken(const JackOptions& options) {
+    const auto flags = static_cast<jack_options_t>(
+        JackNoStartServer | (options.server_name.empty() ? 0 : JackServerName));
+    jack_status_t status{};
+    jack_client_t* probe =
+        options.server_name.empty()
+            ? jack_client_open("phantom-probe", flags, &status)
+            : jack_client_open("phantom-probe", flags, &status, options.server_name.c_str());
+    if (!probe) return false;
+    char* uuid = jack_get_uuid_for_client_name(probe, options.client_name.c_str());
+    const bool taken = uuid != nullptr;
+    jack_free(uuid);
+    jack_client_close(probe);
+    return taken;
+}
+
 }  // namespace
+
+std::string describe_open_failure(jack_status_t status, const JackOptions& options) {
+    const std::string server =
+        options.server_name.empty() ? "" : " named '" + options.server_name + "'";
+    if (status & JackNameNotUnique)
+        return fmt::format(
+            "the JACK server{} already has a client named '{}' (another Phantom? give this one "
+            "its own name with --jack-name)",
+            server, options.client_name);
+    if (status & JackServerFailed)
+        return fmt::format(
+            "no JACK server is running{} (start one, e.g. `jackd -d alsa`, or PipeWire's JACK; "
+            "or use --backend virtual)",
+            server);
+    return fmt::format("the JACK server{} refused the client '{}' (jack_status_t 0x{:x})", server,
+                       options.client_name, static_cast<unsigned>(status));
+}
 
 JackBackend::JackBackend(JackOptions options) : options_(std::move(options)) {
     jack_set_error_function(silence_jack_errors);
     jack_set_info_function(silence_jack_errors);
-    if (!open_client())
-        throw std::runtime_error(fmt::format(
-            "no JACK server is running{} (start one, e.g. `jackd -d alsa`, or PipeWire's JACK; "
-            "or use --backend virtual)",
-            options_.server_name.empty() ? "" : " named '" + options_.server_name + "'"));
+    if (!open_client()) throw std::runtime_error(describe_open_failure(open_status_, options_));
 }
 
 JackBackend::~JackBackend() {
@@ -38,14 +68,18 @@ JackBackend::~JackBackend() {
 }
 
 bool JackBackend::open_client() {
-    jack_status_t status{};
+    open_status_ = {};
     const auto flags = static_cast<jack_options_t>(
         JackNoStartServer | JackUseExactName | (options_.server_name.empty() ? 0 : JackServerName));
     client_ = options_.server_name.empty()
-                  ? jack_client_open(options_.client_name.c_str(), flags, &status)
-                  : jack_client_open(options_.client_name.c_str(), flags, &status,
+                  ? jack_client_open(options_.client_name.c_str(), flags, &open_status_)
+                  : jack_client_open(options_.client_name.c_str(), flags, &open_status_,
                                      options_.server_name.c_str());
-    if (!client_) return false;
+    if (!client_) {
+        if ((open_status_ & JackServerError) && name_taken(options_))
+            open_status_ = static_cast<jack_status_t>(open_status_ | JackNameNotUnique);
+        return false;
+    }
     rate_hz_ = jack_get_sample_rate(client_);
     buffer_frames_.store(static_cast<int>(jack_get_buffer_size(client_)));
     // Every callback before activation (reliability.md §2).
@@ -120,7 +154,8 @@ void JackBackend::start() {
         iface_->start_live();
         engine_started_ = true;
     }
-    if (jack_activate(client_) != 0) throw std::runtime_error("JACK refused to activate phantom");
+    if (jack_activate(client_) != 0)
+        throw std::runtime_error("JACK refused to activate " + options_.client_name);
     active_.store(true);
     started_ = true;
     connect_saved_or_auto();
@@ -200,7 +235,12 @@ void JackBackend::poll() {
         }
         if (now < next_retry_ms_) return;
         next_retry_ms_ = now + kRetryMs;
-        if (!open_client()) return;
+        if (!open_client()) {
+            // Still away is the usual case; another client that took our name is worth saying.
+            if (open_status_ & JackNameNotUnique)
+                message_ = describe_open_failure(open_status_, options_);
+            return;
+        }
         if (!follow_rate(rate_hz_)) {
             close_client();
             lost_.store(true);

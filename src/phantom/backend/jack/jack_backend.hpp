@@ -28,10 +28,13 @@
 namespace phantom::backend {
 
 struct JackOptions {
-    std::string client_name = "phantom";
-    std::string server_name;  // empty: the default server
+    std::string client_name = "phantom";  // the ports are <client_name>:hw_in_in1, …
+    std::string server_name;              // empty: the default server
     bool autoconnect = true;
 };
+
+// Why jack_client_open failed, for the user: no server, the name taken, or the raw status.
+std::string describe_open_failure(jack_status_t status, const JackOptions& options);
 
 class JackBackend final : public LiveBackend {
   public:
@@ -64,7 +67,7 @@ class JackBackend final : public LiveBackend {
         jack_port_t* handle = nullptr;
     };
 
-    bool open_client();
+    bool open_client();  // false: open_status_ says why
     void register_ports();
     void connect_saved_or_auto();
     void remember_connections();
@@ -85,6 +88,7 @@ class JackBackend final : public LiveBackend {
     JackOptions options_;
     engine::Interface* iface_ = nullptr;
     jack_client_t* client_ = nullptr;
+    jack_status_t open_status_{};
     std::uint32_t rate_hz_ = 0;
     std::atomic<int> buffer_frames_{0};
     std::atomic<std::uint32_t> server_rate_hz_{0};  // from the rate callback
