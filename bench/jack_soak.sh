@@ -8,6 +8,9 @@
 #      log: PHANTOM_XRUN_ROUNDS (2) rounds of PHANTOM_XRUN_SECONDS (120), the order in which the
 #      two are activated alternating between rounds;
 #   3. the time from an HTTP parameter change to the audio, at 256 frames.
+# PHANTOM_NOISE=1 runs two memory walkers at nice 19 throughout (one per core, 64 MiB copied
+# over and over): a noisy neighbour that empties the caches and the TLB between cycles, so that
+# a quiet day can be made noisy on purpose.
 # Nothing is asserted: the figures are printed, and docs/benchmarks.md keeps the last ones.
 #
 # Usage: bench/jack_soak.sh [BUILD_DIR]   (default: build)
@@ -35,7 +38,17 @@ stop_jackd() { stop_pid "$jackd_pid"; jackd_pid=""; }
 peer_pid=""
 start_peer() { "$probe" thru "$server" "$1" >/dev/null & peer_pid=$!; sleep 0.5; }
 stop_peer() { stop_pid "$peer_pid"; peer_pid=""; }
-trap 'stop_phantom; stop_peer; stop_jackd; rm -rf "$work"' EXIT
+noise_pids=()
+stop_noise() { for pid in "${noise_pids[@]}"; do stop_pid "$pid"; done; noise_pids=(); }
+trap 'stop_noise; stop_phantom; stop_peer; stop_jackd; rm -rf "$work"' EXIT
+if [ "${PHANTOM_NOISE:-0}" = 1 ]; then
+  for _ in 1 2; do
+    nice -n 19 python3 -c 'a = bytearray(64 << 20); b = bytearray(64 << 20)
+while True: b[:] = a' &
+    noise_pids+=($!)
+  done
+  echo "== noise: two memory walkers at nice 19 =="
+fi
 
 start_jackd() {  # FRAMES
   jackd -n "$server" -d dummy -r 48000 -p "$1" -C 8 -P 8 >"$work/jackd.log" 2>&1 &
@@ -121,7 +134,7 @@ late_lines phantom <"$work/jackd.log" | sort | uniq -c | sed 's/^/  jackd: /'
 # after current callback"); those lines, counted per client over the measured window, are the
 # xruns each caused. JACK wakes the client activated first first, which favours it, so the order
 # alternates between rounds.
-rounds=${PHANTOM_XRUN_ROUNDS:-2}
+rounds=${PHANTOM_XRUN_ROUNDS:-2}  # keep it even: the first client activated is favoured or not
 echo "== late cycles per hour, ${rounds} × ${xrun_s} s, side by side: trivial 8x8 pass-through vs phantom =="
 printf '%-8s %18s %18s %18s\n' frames pass-through phantom 'server (all)'
 for frames in ${PHANTOM_XRUN_FRAMES:-64 128 256}; do
@@ -137,8 +150,12 @@ for frames in ${PHANTOM_XRUN_FRAMES:-64 128 256}; do
     from=$(($(wc -l <"$work/jackd.log") + 1))
     all=$((all + $("$probe" watch "$server" "$xrun_s" | awk '{ print $2 }')))
     to=$(wc -l <"$work/jackd.log")
-    peer=$((peer + $(caused_by thru "$from" "$to")))
-    ours=$((ours + $(caused_by phantom "$from" "$to")))
+    round_peer=$(caused_by thru "$from" "$to")
+    round_ours=$(caused_by phantom "$from" "$to")
+    [ $((round % 2)) = 1 ] && first=phantom || first=pass-through
+    echo "  round $round ($first activated first): pass-through $round_peer, phantom $round_ours" >&2
+    peer=$((peer + round_peer))
+    ours=$((ours + round_ours))
     stop_phantom
     stop_peer
   done
