@@ -6,7 +6,7 @@
 #   2. late cycles per hour at 64, 128 and 256 frames, Phantom and a trivial 8 × 8 pass-through
 #      client side by side on the same server at the same time, each one's counted from jackd's
 #      log: PHANTOM_XRUN_ROUNDS (2) rounds of PHANTOM_XRUN_SECONDS (120), the order in which the
-#      two are activated alternating between rounds;
+#      two are activated alternating between rounds (each round's counts go to stderr);
 #   3. the time from an HTTP parameter change to the audio, at 256 frames.
 # PHANTOM_NOISE=1 runs two memory walkers at nice 19 throughout (one per core, 64 MiB copied
 # over and over): a noisy neighbour that empties the caches and the TLB between cycles, so that
