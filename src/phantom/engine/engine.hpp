@@ -109,12 +109,13 @@ class Engine {
 
     // One arena, channel after channel: sources, buses, outputs, two scratch buffers.
     float* channel(size_t k) { return audio_.data() + k * stride_; }
+    const float* channel(size_t k) const { return audio_.data() + k * stride_; }
     float* source_buffer(size_t s) { return channel(s); }
     bool bus_has_signal(int bus) const {
         return bus >= 0 && bus_written_[static_cast<size_t>(bus)] > 0;
     }
     float* bus_buffer(size_t ch) { return channel(bus_base_ + ch); }
-    const float* bus_buffer(size_t ch) const { return audio_.data() + (bus_base_ + ch) * stride_; }
+    const float* bus_buffer(size_t ch) const { return channel(bus_base_ + ch); }
     float* output_buffer(size_t ch) { return channel(output_base_ + ch); }
     float* scratch(size_t k) { return channel(scratch_base_ + k); }
 
