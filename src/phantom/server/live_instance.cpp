@@ -60,12 +60,6 @@ LiveInstance::LiveInstance(const LiveOptions& o) {
         if (!o.sources.empty() || !o.records.empty())
             throw std::invalid_argument(
                 "--source and --record belong to the virtual hardware; on JACK, connect ports");
-        // JACK's own limit, and ':' separates a port's client name from its own.
-        const auto longest = static_cast<size_t>(jack_client_name_size() - 1);
-        if (o.jack_name.empty() || o.jack_name.size() > longest ||
-            o.jack_name.find(':') != std::string::npos)
-            throw std::invalid_argument(fmt::format(
-                "--jack-name '{}': expected 1..{} characters, no ':'", o.jack_name, longest));
         backend::JackOptions jo;
         jo.client_name = o.jack_name;
         jo.server_name = o.jack_server;

@@ -58,6 +58,12 @@ std::string describe_open_failure(jack_status_t status, const JackOptions& optio
 }
 
 JackBackend::JackBackend(JackOptions options) : options_(std::move(options)) {
+    // JACK's own limit, and ':' separates a port's client name from its own.
+    const auto longest = static_cast<size_t>(jack_client_name_size() - 1);
+    const std::string& name = options_.client_name;
+    if (name.empty() || name.size() > longest || name.find(':') != std::string::npos)
+        throw std::invalid_argument(
+            fmt::format("--jack-name '{}': expected 1..{} characters, no ':'", name, longest));
     jack_set_error_function(silence_jack_errors);
     jack_set_info_function(silence_jack_errors);
     if (!open_client()) throw std::runtime_error(describe_open_failure(open_status_, options_));

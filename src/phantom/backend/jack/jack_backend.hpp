@@ -40,7 +40,8 @@ class JackBackend final : public LiveBackend {
   public:
     static constexpr int kRetryMs = 250;
 
-    // Connects to the server (never starts one). Throws std::runtime_error when none runs.
+    // Connects to the server (never starts one). Throws std::invalid_argument for a client name
+    // JACK would refuse, std::runtime_error when the client cannot be opened.
     explicit JackBackend(JackOptions options);
     ~JackBackend() override;
     JackBackend(const JackBackend&) = delete;
