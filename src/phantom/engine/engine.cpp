@@ -155,7 +155,10 @@ void Engine::run_sources(const Plan& plan, const BlockIo& io, int offset, int fr
         const SourcePlan& sp = plan.sources[s];
         const bool playback = s >= layout_.first_playback;
         const bool from_host = playback ? io.playback != nullptr : io.hw_inputs != nullptr;
-        if (!sp.live || (!from_host && !sp.signal)) {
+        const float* host_in = !from_host ? nullptr
+                               : playback ? io.playback[s - layout_.first_playback]
+                                          : io.hw_inputs[s];
+        if (!sp.live || (!from_host && !sp.signal) || (from_host && !host_in)) {
             // Nothing is connected: O(1), apart from the host's capture buffer, which must be
             // written every block. The source buffer is not touched: a silent source is never read.
             source_silent_[s] = 1;
@@ -178,8 +181,7 @@ void Engine::run_sources(const Plan& plan, const BlockIo& io, int offset, int fr
             connectivity_changed_ = true;
         }
         if (from_host) {
-            const float* in = playback ? io.playback[s - layout_.first_playback] : io.hw_inputs[s];
-            dsp::copy(in + offset, buf, frames);
+            dsp::copy(host_in + offset, buf, frames);
         } else {
             sp.signal->render(buf, frames);
         }

@@ -97,7 +97,7 @@ bool JackBackend::open_client() {
     jack_set_sample_rate_callback(client_, sample_rate_cb, this);
     jack_set_port_connect_callback(client_, port_connect_cb, this);
     server_rate_hz_.store(rate_hz_);
-    graph_changed_.store(true);
+    graph_epoch_.fetch_add(1);
     lost_.store(false);
     return true;
 }
@@ -134,6 +134,9 @@ void JackBackend::attach(engine::Interface& iface) {
     hw_out_ptr_.assign(hw_out_.size(), nullptr);
     capture_ptr_.assign(capture_.size(), nullptr);
     playback_ptr_.assign(playback_.size(), nullptr);
+    const size_t ports = hw_in_.size() + hw_out_.size() + capture_.size() + playback_.size();
+    connected_ = std::vector<std::atomic<bool>>(ports);
+    written_.assign(ports, 1);  // unknown: cleared once if nothing is connected
     register_ports();
 }
 
@@ -193,10 +196,13 @@ void JackBackend::connect_saved_or_auto() {
 }
 
 void JackBackend::remember_connections() {
+    const std::uint32_t epoch = graph_epoch_.load(std::memory_order_acquire);
     std::vector<std::pair<std::string, std::string>> now;
+    size_t index = 0;
     for (auto* group : {&hw_in_, &hw_out_, &capture_, &playback_}) {
         for (const auto& p : *group) {
             const char** peers = jack_port_get_all_connections(client_, p.handle);
+            connected_[index++].store(peers != nullptr, std::memory_order_relaxed);
             if (!peers) continue;
             const std::string mine = jack_port_name(p.handle);
             for (size_t k = 0; peers[k]; ++k)
@@ -205,6 +211,8 @@ void JackBackend::remember_connections() {
         }
     }
     connections_ = std::move(now);
+    // A change since `epoch` leaves the epochs apart: every port stays live until the next read.
+    read_epoch_.store(epoch, std::memory_order_release);
 }
 
 void JackBackend::unregister_ports() {
@@ -276,7 +284,8 @@ void JackBackend::poll() {
         return;
     }
     // Asking the server for the connections wakes it; do so only when they have changed.
-    if (client_ && active_.load() && graph_changed_.exchange(false)) remember_connections();
+    if (client_ && active_.load() && graph_epoch_.load() != read_epoch_.load())
+        remember_connections();
 }
 
 bool JackBackend::follow_rate(std::uint32_t rate_hz) {
@@ -321,17 +330,41 @@ int JackBackend::process_cb(jack_nframes_t frames, void* self) {
     return static_cast<JackBackend*>(self)->process(frames);
 }
 
+float* JackBackend::output_buffer(const Port& port, size_t index, bool live,
+                                  jack_nframes_t frames) {
+    if (!live && !written_[index]) return nullptr;
+    auto* buffer = static_cast<float*>(jack_port_get_buffer(port.handle, frames));
+    written_[index] = live ? 1 : 0;
+    if (live) return buffer;
+    // What a reader connected later finds before poll() has seen it: silence, not a stale block.
+    std::fill_n(buffer, frames, 0.0f);
+    return nullptr;
+}
+
 int JackBackend::process(jack_nframes_t frames) {
     const jack_time_t t0 = jack_get_time();
-    for (size_t k = 0; k < hw_in_.size(); ++k)
-        hw_in_ptr_[k] = static_cast<const float*>(jack_port_get_buffer(hw_in_[k].handle, frames));
-    for (size_t k = 0; k < playback_.size(); ++k)
+    // A null buffer is a port nothing is connected to: the engine reads silence there and
+    // writes nothing. Until the control thread has read a changed graph, every port is live.
+    const bool graph_read =
+        graph_epoch_.load(std::memory_order_acquire) == read_epoch_.load(std::memory_order_acquire);
+    if (frames != written_frames_) {  // an unconnected buffer was cleared for the old length
+        std::fill(written_.begin(), written_.end(), 1);
+        written_frames_ = frames;
+    }
+    size_t index = 0;
+    auto live = [&] { return !graph_read || connected_[index].load(std::memory_order_relaxed); };
+    for (size_t k = 0; k < hw_in_.size(); ++k, ++index)
+        hw_in_ptr_[k] =
+            live() ? static_cast<const float*>(jack_port_get_buffer(hw_in_[k].handle, frames))
+                   : nullptr;
+    for (size_t k = 0; k < hw_out_.size(); ++k, ++index)
+        hw_out_ptr_[k] = output_buffer(hw_out_[k], index, live(), frames);
+    for (size_t k = 0; k < capture_.size(); ++k, ++index)
+        capture_ptr_[k] = output_buffer(capture_[k], index, live(), frames);
+    for (size_t k = 0; k < playback_.size(); ++k, ++index)
         playback_ptr_[k] =
-            static_cast<const float*>(jack_port_get_buffer(playback_[k].handle, frames));
-    for (size_t k = 0; k < capture_.size(); ++k)
-        capture_ptr_[k] = static_cast<float*>(jack_port_get_buffer(capture_[k].handle, frames));
-    for (size_t k = 0; k < hw_out_.size(); ++k)
-        hw_out_ptr_[k] = static_cast<float*>(jack_port_get_buffer(hw_out_[k].handle, frames));
+            live() ? static_cast<const float*>(jack_port_get_buffer(playback_[k].handle, frames))
+                   : nullptr;
     engine::BlockIo io;
     io.frames = static_cast<int>(frames);
     io.hw_inputs = hw_in_ptr_.data();
@@ -369,8 +402,9 @@ int JackBackend::sample_rate_cb(jack_nframes_t rate_hz, void* self) {
 }
 
 void JackBackend::port_connect_cb(jack_port_id_t, jack_port_id_t, int, void* self) {
-    // JACK's notification thread: only a flag; poll() reads the graph.
-    static_cast<JackBackend*>(self)->graph_changed_.store(true);
+    // JACK's notification thread: only a count; poll() reads the graph, and until then the
+    // audio thread takes every port as connected.
+    static_cast<JackBackend*>(self)->graph_epoch_.fetch_add(1, std::memory_order_release);
 }
 
 void JackBackend::latency_cb(jack_latency_callback_mode_t mode, void* self) {

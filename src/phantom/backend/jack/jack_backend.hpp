@@ -10,7 +10,9 @@
 // the direct path adds no block of delay; port latencies are passed through (zero of our own).
 // Rules of reliability.md §2: callbacks set before activation; the shutdown handler only sets
 // a flag; the xrun callback only counts (PipeWire calls it on the audio thread); ports are
-// registered and connected on the control thread. After the server goes away poll() retries
+// registered and connected on the control thread. A port nothing is connected to is not
+// touched in the cycle (most of a device's ports usually are not): on a shared machine each
+// port's buffer is memory the cycle would find cold. After the server goes away poll() retries
 // every kRetryMs and, once a server is back, re-registers the ports and restores the
 // connections it had.
 #pragma once
@@ -18,6 +20,7 @@
 #include <jack/jack.h>
 
 #include <atomic>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -72,6 +75,9 @@ class JackBackend final : public LiveBackend {
     void register_ports();
     void connect_saved_or_auto();
     void remember_connections();
+    // The audio thread's view of an output port: its buffer, or nullptr (cleared once) when
+    // nothing is connected to it.
+    float* output_buffer(const Port& port, size_t index, bool live, jack_nframes_t frames);
     void unregister_ports();
     void close_client();
 
@@ -99,11 +105,20 @@ class JackBackend final : public LiveBackend {
     // Buffers of one cycle, filled in process(): fixed size, no allocation there.
     std::vector<const float*> hw_in_ptr_, playback_ptr_;
     std::vector<float*> capture_ptr_, hw_out_ptr_;
+    // Per port, in the order hw_in, hw_out, capture, playback. `connected_` is what the
+    // control thread last read from the graph; it counts only while read_epoch_ equals
+    // graph_epoch_ (no change since), otherwise every port is taken as connected, so that a
+    // new connection is never missed. `written_` is the audio thread's own: whether an output
+    // port's buffer may hold audio (cleared once when nothing is connected to it any more).
+    std::vector<std::atomic<bool>> connected_;
+    std::vector<std::uint8_t> written_;
+    jack_nframes_t written_frames_ = 0;
 
     std::vector<std::pair<std::string, std::string>> connections_;  // source → destination
     std::atomic<bool> lost_{false};
     std::atomic<bool> active_{false};
-    std::atomic<bool> graph_changed_{true};  // set by the port-connect callback
+    std::atomic<std::uint32_t> graph_epoch_{1};  // counted up by the port-connect callback
+    std::atomic<std::uint32_t> read_epoch_{0};   // the epoch connected_ was read at
     std::atomic<std::uint64_t> xruns_{0};
     std::atomic<float> dsp_load_{0.0f};
     bool started_ = false;
