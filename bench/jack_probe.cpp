@@ -1,7 +1,9 @@
 // phantom-jack-probe: the JACK side of bench/jack_soak.sh.
 //
-//   phantom-jack-probe thru SERVER SECONDS    a trivial 8 × 8 pass-through client (the peer),
-//                                             connected to system:*; prints "xruns N"
+//   phantom-jack-probe thru SERVER SECONDS [NAME]
+//                                             a trivial 8 × 8 pass-through client (the peer),
+//                                             connected to system:*, named NAME (thru);
+//                                             prints "xruns N"
 //   phantom-jack-probe watch SERVER SECONDS   counts the server's xruns; prints "xruns N"
 //   phantom-jack-probe param-latency SERVER HTTP_PORT [ROUNDS]
 //       plays a constant 0.5 into phantom:playback_1, listens on phantom:hw_out_main.L, and
@@ -60,8 +62,9 @@ struct Thru {
     }
 };
 
-int run_counting(const std::string& server, double seconds, bool thru) {
-    jack_client_t* c = open(thru ? "thru" : "xrun-watch", server);
+int run_counting(const std::string& server, double seconds, const char* thru_name) {
+    const bool thru = thru_name != nullptr;
+    jack_client_t* c = open(thru ? thru_name : "xrun-watch", server);
     if (!c) return 1;
     Thru t;
     if (thru) {
@@ -191,7 +194,8 @@ int run_param_latency(const std::string& server, int http_port, int rounds) {
 
 int usage() {
     std::fprintf(stderr,
-                 "usage: phantom-jack-probe thru|watch SERVER SECONDS\n"
+                 "usage: phantom-jack-probe thru SERVER SECONDS [NAME]\n"
+                 "       phantom-jack-probe watch SERVER SECONDS\n"
                  "       phantom-jack-probe param-latency SERVER HTTP_PORT [ROUNDS]\n");
     return 2;
 }
@@ -202,8 +206,9 @@ int main(int argc, char** argv) {
     if (argc < 4) return usage();
     const std::string mode = argv[1], server = argv[2];
     try {
-        if (mode == "thru" || mode == "watch")
-            return run_counting(server, std::stod(argv[3]), mode == "thru");
+        if (mode == "thru")
+            return run_counting(server, std::stod(argv[3]), argc > 4 ? argv[4] : "thru");
+        if (mode == "watch") return run_counting(server, std::stod(argv[3]), nullptr);
         if (mode == "param-latency")
             return run_param_latency(server, std::stoi(argv[3]),
                                      argc > 4 ? std::stoi(argv[4]) : 20);

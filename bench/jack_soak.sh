@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Phantom on a real `jackd -d dummy` (48 kHz, 8 × 8), studio-8x8 with its 8 inputs mixed into
 # main, hp1 and hp2:
-#   1. soak: PHANTOM_SOAK_SECONDS (600) at 1024 frames; xruns seen by the server, those jackd
-#      names Phantom in, xruns counted by Phantom, and its reported DSP load (every 10 s);
-#   2. late cycles per hour at 64, 128 and 256 frames, Phantom and a trivial 8 × 8 pass-through
-#      client side by side on the same server at the same time, each one's counted from jackd's
-#      log: PHANTOM_XRUN_ROUNDS (2) rounds of PHANTOM_XRUN_SECONDS (120), the order in which the
-#      two are activated alternating between rounds (each round's counts go to stderr);
+#   1. soak: PHANTOM_SOAK_SECONDS (600; 0 skips it) at 1024 frames; xruns seen by the server,
+#      those jackd names Phantom in, xruns counted by Phantom, and its reported DSP load (every
+#      10 s);
+#   2. late cycles per hour at PHANTOM_XRUN_FRAMES (64 128 256), Phantom and a trivial 8 × 8
+#      pass-through client side by side on the same server at the same time, each one's counted
+#      from jackd's log: PHANTOM_XRUN_ROUNDS (2) rounds of PHANTOM_XRUN_SECONDS (120), the order
+#      in which the two are activated alternating between rounds, counts kept per position
+#      (each round's running sums go to stderr); PHANTOM_XRUN_CONTROL=1 runs the same rounds
+#      for two pass-throughs first;
 #   3. the time from an HTTP parameter change to the audio, at 256 frames.
 # PHANTOM_NOISE=1 runs two memory walkers at nice 19 throughout (one per core, 64 MiB copied
 # over and over): a noisy neighbour that empties the caches and the TLB between cycles, so that
@@ -34,13 +37,14 @@ stop_pid() {  # PID (may be empty): SIGTERM, so that clients and jackd unregiste
 }
 stop_phantom() { stop_pid "$phantom_pid"; phantom_pid=""; }
 stop_jackd() { stop_pid "$jackd_pid"; jackd_pid=""; }
-# The peer (the probe's pass-through client) for SECONDS; stopped by stop_peer if still running.
-peer_pid=""
-start_peer() { "$probe" thru "$server" "$1" >/dev/null & peer_pid=$!; sleep 0.5; }
-stop_peer() { stop_pid "$peer_pid"; peer_pid=""; }
+# A peer (the probe's pass-through client) for SECONDS, named NAME (thru); stopped by
+# stop_peers if still running.
+peer_pids=()
+start_peer() { "$probe" thru "$server" "$1" "${2:-thru}" >/dev/null & peer_pids+=($!); sleep 0.5; }
+stop_peers() { for pid in "${peer_pids[@]}"; do stop_pid "$pid"; done; peer_pids=(); }
 noise_pids=()
 stop_noise() { for pid in "${noise_pids[@]}"; do stop_pid "$pid"; done; noise_pids=(); }
-trap 'stop_noise; stop_phantom; stop_peer; stop_jackd; rm -rf "$work"' EXIT
+trap 'stop_noise; stop_phantom; stop_peers; stop_jackd; rm -rf "$work"' EXIT
 if [ "${PHANTOM_NOISE:-0}" = 1 ]; then
   for _ in 1 2; do
     nice -n 19 python3 -c 'a = bytearray(64 << 20); b = bytearray(64 << 20)
@@ -98,77 +102,103 @@ per_hour() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", n * 3600 / s }'; }
 
 # The peer runs beside Phantom here too: a late cycle that the machine caused (a stalled vCPU)
 # tends to name both, one that Phantom caused names Phantom alone.
-echo "== soak: 48 kHz, 1024 frames, ${soak_s} s, studio-8x8 (24 routes), the pass-through beside it =="
-start_jackd 1024
-start_phantom
-start_peer $((soak_s + 5))
-sleep 1
-from=$(($(wc -l <"$work/jackd.log") + 1))
-"$probe" watch "$server" "$soak_s" >"$work/watch.out" &
-watch_pid=$!
-loads=()
-for _ in $(seq $((soak_s / 10))); do
-  sleep 10
-  loads+=("$(status_field dsp_load_percent)")
-done
-wait "$watch_pid"
-server_xruns=$(awk '{ print $2 }' "$work/watch.out")
-to=$(wc -l <"$work/jackd.log")
-named_xruns=$(caused_by phantom "$from" "$to")
-peer_xruns=$(caused_by thru "$from" "$to")
-phantom_xruns=$(status_field xruns)
-printf '%s\n' "${loads[@]}" | awk -v s="$server_xruns" -v c="$named_xruns" -v t="$peer_xruns" \
-  -v p="$phantom_xruns" '
-  { sum += $1; if ($1 > max) max = $1; n++ }
-  END { printf "xruns on the server %d; late cycles named in jackd'"'"'s log: phantom %d, pass-through %d; counted by phantom %d\n", s, c, t, p;
-        printf "phantom dsp_load_percent: mean %.2f %%, max %.2f %% of %d samples (target < 2 %%)\n",
-               sum / n, max, n }'
-stop_phantom
-stop_peer
-stop_jackd
-late_lines phantom <"$work/jackd.log" | sort | uniq -c | sed 's/^/  jackd: /'
+if [ "$soak_s" -gt 0 ]; then
+  echo "== soak: 48 kHz, 1024 frames, ${soak_s} s, studio-8x8 (24 routes), the pass-through beside it =="
+  start_jackd 1024
+  start_phantom
+  start_peer $((soak_s + 5))
+  sleep 1
+  from=$(($(wc -l <"$work/jackd.log") + 1))
+  "$probe" watch "$server" "$soak_s" >"$work/watch.out" &
+  watch_pid=$!
+  loads=()
+  for _ in $(seq $((soak_s / 10))); do
+    sleep 10
+    loads+=("$(status_field dsp_load_percent)")
+  done
+  wait "$watch_pid"
+  server_xruns=$(awk '{ print $2 }' "$work/watch.out")
+  to=$(wc -l <"$work/jackd.log")
+  named_xruns=$(caused_by phantom "$from" "$to")
+  peer_xruns=$(caused_by thru "$from" "$to")
+  phantom_xruns=$(status_field xruns)
+  printf '%s\n' "${loads[@]}" | awk -v s="$server_xruns" -v c="$named_xruns" -v t="$peer_xruns" \
+    -v p="$phantom_xruns" '
+    { sum += $1; if ($1 > max) max = $1; n++ }
+    END { printf "xruns on the server %d; late cycles named in jackd'"'"'s log: phantom %d, pass-through %d; counted by phantom %d\n", s, c, t, p;
+          printf "phantom dsp_load_percent: mean %.2f %%, max %.2f %% of %d samples (target < 2 %%)\n",
+                 sum / n, max, n }'
+  stop_phantom
+  stop_peers
+  stop_jackd
+  late_lines phantom <"$work/jackd.log" | sort | uniq -c | sed 's/^/  jackd: /'
+fi
 
-# Side by side: Phantom and the peer in the same graph at the same time, neither feeding the
-# other, so that both meet the same moments of scheduling noise. A client late at the end of a
-# cycle is named in jackd's own log ("client = NAME was not finished", "client NAME finished
-# after current callback"); those lines, counted per client over the measured window, are the
-# xruns each caused. JACK wakes the client activated first first, which favours it, so the order
-# alternates between rounds.
-rounds=${PHANTOM_XRUN_ROUNDS:-2}  # keep it even: the first client activated is favoured or not
-echo "== late cycles per hour, ${rounds} × ${xrun_s} s, side by side: trivial 8x8 pass-through vs phantom =="
-printf '%-8s %18s %18s %18s\n' frames pass-through phantom 'server (all)'
-for frames in ${PHANTOM_XRUN_FRAMES:-64 128 256}; do
-  start_jackd "$frames"
-  peer=0 ours=0 all=0
+# Side by side: two clients in the same graph at the same time, neither feeding the other, so
+# that both meet the same moments of scheduling noise. A client late at the end of a cycle is
+# named in jackd's own log ("client = NAME was not finished", "client NAME finished after
+# current callback"); those lines, counted per client over the measured window, are the xruns
+# each caused. Which client JACK wakes first matters more than what the clients do (two
+# identical pass-throughs differ by several times), so the order alternates between rounds and
+# each client's count is kept per position: a client is compared with the other in the same
+# position. PHANTOM_XRUN_CONTROL=1 adds the same rounds for two pass-throughs (thru, thru-b):
+# the difference that the position alone makes, on that machine, that day.
+rounds=${PHANTOM_XRUN_ROUNDS:-2}  # keep it even: each client is activated first in half of them
+start_client() {  # phantom | a pass-through's name
+  if [ "$1" = phantom ]; then start_phantom; else start_peer $((xrun_s + 5)) "$1"; fi
+}
+declare -A late  # [CLIENT,first|second] → late cycles, [server] → the server's xruns
+side_by_side() {  # CLIENT_A CLIENT_B: PHANTOM_XRUN_ROUNDS rounds, A activated first in odd ones
+  local a=$1 b=$2 round first second from to n pos
+  late=([server]=0 ["$a",first]=0 ["$a",second]=0 ["$b",first]=0 ["$b",second]=0)
   for round in $(seq "$rounds"); do
-    if [ $((round % 2)) = 1 ]; then
-      start_phantom; start_peer $((xrun_s + 5))
-    else
-      start_peer $((xrun_s + 5)); start_phantom
-    fi
+    if [ $((round % 2)) = 1 ]; then first=$a second=$b; else first=$b second=$a; fi
+    start_client "$first"
+    start_client "$second"
     sleep 1  # past the connections, which the server may count as a late cycle
     from=$(($(wc -l <"$work/jackd.log") + 1))
-    all=$((all + $("$probe" watch "$server" "$xrun_s" | awk '{ print $2 }')))
+    late[server]=$((late[server] + $("$probe" watch "$server" "$xrun_s" | awk '{ print $2 }')))
     to=$(wc -l <"$work/jackd.log")
-    round_peer=$(caused_by thru "$from" "$to")
-    round_ours=$(caused_by phantom "$from" "$to")
-    [ $((round % 2)) = 1 ] && first=phantom || first=pass-through
-    echo "  round $round ($first activated first): pass-through $round_peer, phantom $round_ours" >&2
-    peer=$((peer + round_peer))
-    ours=$((ours + round_ours))
+    for n in "$first" "$second"; do
+      [ "$n" = "$first" ] && pos=first || pos=second
+      late["$n",$pos]=$((late["$n",$pos] + $(caused_by "$n" "$from" "$to")))
+    done
+    echo "  round $round: $first (activated first) ${late["$first",first]}," \
+      "$second ${late["$second",second]} (running sums)" >&2
     stop_phantom
-    stop_peer
+    stop_peers
   done
+}
+report_pair() {  # FRAMES CLIENT_A LABEL_A CLIENT_B LABEL_B
+  local total_s=$((rounds * xrun_s / 2)) c label  # seconds in each position
+  for c in "$2" "$4"; do
+    [ "$c" = "$2" ] && label=$3 || label=$5
+    printf '%-8s %-14s %14s (%3d) %14s (%3d) %14s (%3d)\n' "$1" "$label" \
+      "$(per_hour "${late["$c",first]}" "$total_s")/h" "${late["$c",first]}" \
+      "$(per_hour "${late["$c",second]}" "$total_s")/h" "${late["$c",second]}" \
+      "$(per_hour $((late["$c",first] + late["$c",second])) $((2 * total_s)))/h" \
+      $((late["$c",first] + late["$c",second]))
+  done
+  printf '%-8s %-14s %56s (%3d)\n' "$1" 'server (all)' \
+    "$(per_hour "${late[server]}" $((2 * total_s)))/h" "${late[server]}"
+}
+
+echo "== late cycles per hour, ${rounds} × ${xrun_s} s, side by side, each client activated first in half the rounds =="
+printf '%-8s %-14s %20s %20s %20s\n' frames client 'activated first' 'activated second' both
+for frames in ${PHANTOM_XRUN_FRAMES:-64 128 256}; do
+  start_jackd "$frames"
+  if [ "${PHANTOM_XRUN_CONTROL:-0}" = 1 ]; then
+    side_by_side thru thru-b
+    report_pair "$frames" thru pass-through thru-b pass-through-b
+  fi
+  side_by_side thru phantom
+  report_pair "$frames" thru pass-through phantom phantom
   if [ "$frames" = 256 ]; then
     start_phantom
     "$probe" param-latency "$server" "$port" 20 >"$work/latency.out"
     stop_phantom
   fi
   stop_jackd
-  total_s=$((rounds * xrun_s))
-  printf '%-8s %11s (%3d) %11s (%3d) %11s (%3d)\n' "$frames" \
-    "$(per_hour "$peer" "$total_s")/h" "$peer" "$(per_hour "$ours" "$total_s")/h" "$ours" \
-    "$(per_hour "$all" "$total_s")/h" "$all"
 done
 
 if [ -f "$work/latency.out" ]; then
