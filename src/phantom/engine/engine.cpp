@@ -158,7 +158,7 @@ void Engine::run_sources(const Plan& plan, const BlockIo& io, int offset, int fr
         const float* host_in = !from_host ? nullptr
                                : playback ? io.playback[s - layout_.first_playback]
                                           : io.hw_inputs[s];
-        if (!sp.live || (!from_host && !sp.signal) || (from_host && !host_in)) {
+        if (!sp.live || (from_host ? !host_in : !sp.signal)) {
             // Nothing is connected: O(1), apart from the host's capture buffer, which must be
             // written every block. The source buffer is not touched: a silent source is never read.
             source_silent_[s] = 1;

@@ -35,9 +35,8 @@ namespace phantom::engine {
 
 // Channel pointers of one block. Null arrays mean "not connected": hw_inputs null runs the
 // virtual analog world, playback null plays the plan's sources (or silence) on pb channels.
-// A null entry in capture or outputs means nobody wants that channel: it is not written.
-// A null channel in an array that is there is a port nothing is connected to: an input reads
-// as silence (and is not read), an output is not written.
+// A null entry in an array that is there is a port nothing is connected to: an input reads as
+// silence (and is not read); a capture or output channel is not written.
 struct BlockIo {
     int frames = 0;
     const float* const* hw_inputs = nullptr;  // one per hardware source (analog then digital)

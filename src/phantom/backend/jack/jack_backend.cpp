@@ -21,15 +21,21 @@ long long now_ms() {
 
 void silence_jack_errors(const char*) {}  // a missing server is reported by us, once
 
+// A client of the options' server (never one started for it).
+jack_client_t* open_on_server(const char* name, const JackOptions& options, jack_options_t flags,
+                              jack_status_t* status) {
+    if (options.server_name.empty())
+        return jack_client_open(name, static_cast<jack_options_t>(flags | JackNoStartServer),
+                                status);
+    return jack_client_open(name,
+                            static_cast<jack_options_t>(flags | JackNoStartServer | JackServerName),
+                            status, options.server_name.c_str());
+}
+
 // jackd 1.9 answers a taken name with JackServerError, not JackNameNotUnique: ask the server.
 bool name_taken(const JackOptions& options) {
-    const auto flags = static_cast<jack_options_t>(
-        JackNoStartServer | (options.server_name.empty() ? 0 : JackServerName));
     jack_status_t status{};
-    jack_client_t* probe =
-        options.server_name.empty()
-            ? jack_client_open("phantom-probe", flags, &status)
-            : jack_client_open("phantom-probe", flags, &status, options.server_name.c_str());
+    jack_client_t* probe = open_on_server("phantom-probe", options, JackNullOption, &status);
     if (!probe) return false;
     char* uuid = jack_get_uuid_for_client_name(probe, options.client_name.c_str());
     const bool taken = uuid != nullptr;
@@ -75,12 +81,8 @@ JackBackend::~JackBackend() {
 
 bool JackBackend::open_client() {
     open_status_ = {};
-    const auto flags = static_cast<jack_options_t>(
-        JackNoStartServer | JackUseExactName | (options_.server_name.empty() ? 0 : JackServerName));
-    client_ = options_.server_name.empty()
-                  ? jack_client_open(options_.client_name.c_str(), flags, &open_status_)
-                  : jack_client_open(options_.client_name.c_str(), flags, &open_status_,
-                                     options_.server_name.c_str());
+    client_ =
+        open_on_server(options_.client_name.c_str(), options_, JackUseExactName, &open_status_);
     if (!client_) {
         if ((open_status_ & JackServerError) && name_taken(options_))
             open_status_ = static_cast<jack_status_t>(open_status_ | JackNameNotUnique);
