@@ -204,6 +204,42 @@ struct Sink {
     }
 };
 
+// A client playing test_sample() into phantom:playback_1 and another reading
+// phantom:hw_out_main.L, both connected, and waited for past the power-on and gain ramps.
+class SignalClients {
+  public:
+    Source src;
+    Sink sink;
+
+    SignalClients(jack_client_t* observer, const std::string& server) {
+        src.client = open_client("src", server);
+        sink.client = open_client("sink", server);
+        if (!src.client || !sink.client) return;
+        src.port =
+            jack_port_register(src.client, "out", JACK_DEFAULT_AUDIO_TYPE, JackPortIsOutput, 0);
+        sink.port =
+            jack_port_register(sink.client, "in", JACK_DEFAULT_AUDIO_TYPE, JackPortIsInput, 0);
+        jack_set_process_callback(src.client, Source::process, &src);
+        jack_set_process_callback(sink.client, Sink::process, &sink);
+        jack_set_xrun_callback(sink.client, Sink::on_xrun, &sink);
+        ok_ = jack_activate(src.client) == 0 && jack_activate(sink.client) == 0 &&
+              jack_connect(observer, "src:out", "phantom:playback_1") == 0 &&
+              jack_connect(observer, "phantom:hw_out_main.L", "sink:in") == 0;
+        std::this_thread::sleep_for(1000ms);  // past the power-on ramp and the 5 ms gain ramps
+    }
+    ~SignalClients() {
+        if (src.client) jack_client_close(src.client);
+        if (sink.client) jack_client_close(sink.client);
+    }
+    SignalClients(const SignalClients&) = delete;
+    SignalClients& operator=(const SignalClients&) = delete;
+    // Both clients opened, activated and connected.
+    bool ok() const { return ok_; }
+
+  private:
+    bool ok_ = false;
+};
+
 struct Passage {
     long checked = 0, nonzero = 0, mismatches = 0, xruns = 0;
     int attempts = 0;
@@ -216,26 +252,12 @@ struct Passage {
 // taken again, up to three times.
 Passage pass_test_signal(jack_client_t* observer, const std::string& server) {
     Passage result;
-    jack_client_t* src_client = open_client("src", server);
-    jack_client_t* sink_client = open_client("sink", server);
-    if (!src_client || !sink_client) {
+    SignalClients clients(observer, server);
+    if (!clients.ok()) {
         ADD_FAILURE() << "test clients could not connect to " << server;
         return result;
     }
-    Source src;
-    src.client = src_client;
-    src.port = jack_port_register(src_client, "out", JACK_DEFAULT_AUDIO_TYPE, JackPortIsOutput, 0);
-    Sink sink;
-    sink.client = sink_client;
-    sink.port = jack_port_register(sink_client, "in", JACK_DEFAULT_AUDIO_TYPE, JackPortIsInput, 0);
-    jack_set_process_callback(src_client, Source::process, &src);
-    jack_set_process_callback(sink_client, Sink::process, &sink);
-    jack_set_xrun_callback(sink_client, Sink::on_xrun, &sink);
-    EXPECT_EQ(jack_activate(src_client), 0);
-    EXPECT_EQ(jack_activate(sink_client), 0);
-    EXPECT_EQ(jack_connect(observer, "src:out", "phantom:playback_1"), 0);
-    EXPECT_EQ(jack_connect(observer, "phantom:hw_out_main.L", "sink:in"), 0);
-    std::this_thread::sleep_for(1000ms);  // past the power-on ramp and the 5 ms gain ramps
+    Sink& sink = clients.sink;
     for (int attempt = 1; attempt <= 3; ++attempt) {
         result.attempts = attempt;
         sink.checked = sink.nonzero = sink.mismatches = sink.xruns = 0;
@@ -249,8 +271,6 @@ Passage pass_test_signal(jack_client_t* observer, const std::string& server) {
         result.xruns = sink.xruns.load();
         if (result.xruns == 0) break;
     }
-    jack_client_close(src_client);
-    jack_client_close(sink_client);
     return result;
 }
 
@@ -301,23 +321,9 @@ TEST_F(OnJack, ABufferSizeChangeIsFollowedLive) {
 // notice reaches Phantom): without it this test still passed, the notice was always in time.
 TEST_F(OnJack, AnOutputConnectedAgainGivesSilenceOrTheLiveSignalNeverAStaleBlock) {
     route_pb1_to_main_left_at_unity(phantom);
-    jack_client_t* src_client = open_client("src", server.name());
-    jack_client_t* sink_client = open_client("sink", server.name());
-    ASSERT_TRUE(src_client && sink_client);
-    Source src;
-    src.client = src_client;
-    src.port = jack_port_register(src_client, "out", JACK_DEFAULT_AUDIO_TYPE, JackPortIsOutput, 0);
-    Sink sink;
-    sink.client = sink_client;
-    sink.port = jack_port_register(sink_client, "in", JACK_DEFAULT_AUDIO_TYPE, JackPortIsInput, 0);
-    jack_set_process_callback(src_client, Source::process, &src);
-    jack_set_process_callback(sink_client, Sink::process, &sink);
-    jack_set_xrun_callback(sink_client, Sink::on_xrun, &sink);
-    ASSERT_EQ(jack_activate(src_client), 0);
-    ASSERT_EQ(jack_activate(sink_client), 0);
-    ASSERT_EQ(jack_connect(observer, "src:out", "phantom:playback_1"), 0);
-    ASSERT_EQ(jack_connect(observer, "phantom:hw_out_main.L", "sink:in"), 0);
-    std::this_thread::sleep_for(1000ms);  // past the power-on ramp and the 5 ms gain ramps
+    SignalClients clients(observer, server.name());
+    ASSERT_TRUE(clients.ok());
+    Sink& sink = clients.sink;
     long stale = 0, heard = 0, late_frames = 0;
     int clean_rounds = 0;
     for (int round = 0; round < 8 && clean_rounds < 4; ++round) {
@@ -339,8 +345,6 @@ TEST_F(OnJack, AnOutputConnectedAgainGivesSilenceOrTheLiveSignalNeverAStaleBlock
             late_frames =
                 std::max(late_frames, static_cast<long>(sink.first_nonzero.load() - connected_at));
     }
-    jack_client_close(src_client);
-    jack_client_close(sink_client);
     ASSERT_GE(clean_rounds, 2) << "too many rounds with an xrun";
     EXPECT_EQ(stale, 0) << "samples of an old block after connecting again";
     EXPECT_GT(heard, 0) << "the signal did not come back";
@@ -461,6 +465,7 @@ TEST_F(OnJack, ASecondInstanceIsToldThatTheNameIsTakenAndRunsUnderItsOwnName) {
     ASSERT_FALSE(bad.wait_ready());
     EXPECT_NE(bad.log().find("--jack-name 'a:b': expected 1.."), std::string::npos) << bad.log();
     EXPECT_NE(bad.log().find("no ':'"), std::string::npos) << bad.log();
+
 }
 
 TEST_F(OnJack, AServerBackAtAnotherRateIsFollowedWithoutARestart) {

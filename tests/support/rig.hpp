@@ -1,6 +1,7 @@
 // A test rig around engine::Interface: owns capture/output buffers, runs blocks, and hands out
 // channels by name ("main.L", "line3", "in1", "loopback.R"). Recorded signals accumulate so a
-// test can look at a whole render.
+// test can look at a whole render. With host_ports(), hardware inputs and playback come in
+// through BlockIo as on JACK, and any port can be unplugged (a null channel).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -41,12 +42,37 @@ class Rig {
     }
     void start() { iface_->start(); }
 
+    // Hardware inputs and playback through BlockIo, as on JACK: ports of zeros until written.
+    void host_ports() {
+        const auto frames = static_cast<size_t>(iface_->engine().max_frames());
+        hw_buf_.assign(iface_->hardware_input_count(), std::vector<float>(frames));
+        pb_buf_.assign(iface_->playback_channel_count(), std::vector<float>(frames));
+        hw_ptr_.clear();
+        pb_ptr_.clear();
+        for (auto& b : hw_buf_)
+            hw_ptr_.push_back(b.data());
+        for (auto& b : pb_buf_)
+            pb_ptr_.push_back(b.data());
+    }
+    std::vector<float>& hw_in(size_t source) { return hw_buf_.at(source); }
+    void unplug_hw_in(size_t source) { hw_ptr_.at(source) = nullptr; }
+    void unplug_playback(size_t channel) { pb_ptr_.at(channel) = nullptr; }
+    // The output's buffer holds `left_there` and is no longer handed to the engine, so what is
+    // recorded for it is whatever the engine left there.
+    void unplug_out(const std::string& name, float left_there) {
+        const size_t c = index(out_names_, name);
+        std::fill(out_buf_[c].begin(), out_buf_[c].end(), left_there);
+        out_ptr_[c] = nullptr;
+    }
+
     // Run `frames` frames in one block (must be <= max_frames), recording everything.
     void block(int frames) {
         engine::BlockIo io;
         io.frames = frames;
         io.outputs = out_ptr_.data();
         io.capture = cap_ptr_.data();
+        if (!hw_ptr_.empty()) io.hw_inputs = hw_ptr_.data();
+        if (!pb_ptr_.empty()) io.playback = pb_ptr_.data();
         iface_->refill_sources();
         iface_->process(io);
         for (size_t c = 0; c < out_buf_.size(); ++c)
@@ -84,6 +110,7 @@ class Rig {
             r.clear();
     }
     const std::vector<std::string>& output_names() const { return out_names_; }
+    const std::vector<std::string>& capture_names() const { return cap_names_; }
 
   private:
     static size_t index(const std::vector<std::string>& names, const std::string& name) {
@@ -94,8 +121,9 @@ class Rig {
 
     std::unique_ptr<engine::Interface> iface_;
     std::vector<std::string> out_names_, cap_names_;
-    std::vector<std::vector<float>> out_buf_, cap_buf_;
+    std::vector<std::vector<float>> out_buf_, cap_buf_, hw_buf_, pb_buf_;
     std::vector<float*> out_ptr_, cap_ptr_;
+    std::vector<const float*> hw_ptr_, pb_ptr_;
     std::vector<std::vector<float>> recorded_out_, recorded_cap_;
 };
 
