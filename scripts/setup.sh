@@ -11,7 +11,7 @@ packages=(
   libsndfile1-dev libsamplerate0-dev libreaderwriterqueue-dev
   libgtest-dev libbenchmark-dev
   libcivetweb-dev libjack-jackd2-dev jackd2
-  sox curl
+  sox curl python3
 )
 apt_install setup "${packages[@]}"
 
