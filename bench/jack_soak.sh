@@ -11,6 +11,10 @@
 #      (each round's running sums go to stderr); PHANTOM_XRUN_CONTROL=1 runs the same rounds
 #      for two pass-throughs first;
 #   3. the time from an HTTP parameter change to the audio, at 256 frames.
+# PHANTOM_XRUN_TRACE=1 (root, tracefs) also records the kernel's scheduler trace in each round
+# of 2. and splits each client's cycles into the wait for a CPU and its own run
+# (bench/late_cycle_causes.py): every wait or run over 500 us is counted, a wait with its cause
+# (a stalled vCPU, or the CPU kept by another task).
 # PHANTOM_NOISE=1 runs two memory walkers at nice 19 throughout (one per core, 64 MiB copied
 # over and over): a noisy neighbour that empties the caches and the TLB between cycles, so that
 # a quiet day can be made noisy on purpose.
@@ -40,11 +44,53 @@ stop_jackd() { stop_pid "$jackd_pid"; jackd_pid=""; }
 # A peer (the probe's pass-through client) for SECONDS, named NAME (thru); stopped by
 # stop_peers if still running.
 peer_pids=()
-start_peer() { "$probe" thru "$server" "$1" "${2:-thru}" >/dev/null & peer_pids+=($!); sleep 0.5; }
+declare -A client_pid  # NAME → pid, for the trace
+start_peer() {
+  "$probe" thru "$server" "$1" "${2:-thru}" >/dev/null &
+  peer_pids+=($!) client_pid[${2:-thru}]=$!
+  sleep 0.5
+}
 stop_peers() { for pid in "${peer_pids[@]}"; do stop_pid "$pid"; done; peer_pids=(); }
 noise_pids=()
 stop_noise() { for pid in "${noise_pids[@]}"; do stop_pid "$pid"; done; noise_pids=(); }
-trap 'stop_noise; stop_phantom; stop_peers; stop_jackd; rm -rf "$work"' EXIT
+tracefs=/sys/kernel/tracing
+trace_on() { [ "${PHANTOM_XRUN_TRACE:-0}" = 1 ]; }
+stop_trace() { if trace_on; then echo 0 >"$tracefs/tracing_on"; echo >"$tracefs/set_event"; fi; }
+trap 'stop_trace; stop_noise; stop_phantom; stop_peers; stop_jackd; rm -rf "$work"' EXIT
+if trace_on; then
+  [ -w "$tracefs/set_event" ] || mount -t tracefs nodev "$tracefs" 2>/dev/null || true
+  if [ ! -w "$tracefs/set_event" ]; then
+    echo "jack_soak: PHANTOM_XRUN_TRACE=1 needs root and $tracefs" >&2
+    exit 2
+  fi
+  echo 65536 >"$tracefs/buffer_size_kb"
+fi
+start_trace() {
+  echo 0 >"$tracefs/tracing_on"
+  echo >"$tracefs/trace"
+  printf '%s\n' sched:sched_switch sched:sched_waking irq_vectors:reschedule_entry \
+    >"$tracefs/set_event"
+  echo 1 >"$tracefs/tracing_on"
+}
+rt_thread() { ps -L -o tid=,cls= -p "$1" | awk '$2 == "FF" { print $1; exit }'; }
+# FIRST SECOND: stops the trace; each client's slow waits (and why) and runs → $work/causes
+trace_causes() {
+  local n tids spec=() lost
+  stop_trace
+  lost=$(cat "$tracefs"/per_cpu/cpu*/stats | awk '/^overrun:/ { s += $2 } END { print s + 0 }')
+  [ "$lost" = 0 ] || echo "  (the trace lost $lost events: its causes are incomplete)" >&2
+  for n in "$1" "$2"; do  # NAME=audio thread,every thread of its process
+    tids=$(ps -L -o tid= -p "${client_pid[$n]}" | paste -sd, | tr -d ' ')
+    spec+=("$n=$(rt_thread "${client_pid[$n]}"),$tids")
+  done
+  cat "$tracefs/trace" >"$work/trace.txt"
+  python3 bench/late_cycle_causes.py "$work/trace.txt" "$(rt_thread "$jackd_pid")" "${spec[@]}" |
+    awk -v first="$1" '{ pos = ($2 == first ? "first" : "second") }
+      $1 == "slow-wait" { print $2, pos, "waited:", $3 }
+      $1 == "slow-run" { print $2, pos, "ran over 500 us:", $3 " us" }
+      $1 == "cycles" { print $2, pos, "max-run", $7 }' >>"$work/causes"
+  echo >"$tracefs/trace"
+}
 if [ "${PHANTOM_NOISE:-0}" = 1 ]; then
   for _ in 1 2; do
     nice -n 19 python3 -c 'a = bytearray(64 << 20); b = bytearray(64 << 20)
@@ -145,7 +191,12 @@ fi
 # the difference that the position alone makes, on that machine, that day.
 rounds=${PHANTOM_XRUN_ROUNDS:-2}  # keep it even: each client is activated first in half of them
 start_client() {  # phantom | a pass-through's name
-  if [ "$1" = phantom ]; then start_phantom; else start_peer $((xrun_s + 5)) "$1"; fi
+  if [ "$1" = phantom ]; then
+    start_phantom
+    client_pid[phantom]=$phantom_pid
+  else
+    start_peer $((xrun_s + 5)) "$1"
+  fi
 }
 declare -A late  # [CLIENT,first|second] → late cycles, [server] → the server's xruns
 side_by_side() {  # CLIENT_A CLIENT_B: PHANTOM_XRUN_ROUNDS rounds, A activated first in odd ones
@@ -157,8 +208,10 @@ side_by_side() {  # CLIENT_A CLIENT_B: PHANTOM_XRUN_ROUNDS rounds, A activated f
     start_client "$second"
     sleep 1  # past the connections, which the server may count as a late cycle
     from=$(($(wc -l <"$work/jackd.log") + 1))
+    if trace_on; then start_trace; fi
     late[server]=$((late[server] + $("$probe" watch "$server" "$xrun_s" | awk '{ print $2 }')))
     to=$(wc -l <"$work/jackd.log")
+    if trace_on; then trace_causes "$first" "$second"; fi
     for n in "$first" "$second"; do
       [ "$n" = "$first" ] && pos=first || pos=second
       late["$n",$pos]=$((late["$n",$pos] + $(caused_by "$n" "$from" "$to")))
@@ -181,6 +234,15 @@ report_pair() {  # FRAMES CLIENT_A LABEL_A CLIENT_B LABEL_B
   done
   printf '%-8s %-14s %56s (%3d)\n' "$1" 'server (all)' \
     "$(per_hour "${late[server]}" $((2 * total_s)))/h" "${late[server]}"
+  if trace_on; then
+    echo "  from the kernel's trace: cycles in which a client waited over 500 us for a CPU (and why)"
+    echo "  or ran over 500 us, by client and position; and each one's longest run (us):"
+    grep ' waited: ' "$work/causes" | sort | uniq -c | sort -k2,3 -k1,1nr | sed 's/^/   /'
+    grep ' ran over ' "$work/causes" | sort | sed 's/^/         /' || true
+    awk '$3 == "max-run" && $4 > m[$1 " " $2] { m[$1 " " $2] = $4 }
+      END { for (k in m) printf "    %s longest run %d us\n", k, m[k] }' "$work/causes" | sort
+    rm -f "$work/causes"
+  fi
 }
 
 echo "== late cycles per hour, ${rounds} × ${xrun_s} s, side by side, each client activated first in half the rounds =="
