@@ -56,13 +56,16 @@ stop_noise() { for pid in "${noise_pids[@]}"; do stop_pid "$pid"; done; noise_pi
 tracefs=/sys/kernel/tracing
 trace_on() { [ "${PHANTOM_XRUN_TRACE:-0}" = 1 ]; }
 stop_trace() { if trace_on; then echo 0 >"$tracefs/tracing_on"; echo >"$tracefs/set_event"; fi; }
-trap 'stop_trace; stop_noise; stop_phantom; stop_peers; stop_jackd; rm -rf "$work"' EXIT
+trace_kb=""  # the kernel's trace buffer size before, given back at the end
+restore_trace_buffer() { if [ -n "$trace_kb" ]; then echo "$trace_kb" >"$tracefs/buffer_size_kb"; fi; }
+trap 'stop_trace; restore_trace_buffer; stop_noise; stop_phantom; stop_peers; stop_jackd; rm -rf "$work"' EXIT
 if trace_on; then
   [ -w "$tracefs/set_event" ] || mount -t tracefs nodev "$tracefs" 2>/dev/null || true
   if [ ! -w "$tracefs/set_event" ]; then
     echo "jack_soak: PHANTOM_XRUN_TRACE=1 needs root and $tracefs" >&2
     exit 2
   fi
+  trace_kb=$(awk '{ print $1 + 0; exit }' "$tracefs/buffer_size_kb")  # "1410 (expanded: …)"
   echo 65536 >"$tracefs/buffer_size_kb"
 fi
 start_trace() {

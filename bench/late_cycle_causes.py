@@ -55,11 +55,14 @@ class Client:
         self.cpu = None         # the CPU it was woken onto
         self.ipi_at = None      # when that CPU took a reschedule interrupt after the wake-up
         self.holder = None      # (comm, pid) that had that CPU when the interrupt came
+        self.cpu_seen = False   # that CPU did anything at all after the wake-up
         self.ran_at = None      # on a CPU since, until it sleeps again
         self.cycles = 0
         self.max_wait_us = self.max_run_us = 0.0
 
-    def wait_cause(self, silent):
+    def wait_cause(self):
+        # No interrupt and no other sign of life from that CPU, or the interrupt taken late.
+        silent = self.ipi_at is None and not self.cpu_seen
         if silent or (self.ipi_at is not None and
                       (self.ipi_at - self.woken_at) * 1e6 > IPI_LATE_US):
             return 'vcpu-stalled'
@@ -86,9 +89,7 @@ def main(argv):
                 wait_us = (ts - c.woken_at) * 1e6
                 c.max_wait_us = max(c.max_wait_us, wait_us)
                 if wait_us > SLOW_US:
-                    # Silent: no interrupt and no other sign of life from that CPU meanwhile.
-                    silent = c.ipi_at is None and c.seen_since_wake is False
-                    print('slow-wait', c.name, c.wait_cause(silent))
+                    print('slow-wait', c.name, c.wait_cause())
                 c.woken_at, c.ran_at = None, ts
             c = clients.get(int(f['prev_pid']))
             if c and c.ran_at is not None and f['prev_state'].startswith('S'):
@@ -103,14 +104,14 @@ def main(argv):
             if c and pid == jack_rt and c.woken_at is None and c.ran_at is None:
                 c.woken_at, c.cpu, c.cycles = ts, int(f['target_cpu']), c.cycles + 1
                 c.ipi_at, c.holder = None, current.get(c.cpu, ('?', 0))
-                c.seen_since_wake = c.cpu == cpu
+                c.cpu_seen = c.cpu == cpu
         elif name == 'reschedule_entry':
             for c in clients.values():
                 if c.woken_at is not None and c.cpu == cpu and c.ipi_at is None:
                     c.ipi_at, c.holder = ts, current.get(cpu, ('?', 0))
         for c in clients.values():
             if c.woken_at is not None and c.cpu == cpu and ts > c.woken_at:
-                c.seen_since_wake = True
+                c.cpu_seen = True
     for c in clients.values():
         print('cycles %s %d max-wait-us %.0f max-run-us %.0f' %
               (c.name, c.cycles, c.max_wait_us, c.max_run_us))

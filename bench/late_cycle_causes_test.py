@@ -26,40 +26,34 @@ def switch(t, cpu, prev, prev_pid, state, nxt, next_pid):
             f'next_pid={next_pid} next_prio=94')
 
 
+def cycle(woken, ipi_at, ran, slept, holder=('python3', 30)):
+    """jackd (on CPU 0) wakes the client onto CPU 1, where HOLDER runs; CPU 1 takes the
+    reschedule interrupt at IPI_AT (None: never), the client runs at RAN and sleeps at SLEPT."""
+    comm, pid = holder
+    lines = [wake(woken, 0, 1)]
+    if ipi_at is not None:
+        lines.append(ipi(ipi_at, 1, comm, pid))
+    return lines + [switch(ran, 1, comm, pid, 'R', 'client', 20),
+                    switch(slept, 1, 'client', 20, 'S', 'python3', 30)]
+
+
 TRACE = [
     '# tracer: nop',
     switch(0.999000, 1, 'swapper/1', 0, 'R', 'python3', 30),
-    # 1. An ordinary cycle: woken onto CPU 1, on it 10 µs later, asleep after 40 µs.
-    wake(1.000000, 0, 1),
-    ipi(1.000005, 1, 'python3', 30),
-    switch(1.000010, 1, 'python3', 30, 'R', 'client', 20),
-    switch(1.000050, 1, 'client', 20, 'S', 'python3', 30),
+    # 1. An ordinary cycle: on the CPU 10 µs after the wake-up, asleep after 40 µs.
+    *cycle(1.000000, 1.000005, 1.000010, 1.000050),
     # 2. The vCPU not running: the interrupt taken 3 ms late, the client on it just after.
-    wake(1.010000, 0, 1),
-    ipi(1.013000, 1, 'python3', 30),
-    switch(1.013010, 1, 'python3', 30, 'R', 'client', 20),
-    switch(1.013050, 1, 'client', 20, 'S', 'python3', 30),
+    *cycle(1.010000, 1.013000, 1.013010, 1.013050),
     # 3. The interrupt in time, but kworker (in the kernel) keeps the CPU for 800 µs.
     switch(1.019000, 1, 'python3', 30, 'R', 'kworker/1:0', 40),
-    wake(1.020000, 0, 1),
-    ipi(1.020005, 1, 'kworker/1:0', 40),
-    switch(1.020800, 1, 'kworker/1:0', 40, 'R+', 'client', 20),
-    switch(1.020850, 1, 'client', 20, 'S', 'python3', 30),
+    *cycle(1.020000, 1.020005, 1.020800, 1.020850, holder=('kworker/1:0', 40)),
     # 4. The same, with the CPU kept by the client's own other thread (tid 21).
     switch(1.029000, 1, 'python3', 30, 'R', 'client', 21),
-    wake(1.030000, 0, 1),
-    ipi(1.030005, 1, 'client', 21),
-    switch(1.030700, 1, 'client', 21, 'R+', 'client', 20),
-    switch(1.030750, 1, 'client', 20, 'S', 'python3', 30),
+    *cycle(1.030000, 1.030005, 1.030700, 1.030750, holder=('client', 21)),
     # 5. On the CPU in time, then 900 µs before it sleeps: a slow run, the client's own.
-    wake(1.040000, 0, 1),
-    ipi(1.040005, 1, 'python3', 30),
-    switch(1.040010, 1, 'python3', 30, 'R', 'client', 20),
-    switch(1.040910, 1, 'client', 20, 'S', 'python3', 30),
+    *cycle(1.040000, 1.040005, 1.040010, 1.040910),
     # 6. No interrupt seen at all, and nothing else from CPU 1 for 2 ms: the vCPU was not running.
-    wake(1.050000, 0, 1),
-    switch(1.052000, 1, 'python3', 30, 'R', 'client', 20),
-    switch(1.052040, 1, 'client', 20, 'S', 'python3', 30),
+    *cycle(1.050000, None, 1.052000, 1.052040),
 ]
 
 
