@@ -23,7 +23,7 @@
 #include <thread>
 #include <vector>
 
-#include "phantom/server/http_client.hpp"
+#include "phantom/surfaces/http/http_client.hpp"
 
 namespace {
 
@@ -123,8 +123,8 @@ struct Latency {
 
 bool put_gain(int port, const char* value) {
     const auto r =
-        phantom::server::http_request("127.0.0.1", port, "PUT", "/api/params/mix/main/pb1/gain",
-                                      std::string("{\"value\": ") + value + "}");
+        phantom::http::http_request("127.0.0.1", port, "PUT", "/api/params/mix/main/pb1/gain",
+                                    std::string("{\"value\": ") + value + "}");
     return r.status == 200;
 }
 
@@ -141,7 +141,7 @@ int run_param_latency(const std::string& server, int http_port, int rounds) {
     if (jack_activate(source) != 0 || jack_activate(l.client) != 0) return 1;
     jack_connect(source, "latency-source:out", "phantom:playback_1");
     jack_connect(l.client, "phantom:hw_out_main.L", "latency:in");
-    const auto setup = phantom::server::http_request(
+    const auto setup = phantom::http::http_request(
         "127.0.0.1", http_port, "POST", "/api/params",
         R"({"/mix/main/pb1/gain": "-inf", "/mix/main/pb1/pan": -1, "/monitor/volume": 0,
             "/monitor/mute": false, "/monitor/dim": false})");

@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "commands.hpp"
-#include "phantom/server/http_client.hpp"
+#include "phantom/surfaces/http/http_client.hpp"
 
 namespace phantom::cli {
 
@@ -27,14 +27,14 @@ struct Remote {
 // A refusal from the instance: its message, exit code 2.
 json call(const Remote& r, const std::string& method, const std::string& path,
           const json& body = nullptr) {
-    auto [host, port] = server::parse_host_port(r.http);
-    server::HttpResult res;
+    auto [host, port] = http::parse_host_port(r.http);
+    http::HttpResult res;
     try {
-        server::HttpHeaders headers;
+        http::HttpHeaders headers;
         if (!r.token.empty()) headers.emplace_back("Authorization", "Bearer " + r.token);
-        res = server::http_request(host, port, method, path, body.is_null() ? "" : body.dump(),
-                                   headers);
-    } catch (const server::ConnectError& e) {
+        res = http::http_request(host, port, method, path, body.is_null() ? "" : body.dump(),
+                                 headers);
+    } catch (const http::ConnectError& e) {
         throw std::runtime_error(e.what());
     }
     json answer = json::parse(res.body, nullptr, false);

@@ -9,7 +9,7 @@
 
 #include "arguments.hpp"
 #include "commands.hpp"
-#include "phantom/backend/virtual/offline_render.hpp"
+#include "phantom/app/offline_render.hpp"
 #include "phantom/device/device_catalog.hpp"
 #include "phantom/session/session.hpp"
 #include "phantom/units/levels.hpp"
@@ -33,7 +33,7 @@ std::string dbfs(float linear) {
     return fmt::format("{:.1f}", units::gain_to_db(linear));
 }
 
-void print_summary(const engine::Interface& iface, const backend::RenderSummary& s) {
+void print_summary(const engine::Interface& iface, const app::RenderSummary& s) {
     const double speed = s.wall_seconds > 0 ? s.seconds / s.wall_seconds : 0;
     std::printf("Rendered %.3f s at %u Hz on %s in %.2f s (%.0fx real time)\n", s.seconds,
                 iface.sample_rate_hz(), iface.spec().id.c_str(), s.wall_seconds, speed);
@@ -120,7 +120,7 @@ void run_render(const RenderArgs& a) {
     }
     iface.apply(changes);
 
-    backend::RenderOptions opt;
+    app::RenderOptions opt;
     opt.block_frames = a.frames;
     opt.bits = a.bits;
     if (!a.duration.empty()) {
@@ -146,7 +146,7 @@ void run_render(const RenderArgs& a) {
                 std::string(static_cast<size_t>(width - filled), ' ').c_str(), fraction * 100);
             std::fflush(stderr);
         };
-    auto summary = backend::render_offline(iface, opt);
+    auto summary = app::render_offline(iface, opt);
     if (tty) std::fprintf(stderr, "\n");
     print_summary(iface, summary);
 }

@@ -9,8 +9,8 @@
 
 #include "arguments.hpp"
 #include "commands.hpp"
-#include "phantom/server/http_client.hpp"
-#include "phantom/server/live_instance.hpp"
+#include "phantom/app/live_instance.hpp"
+#include "phantom/surfaces/http/http_client.hpp"
 
 namespace phantom::cli {
 
@@ -24,7 +24,7 @@ extern "C" void on_stop_signal(int) {
 }
 
 struct StartArgs {
-    server::LiveOptions live;
+    app::LiveOptions live;
     std::string http = "127.0.0.1:7480";
     std::vector<std::string> allow_hosts, sources, records;
     bool no_autoconnect = false;
@@ -43,7 +43,7 @@ std::string status_line(const nlohmann::json& s) {
 }
 
 void run_start(StartArgs& a) {
-    auto [host, port] = server::parse_host_port(a.http);
+    auto [host, port] = http::parse_host_port(a.http);
     a.live.http.host = host;
     a.live.http.port = port;
     a.live.http.allowed_hosts = a.allow_hosts;
@@ -59,7 +59,7 @@ void run_start(StartArgs& a) {
     sigaction(SIGINT, &action, nullptr);
     sigaction(SIGTERM, &action, nullptr);
 
-    server::LiveInstance live(a.live);
+    app::LiveInstance live(a.live);
     if (!live.notice().empty()) std::fprintf(stderr, "phantom: %s\n", live.notice().c_str());
     const auto& iface_status = live.controller().status();
     std::printf("Phantom %s on %s, %s Hz, %d frames: %s (state: %s)\n",

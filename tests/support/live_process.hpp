@@ -16,7 +16,7 @@
 #include <thread>
 #include <vector>
 
-#include "phantom/server/http_client.hpp"
+#include "phantom/surfaces/http/http_client.hpp"
 
 namespace phantom::test {
 
@@ -85,9 +85,9 @@ class LiveProcess {
     bool exited() const { return exited_; }
     int exit_status() const { return exit_status_; }
 
-    server::HttpResult request(const std::string& method, const std::string& path,
-                               const std::string& body = {}) const {
-        return server::http_request("127.0.0.1", port_, method, path, body);
+    http::HttpResult request(const std::string& method, const std::string& path,
+                             const std::string& body = {}) const {
+        return http::http_request("127.0.0.1", port_, method, path, body);
     }
 
     // Send `signal`; wait up to `timeout`; the wait status, or -1 if it did not end.

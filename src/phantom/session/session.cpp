@@ -5,7 +5,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "phantom/session/atomic_file.hpp"
+#include "phantom/io/atomic_file.hpp"
 
 namespace phantom::session {
 
@@ -177,7 +177,7 @@ std::string session_to_json(const Session& session) {
 }
 
 void save_session(const Session& session, const std::string& path) {
-    write_file_atomically(path, session_to_json(session));
+    io::write_file_atomically(path, session_to_json(session));
 }
 
 }  // namespace phantom::session

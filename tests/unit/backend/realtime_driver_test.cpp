@@ -7,7 +7,7 @@
 #include <chrono>
 #include <thread>
 
-#include "phantom/backend/virtual/offline_render.hpp"
+#include "phantom/app/offline_render.hpp"
 #include "phantom/backend/virtual/realtime_driver.hpp"
 #include "phantom/device/device_catalog.hpp"
 #include "test_signals.hpp"
@@ -66,11 +66,11 @@ TEST(RealtimeDriver, RecordsWhatTheOfflineRenderMakesAndSleepsBetweenBlocks) {
     EXPECT_EQ(frames, stats.blocks * 256);
 
     auto offline = setup(noise_file);
-    backend::RenderOptions opt;
+    app::RenderOptions opt;
     opt.frames = frames;
     opt.block_frames = 256;
     opt.records = {{"main", dir + "offline.wav"}};
-    backend::render_offline(*offline, opt);
+    app::render_offline(*offline, opt);
     Wav ref = read_wav(dir + "offline.wav");
     EXPECT_EQ(rec.channels, ref.channels);
 }

@@ -8,7 +8,7 @@
 #include <fstream>
 
 #include "phantom/device/device_catalog.hpp"
-#include "phantom/session/atomic_file.hpp"
+#include "phantom/io/atomic_file.hpp"
 #include "phantom/session/session.hpp"
 #include "test_signals.hpp"
 
@@ -122,7 +122,7 @@ TEST(AtomicFile, ReplacesWholeOrNotAtAllWhenTheDiskIsFull) {
         rlimit limit{4096, 4096};
         setrlimit(RLIMIT_FSIZE, &limit);
         try {
-            write_file_atomically(path, std::string(1 << 20, 'x'));
+            io::write_file_atomically(path, std::string(1 << 20, 'x'));
             _exit(0);
         } catch (const std::runtime_error& e) {
             const bool says_unchanged =
@@ -136,7 +136,7 @@ TEST(AtomicFile, ReplacesWholeOrNotAtAllWhenTheDiskIsFull) {
     EXPECT_EQ(WEXITSTATUS(status), 3) << "the save must fail with a message";
     EXPECT_EQ(slurp(path), old_text);  // byte-identical
     EXPECT_EQ(temp_files_in(dir), 0u);
-    write_file_atomically(path, "{\"new\": true}\n");
+    io::write_file_atomically(path, "{\"new\": true}\n");
     EXPECT_EQ(slurp(path), "{\"new\": true}\n");
 }
 
@@ -152,7 +152,7 @@ TEST(AtomicFile, KilledWriterNeverLeavesAMixedFile) {
         ASSERT_GE(pid, 0);
         if (pid == 0) {
             for (int k = 0;; ++k)
-                write_file_atomically(path, k % 2 ? a : b);
+                io::write_file_atomically(path, k % 2 ? a : b);
         }
         usleep(static_cast<useconds_t>(200 + (round * 397) % 3000));
         kill(pid, SIGKILL);

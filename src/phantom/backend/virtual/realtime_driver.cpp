@@ -45,8 +45,8 @@ void RealtimeVirtualDriver::add_recording(const std::string& output_id, const st
         tap.rings.push_back(std::make_unique<rt::SpscFloatRing>(ring_frames));
         tap.drain.emplace_back(ring_frames);
     }
-    tap.recorder = std::make_unique<FileRecorder>(path, channels,
-                                                  static_cast<int>(iface_.sample_rate_hz()), bits);
+    tap.recorder = std::make_unique<io::FileRecorder>(
+        path, channels, static_cast<int>(iface_.sample_rate_hz()), bits);
     taps_.push_back(std::move(tap));
 }
 

@@ -18,8 +18,8 @@
 #include <thread>
 #include <vector>
 
-#include "phantom/backend/virtual/file_recorder.hpp"
 #include "phantom/engine/interface.hpp"
+#include "phantom/io/file_recorder.hpp"
 #include "phantom/rt/spsc_ring.hpp"
 
 namespace phantom::backend {
@@ -57,7 +57,7 @@ class RealtimeVirtualDriver {
     struct Tap {
         std::vector<size_t> channels;  // output channel indices
         std::vector<std::unique_ptr<rt::SpscFloatRing>> rings;
-        std::unique_ptr<FileRecorder> recorder;
+        std::unique_ptr<io::FileRecorder> recorder;
         std::vector<std::vector<float>> drain;  // control-side scratch
     };
 

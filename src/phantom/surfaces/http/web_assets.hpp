@@ -5,7 +5,7 @@
 #include <span>
 #include <string_view>
 
-namespace phantom::server {
+namespace phantom::http {
 
 struct WebAsset {
     std::string_view path;          // "/index.html", "/js/main.js"
@@ -15,4 +15,4 @@ struct WebAsset {
 
 std::span<const WebAsset> web_assets();
 
-}  // namespace phantom::server
+}  // namespace phantom::http

@@ -1,6 +1,6 @@
 // The state saver under a full disk: the save fails with a message, the old file stays
 // byte-identical, no temp file is left, and the next save (disk free again) succeeds.
-#include "phantom/control/state_saver.hpp"
+#include "phantom/app/state_saver.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/resource.h>
@@ -15,7 +15,7 @@
 #include "phantom/device/device_catalog.hpp"
 #include "test_signals.hpp"
 
-namespace phantom::control {
+namespace phantom::app {
 namespace {
 
 std::string slurp(const std::string& path) {
@@ -77,4 +77,4 @@ TEST(StateSaver, ReadingAStateFileRemovesStaleTempFilesAndSetsCorruptOnesAside) 
 }
 
 }  // namespace
-}  // namespace phantom::control
+}  // namespace phantom::app

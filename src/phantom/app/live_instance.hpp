@@ -10,12 +10,12 @@
 #include <string>
 #include <vector>
 
+#include "phantom/app/state_saver.hpp"
 #include "phantom/backend/live_backend.hpp"
 #include "phantom/control/controller.hpp"
-#include "phantom/control/state_saver.hpp"
-#include "phantom/server/http_server.hpp"
+#include "phantom/surfaces/http/http_server.hpp"
 
-namespace phantom::server {
+namespace phantom::app {
 
 struct LiveOptions {
     std::string device;               // empty: the state file's, else the default device
@@ -23,7 +23,7 @@ struct LiveOptions {
     std::uint32_t rate_hz = 0;        // virtual: 0 = the device's default; JACK: the server's
     int frames = 256;                 // virtual block size; JACK follows the server
     std::string state_path;           // the session file kept up to date
-    HttpOptions http;
+    http::HttpOptions http;
     std::vector<std::pair<std::string, std::string>> sources;  // channel → source text
     std::vector<std::pair<std::string, std::string>> records;  // output → file
     bool jack_autoconnect = true;
@@ -56,9 +56,9 @@ class LiveInstance {
     std::unique_ptr<engine::Interface> iface_;
     std::unique_ptr<control::Controller> controller_;
     std::unique_ptr<backend::LiveBackend> backend_;
-    std::unique_ptr<control::StateSaver> saver_;
-    std::unique_ptr<HttpServer> server_;
+    std::unique_ptr<StateSaver> saver_;
+    std::unique_ptr<http::HttpServer> server_;
     bool stopped_ = false;
 };
 
-}  // namespace phantom::server
+}  // namespace phantom::app

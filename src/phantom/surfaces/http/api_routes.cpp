@@ -1,10 +1,10 @@
-#include "phantom/server/api_routes.hpp"
+#include "phantom/surfaces/http/api_routes.hpp"
 
 #include <fmt/format.h>
 
 #include <cctype>
 
-namespace phantom::server {
+namespace phantom::http {
 
 using nlohmann::json;
 
@@ -156,4 +156,4 @@ ApiResponse route_api(control::Controller& c, const ApiRequest& r) {
     }
 }
 
-}  // namespace phantom::server
+}  // namespace phantom::http

@@ -10,7 +10,7 @@
 
 typedef struct sf_private_tag SNDFILE;  // NOLINT: libsndfile's own declaration
 
-namespace phantom::backend {
+namespace phantom::io {
 
 class FileRecorder {
   public:
@@ -37,4 +37,4 @@ class FileRecorder {
     bool committed_ = false;
 };
 
-}  // namespace phantom::backend
+}  // namespace phantom::io

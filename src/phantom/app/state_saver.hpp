@@ -3,7 +3,7 @@
 //
 // A save waits for kQuietMs without further changes, but never more than kMaxDelayMs after the
 // first unsaved change, so `kill -9` loses at most about a second of work. Each save is atomic
-// (session/atomic_file: temp file, fsync, rename, fsync of the folder): the file on disk is
+// (io/atomic_file: temp file, fsync, rename, fsync of the folder): the file on disk is
 // always the old or the new version. A failed save (disk full) is reported and retried; the
 // old file stays byte-identical.
 #pragma once
@@ -18,7 +18,9 @@
 
 #include "phantom/control/controller.hpp"
 
-namespace phantom::control {
+namespace phantom::app {
+
+using control::Controller;
 
 // The state file as found at start.
 struct StateFile {
@@ -67,4 +69,4 @@ class StateSaver {
     std::thread thread_;
 };
 
-}  // namespace phantom::control
+}  // namespace phantom::app

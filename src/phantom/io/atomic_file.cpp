@@ -1,4 +1,4 @@
-#include "phantom/session/atomic_file.hpp"
+#include "phantom/io/atomic_file.hpp"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <stdexcept>
 
-namespace phantom::session {
+namespace phantom::io {
 
 namespace fs = std::filesystem;
 
@@ -91,4 +91,4 @@ void write_file_atomically(const std::string& path, const std::string& content) 
     fsync_dir(fs::path(path).parent_path());
 }
 
-}  // namespace phantom::session
+}  // namespace phantom::io

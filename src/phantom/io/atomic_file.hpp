@@ -6,7 +6,7 @@
 
 #include <string>
 
-namespace phantom::session {
+namespace phantom::io {
 
 void write_file_atomically(const std::string& path, const std::string& content);
 
@@ -18,4 +18,4 @@ std::string make_temp_path_beside(const std::string& path);
 void commit_temp_file(const std::string& temp_path, const std::string& final_path,
                       bool durable = true);
 
-}  // namespace phantom::session
+}  // namespace phantom::io

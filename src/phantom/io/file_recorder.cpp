@@ -1,4 +1,4 @@
-#include "phantom/backend/virtual/file_recorder.hpp"
+#include "phantom/io/file_recorder.hpp"
 
 #include <fmt/format.h>
 #include <sndfile.h>
@@ -7,9 +7,9 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "phantom/session/atomic_file.hpp"
+#include "phantom/io/atomic_file.hpp"
 
-namespace phantom::backend {
+namespace phantom::io {
 
 FileRecorder::FileRecorder(std::string path, int channels, int sample_rate_hz, int bits)
     : path_(std::move(path)), channels_(channels) {
@@ -20,7 +20,7 @@ FileRecorder::FileRecorder(std::string path, int channels, int sample_rate_hz, i
         subtype = SF_FORMAT_PCM_24;
     else if (bits != 32)
         throw std::invalid_argument(fmt::format("--bits {}: expected 16, 24 or 32", bits));
-    temp_path_ = session::make_temp_path_beside(path_);
+    temp_path_ = make_temp_path_beside(path_);
     SF_INFO info{};
     info.samplerate = sample_rate_hz;
     info.channels = channels;
@@ -73,8 +73,8 @@ void FileRecorder::commit() {
         throw std::runtime_error(fmt::format("{}: finishing the recording failed", path_));
     }
     file_ = nullptr;
-    session::commit_temp_file(temp_path_, path_, /*durable=*/false);
+    commit_temp_file(temp_path_, path_, /*durable=*/false);
     committed_ = true;
 }
 
-}  // namespace phantom::backend
+}  // namespace phantom::io

@@ -7,13 +7,13 @@
 #include <cstdio>
 #include <regex>
 
+#include "phantom/app/live_instance.hpp"
 #include "phantom/device/device_catalog.hpp"
-#include "phantom/server/http_client.hpp"
-#include "phantom/server/http_server.hpp"
-#include "phantom/server/live_instance.hpp"
-#include "phantom/server/web_assets.hpp"
+#include "phantom/surfaces/http/http_client.hpp"
+#include "phantom/surfaces/http/http_server.hpp"
+#include "phantom/surfaces/http/web_assets.hpp"
 
-namespace phantom::server {
+namespace phantom::http {
 namespace {
 
 using nlohmann::json;
@@ -159,19 +159,19 @@ TEST(AccessToken, GuardsTheWebSocketUpgrade) {
 
 TEST(AccessToken, IsOnlyMadeWhenPhantomIsReachableFromTheNetwork) {
     const std::string dir = ::testing::TempDir();
-    LiveOptions options;
+    app::LiveOptions options;
     options.http = {"127.0.0.1", 0, {}, {}};
     options.state_path = dir + "phantom-token-local.json";
     std::remove(options.state_path.c_str());
     {
-        LiveInstance live(options);
+        app::LiveInstance live(options);
         EXPECT_EQ(live.url().find("token="), std::string::npos) << live.url();
     }
     options.http.host = "0.0.0.0";
     options.state_path = dir + "phantom-token-lan.json";
     std::remove(options.state_path.c_str());
     {
-        LiveInstance live(options);  // the URL `phantom start` prints
+        app::LiveInstance live(options);  // the URL `phantom start` prints
         EXPECT_TRUE(std::regex_search(live.url(),
                                       std::regex("^http://[0-9.]+:[0-9]+/\\?token=[0-9a-f]{32}$")))
             << live.url();
@@ -186,4 +186,4 @@ TEST(AccessToken, IsOnlyMadeWhenPhantomIsReachableFromTheNetwork) {
 }
 
 }  // namespace
-}  // namespace phantom::server
+}  // namespace phantom::http

@@ -1,4 +1,4 @@
-#include "phantom/backend/virtual/offline_render.hpp"
+#include "phantom/app/offline_render.hpp"
 
 #include <fmt/format.h>
 
@@ -8,9 +8,11 @@
 #include <memory>
 #include <stdexcept>
 
-#include "phantom/backend/virtual/file_recorder.hpp"
+#include "phantom/io/file_recorder.hpp"
 
-namespace phantom::backend {
+namespace phantom::app {
+
+using io::FileRecorder;
 
 namespace fs = std::filesystem;
 
@@ -182,4 +184,4 @@ RenderSummary render_offline(engine::Interface& iface, const RenderOptions& opt)
     return summary;
 }
 
-}  // namespace phantom::backend
+}  // namespace phantom::app

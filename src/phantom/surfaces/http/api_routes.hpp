@@ -8,7 +8,7 @@
 
 #include "phantom/control/controller.hpp"
 
-namespace phantom::server {
+namespace phantom::http {
 
 struct ApiRequest {
     std::string method;  // GET PUT POST DELETE …
@@ -28,4 +28,4 @@ ApiResponse route_api(control::Controller& controller, const ApiRequest& request
 // Does this method change state? (Such requests need a JSON body type and a local Origin.)
 bool is_write_method(const std::string& method);
 
-}  // namespace phantom::server
+}  // namespace phantom::http

@@ -1,4 +1,4 @@
-#include "phantom/server/http_server.hpp"
+#include "phantom/surfaces/http/http_server.hpp"
 
 #include <arpa/inet.h>
 #include <civetweb.h>
@@ -16,10 +16,10 @@
 #include <stdexcept>
 #include <string_view>
 
-#include "phantom/server/api_routes.hpp"
-#include "phantom/server/web_assets.hpp"
+#include "phantom/surfaces/http/api_routes.hpp"
+#include "phantom/surfaces/http/web_assets.hpp"
 
-namespace phantom::server {
+namespace phantom::http {
 
 using nlohmann::json;
 
@@ -477,4 +477,4 @@ void HttpServer::push_loop() {
     }
 }
 
-}  // namespace phantom::server
+}  // namespace phantom::http

@@ -1,4 +1,4 @@
-#include "phantom/server/live_instance.hpp"
+#include "phantom/app/live_instance.hpp"
 
 #include <fmt/format.h>
 
@@ -16,7 +16,7 @@
 #include "phantom/backend/virtual/virtual_live_backend.hpp"
 #include "phantom/device/device_catalog.hpp"
 
-namespace phantom::server {
+namespace phantom::app {
 
 namespace {}  // namespace
 
@@ -36,15 +36,15 @@ LiveInstance::LiveInstance(const LiveOptions& o) {
     // The state decides the device when none is given; a state for another device is the
     // user's to sort out, never overwritten.
     std::string device_id = o.device;
-    control::StateFile state;
+    StateFile state;
     if (!o.state_path.empty()) {
-        state = control::read_state_file(o.state_path);
+        state = read_state_file(o.state_path);
         if (device_id.empty() && state.session) device_id = state.session->device;
     }
     if (device_id.empty()) device_id = device::kDefaultDeviceId;
     auto spec = device::load_device(device_id);
     state_path_ = o.state_path.empty() ? default_state_path(spec.id) : o.state_path;
-    if (o.state_path.empty()) state = control::read_state_file(state_path_);
+    if (o.state_path.empty()) state = read_state_file(state_path_);
     if (state.session && state.session->device != spec.id)
         throw std::invalid_argument(
             fmt::format("{} holds the state of device '{}', not '{}': give --device {} or another "
@@ -79,15 +79,16 @@ LiveInstance::LiveInstance(const LiveOptions& o) {
         backend_ = std::move(virtual_backend);
     }
     controller_ = std::make_unique<control::Controller>(*iface_, backend_->analog_available());
-    notice_ = control::apply_state_file(*controller_, state, state_path_);
+    notice_ = apply_state_file(*controller_, state, state_path_);
     for (const auto& source : o.sources)
         controller_->with_interface(
             [&](engine::Interface& i) { i.set_source(source.first, source.second); });
-    HttpOptions http = o.http;
+    http::HttpOptions http = o.http;
     // Reachable from the network: a client elsewhere must bring the token printed at start.
-    if (!is_loopback_host(http.host) && http.token.empty()) http.token = make_access_token();
-    server_ = std::make_unique<HttpServer>(*controller_, http);  // fails early if taken
-    saver_ = std::make_unique<control::StateSaver>(*controller_, state_path_);
+    if (!http::is_loopback_host(http.host) && http.token.empty())
+        http.token = http::make_access_token();
+    server_ = std::make_unique<http::HttpServer>(*controller_, http);  // fails early if taken
+    saver_ = std::make_unique<StateSaver>(*controller_, state_path_);
     try {
         saver_->flush(true);  // the file exists, and holds the sources given now, from the start
     } catch (const std::exception& e) {
@@ -143,4 +144,4 @@ std::vector<std::string> LiveInstance::shutdown() {
     return files;
 }
 
-}  // namespace phantom::server
+}  // namespace phantom::app

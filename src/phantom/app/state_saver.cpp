@@ -1,4 +1,4 @@
-#include "phantom/control/state_saver.hpp"
+#include "phantom/app/state_saver.hpp"
 
 #include <fmt/format.h>
 
@@ -6,9 +6,9 @@
 #include <ctime>
 #include <filesystem>
 
-#include "phantom/session/atomic_file.hpp"
+#include "phantom/io/atomic_file.hpp"
 
-namespace phantom::control {
+namespace phantom::app {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
@@ -140,4 +140,4 @@ void StateSaver::run() {
     }
 }
 
-}  // namespace phantom::control
+}  // namespace phantom::app

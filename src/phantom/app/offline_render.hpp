@@ -9,7 +9,7 @@
 
 #include "phantom/engine/interface.hpp"
 
-namespace phantom::backend {
+namespace phantom::app {
 
 // What to record: an output id ("main", "line1"), a capture channel id ("in1", "adat3"),
 // "loopback", or a folder for every channel of a kind: "capture" (one mono file per capture
@@ -47,4 +47,4 @@ struct RenderSummary {
 // std::runtime_error for a write failure (temp files removed, no partial output).
 RenderSummary render_offline(engine::Interface& iface, const RenderOptions& options);
 
-}  // namespace phantom::backend
+}  // namespace phantom::app

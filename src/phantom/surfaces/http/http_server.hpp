@@ -39,7 +39,7 @@
 struct mg_context;
 struct mg_connection;
 
-namespace phantom::server {
+namespace phantom::http {
 
 struct HttpOptions {
     std::string host = "127.0.0.1";
@@ -100,4 +100,4 @@ class HttpServer {
     std::thread pusher_;
 };
 
-}  // namespace phantom::server
+}  // namespace phantom::http

@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-namespace phantom::server {
+namespace phantom::http {
 
 // Nobody answers at the address: no Phantom is running there.
 class ConnectError : public std::runtime_error {
@@ -34,4 +34,4 @@ HttpResult http_request(const std::string& host, int port, const std::string& me
 // "127.0.0.1:7480" → {"127.0.0.1", 7480}; throws std::invalid_argument naming the text.
 std::pair<std::string, int> parse_host_port(const std::string& text);
 
-}  // namespace phantom::server
+}  // namespace phantom::http

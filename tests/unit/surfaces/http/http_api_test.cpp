@@ -10,10 +10,10 @@
 #include <thread>
 
 #include "phantom/device/device_catalog.hpp"
-#include "phantom/server/http_client.hpp"
-#include "phantom/server/http_server.hpp"
+#include "phantom/surfaces/http/http_client.hpp"
+#include "phantom/surfaces/http/http_server.hpp"
 
-namespace phantom::server {
+namespace phantom::http {
 namespace {
 
 using nlohmann::json;
@@ -255,4 +255,4 @@ TEST(HttpClient, SaysClearlyWhenNothingListens) {
 }
 
 }  // namespace
-}  // namespace phantom::server
+}  // namespace phantom::http

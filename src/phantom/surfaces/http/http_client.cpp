@@ -1,4 +1,4 @@
-#include "phantom/server/http_client.hpp"
+#include "phantom/surfaces/http/http_client.hpp"
 
 #include <civetweb.h>
 #include <fmt/format.h>
@@ -7,7 +7,7 @@
 
 #include <charconv>
 
-namespace phantom::server {
+namespace phantom::http {
 
 HttpResult http_request(const std::string& host, int port, const std::string& method,
                         const std::string& path, const std::string& body,
@@ -70,4 +70,4 @@ std::pair<std::string, int> parse_host_port(const std::string& text) {
     return {text.substr(0, colon), port};
 }
 
-}  // namespace phantom::server
+}  // namespace phantom::http
