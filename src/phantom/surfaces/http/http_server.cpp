@@ -216,7 +216,7 @@ std::string make_access_token() {
 }
 
 HttpServer::HttpServer(control::Controller& controller, HttpOptions options)
-    : controller_(controller), options_(std::move(options)) {
+    : controller_(controller), options_(std::move(options)), feed_(controller) {
     mg_init_library(MG_FEATURES_WEBSOCKET);
     const std::string listen = fmt::format("{}:{}", options_.host, options_.port);
     const char* cw_options[] = {
@@ -427,11 +427,10 @@ int HttpServer::accept_websocket(const mg_connection* conn) {
 }
 
 void HttpServer::websocket_ready(mg_connection* conn) {
-    // The first message: the whole tree, so a client starts in step. Built under the clients'
-    // lock, which push_loop() holds while it collects changes: a change made after the tree was
-    // read is then always pushed to this client too, never sent only to the others.
+    // The first message: the whole tree, so a client starts in step. Sent under the clients'
+    // lock, which push_loop() holds while it sends a tick: this client gets every later change.
     std::lock_guard lock(clients_mutex_);
-    const std::string hello = json{{"type", "hello"}, {"params", controller_.params("")}}.dump();
+    const std::string hello = feed_.hello().text;
     mg_websocket_write(conn, MG_WEBSOCKET_OPCODE_TEXT, hello.data(), hello.size());
     clients_.push_back(conn);
 }
@@ -445,35 +444,16 @@ void HttpServer::push_loop() {
     using Clock = std::chrono::steady_clock;
     const auto period = std::chrono::microseconds(1000000 / kMeterRateHz);
     auto next = Clock::now();
-    std::vector<json> changes;
-    bool lost = false;
-    std::uint64_t seen = controller_.changes_since(~std::uint64_t{0} >> 1, changes, lost);
-    changes.clear();
     while (!stop_.load()) {
         next += period;
         std::this_thread::sleep_until(next);
         if (Clock::now() > next + period) next = Clock::now();  // fell behind: do not burst
         std::lock_guard lock(clients_mutex_);
-        if (clients_.empty()) {
-            seen = controller_.changes_since(seen, changes, lost);
-            changes.clear();
-            continue;
-        }
-        std::string messages[2];
-        seen = controller_.changes_since(seen, changes, lost);
-        if (lost) {
-            messages[0] = json{{"type", "hello"}, {"params", controller_.params("")}}.dump();
-        } else if (!changes.empty()) {
-            messages[0] = json{{"type", "changes"}, {"changes", changes}}.dump();
-        }
-        changes.clear();
-        json meters = controller_.meters();
-        meters["type"] = "meters";
-        messages[1] = meters.dump();
+        const WsFeed::Tick tick = feed_.tick();
         for (mg_connection* conn : clients_)
-            for (const auto& m : messages)
-                if (!m.empty())
-                    mg_websocket_write(conn, MG_WEBSOCKET_OPCODE_TEXT, m.data(), m.size());
+            for (const std::string* m : {&tick.changes, &tick.meters})
+                if (!m->empty())
+                    mg_websocket_write(conn, MG_WEBSOCKET_OPCODE_TEXT, m->data(), m->size());
     }
 }
 

@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "phantom/control/controller.hpp"
+#include "phantom/surfaces/http/ws_feed.hpp"
 
 struct mg_context;
 struct mg_connection;
@@ -92,6 +93,7 @@ class HttpServer {
 
     control::Controller& controller_;
     HttpOptions options_;
+    WsFeed feed_;
     int port_ = 0;
     mg_context* ctx_ = nullptr;
     mutable std::mutex clients_mutex_;
