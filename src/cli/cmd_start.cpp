@@ -10,6 +10,7 @@
 #include "arguments.hpp"
 #include "commands.hpp"
 #include "phantom/app/live_instance.hpp"
+#include "phantom/surfaces/http/api_json.hpp"
 #include "phantom/surfaces/http/http_client.hpp"
 
 namespace phantom::cli {
@@ -61,7 +62,7 @@ void run_start(StartArgs& a) {
 
     app::LiveInstance live(a.live);
     if (!live.notice().empty()) std::fprintf(stderr, "phantom: %s\n", live.notice().c_str());
-    const auto& iface_status = live.controller().status();
+    const nlohmann::json iface_status = http::to_json(live.controller().status());
     std::printf("Phantom %s on %s, %s Hz, %d frames: %s (state: %s)\n",
                 iface_status["device"].get<std::string>().c_str(),
                 iface_status["backend"].get<std::string>().c_str(),
@@ -69,9 +70,9 @@ void run_start(StartArgs& a) {
                 iface_status["frames"].get<int>(), live.url().c_str(), live.state_path().c_str());
     std::fflush(stdout);
     const bool tty = !a.quiet && ::isatty(STDOUT_FILENO);
-    live.run(g_stop, [&](const nlohmann::json& status) {
+    live.run(g_stop, [&](const control::Status& status) {
         if (!tty) return;
-        std::printf("\r\033[K%s", status_line(status).c_str());
+        std::printf("\r\033[K%s", status_line(http::to_json(status)).c_str());
         std::fflush(stdout);
     });
     if (tty) std::printf("\n");

@@ -28,11 +28,12 @@ export function faderToDb(position, maxDb) {
   return db < -90 ? -Infinity : Math.min(maxDb, db);
 }
 
-// A parameter's position 0…1 on its control, and back: the fader law for levels that go down
-// to -inf, linear in the unit otherwise (preamp gain, trim, pan).
+// A parameter's position 0…1 on its control, and back, by the taper the server names with the
+// parameter (params/taper.hpp): the fader law for levels that go down to -inf, linear in the
+// unit otherwise (preamp gain, trim, pan).
 export function toPosition(param, value) {
   const min = toNumber(param.min), max = toNumber(param.max);
-  if (min === -Infinity) return dbToFader(value, max);
+  if (param.taper === 'fader') return dbToFader(value, max);
   return (value - min) / (max - min);
 }
 
@@ -44,7 +45,7 @@ function perUnit(param, fine) {
 export function fromPosition(param, position) {
   const min = toNumber(param.min), max = toNumber(param.max);
   const p = Math.min(1, Math.max(0, position));
-  const v = min === -Infinity ? faderToDb(p, max) : min + p * (max - min);
+  const v = param.taper === 'fader' ? faderToDb(p, max) : min + p * (max - min);
   const n = perUnit(param, true);
   return v === -Infinity ? v : clampTo(param, Math.round(v * n) / n);
 }

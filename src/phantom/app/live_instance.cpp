@@ -115,7 +115,7 @@ LiveInstance::~LiveInstance() {
 }
 
 void LiveInstance::run(const std::atomic<bool>& stop,
-                       const std::function<void(const nlohmann::json&)>& on_status) {
+                       const std::function<void(const control::Status&)>& on_status) {
     using Clock = std::chrono::steady_clock;
     auto next_status = Clock::now();
     while (!stop.load()) {

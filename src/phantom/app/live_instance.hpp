@@ -47,7 +47,7 @@ class LiveInstance {
 
     // Poll the backend every few milliseconds until `stop` is set; `on_status` every 100 ms.
     void run(const std::atomic<bool>& stop,
-             const std::function<void(const nlohmann::json& status)>& on_status);
+             const std::function<void(const control::Status& status)>& on_status);
     // Stop audio, save, finish recordings (also done by the destructor). Returns the files.
     std::vector<std::string> shutdown();
 

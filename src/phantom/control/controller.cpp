@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "phantom/control/spec_sheet.hpp"
 #include "phantom/units/levels.hpp"
 
 namespace phantom::control {
@@ -15,25 +14,27 @@ using params::ParamIndex;
 
 namespace {
 
-// Meters go out in dBFS, floored so that silence is a plain number for every client.
-constexpr double kMeterFloorDbfs = -150.0;
-
 double meter_dbfs(float linear) {
     if (linear <= 0.0f) return kMeterFloorDbfs;
     return std::max(kMeterFloorDbfs, std::round(units::gain_to_db(linear) * 100.0) / 100.0);
 }
 
-int status_of(params::ParamErrorKind kind) {
+ErrorKind kind_of(params::ParamErrorKind kind) {
     switch (kind) {
         case params::ParamErrorKind::UnknownPath:
-            return 404;
+            return ErrorKind::UnknownPath;
         case params::ParamErrorKind::Conflict:
-            return 409;
+            return ErrorKind::Conflict;
         case params::ParamErrorKind::WrongType:
+            return ErrorKind::WrongType;
         case params::ParamErrorKind::OutOfRange:
-            return 422;
+            return ErrorKind::OutOfRange;
     }
-    return 422;
+    return ErrorKind::OutOfRange;
+}
+
+[[noreturn]] void no_snapshot(const std::string& name) {
+    throw CommandError(ErrorKind::UnknownPath, fmt::format("no snapshot named '{}'", name), name);
 }
 
 }  // namespace
@@ -44,98 +45,81 @@ Controller::Controller(engine::Interface& iface, bool analog_available)
 ParamIndex Controller::require(const std::string& path) const {
     auto i = iface_.params().find(path);
     if (!i)
-        throw ControlError(404, {{"error", fmt::format("{}: no such parameter (see GET "
-                                                       "/api/params for the list)",
-                                                       path)},
-                                 {"path", path}});
+        throw CommandError(
+            ErrorKind::UnknownPath,
+            fmt::format("{}: no such parameter (see GET /api/params for the list)", path), path);
     return *i;
 }
 
 void Controller::check_available(ParamIndex i) const {
     const auto& s = iface_.params().schema(i);
     if (s.analog_only && !analog_available_)
-        throw ControlError(
-            409, {{"error", fmt::format("{}: not available on this hardware (on JACK the preamp, "
-                                        "pad and 48 V are the sound card's own controls)",
-                                        s.path)},
-                  {"path", s.path}});
+        throw CommandError(ErrorKind::NotAvailable,
+                           fmt::format("{}: not available on this hardware (on JACK the preamp, "
+                                       "pad and 48 V are the sound card's own controls)",
+                                       s.path),
+                           s.path);
 }
 
-void Controller::rethrow(const params::ParamError& e, const json& value) const {
-    json body = {{"error", e.what()}, {"path", e.path()}, {"value", value}};
+void Controller::rethrow(const params::ParamError& e, std::optional<Value> value) const {
+    std::string allowed;
     if (auto i = iface_.params().find(e.path()))
-        body["allowed"] = params::allowed_values(iface_.params().schema(*i));
-    throw ControlError(status_of(e.kind()), body);
+        allowed = params::allowed_values(iface_.params().schema(*i));
+    throw CommandError(kind_of(e.kind()), e.what(), e.path(), std::move(value), allowed);
 }
 
-double Controller::parse_value(ParamIndex i, const json& value) const {
-    try {
-        // Text as typed on a command line ("on", "-6", "off") is read as the CLI reads it.
-        if (value.is_string() && iface_.params().schema(i).type != params::ParamType::Choice)
-            return iface_.params().parse_text(i, value.get<std::string>());
-        return iface_.params().parse_json(i, value);
-    } catch (const params::ParamError& e) {
-        rethrow(e, value);
-    }
-}
-
-json Controller::param_locked(ParamIndex i) const {
-    const auto& s = iface_.params().schema(i);
-    json j = param_json(iface_.params(), i);  // path, type, value, range or choices, default
-    j["allowed"] = params::allowed_values(s);
-    if (s.analog_only) j["available"] = analog_available_;
-    return j;
-}
-
-json Controller::device() const {
+DeviceInfo Controller::device() const {
     std::lock_guard lock(mutex_);
-    json j = spec_sheet_json(iface_.spec());
-    j["sample_rate_hz"] = iface_.sample_rate_hz();
-    j["capture_channels"] = iface_.capture_channel_names();
-    j["output_channels"] = iface_.output_channel_names();
+    DeviceInfo d;
+    d.spec = &iface_.spec();
+    d.sample_rate_hz = iface_.sample_rate_hz();
+    d.capture_channels = iface_.capture_channel_names();
+    d.output_channels = iface_.output_channel_names();
     // What the virtual hardware plays into each input: the panel asks before 48 V goes onto a
     // passive ribbon.
-    json sources = json::array();
     const auto& layout = iface_.layout();
-    for (size_t s = 0; s < layout.sources.size(); ++s) {
-        const auto& spec = iface_.source(s);
-        if (!spec) continue;
-        sources.push_back({{"id", layout.sources[s].id},
-                           {"source", spec->text},
-                           {"passive_ribbon", spec->transducer == analog::Transducer::Ribbon}});
-    }
-    j["sources"] = sources;
-    return j;
+    for (size_t s = 0; s < layout.sources.size(); ++s)
+        if (const auto& spec = iface_.source(s))
+            d.sources.push_back(
+                {layout.sources[s].id, spec->text, spec->transducer == analog::Transducer::Ribbon});
+    return d;
 }
 
-json Controller::params(const std::string& prefix) const {
-    std::lock_guard lock(mutex_);
+std::vector<ParamInfo> Controller::params(const std::string& prefix) const {
+    std::vector<double> values;
+    {
+        std::lock_guard lock(mutex_);
+        values = iface_.params().values();
+    }
+    // The schemas never change after construction: read them without the lock.
     const auto& tree = iface_.params();
-    json list = json::array();
-    for (size_t i = 0; i < tree.size(); ++i) {
-        const auto& path = tree.schema(static_cast<ParamIndex>(i)).path;
-        if (path.compare(0, prefix.size(), prefix) == 0)
-            list.push_back(param_locked(static_cast<ParamIndex>(i)));
+    std::vector<ParamInfo> list;
+    for (size_t i = 0; i < values.size(); ++i) {
+        const auto& s = tree.schema(static_cast<ParamIndex>(i));
+        if (s.path.compare(0, prefix.size(), prefix) != 0) continue;
+        list.push_back({&s, typed_value(s, values[i]), !s.analog_only || analog_available_});
     }
     if (list.empty())
-        throw ControlError(404, {{"error", fmt::format("{}: no parameter has this prefix", prefix)},
-                                 {"path", prefix}});
+        throw CommandError(ErrorKind::UnknownPath,
+                           fmt::format("{}: no parameter has this prefix", prefix), prefix);
     return list;
 }
 
-json Controller::param(const std::string& path) const {
+ParamInfo Controller::param(const std::string& path) const {
     std::lock_guard lock(mutex_);
-    return param_locked(require(path));
+    const ParamIndex i = require(path);
+    const auto& s = iface_.params().schema(i);
+    return {&s, value_of(iface_.params(), i), !s.analog_only || analog_available_};
 }
 
-json Controller::apply_locked(const std::vector<params::ParamChange>& changes, bool cancel_glides) {
+std::vector<Change> Controller::apply_locked(const std::vector<params::ParamChange>& changes,
+                                             bool cancel_glides) {
     const auto changed = iface_.apply(changes);  // throws ParamError, nothing applied
-    json out = json::array();
+    std::vector<Change> out;
     for (ParamIndex i : changed) {
-        json note = {{"path", iface_.params().schema(i).path},
-                     {"value", iface_.params().to_json(i)}};
-        out.push_back(note);
-        change_log_.emplace_back(++change_seq_, note);
+        out.push_back(
+            {++change_seq_, iface_.params().schema(i).path, value_of(iface_.params(), i)});
+        change_log_.push_back(out.back());
         if (change_log_.size() > kChangeLogSize) change_log_.pop_front();
     }
     if (cancel_glides) {
@@ -147,10 +131,10 @@ json Controller::apply_locked(const std::vector<params::ParamChange>& changes, b
             std::erase(held_phantom_, iface_.params().schema(c.index).path);
     }
     if (!changed.empty()) ++revision_;
-    return {{"changed", out}};
+    return out;
 }
 
-json Controller::glide_large_rises(std::vector<params::ParamChange>& changes) {
+std::vector<std::string> Controller::glide_large_rises(std::vector<params::ParamChange>& changes) {
     const auto& layout = iface_.layout();
     const auto& tree = iface_.params();
     auto guarded = [&](ParamIndex i) {
@@ -169,7 +153,7 @@ json Controller::glide_large_rises(std::vector<params::ParamChange>& changes) {
         rises.push_back({c.index, units::db_to_gain(from_db), units::db_to_gain(c.value), now});
         return true;
     });
-    json gliding = json::array();
+    std::vector<std::string> gliding;
     for (const auto& g : rises) {
         std::erase_if(glides_, [&](const Glide& old) { return old.index == g.index; });
         glides_.push_back(g);
@@ -178,63 +162,36 @@ json Controller::glide_large_rises(std::vector<params::ParamChange>& changes) {
     return gliding;
 }
 
-json Controller::apply_guarded(std::vector<params::ParamChange> changes) {
+ApplyResult Controller::apply_guarded(std::vector<params::ParamChange> changes) {
     iface_.params().check(changes);  // nothing glides from a batch that is refused
-    json gliding = glide_large_rises(changes);
-    json result = apply_locked(changes, true);
-    result["gliding"] = gliding;
-    return result;
+    std::vector<std::string> gliding = glide_large_rises(changes);
+    return {apply_locked(changes, true), std::move(gliding)};
 }
 
-json Controller::set(const std::string& path, const json& value) {
-    std::lock_guard lock(mutex_);
-    const ParamIndex i = require(path);
-    check_available(i);
-    std::vector<params::ParamChange> changes{{i, parse_value(i, value)}};
-    try {
-        return apply_guarded(changes);
-    } catch (const params::ParamError& e) {
-        rethrow(e, value);
-    }
+ApplyResult Controller::set(const std::string& path, const Value& value) {
+    return apply({{path, value}});
 }
 
-json Controller::apply_batch(const json& batch) {
+ApplyResult Controller::apply(const std::vector<SetParam>& batch) {
+    if (batch.empty()) throw CommandError(ErrorKind::Malformed, "the batch is empty");
     std::lock_guard lock(mutex_);
-    std::vector<std::pair<std::string, json>> items;
-    if (batch.is_object()) {
-        for (const auto& [path, value] : batch.items())
-            items.emplace_back(path, value);
-    } else if (batch.is_array()) {
-        for (const auto& item : batch) {
-            if (!item.is_object() || !item.contains("path") || !item["path"].is_string() ||
-                !item.contains("value"))
-                throw ControlError(400, {{"error",
-                                          "a batch item must be {\"path\": \"/…\", "
-                                          "\"value\": …}"},
-                                         {"value", item}});
-            items.emplace_back(item["path"].get<std::string>(), item["value"]);
-        }
-    } else {
-        throw ControlError(400, {{"error",
-                                  "a batch is an object {\"/path\": value, …} or an "
-                                  "array of {\"path\", \"value\"}"},
-                                 {"value", batch}});
-    }
-    if (items.empty()) throw ControlError(400, {{"error", "the batch is empty"}});
     // Every item is checked before anything changes; the tree checks the whole (constraints).
     std::vector<params::ParamChange> changes;
-    for (const auto& [path, value] : items) {
-        const ParamIndex i = require(path);
-        check_available(i);
-        changes.push_back({i, parse_value(i, value)});
-    }
+    const SetParam* item = nullptr;
     try {
+        for (const SetParam& p : batch) {
+            item = &p;
+            const ParamIndex i = require(p.path);
+            check_available(i);
+            changes.push_back({i, parse_value(iface_.params(), i, p.value)});
+        }
+        item = nullptr;
         return apply_guarded(changes);
     } catch (const params::ParamError& e) {
-        json value;
-        for (const auto& [path, v] : items)
-            if (path == e.path()) value = v;
-        rethrow(e, value);
+        if (!item)  // a constraint on the whole: the value of the item it names
+            for (const SetParam& p : batch)
+                if (p.path == e.path()) item = &p;
+        rethrow(e, item ? std::optional<Value>(item->value) : std::nullopt);
     }
 }
 
@@ -247,23 +204,20 @@ std::vector<std::string> Controller::meter_ids() const {
     return ids;
 }
 
-json Controller::meters() const {
+MeterSnapshot Controller::meters() const {
     std::vector<dsp::MeterReading> readings;
     std::lock_guard lock(mutex_);
     iface_.engine().read_meters(readings);
     const auto ids = meter_ids();
     const size_t source_count = iface_.layout().sources.size();
-    json in = json::array(), out = json::array();
+    MeterSnapshot m;
     for (size_t k = 0; k < ids.size() && k < readings.size(); ++k) {
         const auto& r = readings[k];
-        (k < source_count ? in : out)
-            .push_back({{"id", ids[k]},
-                        {"peak_dbfs", meter_dbfs(r.peak)},
-                        {"rms_dbfs", meter_dbfs(r.rms)},
-                        {"hold_dbfs", meter_dbfs(r.peak_hold)},
-                        {"clip", clip_lit(k, r.clips)}});
+        (k < source_count ? m.inputs : m.outputs)
+            .push_back({ids[k], meter_dbfs(r.peak), meter_dbfs(r.rms), meter_dbfs(r.peak_hold),
+                        clip_lit(k, r.clips)});
     }
-    return {{"inputs", in}, {"outputs", out}};
+    return m;
 }
 
 bool Controller::clip_lit(size_t meter, std::uint32_t clips) const {
@@ -271,13 +225,13 @@ bool Controller::clip_lit(size_t meter, std::uint32_t clips) const {
     return clips > (clips < base ? 0 : base);  // fewer than at the clear: the engine was rebuilt
 }
 
-json Controller::clear_clips(const std::string& id) {
+std::vector<std::string> Controller::clear_clips(const std::string& id) {
     std::vector<dsp::MeterReading> readings;
     std::lock_guard lock(mutex_);
     iface_.engine().read_meters(readings);
     const auto ids = meter_ids();
     clip_base_.resize(readings.size(), 0);
-    json cleared = json::array();
+    std::vector<std::string> cleared;
     for (size_t k = 0; k < ids.size() && k < readings.size(); ++k) {
         // "main" names both main.L and main.R.
         const bool match = id.empty() || ids[k] == id || ids[k].rfind(id + ".", 0) == 0;
@@ -286,41 +240,41 @@ json Controller::clear_clips(const std::string& id) {
         cleared.push_back(ids[k]);
     }
     if (cleared.empty())
-        throw ControlError(404, {{"error", fmt::format("{}: no such channel (inputs are "
-                                                       "in1…, outputs main, hp1…)",
-                                                       id)},
-                                 {"value", id}});
-    return {{"cleared", cleared}};
+        throw CommandError(
+            ErrorKind::UnknownPath,
+            fmt::format("{}: no such channel (inputs are in1…, outputs main, hp1…)", id), id);
+    return cleared;
 }
 
-json Controller::status() const {
+Status Controller::status() const {
     std::vector<dsp::MeterReading> readings;
     std::lock_guard lock(mutex_);
     iface_.engine().read_meters(readings);
     const auto ids = meter_ids();
-    json clips = json::array();
+    Status st;
     for (size_t k = 0; k < ids.size() && k < readings.size(); ++k)
-        if (clip_lit(k, readings[k].clips)) clips.push_back(ids[k]);
+        if (clip_lit(k, readings[k].clips)) st.clips.push_back(ids[k]);
     const auto& w = iface_.warnings();
-    json events(
-        std::vector<std::string>(w.end() - std::min<ptrdiff_t>(20, std::ssize(w)), w.end()));
-    const double rate = backend_.rate_hz ? backend_.rate_hz : iface_.sample_rate_hz();
-    return {{"backend", backend_.backend},
-            {"state", backend_.state},
-            {"message", backend_.message},
-            {"device", iface_.spec().id},
-            {"rate_hz", rate},
-            {"frames", backend_.frames},
-            {"latency_frames", backend_.latency_frames},
-            {"latency_ms", std::round(backend_.latency_frames / rate * 1e5) / 100.0},
-            {"dsp_load_percent", std::round(backend_.dsp_load * 1e4) / 100.0},
-            {"xruns", backend_.xruns},
-            {"record_overruns", backend_.record_overruns},
-            {"clips", clips},
-            {"held_phantom", held_phantom_},
-            {"events", events},
-            {"uptime_s",
-             std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count()}};
+    st.events.assign(w.end() - std::min<ptrdiff_t>(20, std::ssize(w)), w.end());
+    st.backend = backend_;
+    st.device = iface_.spec().id;
+    st.rate_hz = backend_.rate_hz ? backend_.rate_hz : iface_.sample_rate_hz();
+    st.held_phantom = held_phantom_;
+    st.save_error = save_error_;
+    st.state_notice = state_notice_;
+    st.uptime_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    return st;
+}
+
+void Controller::set_save_error(const std::string& error) {
+    std::lock_guard lock(mutex_);
+    save_error_ = error;
+}
+
+void Controller::set_state_notice(const std::string& notice) {
+    std::lock_guard lock(mutex_);
+    state_notice_ = notice;
 }
 
 void Controller::set_backend_status(const BackendStatus& s) {
@@ -328,21 +282,32 @@ void Controller::set_backend_status(const BackendStatus& s) {
     backend_ = s;
 }
 
-json Controller::snapshot_names() const {
+std::vector<std::string> Controller::snapshot_names() const {
     std::lock_guard lock(mutex_);
-    json names = json::array();
+    std::vector<std::string> names;
     for (const auto& [name, _] : snapshots_)
         names.push_back(name);
     return names;
 }
 
-json Controller::snapshot(const std::string& name) const {
+Snapshot Controller::snapshot(const std::string& name) const {
     std::lock_guard lock(mutex_);
     auto it = snapshots_.find(name);
-    if (it == snapshots_.end())
-        throw ControlError(
-            404, {{"error", fmt::format("no snapshot named '{}'", name)}, {"name", name}});
-    return {{"name", name}, {"params", it->second}};
+    if (it == snapshots_.end()) no_snapshot(name);
+    Snapshot snap{name, {}};
+    const auto& tree = iface_.params();
+    for (const auto& [path, stored] : it->second) {
+        // Stored in the session's format; read back through the tree, which checked it on
+        // the way in (a path this device does not have is left out).
+        const auto i = tree.find(path);
+        if (!i) continue;
+        try {
+            snap.params.emplace_back(path,
+                                     typed_value(tree.schema(*i), tree.parse_json(*i, stored)));
+        } catch (const params::ParamError&) {
+        }
+    }
+    return snap;
 }
 
 void Controller::check_snapshot_name(const std::string& name) const {
@@ -351,32 +316,27 @@ void Controller::check_snapshot_name(const std::string& name) const {
             return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
         });
     if (!ok_name)
-        throw ControlError(422, {{"error", fmt::format("'{}' is not a snapshot name", name)},
-                                 {"name", name},
-                                 {"allowed", "1 to 64 letters, digits, '-', '_' or '.'"}});
+        throw CommandError(ErrorKind::OutOfRange, fmt::format("'{}' is not a snapshot name", name),
+                           name, Value(name), "1 to 64 letters, digits, '-', '_' or '.'");
 }
 
-json Controller::rename_snapshot(const std::string& from, const std::string& to) {
+void Controller::rename_snapshot(const std::string& from, const std::string& to) {
     std::lock_guard lock(mutex_);
     auto it = snapshots_.find(from);
-    if (it == snapshots_.end())
-        throw ControlError(
-            404, {{"error", fmt::format("no snapshot named '{}'", from)}, {"name", from}});
+    if (it == snapshots_.end()) no_snapshot(from);
     check_snapshot_name(to);
-    if (to == from) return {{"renamed", from}, {"to", to}};
+    if (to == from) return;
     if (snapshots_.count(to))
-        throw ControlError(409, {{"error", fmt::format("a snapshot named '{}' exists already: "
-                                                       "delete it first",
-                                                       to)},
-                                 {"name", to}});
+        throw CommandError(ErrorKind::Conflict,
+                           fmt::format("a snapshot named '{}' exists already: delete it first", to),
+                           to);
     auto node = snapshots_.extract(it);
     node.key() = to;
     snapshots_.insert(std::move(node));
     ++revision_;
-    return {{"renamed", from}, {"to", to}};
 }
 
-json Controller::save_snapshot(const std::string& name) {
+void Controller::save_snapshot(const std::string& name) {
     std::lock_guard lock(mutex_);
     check_snapshot_name(name);
     const auto& tree = iface_.params();
@@ -387,7 +347,6 @@ json Controller::save_snapshot(const std::string& name) {
     }
     snapshots_[name] = std::move(state);
     ++revision_;
-    return {{"saved", name}};
 }
 
 std::vector<ParamIndex> Controller::guarded_volumes(std::vector<ParamIndex>& mutes) const {
@@ -410,18 +369,16 @@ std::vector<ParamIndex> Controller::guarded_volumes(std::vector<ParamIndex>& mut
     return volumes;
 }
 
-json Controller::recall_snapshot(const std::string& name) {
+RecallResult Controller::recall_snapshot(const std::string& name) {
     std::lock_guard lock(mutex_);
     auto it = snapshots_.find(name);
-    if (it == snapshots_.end())
-        throw ControlError(
-            404, {{"error", fmt::format("no snapshot named '{}'", name)}, {"name", name}});
+    if (it == snapshots_.end()) no_snapshot(name);
     const auto& tree = iface_.params();
     std::vector<params::ParamChange> changes;
     try {
         changes = session::full_state_changes(it->second, tree);
     } catch (const params::ParamError& e) {
-        rethrow(e, nullptr);
+        rethrow(e, std::nullopt);
     }
     std::map<ParamIndex, double> wanted;
     for (const auto& c : changes)
@@ -430,14 +387,15 @@ json Controller::recall_snapshot(const std::string& name) {
     auto target = [&](ParamIndex i) { return wanted.count(i) ? wanted[i] : current(i); };
 
     // 48 V stays off where the snapshot would switch it on.
-    json held = json::array();
+    RecallResult result;
+    result.recalled = name;
     for (const auto& in : iface_.layout().inputs) {
         if (in.phantom < 0 || current(in.phantom) != 0.0 || target(in.phantom) == 0.0) continue;
         wanted.erase(in.phantom);
         const std::string& path = tree.schema(in.phantom).path;
         if (std::find(held_phantom_.begin(), held_phantom_.end(), path) == held_phantom_.end())
             held_phantom_.push_back(path);
-        held.push_back(path);
+        result.held_phantom.push_back(path);
     }
 
     // Rising volumes start where they are (or from silence, if a mute or dim lifts) and glide.
@@ -455,32 +413,25 @@ json Controller::recall_snapshot(const std::string& name) {
     std::vector<params::ParamChange> safe;
     for (const auto& [i, v] : wanted)
         if (v != current(i)) safe.push_back({i, v});
-    json result;
     // The snapshot says where every parameter goes: a glide still running from before would
     // carry one past it. (If the recall is refused below, stopping is still the safe side.)
     glides_.clear();
     try {
-        result = apply_locked(safe, true);
+        result.changed = apply_locked(safe, true);
     } catch (const params::ParamError& e) {
-        rethrow(e, nullptr);
+        rethrow(e, std::nullopt);
     }
     const auto now = std::chrono::steady_clock::now();
-    json gliding = json::array();
     for (const auto& [v, to] : glide_to) {
         glides_.push_back({v, units::db_to_gain(tree.value(v)), units::db_to_gain(to), now});
-        gliding.push_back(tree.schema(v).path);
+        result.gliding.push_back(tree.schema(v).path);
     }
-    result["recalled"] = name;
-    result["held_phantom"] = held;
-    result["gliding"] = gliding;
     return result;
 }
 
 void Controller::delete_snapshot(const std::string& name) {
     std::lock_guard lock(mutex_);
-    if (snapshots_.erase(name) == 0)
-        throw ControlError(
-            404, {{"error", fmt::format("no snapshot named '{}'", name)}, {"name", name}});
+    if (snapshots_.erase(name) == 0) no_snapshot(name);
     ++revision_;
 }
 
@@ -528,12 +479,12 @@ std::uint64_t Controller::revision() const {
     return revision_;
 }
 
-std::uint64_t Controller::changes_since(std::uint64_t after, std::vector<json>& out,
+std::uint64_t Controller::changes_since(std::uint64_t after, std::vector<Change>& out,
                                         bool& lost) const {
     std::lock_guard lock(mutex_);
-    lost = !change_log_.empty() && change_log_.front().first > after + 1;
-    for (const auto& [seq, note] : change_log_)
-        if (seq > after) out.push_back(note);
+    lost = !change_log_.empty() && change_log_.front().seq > after + 1;
+    for (const Change& c : change_log_)
+        if (c.seq > after) out.push_back(c);
     return change_seq_;
 }
 

@@ -1,7 +1,8 @@
 // Controller: the one command layer every live surface uses (HTTP, WebSocket, the CLI through
-// HTTP, session files). It owns the lock around the Interface's control side, turns requests
-// into parameter batches that apply all-or-nothing, keeps named snapshots, logs every change
-// for subscribers, and guards the listener on recall:
+// HTTP, OSC, MIDI, session files). It speaks typed values only (control/value.hpp,
+// results.hpp, command_error.hpp): no JSON, no protocol. It owns the lock around the
+// Interface's control side, applies batches all-or-nothing, keeps named snapshots, logs every
+// change for subscribers, and guards the listener on recall:
 //
 //  - a recall never switches 48 V on: an input whose 48 V would turn on stays off and is
 //    reported ("held"), until the user switches it;
@@ -20,33 +21,17 @@
 #include <deque>
 #include <map>
 #include <mutex>
-#include <nlohmann/json.hpp>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "phantom/backend/live_backend.hpp"
+#include "phantom/control/command_error.hpp"
+#include "phantom/control/results.hpp"
+#include "phantom/control/value.hpp"
 #include "phantom/engine/interface.hpp"
 #include "phantom/session/session.hpp"
 
 namespace phantom::control {
-
-// A refused command. `status` is the HTTP code it maps to (400 malformed, 404 unknown path,
-// 409 conflict or not available here, 422 wrong type or out of range); `body` names the path,
-// the value and what is allowed.
-class ControlError : public std::runtime_error {
-  public:
-    ControlError(int status, nlohmann::json body)
-        : std::runtime_error(body.value("error", std::string("error"))),
-          status_(status),
-          body_(std::move(body)) {}
-    int status() const { return status_; }
-    const nlohmann::json& body() const { return body_; }
-
-  private:
-    int status_;
-    nlohmann::json body_;
-};
 
 using backend::BackendStatus;
 
@@ -60,25 +45,28 @@ class Controller {
     // `analog_available`: false on JACK, where the preamp, pad and 48 V are the sound card's.
     Controller(engine::Interface& iface, bool analog_available);
 
-    nlohmann::json device() const;
-    nlohmann::json params(const std::string& prefix) const;  // 404 if nothing matches
-    nlohmann::json param(const std::string& path) const;
-    // {"changed": [{"path", "value"}…], "gliding": [paths of large rises, see above]}
-    nlohmann::json set(const std::string& path, const nlohmann::json& value);
-    // A batch: {"path": value, …} or [{"path": p, "value": v}, …]; all-or-nothing.
-    nlohmann::json apply_batch(const nlohmann::json& batch);
-    nlohmann::json meters() const;
+    // Every method below throws CommandError for a refusal and changes nothing then.
+    DeviceInfo device() const;
+    // Every parameter whose path starts with `prefix`; UnknownPath if none does. The values
+    // are copied under the lock and the list built outside it, so a large tree read by many
+    // clients never holds up a command.
+    std::vector<ParamInfo> params(const std::string& prefix) const;
+    ParamInfo param(const std::string& path) const;
+    // One parameter, or a batch all-or-nothing (every item is checked before any applies).
+    ApplyResult set(const std::string& path, const Value& value);
+    ApplyResult apply(const std::vector<SetParam>& batch);
+    MeterSnapshot meters() const;
     // Put out the clip light of one channel ("in1"; "main" means main.L and main.R) or, with
-    // an empty id, of all. 404 for an unknown channel.
-    nlohmann::json clear_clips(const std::string& id);
-    nlohmann::json status() const;
+    // an empty id, of all; returns the channels cleared. UnknownPath for an unknown channel.
+    std::vector<std::string> clear_clips(const std::string& id);
+    Status status() const;
 
-    nlohmann::json snapshot_names() const;
-    nlohmann::json snapshot(const std::string& name) const;
-    nlohmann::json save_snapshot(const std::string& name);
-    nlohmann::json recall_snapshot(const std::string& name);
-    // 404 if `from` is unknown, 409 if `to` exists, 422 if `to` is not a name.
-    nlohmann::json rename_snapshot(const std::string& from, const std::string& to);
+    std::vector<std::string> snapshot_names() const;
+    Snapshot snapshot(const std::string& name) const;
+    void save_snapshot(const std::string& name);
+    RecallResult recall_snapshot(const std::string& name);
+    // UnknownPath if `from` is unknown, Conflict if `to` exists, OutOfRange if `to` is not a name.
+    void rename_snapshot(const std::string& from, const std::string& to);
     void delete_snapshot(const std::string& name);
 
     // Load a session at start (all-or-nothing; session::SessionError on refusal).
@@ -90,53 +78,55 @@ class Controller {
 
     // Advance recall glides; call every ~10 ms.
     void tick(std::chrono::steady_clock::time_point now);
-    // Run f(Interface&) under the lock (the live loop's poll/maintain).
+    // Run f(Interface&) under the lock (the live loop's maintain()).
     template <typename F>
     decltype(auto) with_interface(F&& f) {
         std::lock_guard lock(mutex_);
         return f(iface_);
     }
     void set_backend_status(const BackendStatus& s);
+    // The state saver's word: why the last save failed ("" once one succeeds).
+    void set_save_error(const std::string& error);
+    // What happened to the state file at start (set aside as broken, and why).
+    void set_state_notice(const std::string& notice);
 
     // Parameter changes after sequence number `after`, oldest first; returns the last sequence
     // number. `lost` is set when the log no longer reaches back that far (resync needed).
-    std::uint64_t changes_since(std::uint64_t after, std::vector<nlohmann::json>& out,
-                                bool& lost) const;
+    std::uint64_t changes_since(std::uint64_t after, std::vector<Change>& out, bool& lost) const;
 
   private:
-    // Channel ids in the engine's meter order: sources, then output channels.
-    std::vector<std::string> meter_ids() const;
-    bool clip_lit(size_t meter, std::uint32_t clips) const;
-    // Large rises among `changes` leave the batch and become glides (see above).
-    nlohmann::json glide_large_rises(std::vector<params::ParamChange>& changes);
-    // A user's changes: checked whole, large rises glided, the rest applied; throws ParamError.
-    nlohmann::json apply_guarded(std::vector<params::ParamChange> changes);
-    void check_snapshot_name(const std::string& name) const;
     struct Glide {
         params::ParamIndex index;
         double from_gain, to_gain;  // linear amplitude: the rise is even in loudness terms
         std::chrono::steady_clock::time_point start;
     };
 
+    // Channel ids in the engine's meter order: sources, then output channels.
+    std::vector<std::string> meter_ids() const;
+    bool clip_lit(size_t meter, std::uint32_t clips) const;
+    // Large rises among `changes` leave the batch and become glides (see above).
+    std::vector<std::string> glide_large_rises(std::vector<params::ParamChange>& changes);
+    // A user's changes: checked whole, large rises glided, the rest applied; throws ParamError.
+    ApplyResult apply_guarded(std::vector<params::ParamChange> changes);
+    void check_snapshot_name(const std::string& name) const;
     params::ParamIndex require(const std::string& path) const;
-    double parse_value(params::ParamIndex i, const nlohmann::json& value) const;
     void check_available(params::ParamIndex i) const;
-    nlohmann::json apply_locked(const std::vector<params::ParamChange>& changes,
-                                bool cancel_glides);
-    nlohmann::json param_locked(params::ParamIndex i) const;
-    [[noreturn]] void rethrow(const params::ParamError& e, const nlohmann::json& value) const;
+    std::vector<Change> apply_locked(const std::vector<params::ParamChange>& changes,
+                                     bool cancel_glides);
+    [[noreturn]] void rethrow(const params::ParamError& e, std::optional<Value> value) const;
     std::vector<params::ParamIndex> guarded_volumes(std::vector<params::ParamIndex>& mutes) const;
 
     mutable std::mutex mutex_;
     engine::Interface& iface_;
     bool analog_available_;
-    std::map<std::string, std::map<std::string, nlohmann::json>> snapshots_;
+    std::map<std::string, std::map<std::string, nlohmann::json>> snapshots_;  // session format
     std::vector<Glide> glides_;
     std::vector<std::string> held_phantom_;  // 48 V a recall kept off
     std::vector<std::uint32_t> clip_base_;   // clip counts at the last clear, by meter
     BackendStatus backend_;
+    std::string save_error_, state_notice_;
     std::uint64_t revision_ = 0;
-    std::deque<std::pair<std::uint64_t, nlohmann::json>> change_log_;
+    std::deque<Change> change_log_;
     std::uint64_t change_seq_ = 0;
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };

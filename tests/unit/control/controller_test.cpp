@@ -1,10 +1,12 @@
-// The command layer: errors with their HTTP codes and bodies, all-or-nothing batches, the
-// analog-only refusal on JACK, and the safety rules of a snapshot recall.
+// The command layer: typed errors with their kinds, all-or-nothing batches, the analog-only
+// refusal on JACK, and the safety rules of a snapshot recall.
 #include "phantom/control/controller.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <functional>
+#include <optional>
 
 #include "phantom/device/device_catalog.hpp"
 #include "rig.hpp"
@@ -12,8 +14,8 @@
 namespace phantom::control {
 namespace {
 
-using nlohmann::json;
 using std::chrono::milliseconds;
+using Names = std::vector<std::string>;
 
 struct Fixture {
     engine::Interface iface{device::load_device("studio-8x8"), 48000, 256};
@@ -23,41 +25,52 @@ struct Fixture {
     }
 };
 
-int status_of(const std::function<void()>& f) {
+std::optional<ErrorKind> refusal(const std::function<void()>& f) {
     try {
         f();
-    } catch (const ControlError& e) {
-        return e.status();
+    } catch (const CommandError& e) {
+        return e.kind();
     }
-    return 200;
+    return std::nullopt;
+}
+
+const Value* find_param(const Snapshot& s, const std::string& path) {
+    for (const auto& [p, v] : s.params)
+        if (p == path) return &v;
+    return nullptr;
 }
 
 TEST(Controller, SetChangesTheTreeAndReportsWhatChanged) {
     Fixture f;
-    json r = f.controller.set("/mix/main/in1/gain", -6);
-    ASSERT_EQ(r["changed"].size(), 1u);
-    EXPECT_EQ(r["changed"][0]["path"], "/mix/main/in1/gain");
+    ApplyResult r = f.controller.set("/mix/main/in1/gain", -6.0);
+    ASSERT_EQ(r.changed.size(), 1u);
+    EXPECT_EQ(r.changed[0].path, "/mix/main/in1/gain");
+    EXPECT_EQ(r.changed[0].value, Value(-6.0));
     EXPECT_EQ(f.value("/mix/main/in1/gain"), -6.0);
-    EXPECT_EQ(f.controller.param("/mix/main/in1/gain")["value"], -6.0);
+    EXPECT_EQ(f.controller.param("/mix/main/in1/gain").value, Value(-6.0));
     // Text as a CLI types it.
-    f.controller.set("/monitor/dim", "on");
+    f.controller.set("/monitor/dim", std::string("on"));
     EXPECT_EQ(f.value("/monitor/dim"), 1.0);
-    f.controller.set("/output/hp1/volume", "off");
+    f.controller.set("/output/hp1/volume", std::string("off"));
     EXPECT_TRUE(std::isinf(f.value("/output/hp1/volume")));
 }
 
 TEST(Controller, ErrorsNameThePathTheValueAndWhatIsAllowed) {
     Fixture f;
-    EXPECT_EQ(status_of([&] { f.controller.set("/mix/main/in99/gain", 0); }), 404);
-    EXPECT_EQ(status_of([&] { f.controller.set("/monitor/dim", 3); }), 422);
+    EXPECT_EQ(refusal([&] { f.controller.set("/mix/main/in99/gain", 0.0); }),
+              ErrorKind::UnknownPath);
+    EXPECT_EQ(refusal([&] { f.controller.set("/monitor/dim", 3.0); }), ErrorKind::WrongType);
+    EXPECT_EQ(refusal([&] { f.controller.set("/mix/main/in1/gain", std::nan("")); }),
+              ErrorKind::OutOfRange);
+    EXPECT_EQ(refusal([&] { f.controller.set("/monitor/speakers", true); }), ErrorKind::WrongType);
     try {
-        f.controller.set("/mix/main/in1/gain", 40);
+        f.controller.set("/mix/main/in1/gain", 40.0);
         FAIL() << "out of range accepted";
-    } catch (const ControlError& e) {
-        EXPECT_EQ(e.status(), 422);
-        EXPECT_EQ(e.body()["path"], "/mix/main/in1/gain");
-        EXPECT_EQ(e.body()["value"], 40);
-        EXPECT_NE(e.body()["allowed"].get<std::string>().find("dB"), std::string::npos);
+    } catch (const CommandError& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::OutOfRange);
+        EXPECT_EQ(e.path(), "/mix/main/in1/gain");
+        EXPECT_EQ(e.value(), Value(40.0));
+        EXPECT_NE(e.allowed().find("dB"), std::string::npos);
     }
     EXPECT_EQ(
         f.value("/mix/main/in1/gain"),
@@ -67,36 +80,44 @@ TEST(Controller, ErrorsNameThePathTheValueAndWhatIsAllowed) {
 TEST(Controller, ABatchThatFailsHalfWayAppliesNothing) {
     Fixture f;
     const std::vector<double> before_values = f.iface.params().values();
-    const json batch = {
-        {"/mix/main/in1/gain", -3}, {"/monitor/dim", true}, {"/mix/main/in2/gain", 99}};
-    EXPECT_EQ(status_of([&] { f.controller.apply_batch(batch); }), 422);
+    const std::vector<SetParam> batch = {
+        {"/mix/main/in1/gain", -3.0}, {"/monitor/dim", true}, {"/mix/main/in2/gain", 99.0}};
+    try {
+        f.controller.apply(batch);
+        FAIL() << "a batch with a value out of range applied";
+    } catch (const CommandError& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::OutOfRange);
+        EXPECT_EQ(e.path(), "/mix/main/in2/gain");
+        EXPECT_EQ(e.value(), Value(99.0));
+    }
     EXPECT_EQ(f.iface.params().values(), before_values);
     EXPECT_EQ(f.value("/monitor/dim"), 0.0);
     const std::uint64_t before = f.controller.revision();
-    EXPECT_EQ(status_of([&] { f.controller.apply_batch(json::array({{{"path", 1}}})); }), 400);
+    EXPECT_EQ(refusal([&] { f.controller.apply({}); }), ErrorKind::Malformed);
     EXPECT_EQ(f.controller.revision(), before);
-    f.controller.apply_batch(json::array({{{"path", "/monitor/dim"}, {"value", true}}}));
+    f.controller.apply({{"/monitor/dim", true}});
     EXPECT_EQ(f.value("/monitor/dim"), 1.0);
 }
 
 TEST(Controller, AMirrorCycleIsAConflict) {
     Fixture f;
-    const json cycle = {{"/output/hp1/mirror", "hp2"}, {"/output/hp2/mirror", "hp1"}};
-    EXPECT_EQ(status_of([&] { f.controller.apply_batch(cycle); }), 409);
+    const std::vector<SetParam> cycle = {{"/output/hp1/mirror", std::string("hp2")},
+                                         {"/output/hp2/mirror", std::string("hp1")}};
+    EXPECT_EQ(refusal([&] { f.controller.apply(cycle); }), ErrorKind::Conflict);
 }
 
 TEST(Controller, AnalogControlsAreNotAvailableOnJack) {
     engine::Interface iface(device::load_device("studio-8x8"), 48000, 256);
     Controller jack(iface, false);
     try {
-        jack.set("/input/in1/gain", 30);
+        jack.set("/input/in1/gain", 30.0);
         FAIL();
-    } catch (const ControlError& e) {
-        EXPECT_EQ(e.status(), 409);
+    } catch (const CommandError& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::NotAvailable);
         EXPECT_NE(std::string(e.what()).find("not available on this hardware"), std::string::npos);
     }
-    EXPECT_EQ(jack.param("/input/in1/phantom")["available"], false);
-    EXPECT_NO_THROW(jack.set("/input/in1/trim", 3));  // digital: fine
+    EXPECT_FALSE(jack.param("/input/in1/phantom").available);
+    EXPECT_NO_THROW(jack.set("/input/in1/trim", 3.0));  // digital: fine
 }
 
 TEST(Controller, RecallNeverSwitches48VOn) {
@@ -104,28 +125,27 @@ TEST(Controller, RecallNeverSwitches48VOn) {
     f.controller.set("/input/in1/phantom", true);
     f.controller.save_snapshot("condenser");
     f.controller.set("/input/in1/phantom", false);
-    json r = f.controller.recall_snapshot("condenser");
+    RecallResult r = f.controller.recall_snapshot("condenser");
     EXPECT_EQ(f.value("/input/in1/phantom"), 0.0);
-    ASSERT_EQ(r["held_phantom"].size(), 1u);
-    EXPECT_EQ(r["held_phantom"][0], "/input/in1/phantom");
-    EXPECT_EQ(f.controller.status()["held_phantom"][0], "/input/in1/phantom");
+    EXPECT_EQ(r.held_phantom, Names{"/input/in1/phantom"});
+    EXPECT_EQ(f.controller.status().held_phantom, Names{"/input/in1/phantom"});
     f.controller.set("/input/in1/phantom", true);  // the user's own decision
     EXPECT_EQ(f.value("/input/in1/phantom"), 1.0);
-    EXPECT_TRUE(f.controller.status()["held_phantom"].empty());
+    EXPECT_TRUE(f.controller.status().held_phantom.empty());
 }
 
 TEST(Controller, RecallGlidesARisingVolumeOverOneSecondAndDropsAtOnce) {
     Fixture f;
-    f.controller.set("/output/hp1/volume", 0);
-    f.controller.set("/monitor/volume", -40);
+    f.controller.set("/output/hp1/volume", 0.0);
+    f.controller.set("/monitor/volume", -40.0);
     f.controller.save_snapshot("loud");
-    f.controller.set("/output/hp1/volume", -20);
-    f.controller.set("/monitor/volume", 0);
+    f.controller.set("/output/hp1/volume", -20.0);
+    f.controller.set("/monitor/volume", 0.0);
     const auto t0 = std::chrono::steady_clock::now();
-    json r = f.controller.recall_snapshot("loud");
+    RecallResult r = f.controller.recall_snapshot("loud");
     EXPECT_EQ(f.value("/monitor/volume"), -40.0);     // a drop is immediate
     EXPECT_EQ(f.value("/output/hp1/volume"), -20.0);  // a rise has not happened yet
-    EXPECT_EQ(r["gliding"][0], "/output/hp1/volume");
+    EXPECT_EQ(r.gliding, Names{"/output/hp1/volume"});
     // Halfway in time, halfway in amplitude: 0.1 → 1.0 gives 0.55.
     f.controller.tick(t0 + milliseconds(500));
     const double halfway_db = 20 * std::log10(0.1 + (1.0 - 0.1) * 0.5);
@@ -152,10 +172,10 @@ TEST(Controller, RecallThatUnmutesStartsTheVolumeFromSilence) {
 TEST(Controller, AUserMoveCancelsAGlide) {
     Fixture f;
     f.controller.save_snapshot("unity");
-    f.controller.set("/output/hp1/volume", -30);
+    f.controller.set("/output/hp1/volume", -30.0);
     const auto t0 = std::chrono::steady_clock::now();
     f.controller.recall_snapshot("unity");
-    f.controller.set("/output/hp1/volume", -12);
+    f.controller.set("/output/hp1/volume", -12.0);
     f.controller.tick(t0 + milliseconds(1500));
     EXPECT_EQ(f.value("/output/hp1/volume"), -12.0);
 }
@@ -164,28 +184,32 @@ TEST(Controller, SnapshotsAreListedShownDeletedAndNamesChecked) {
     Fixture f;
     f.controller.set("/monitor/dim", true);
     f.controller.save_snapshot("a");
-    EXPECT_EQ(f.controller.snapshot_names(), json::array({"a"}));
-    EXPECT_EQ(f.controller.snapshot("a")["params"]["/monitor/dim"], true);
-    EXPECT_EQ(status_of([&] { f.controller.save_snapshot("../x"); }), 422);
-    EXPECT_EQ(status_of([&] { f.controller.recall_snapshot("b"); }), 404);
+    EXPECT_EQ(f.controller.snapshot_names(), Names{"a"});
+    const Value* dim = find_param(f.controller.snapshot("a"), "/monitor/dim");
+    ASSERT_NE(dim, nullptr);
+    EXPECT_EQ(*dim, Value(true));
+    EXPECT_EQ(refusal([&] { f.controller.save_snapshot("../x"); }), ErrorKind::OutOfRange);
+    EXPECT_EQ(refusal([&] { f.controller.recall_snapshot("b"); }), ErrorKind::UnknownPath);
     f.controller.delete_snapshot("a");
     EXPECT_TRUE(f.controller.snapshot_names().empty());
-    EXPECT_EQ(status_of([&] { f.controller.delete_snapshot("a"); }), 404);
+    EXPECT_EQ(refusal([&] { f.controller.delete_snapshot("a"); }), ErrorKind::UnknownPath);
 }
 
 TEST(Controller, ChangesAreLoggedInOrderForSubscribers) {
     Fixture f;
-    std::vector<json> seen;
+    std::vector<Change> seen;
     bool lost = false;
     std::uint64_t seq = f.controller.changes_since(0, seen, lost);
     EXPECT_EQ(seq, 0u);
     f.controller.set("/monitor/dim", true);
-    f.controller.set("/mix/main/in1/gain", -6);
+    f.controller.set("/mix/main/in1/gain", -6.0);
     seq = f.controller.changes_since(seq, seen, lost);
     ASSERT_EQ(seen.size(), 2u);
     EXPECT_FALSE(lost);
-    EXPECT_EQ(seen[0]["path"], "/monitor/dim");
-    EXPECT_EQ(seen[1]["value"], -6.0);
+    EXPECT_EQ(seen[0].path, "/monitor/dim");
+    EXPECT_EQ(seen[0].value, Value(true));
+    EXPECT_EQ(seen[1].value, Value(-6.0));
+    EXPECT_EQ(seen[1].seq, seen[0].seq + 1);
     seen.clear();
     f.controller.changes_since(seq, seen, lost);
     EXPECT_TRUE(seen.empty());
@@ -204,15 +228,15 @@ TEST(Controller, CaptureHoldsParamsSourcesAndSnapshots) {
     Fixture g;
     g.controller.load(s, "test");
     EXPECT_EQ(g.value("/monitor/dim"), 1.0);
-    EXPECT_EQ(g.controller.snapshot_names(), json::array({"s1"}));
+    EXPECT_EQ(g.controller.snapshot_names(), Names{"s1"});
 }
 
 TEST(Controller, ALargeRiseOfAHeadphoneOrMonitorVolumeGlidesInOverOneSecond) {
     Fixture f;
-    f.controller.set("/output/hp1/volume", -40);
-    json r = f.controller.set("/output/hp1/volume", 0);
+    f.controller.set("/output/hp1/volume", -40.0);
+    ApplyResult r = f.controller.set("/output/hp1/volume", 0.0);
     const auto t0 = std::chrono::steady_clock::now();
-    EXPECT_EQ(r["gliding"], json::array({"/output/hp1/volume"}));
+    EXPECT_EQ(r.gliding, Names{"/output/hp1/volume"});
     EXPECT_EQ(f.value("/output/hp1/volume"), -40.0);  // not at once
     // Linear in amplitude: 0.01 → 1.0, halfway at 0.505.
     f.controller.tick(t0 + milliseconds(500));
@@ -221,45 +245,45 @@ TEST(Controller, ALargeRiseOfAHeadphoneOrMonitorVolumeGlidesInOverOneSecond) {
     EXPECT_EQ(f.value("/output/hp1/volume"), 0.0);
 
     // The monitor volume too, also from a batch; the rest of the batch applies at once.
-    f.controller.set("/monitor/volume", -30);
-    r = f.controller.apply_batch({{"/monitor/volume", 0}, {"/monitor/mono", true}});
-    EXPECT_EQ(r["gliding"], json::array({"/monitor/volume"}));
+    f.controller.set("/monitor/volume", -30.0);
+    r = f.controller.apply({{"/monitor/volume", 0.0}, {"/monitor/mono", true}});
+    EXPECT_EQ(r.gliding, Names{"/monitor/volume"});
     EXPECT_EQ(f.value("/monitor/volume"), -30.0);
     EXPECT_EQ(f.value("/monitor/mono"), 1.0);
 }
 
 TEST(Controller, SmallOrQuietRisesAndLineOutputsChangeAtOnce) {
     Fixture f;
-    f.controller.set("/output/hp1/volume", -10);
-    EXPECT_TRUE(f.controller.set("/output/hp1/volume", -4)["gliding"].empty());  // +6 dB
+    f.controller.set("/output/hp1/volume", -10.0);
+    EXPECT_TRUE(f.controller.set("/output/hp1/volume", -4.0).gliding.empty());  // +6 dB
     EXPECT_EQ(f.value("/output/hp1/volume"), -4.0);
-    f.controller.set("/output/hp1/volume", "-inf");
-    EXPECT_TRUE(f.controller.set("/output/hp1/volume", -40)["gliding"].empty());  // still quiet
+    f.controller.set("/output/hp1/volume", -INFINITY);
+    EXPECT_TRUE(f.controller.set("/output/hp1/volume", -40.0).gliding.empty());  // still quiet
     EXPECT_EQ(f.value("/output/hp1/volume"), -40.0);
-    f.controller.set("/output/line3/volume", -40);  // a line output feeds gear, not ears
-    EXPECT_TRUE(f.controller.set("/output/line3/volume", 0)["gliding"].empty());
+    f.controller.set("/output/line3/volume", -40.0);  // a line output feeds gear, not ears
+    EXPECT_TRUE(f.controller.set("/output/line3/volume", 0.0).gliding.empty());
     EXPECT_EQ(f.value("/output/line3/volume"), 0.0);
 }
 
 TEST(Controller, ARefusedBatchStartsNoGlide) {
     Fixture f;
-    f.controller.set("/output/hp1/volume", -40);
+    f.controller.set("/output/hp1/volume", -40.0);
     const auto t0 = std::chrono::steady_clock::now();
-    EXPECT_EQ(status_of([&] {
-                  f.controller.apply_batch({{"/output/hp1/volume", 0},
-                                            {"/output/line3/mirror", "line4"},
-                                            {"/output/line4/mirror", "line3"}});
+    EXPECT_EQ(refusal([&] {
+                  f.controller.apply({{"/output/hp1/volume", 0.0},
+                                      {"/output/line3/mirror", std::string("line4")},
+                                      {"/output/line4/mirror", std::string("line3")}});
               }),
-              409);
+              ErrorKind::Conflict);
     f.controller.tick(t0 + milliseconds(1500));
     EXPECT_EQ(f.value("/output/hp1/volume"), -40.0);
 }
 
 TEST(Controller, ARecallStopsAGlideThatWouldCarryPastTheSnapshot) {
     Fixture f;
-    f.controller.set("/monitor/volume", -40);
+    f.controller.set("/monitor/volume", -40.0);
     f.controller.save_snapshot("quiet");
-    f.controller.set("/monitor/volume", 0);  // glides
+    f.controller.set("/monitor/volume", 0.0);  // glides
     const auto t0 = std::chrono::steady_clock::now();
     f.controller.recall_snapshot("quiet");
     f.controller.tick(t0 + milliseconds(1500));
@@ -277,22 +301,22 @@ TEST(Controller, ClipLightsStayLitUntilCleared) {
     rig.set("/input/in1/gain", "0");
     rig.run(2560, 256);
     auto lit = [&](const std::string& id) {
-        const json m = controller.meters();
-        for (const auto& group : {m["inputs"], m["outputs"]})
-            for (const auto& r : group)
-                if (r["id"] == id) return r["clip"].get<bool>();
+        const MeterSnapshot m = controller.meters();
+        for (const auto* group : {&m.inputs, &m.outputs})
+            for (const auto& r : *group)
+                if (r.id == id) return r.clip;
         ADD_FAILURE() << "no meter " << id;
         return false;
     };
     EXPECT_TRUE(lit("in1"));
     EXPECT_FALSE(lit("in2"));
-    EXPECT_EQ(controller.status()["clips"], json::array({"in1"}));
-    EXPECT_EQ(controller.clear_clips("in1")["cleared"], json::array({"in1"}));
+    EXPECT_EQ(controller.status().clips, Names{"in1"});
+    EXPECT_EQ(controller.clear_clips("in1"), Names{"in1"});
     EXPECT_FALSE(lit("in1"));
-    EXPECT_TRUE(controller.status()["clips"].empty());
+    EXPECT_TRUE(controller.status().clips.empty());
     // "main" names both of its channels.
-    EXPECT_EQ(controller.clear_clips("main")["cleared"], json::array({"main.L", "main.R"}));
-    EXPECT_EQ(status_of([&] { controller.clear_clips("nothing"); }), 404);
+    EXPECT_EQ(controller.clear_clips("main"), (Names{"main.L", "main.R"}));
+    EXPECT_EQ(refusal([&] { controller.clear_clips("nothing"); }), ErrorKind::UnknownPath);
 }
 
 TEST(Controller, SnapshotsAreRenamedWithoutOverwritingAnother) {
@@ -300,12 +324,14 @@ TEST(Controller, SnapshotsAreRenamedWithoutOverwritingAnother) {
     f.controller.set("/monitor/dim", true);
     f.controller.save_snapshot("a");
     f.controller.save_snapshot("b");
-    EXPECT_EQ(status_of([&] { f.controller.rename_snapshot("a", "b"); }), 409);
-    EXPECT_EQ(status_of([&] { f.controller.rename_snapshot("x", "y"); }), 404);
-    EXPECT_EQ(status_of([&] { f.controller.rename_snapshot("a", "a/b"); }), 422);
+    EXPECT_EQ(refusal([&] { f.controller.rename_snapshot("a", "b"); }), ErrorKind::Conflict);
+    EXPECT_EQ(refusal([&] { f.controller.rename_snapshot("x", "y"); }), ErrorKind::UnknownPath);
+    EXPECT_EQ(refusal([&] { f.controller.rename_snapshot("a", "a/b"); }), ErrorKind::OutOfRange);
     f.controller.rename_snapshot("a", "c");
-    EXPECT_EQ(f.controller.snapshot_names(), json::array({"b", "c"}));
-    EXPECT_EQ(f.controller.snapshot("c")["params"]["/monitor/dim"], true);
+    EXPECT_EQ(f.controller.snapshot_names(), (Names{"b", "c"}));
+    const Value* dim = find_param(f.controller.snapshot("c"), "/monitor/dim");
+    ASSERT_NE(dim, nullptr);
+    EXPECT_EQ(*dim, Value(true));
 }
 
 TEST(Controller, TheDeviceNamesWhatPlaysIntoEachInputAndFlagsAPassiveRibbon) {
@@ -314,12 +340,12 @@ TEST(Controller, TheDeviceNamesWhatPlaysIntoEachInputAndFlagsAPassiveRibbon) {
         i.set_source("in1", "ribbon:sine:1k:94dBSPL");
         i.set_source("in2", "condenser:sine:1k:94dBSPL");
     });
-    const json sources = f.controller.device()["sources"];
-    ASSERT_EQ(sources.size(), 2u);
-    EXPECT_EQ(
-        sources[0],
-        json({{"id", "in1"}, {"source", "ribbon:sine:1k:94dBSPL"}, {"passive_ribbon", true}}));
-    EXPECT_EQ(sources[1]["passive_ribbon"], false);
+    const DeviceInfo d = f.controller.device();
+    ASSERT_EQ(d.sources.size(), 2u);
+    EXPECT_EQ(d.sources[0].channel, "in1");
+    EXPECT_EQ(d.sources[0].text, "ribbon:sine:1k:94dBSPL");
+    EXPECT_TRUE(d.sources[0].passive_ribbon);
+    EXPECT_FALSE(d.sources[1].passive_ribbon);
 }
 
 }  // namespace

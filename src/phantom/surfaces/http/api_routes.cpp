@@ -4,11 +4,30 @@
 
 #include <cctype>
 
+#include "phantom/surfaces/http/api_json.hpp"
+
 namespace phantom::http {
 
+using control::CommandError;
+using control::ErrorKind;
 using nlohmann::json;
 
 namespace {
+
+// A request the routes cannot read: 400 with the part of the body that was wrong.
+class BadRequest : public std::runtime_error {
+  public:
+    BadRequest(const std::string& message, json value = nullptr)
+        : std::runtime_error(message), value_(std::move(value)) {}
+    json body() const {
+        json j = {{"error", what()}, {"kind", "malformed"}};
+        if (!value_.is_null()) j["value"] = value_;
+        return j;
+    }
+
+  private:
+    json value_;
+};
 
 ApiResponse error(int status, json body) {
     return {status, std::move(body), {}};
@@ -23,14 +42,12 @@ ApiResponse method_not_allowed(const ApiRequest& r, const std::string& allow) {
 
 json parse_body(const ApiRequest& r) {
     if (r.body.empty())
-        throw control::ControlError(
-            400, {{"error", fmt::format("{} {}: a JSON body is needed", r.method, r.path)}});
+        throw BadRequest(fmt::format("{} {}: a JSON body is needed", r.method, r.path));
     try {
         return json::parse(r.body);
     } catch (const json::parse_error& e) {
-        throw control::ControlError(
-            400, {{"error", fmt::format("malformed JSON at byte {}: {}", e.byte, e.what())},
-                  {"value", r.body.substr(0, 200)}});
+        throw BadRequest(fmt::format("malformed JSON at byte {}: {}", e.byte, e.what()),
+                         r.body.substr(0, 200));
     }
 }
 
@@ -60,55 +77,77 @@ std::string query_value(const std::string& query, const std::string& key) {
     return "";
 }
 
+// {"/path": value, …} or [{"path": p, "value": v}, …]
+std::vector<control::SetParam> batch_from_json(const json& batch) {
+    std::vector<control::SetParam> items;
+    if (batch.is_object()) {
+        for (const auto& [path, value] : batch.items())
+            items.push_back({path, value_from_json(value, path)});
+    } else if (batch.is_array()) {
+        for (const auto& item : batch) {
+            if (!item.is_object() || !item.contains("path") || !item["path"].is_string() ||
+                !item.contains("value"))
+                throw BadRequest("a batch item must be {\"path\": \"/…\", \"value\": …}", item);
+            const std::string path = item["path"].get<std::string>();
+            items.push_back({path, value_from_json(item["value"], path)});
+        }
+    } else {
+        throw BadRequest(
+            "a batch is an object {\"/path\": value, …} or an array of {\"path\", "
+            "\"value\"}",
+            batch);
+    }
+    return items;
+}
+
 ApiResponse params_route(control::Controller& c, const ApiRequest& r, const std::string& rest) {
     if (rest.empty() || rest == "/") {
-        if (r.method == "GET") return {200, c.params(query_value(r.query, "prefix")), {}};
-        if (r.method == "POST") return {200, c.apply_batch(parse_body(r)), {}};
+        if (r.method == "GET") return {200, to_json(c.params(query_value(r.query, "prefix"))), {}};
+        if (r.method == "POST") return {200, to_json(c.apply(batch_from_json(parse_body(r)))), {}};
         return method_not_allowed(r, "GET, POST");
     }
     if (r.method == "GET") {
         try {
-            return {200, c.param(rest), {}};
-        } catch (const control::ControlError& e) {
-            if (e.status() != 404) throw;
-            return {200, c.params(rest + "/"), {}};  // a prefix: the list under it
+            return {200, to_json(c.param(rest)), {}};
+        } catch (const CommandError& e) {
+            if (e.kind() != ErrorKind::UnknownPath) throw;
+            return {200, to_json(c.params(rest + "/")), {}};  // a prefix: the list under it
         }
     }
     if (r.method == "PUT") {
         json body = parse_body(r);
         if (!body.is_object() || !body.contains("value"))
-            throw control::ControlError(
-                400, {{"error", fmt::format("PUT {}: expected {{\"value\": …}}", r.path)},
-                      {"path", rest},
-                      {"value", body}});
-        return {200, c.set(rest, body["value"]), {}};
+            throw BadRequest(fmt::format("PUT {}: expected {{\"value\": …}}", r.path), body);
+        return {200, to_json(c.set(rest, value_from_json(body["value"], rest))), {}};
     }
     return method_not_allowed(r, "GET, PUT");
+}
+
+// {"name": "…"} → the name.
+std::string name_from_body(const ApiRequest& r, const char* expected) {
+    json body = parse_body(r);
+    if (!body.is_object() || !body.contains("name") || !body["name"].is_string())
+        throw BadRequest(fmt::format("{} {}: expected {}", r.method, r.path, expected), body);
+    return body["name"].get<std::string>();
 }
 
 ApiResponse snapshots_route(control::Controller& c, const ApiRequest& r, const std::string& rest) {
     if (rest.empty() || rest == "/") {
         if (r.method == "GET") return {200, {{"snapshots", c.snapshot_names()}}, {}};
         if (r.method == "POST") {
-            json body = parse_body(r);
-            if (!body.is_object() || !body.contains("name") || !body["name"].is_string())
-                throw control::ControlError(
-                    400, {{"error", "POST /api/snapshots: expected {\"name\": \"…\"}"},
-                          {"value", body}});
-            return {201, c.save_snapshot(body["name"].get<std::string>()), {}};
+            const std::string name = name_from_body(r, "{\"name\": \"…\"}");
+            c.save_snapshot(name);
+            return {201, {{"saved", name}}, {}};
         }
         return method_not_allowed(r, "GET, POST");
     }
     const std::string name = rest.substr(1);
-    if (r.method == "GET") return {200, c.snapshot(name), {}};
-    if (r.method == "POST") return {200, c.recall_snapshot(name), {}};
+    if (r.method == "GET") return {200, to_json(c.snapshot(name)), {}};
+    if (r.method == "POST") return {200, to_json(c.recall_snapshot(name)), {}};
     if (r.method == "PUT") {  // rename
-        json body = parse_body(r);
-        if (!body.is_object() || !body.contains("name") || !body["name"].is_string())
-            throw control::ControlError(
-                400, {{"error", fmt::format("PUT {}: expected {{\"name\": \"new name\"}}", r.path)},
-                      {"value", body}});
-        return {200, c.rename_snapshot(name, body["name"].get<std::string>()), {}};
+        const std::string to = name_from_body(r, "{\"name\": \"new name\"}");
+        c.rename_snapshot(name, to);
+        return {200, {{"renamed", name}, {"to", to}}, {}};
     }
     if (r.method == "DELETE") {
         c.delete_snapshot(name);
@@ -137,22 +176,22 @@ ApiResponse route_api(control::Controller& c, const ApiRequest& r) {
             if (r.method != "GET") return method_not_allowed(r, "GET");
             return {200, produce(), {}};
         };
-        if (p == "/api/device") return get_only([&] { return c.device(); });
-        if (p == "/api/meters") return get_only([&] { return c.meters(); });
+        if (p == "/api/device") return get_only([&] { return to_json(c.device()); });
+        if (p == "/api/meters") return get_only([&] { return to_json(c.meters()); });
         if (p == "/api/meters/clear") {  // the clip lights: one channel ({"id"}) or all
             if (r.method != "POST") return method_not_allowed(r, "POST");
             json body = r.body.empty() ? json::object() : parse_body(r);
             if (!body.is_object() || (body.contains("id") && !body["id"].is_string()))
-                throw control::ControlError(
-                    400, {{"error", "POST /api/meters/clear: expected {} or {\"id\": \"in1\"}"},
-                          {"value", body}});
-            return {200, c.clear_clips(body.value("id", std::string())), {}};
+                throw BadRequest("POST /api/meters/clear: expected {} or {\"id\": \"in1\"}", body);
+            return {200, {{"cleared", c.clear_clips(body.value("id", std::string()))}}, {}};
         }
-        if (p == "/api/status") return get_only([&] { return c.status(); });
+        if (p == "/api/status") return get_only([&] { return to_json(c.status()); });
         return error(404, {{"error", fmt::format("{}: no such endpoint (see docs/http-api.md)", p)},
                            {"path", p}});
-    } catch (const control::ControlError& e) {
-        return error(e.status(), e.body());
+    } catch (const CommandError& e) {
+        return error(http_status(e.kind()), to_json(e));
+    } catch (const BadRequest& e) {
+        return error(400, e.body());
     }
 }
 

@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "phantom/surfaces/http/api_json.hpp"
+
 namespace phantom::http {
 
 using nlohmann::json;
@@ -18,7 +20,7 @@ std::string dump(const json& j) {
 }
 
 std::uint64_t newest_seq(const control::Controller& c) {
-    std::vector<json> none;
+    std::vector<control::Change> none;
     bool lost = false;
     return c.changes_since(kNewest, none, lost);
 }
@@ -31,22 +33,22 @@ WsFeed::WsFeed(control::Controller& controller)
 WsFeed::Hello WsFeed::hello() const {
     Hello h;
     h.seq = newest_seq(controller_);  // before the tree: see the header
-    h.text = dump(json{{"type", "hello"}, {"params", controller_.params("")}});
+    h.text = dump(json{{"type", "hello"}, {"params", to_json(controller_.params(""))}});
     return h;
 }
 
 WsFeed::Tick WsFeed::tick() {
     Tick t;
     t.from_seq = seen_;
-    std::vector<json> changes;
+    std::vector<control::Change> changes;
     bool lost = false;
     seen_ = controller_.changes_since(seen_, changes, lost);
     t.to_seq = seen_;
     if (lost)
         t.changes = hello().text;
     else if (!changes.empty())
-        t.changes = dump(json{{"type", "changes"}, {"changes", std::move(changes)}});
-    json meters = controller_.meters();
+        t.changes = dump(json{{"type", "changes"}, {"changes", to_json(changes)}});
+    json meters = to_json(controller_.meters());
     meters["type"] = "meters";
     t.meters = dump(meters);
     return t;

@@ -1,0 +1,89 @@
+// What the controller answers, typed: every surface formats these its own way (JSON for HTTP
+// and the WebSocket, OSC messages, MIDI feedback, text for the CLI).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "phantom/backend/live_backend.hpp"
+#include "phantom/control/value.hpp"
+#include "phantom/device/device_spec.hpp"
+#include "phantom/params/param_schema.hpp"
+
+namespace phantom::control {
+
+// A command: set one parameter. A batch is a list of them, applied all-or-nothing.
+struct SetParam {
+    std::string path;
+    Value value;
+};
+
+// One entry of the change feed: every change from any surface, in order.
+struct Change {
+    std::uint64_t seq = 0;
+    std::string path;
+    Value value;
+};
+
+struct ApplyResult {
+    std::vector<Change> changed;
+    std::vector<std::string> gliding;  // large rises that glide in (controller.hpp)
+};
+
+struct RecallResult {
+    std::string recalled;
+    std::vector<Change> changed;
+    std::vector<std::string> held_phantom;  // 48 V the recall left off
+    std::vector<std::string> gliding;
+};
+
+// A parameter with its schema. The schema lives as long as the controller (the tree's
+// structure never changes after start).
+struct ParamInfo {
+    const params::ParamSchema* schema = nullptr;
+    Value value;
+    bool available = true;  // false: an analog control on hardware that has its own
+};
+
+// Meters in dBFS, floored at kMeterFloorDbfs so silence is a plain number on every surface.
+inline constexpr double kMeterFloorDbfs = -150.0;
+struct MeterChannel {
+    std::string id;
+    double peak_dbfs = kMeterFloorDbfs, rms_dbfs = kMeterFloorDbfs, hold_dbfs = kMeterFloorDbfs;
+    bool clip = false;
+};
+struct MeterSnapshot {
+    std::vector<MeterChannel> inputs, outputs;
+};
+
+struct SourceInfo {
+    std::string channel;  // "in1"
+    std::string text;     // the source as given
+    bool passive_ribbon = false;
+};
+struct DeviceInfo {
+    const device::DeviceSpec* spec = nullptr;
+    std::uint32_t sample_rate_hz = 0;
+    std::vector<std::string> capture_channels, output_channels;
+    std::vector<SourceInfo> sources;
+};
+
+struct Status {
+    backend::BackendStatus backend;
+    std::string device;
+    double rate_hz = 0;
+    std::vector<std::string> clips;         // channels whose clip light is lit
+    std::vector<std::string> held_phantom;  // 48 V a recall kept off
+    std::vector<std::string> events;        // the latest messages for the user
+    std::string save_error;                 // the last save failed: why (until one succeeds)
+    std::string state_notice;               // the state file at start: set aside, and why
+    double uptime_s = 0;
+};
+
+struct Snapshot {
+    std::string name;
+    std::vector<std::pair<std::string, Value>> params;  // what differs from the defaults
+};
+
+}  // namespace phantom::control

@@ -1,0 +1,51 @@
+#include "phantom/params/taper.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace phantom::params {
+
+namespace {
+
+// Below this a fader reads -inf: 96 dB under the top is past any converter's noise floor.
+constexpr double kFaderFloorDb = -90.0;
+
+double fader_position(double db, double max_db) {
+    if (!(db > -INFINITY)) return 0.0;
+    const double gain = std::pow(10.0, db / 20.0) * 2.0 / std::pow(10.0, max_db / 20.0);
+    if (gain <= 0.0) return 0.0;
+    return std::clamp(std::pow((6.0 * std::log2(gain) + 192.0) / 198.0, 8.0), 0.0, 1.0);
+}
+
+double fader_db(double position, double max_db) {
+    if (position <= 0.0) return -INFINITY;
+    const double gain = std::pow(2.0, (std::pow(position, 1.0 / 8.0) * 198.0 - 192.0) / 6.0);
+    const double db = 20.0 * std::log10(gain * std::pow(10.0, max_db / 20.0) / 2.0);
+    return db < kFaderFloorDb ? -INFINITY : std::min(max_db, db);
+}
+
+}  // namespace
+
+Taper taper_of(const ParamSchema& s) {
+    return s.type == ParamType::Float && std::isinf(s.min) && s.min < 0 ? Taper::Fader
+                                                                        : Taper::Linear;
+}
+
+const char* to_string(Taper taper) {
+    return taper == Taper::Fader ? "fader" : "linear";
+}
+
+double to_position(const ParamSchema& s, double value) {
+    if (taper_of(s) == Taper::Fader) return fader_position(value, s.max);
+    if (!(s.max > s.min) || std::isnan(value)) return 0.0;
+    return std::clamp((value - s.min) / (s.max - s.min), 0.0, 1.0);
+}
+
+double from_position(const ParamSchema& s, double position) {
+    const double p = std::isnan(position) ? 0.0 : std::clamp(position, 0.0, 1.0);
+    if (taper_of(s) == Taper::Fader) return fader_db(p, s.max);
+    const double v = s.min + p * (s.max - s.min);
+    return s.type == ParamType::Float ? v : std::round(v);
+}
+
+}  // namespace phantom::params

@@ -1,0 +1,25 @@
+// How a control's travel maps onto its value: the position 0..1 of a fader, a knob or a
+// tablet's slider, and back. One law for every surface (the panel, OSC's /phantom/norm/…, MIDI
+// CC and pitch-bend faders), served with each parameter's metadata.
+//
+//   fader   levels that go down to -inf (volumes, mix gains): Ardour's fader law
+//           (gain_to_slider_position_with_max), even steps where the ear hears them, 0 is -inf
+//           and 1 is the top of the range; below -90 dB a fader reads -inf.
+//   linear  everything else (preamp gain, trim, pan; a switch 0/1; a choice by its index).
+#pragma once
+
+#include "phantom/params/param_schema.hpp"
+
+namespace phantom::params {
+
+enum class Taper { Fader, Linear };
+
+Taper taper_of(const ParamSchema& schema);
+const char* to_string(Taper taper);
+
+// [any-thread] Position 0..1 for a value, and the value for a position (clamped to 0..1, then
+// to the range). Neither throws.
+double to_position(const ParamSchema& schema, double value);
+double from_position(const ParamSchema& schema, double position);
+
+}  // namespace phantom::params

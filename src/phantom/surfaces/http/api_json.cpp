@@ -1,0 +1,172 @@
+#include "phantom/surfaces/http/api_json.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "phantom/control/spec_sheet.hpp"
+#include "phantom/params/taper.hpp"
+
+namespace phantom::http {
+
+using control::ErrorKind;
+using nlohmann::json;
+
+namespace {
+
+json number(double v) {
+    if (std::isinf(v)) return v < 0 ? "-inf" : "inf";
+    return v;
+}
+
+}  // namespace
+
+control::Value value_from_json(const json& j, const std::string& path) {
+    if (j.is_boolean()) return j.get<bool>();
+    if (j.is_number()) return j.get<double>();
+    if (j.is_string()) return j.get<std::string>();
+    throw control::CommandError(
+        ErrorKind::WrongType,
+        fmt::format("{}: {} is not a value (a number, true/false or a string)", path,
+                    j.dump(-1, ' ', false, json::error_handler_t::replace).substr(0, 200)),
+        path);
+}
+
+json to_json(const control::Value& v) {
+    if (const double* d = std::get_if<double>(&v)) return number(*d);
+    if (const bool* b = std::get_if<bool>(&v)) return *b;
+    return std::get<std::string>(v);
+}
+
+json to_json(const control::ParamInfo& p) {
+    const params::ParamSchema& sc = *p.schema;
+    json j = {{"path", sc.path},
+              {"type", params::to_string(sc.type)},
+              {"description", sc.description},
+              {"value", to_json(p.value)}};
+    if (sc.type == params::ParamType::Float) {
+        j["min"] = number(sc.min);
+        j["max"] = sc.max;
+        j["unit"] = sc.unit;
+        j["default"] = number(sc.default_value);
+        j["taper"] = params::to_string(params::taper_of(sc));
+    } else if (sc.type == params::ParamType::Choice) {
+        j["choices"] = sc.choices;
+        j["default"] = sc.choices[static_cast<size_t>(sc.default_value)];
+    } else {
+        j["default"] = sc.default_value != 0.0;
+    }
+    j["allowed"] = params::allowed_values(sc);
+    if (sc.analog_only) {
+        j["analog_only"] = true;
+        j["available"] = p.available;
+    }
+    return j;
+}
+
+json to_json(const std::vector<control::ParamInfo>& list) {
+    json out = json::array();
+    for (const auto& p : list)
+        out.push_back(to_json(p));
+    return out;
+}
+
+json to_json(const std::vector<control::Change>& changes) {
+    json out = json::array();
+    for (const auto& c : changes)
+        out.push_back({{"path", c.path}, {"value", to_json(c.value)}});
+    return out;
+}
+
+json to_json(const control::ApplyResult& r) {
+    return {{"changed", to_json(r.changed)}, {"gliding", r.gliding}};
+}
+
+json to_json(const control::RecallResult& r) {
+    return {{"recalled", r.recalled},
+            {"changed", to_json(r.changed)},
+            {"held_phantom", r.held_phantom},
+            {"gliding", r.gliding}};
+}
+
+json to_json(const control::MeterSnapshot& m) {
+    auto channels = [](const std::vector<control::MeterChannel>& list) {
+        json out = json::array();
+        for (const auto& c : list)
+            out.push_back({{"id", c.id},
+                           {"peak_dbfs", c.peak_dbfs},
+                           {"rms_dbfs", c.rms_dbfs},
+                           {"hold_dbfs", c.hold_dbfs},
+                           {"clip", c.clip}});
+        return out;
+    };
+    return {{"inputs", channels(m.inputs)}, {"outputs", channels(m.outputs)}};
+}
+
+json to_json(const control::Status& s) {
+    const auto& b = s.backend;
+    json j = {{"backend", b.backend},
+              {"state", b.state},
+              {"message", b.message},
+              {"device", s.device},
+              {"rate_hz", s.rate_hz},
+              {"frames", b.frames},
+              {"latency_frames", b.latency_frames},
+              {"latency_ms", std::round(b.latency_frames / s.rate_hz * 1e5) / 100.0},
+              {"dsp_load_percent", std::round(b.dsp_load * 1e4) / 100.0},
+              {"xruns", b.xruns},
+              {"record_overruns", b.record_overruns},
+              {"clips", s.clips},
+              {"held_phantom", s.held_phantom},
+              {"events", s.events},
+              {"uptime_s", s.uptime_s}};
+    if (!s.save_error.empty()) j["save_error"] = s.save_error;
+    if (!s.state_notice.empty()) j["state_notice"] = s.state_notice;
+    return j;
+}
+
+json to_json(const control::DeviceInfo& d) {
+    json j = control::spec_sheet_json(*d.spec);
+    j["sample_rate_hz"] = d.sample_rate_hz;
+    j["capture_channels"] = d.capture_channels;
+    j["output_channels"] = d.output_channels;
+    json sources = json::array();
+    for (const auto& s : d.sources)
+        sources.push_back(
+            {{"id", s.channel}, {"source", s.text}, {"passive_ribbon", s.passive_ribbon}});
+    j["sources"] = sources;
+    return j;
+}
+
+json to_json(const control::Snapshot& s) {
+    json params = json::object();
+    for (const auto& [path, value] : s.params)
+        params[path] = to_json(value);
+    return {{"name", s.name}, {"params", params}};
+}
+
+int http_status(ErrorKind kind) {
+    switch (kind) {
+        case ErrorKind::Malformed:
+            return 400;
+        case ErrorKind::UnknownPath:
+            return 404;
+        case ErrorKind::NotAvailable:
+        case ErrorKind::Conflict:
+            return 409;
+        case ErrorKind::WrongType:
+        case ErrorKind::OutOfRange:
+            return 422;
+    }
+    return 400;
+}
+
+json to_json(const control::CommandError& e) {
+    json j = {{"error", e.what()}, {"kind", control::to_string(e.kind())}};
+    if (!e.path().empty()) j["path"] = e.path();
+    if (e.value()) j["value"] = to_json(*e.value());
+    if (!e.allowed().empty()) j["allowed"] = e.allowed();
+    return j;
+}
+
+}  // namespace phantom::http
