@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The sanitizer builds CI runs after the test suite: ThreadSanitizer, then AddressSanitizer with
+# UndefinedBehaviorSanitizer, each a Debug-free (-O1 -g) build of the library, the CLI and the
+# unit, golden and integration tests, run through ctest; any report fails the run. The browser
+# test and the benchmarks' own tests run in the normal build only (scripts/test.sh).
+# `scripts/sanitize.sh thread` or `… address,undefined` runs one of them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh >/dev/null
+
+kinds=("$@")
+[ ${#kinds[@]} -gt 0 ] || kinds=(thread address,undefined)
+export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/scripts/tsan.supp"
+export ASAN_OPTIONS="detect_leaks=1 abort_on_error=1"
+export UBSAN_OPTIONS="halt_on_error=1 print_stacktrace=1"
+for kind in "${kinds[@]}"; do
+  dir="build-san-${kind//,/-}"
+  echo "sanitize: $kind in $dir"
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPHANTOM_WERROR=ON \
+    -DPHANTOM_SANITIZE="$kind" -DPHANTOM_BENCH=OFF -DPHANTOM_BROWSER_TESTS=OFF >/dev/null
+  cmake --build "$dir" --parallel "$(nproc)"
+  ctest --test-dir "$dir" --output-on-failure --parallel "$(nproc)" -E '^(bench|browser)\.'
+done
