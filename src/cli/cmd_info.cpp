@@ -4,9 +4,11 @@
 #include <cstdio>
 
 #include "commands.hpp"
-#include "phantom/control/spec_sheet.hpp"
+#include "phantom/device/channel_counts.hpp"
 #include "phantom/device/device_catalog.hpp"
 #include "phantom/params/interface_params.hpp"
+#include "phantom/surfaces/http/spec_sheet_json.hpp"
+#include "spec_sheet_text.hpp"
 
 namespace phantom::cli {
 
@@ -15,7 +17,7 @@ void add_devices_command(CLI::App& app) {
     cmd->callback([] {
         for (const auto& id : device::list_device_ids()) {
             auto spec = device::load_device(id);
-            auto c = control::channel_counts(spec, spec.default_rate);
+            auto c = device::channel_counts(spec, spec.default_rate);
             std::printf("%-14s %-24s %d in x %d out%s\n", id.c_str(), spec.name.c_str(), c.inputs,
                         c.outputs, id == device::kDefaultDeviceId ? "  (default)" : "");
         }
@@ -32,9 +34,9 @@ void add_describe_command(CLI::App& app) {
     cmd->callback([device, json] {
         auto spec = device::load_device(*device);
         if (*json)
-            std::printf("%s\n", control::spec_sheet_json(spec).dump(2).c_str());
+            std::printf("%s\n", http::spec_sheet_json(spec).dump(2).c_str());
         else
-            std::fputs(control::spec_sheet_text(spec).c_str(), stdout);
+            std::fputs(spec_sheet_text(spec).c_str(), stdout);
     });
 }
 
@@ -50,9 +52,9 @@ void add_params_command(CLI::App& app) {
     cmd->callback([device, prefix, json] {
         auto p = params::build_interface_params(device::load_device(*device));
         if (*json)
-            std::printf("%s\n", control::param_listing_json(p.tree, *prefix).dump(2).c_str());
+            std::printf("%s\n", http::param_listing_json(p.tree, *prefix).dump(2).c_str());
         else
-            std::fputs(control::param_listing_text(p.tree, *prefix).c_str(), stdout);
+            std::fputs(param_listing_text(p.tree, *prefix).c_str(), stdout);
     });
 }
 

@@ -4,8 +4,8 @@
 
 #include <cmath>
 
-#include "phantom/control/spec_sheet.hpp"
 #include "phantom/params/taper.hpp"
+#include "phantom/surfaces/http/spec_sheet_json.hpp"
 
 namespace phantom::http {
 
@@ -126,7 +126,7 @@ json to_json(const control::Status& s) {
 }
 
 json to_json(const control::DeviceInfo& d) {
-    json j = control::spec_sheet_json(*d.spec);
+    json j = spec_sheet_json(*d.spec);
     j["sample_rate_hz"] = d.sample_rate_hz;
     j["capture_channels"] = d.capture_channels;
     j["output_channels"] = d.output_channels;
