@@ -162,9 +162,10 @@ std::vector<std::string> Controller::glide_large_rises(std::vector<params::Param
     return gliding;
 }
 
-ApplyResult Controller::apply_guarded(std::vector<params::ParamChange> changes) {
+ApplyResult Controller::apply_guarded(std::vector<params::ParamChange> changes, bool guard) {
     iface_.params().check(changes);  // nothing glides from a batch that is refused
-    std::vector<std::string> gliding = glide_large_rises(changes);
+    std::vector<std::string> gliding;
+    if (guard) gliding = glide_large_rises(changes);
     return {apply_locked(changes, true), std::move(gliding)};
 }
 
@@ -173,6 +174,14 @@ ApplyResult Controller::set(const std::string& path, const Value& value) {
 }
 
 ApplyResult Controller::apply(const std::vector<SetParam>& batch) {
+    return apply_batch(batch, true);
+}
+
+ApplyResult Controller::apply_initial(const std::vector<SetParam>& batch) {
+    return apply_batch(batch, false);
+}
+
+ApplyResult Controller::apply_batch(const std::vector<SetParam>& batch, bool guard) {
     if (batch.empty()) throw CommandError(ErrorKind::Malformed, "the batch is empty");
     std::lock_guard lock(mutex_);
     // Every item is checked before anything changes; the tree checks the whole (constraints).
@@ -186,7 +195,7 @@ ApplyResult Controller::apply(const std::vector<SetParam>& batch) {
             changes.push_back({i, parse_value(iface_.params(), i, p.value)});
         }
         item = nullptr;
-        return apply_guarded(changes);
+        return apply_guarded(changes, guard);
     } catch (const params::ParamError& e) {
         if (!item)  // a constraint on the whole: the value of the item it names
             for (const SetParam& p : batch)

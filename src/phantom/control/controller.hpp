@@ -55,6 +55,9 @@ class Controller {
     // One parameter, or a batch all-or-nothing (every item is checked before any applies).
     ApplyResult set(const std::string& path, const Value& value);
     ApplyResult apply(const std::vector<SetParam>& batch);
+    // [before the audio starts: an offline render's --set] The batch as given, all-or-nothing:
+    // nothing plays yet, so no rise needs to glide; in force from the first sample.
+    ApplyResult apply_initial(const std::vector<SetParam>& batch);
     MeterSnapshot meters() const;
     // Put out the clip light of one channel ("in1"; "main" means main.L and main.R) or, with
     // an empty id, of all; returns the channels cleared. UnknownPath for an unknown channel.
@@ -106,8 +109,10 @@ class Controller {
     bool clip_lit(size_t meter, std::uint32_t clips) const;
     // Large rises among `changes` leave the batch and become glides (see above).
     std::vector<std::string> glide_large_rises(std::vector<params::ParamChange>& changes);
-    // A user's changes: checked whole, large rises glided, the rest applied; throws ParamError.
-    ApplyResult apply_guarded(std::vector<params::ParamChange> changes);
+    // A user's changes: checked whole, large rises glided (when `guard`), the rest applied;
+    // throws ParamError.
+    ApplyResult apply_guarded(std::vector<params::ParamChange> changes, bool guard);
+    ApplyResult apply_batch(const std::vector<SetParam>& batch, bool guard);
     void check_snapshot_name(const std::string& name) const;
     params::ParamIndex require(const std::string& path) const;
     void check_available(params::ParamIndex i) const;

@@ -1,0 +1,29 @@
+#include "phantom/app/offline_session.hpp"
+
+#include <optional>
+
+#include "phantom/device/device_catalog.hpp"
+#include "phantom/session/session.hpp"
+
+namespace phantom::app {
+
+OfflineSession::OfflineSession(const OfflineSetup& setup) {
+    std::optional<session::Session> sess;
+    if (!setup.session_path.empty()) sess = session::read_session(setup.session_path);
+    std::string device_id = setup.device;
+    if (device_id.empty()) device_id = sess ? sess->device : device::kDefaultDeviceId;
+    auto spec = device::load_device(device_id);
+    const std::uint32_t rate = setup.rate_hz ? setup.rate_hz : spec.default_rate;
+    iface_ = std::make_unique<engine::Interface>(std::move(spec), rate, setup.block_frames);
+    // Offline, the analog stages are always the virtual hardware's.
+    controller_ = std::make_unique<control::Controller>(*iface_, /*analog_available=*/true);
+    if (sess) controller_->load(*sess, setup.session_path);
+    for (const auto& [channel, source] : setup.sources)
+        controller_->with_interface([&](engine::Interface& i) { i.set_source(channel, source); });
+    std::vector<control::SetParam> batch;
+    for (const auto& [path, text] : setup.sets)
+        batch.push_back({path, text});
+    if (!batch.empty()) controller_->apply_initial(batch);
+}
+
+}  // namespace phantom::app
