@@ -319,6 +319,8 @@ json Controller::status() const {
             {"clips", clips},
             {"held_phantom", held_phantom_},
             {"events", events},
+            {"state_notice", state_notice_},
+            {"save_error", save_error_},
             {"uptime_s",
              std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count()}};
 }
@@ -326,6 +328,16 @@ json Controller::status() const {
 void Controller::set_backend_status(const BackendStatus& s) {
     std::lock_guard lock(mutex_);
     backend_ = s;
+}
+
+void Controller::set_state_notice(std::string text) {
+    std::lock_guard lock(mutex_);
+    state_notice_ = std::move(text);
+}
+
+void Controller::set_save_error(std::string text) {
+    std::lock_guard lock(mutex_);
+    save_error_ = std::move(text);
 }
 
 json Controller::snapshot_names() const {

@@ -97,6 +97,10 @@ class Controller {
         return f(iface_);
     }
     void set_backend_status(const BackendStatus& s);
+    // What the live run has to say about its state file, shown in status() until replaced:
+    // why it was set aside at start, and the last save's failure ("" once a save succeeds).
+    void set_state_notice(std::string text);
+    void set_save_error(std::string text);
 
     // Parameter changes after sequence number `after`, oldest first; returns the last sequence
     // number. `lost` is set when the log no longer reaches back that far (resync needed).
@@ -135,6 +139,7 @@ class Controller {
     std::vector<std::string> held_phantom_;  // 48 V a recall kept off
     std::vector<std::uint32_t> clip_base_;   // clip counts at the last clear, by meter
     BackendStatus backend_;
+    std::string state_notice_, save_error_;
     std::uint64_t revision_ = 0;
     std::deque<std::pair<std::uint64_t, nlohmann::json>> change_log_;
     std::uint64_t change_seq_ = 0;
