@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # The sanitizer builds CI runs after the test suite: ThreadSanitizer, then AddressSanitizer with
-# UndefinedBehaviorSanitizer, each a Debug-free (-O1 -g) build of the library, the CLI and the
-# unit, golden and integration tests, run through ctest; any report fails the run. The browser
-# test and the benchmarks' own tests run in the normal build only (scripts/test.sh).
+# UndefinedBehaviorSanitizer, each an optimised build with debug information of the library, the
+# CLI and the unit, golden and integration tests, run through ctest; any report fails the run.
+# The browser test and the benchmarks' own tests run in the normal build only (scripts/test.sh).
+# Under ThreadSanitizer the JACK tests are left out: jackd times each client's cycle, and a
+# client slowed ten times by the sanitizer is dropped by the server (its own watchdog), so those
+# tests would measure the sanitizer, not Phantom; they run under AddressSanitizer.
 # `scripts/sanitize.sh thread` or `… address,undefined` runs one of them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,5 +22,7 @@ for kind in "${kinds[@]}"; do
   cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPHANTOM_WERROR=ON \
     -DPHANTOM_SANITIZE="$kind" -DPHANTOM_BENCH=OFF -DPHANTOM_BROWSER_TESTS=OFF >/dev/null
   cmake --build "$dir" --parallel "$(nproc)"
-  ctest --test-dir "$dir" --output-on-failure --parallel "$(nproc)" -E '^(bench|browser)\.'
+  exclude='^(bench|browser)\.'
+  [ "$kind" != thread ] || exclude='^(bench|browser)\.|^OnJack\.'
+  ctest --test-dir "$dir" --output-on-failure --parallel "$(nproc)" -E "$exclude"
 done

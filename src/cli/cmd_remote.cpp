@@ -229,6 +229,13 @@ void add_remote_commands(CLI::App& app) {
             std::printf("clips    %s\n", clips.empty() ? " none" : clips.c_str());
             for (const auto& p : s["held_phantom"])
                 std::printf("48 V held off by a recall: %s\n", p.get<std::string>().c_str());
+            // Older instances do not send these.
+            const std::string notice = s.value("state_notice", std::string());
+            const std::string save_error = s.value("save_error", std::string());
+            if (!notice.empty()) std::printf("state     %s\n", notice.c_str());
+            if (!save_error.empty())
+                std::printf("SAVE FAILED  %s (changes are kept in memory until a save works)\n",
+                            save_error.c_str());
         });
     });
 }

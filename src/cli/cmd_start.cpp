@@ -76,7 +76,17 @@ void run_start(StartArgs& a) {
         std::fflush(stdout);
     });
     if (tty) std::printf("\n");
-    const auto files = live.shutdown();
+    // A requested stop is not a crash: when the last save fails (disk full, the file size
+    // limit) the old state file is intact, the user is told, and the exit is still 0, so a
+    // supervisor does not restart what it was asked to stop.
+    std::vector<std::string> files;
+    try {
+        files = live.shutdown();
+    } catch (const std::exception& e) {  // the audio had stopped and recordings were finished
+        std::fprintf(stderr, "phantom: stopped; the last changes could not be saved: %s\n",
+                     e.what());
+        return;
+    }
     for (const auto& f : files)
         std::printf("Recorded %s\n", f.c_str());
     std::printf("Stopped; state saved to %s\n", live.state_path().c_str());

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <cstdio>
 
 #include "commands.hpp"
@@ -58,6 +59,9 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // A write beyond the file size limit (ulimit -f) fails with EFBIG and is reported where it
+    // happens (a save error, a recording error) instead of killing the process.
+    std::signal(SIGXFSZ, SIG_IGN);
     try {
         return run(argc, argv);
     } catch (...) {  // building the command line itself failed (out of memory)

@@ -2,10 +2,13 @@
 // HTTP and by the CLI, stopped by SIGTERM or killed with SIGKILL at bad moments.
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <random>
+
+#include <fmt/format.h>
 #include <thread>
 
 #include "live_process.hpp"
@@ -141,11 +144,107 @@ TEST(LiveStart, ACorruptStateFileIsMovedAsideAndDefaultsAreUsed) {
     EXPECT_NE(p.log().find("moved aside"), std::string::npos) << p.log();
     size_t aside = 0;
     for (const auto& e : fs::directory_iterator(dir))
-        if (e.path().filename().string().find("state.json.corrupt-") == 0) ++aside;
+        if (e.path().filename().string().find("state.json.broken-") == 0) ++aside;
     EXPECT_EQ(aside, 1u);
     EXPECT_EQ(get_value(p, "/monitor/dim"), false);
     ASSERT_EQ(p.stop(SIGTERM), 0);
     EXPECT_NO_THROW(session::read_session(state));
+}
+
+size_t count(const std::string& text, const std::string& what) {
+    size_t n = 0;
+    for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
+        ++n;
+    return n;
+}
+
+size_t broken_files(const std::string& dir) {
+    size_t n = 0;
+    for (const auto& e : fs::directory_iterator(dir))
+        if (e.path().filename().string().find("state.json.broken-") == 0) ++n;
+    return n;
+}
+
+TEST(LiveStart, AStateFileNested60000LevelsDeepIsMovedAsideAndTheReasonIsInTheStatus) {
+    const std::string dir = temp_dir("live-deep-state");
+    const std::string state = dir + "state.json";
+    std::ofstream(state) << "{\"phantom_session\": 1, \"device\": \"studio-8x8\", \"params\": "
+                            "{\"/monitor/volume\": "
+                         << std::string(60000, '[') << std::string(60000, ']') << "}}";
+    for (int start = 0; start < 2; ++start) {  // and the next start finds a good file
+        LiveProcess p({"--session", state}, dir + "log" + std::to_string(start));
+        ASSERT_TRUE(p.wait_ready()) << p.log();
+        const json status = json::parse(p.request("GET", "/api/status").body);
+        if (start == 0) {
+            EXPECT_EQ(count(p.log(), "moved aside"), 1u) << p.log();  // printed once
+            EXPECT_NE(status["state_notice"].get<std::string>().find("nested more than 32"),
+                      std::string::npos)
+                << status.dump();
+        } else {
+            EXPECT_EQ(status["state_notice"], "") << status.dump();
+        }
+        EXPECT_EQ(get_value(p, "/monitor/volume"), 0.0);
+        ASSERT_EQ(p.stop(SIGTERM), 0) << p.log();
+    }
+    EXPECT_EQ(broken_files(dir), 1u);
+}
+
+TEST(LiveStart, AStateNamingADeviceThatDoesNotExistIsMovedAsideAndTheDefaultDeviceStarts) {
+    const std::string dir = temp_dir("live-unknown-device-state");
+    const std::string state = dir + "state.json";
+    std::ofstream(state) << "{\"phantom_session\": 1, \"device\": \"" << std::string(10000, 'x')
+                         << "\"}";
+    LiveProcess p({"--session", state}, dir + "log");
+    ASSERT_TRUE(p.wait_ready()) << p.log();
+    const json status = json::parse(p.request("GET", "/api/status").body);
+    EXPECT_EQ(status["device"], "studio-8x8");
+    EXPECT_NE(status["state_notice"].get<std::string>().find("unknown device"), std::string::npos)
+        << status.dump();
+    ASSERT_EQ(p.stop(SIGTERM), 0) << p.log();
+    EXPECT_EQ(broken_files(dir), 1u);
+    EXPECT_EQ(session::read_session(state).device, "studio-8x8");
+}
+
+TEST(LiveStart, AFileSizeLimitIsASaveErrorInTheStatusAndSigtermStillExitsZero) {
+    const std::string dir = temp_dir("live-ulimit-f");
+    const std::string state = dir + "state.json";
+    // ulimit -f for the child only: above the log and the first (default) state file, below
+    // the state file once many crosspoints are changed.
+    constexpr rlim_t kLimitBytes = 4096;
+    rlimit saved{};
+    getrlimit(RLIMIT_FSIZE, &saved);
+    rlimit limited{kLimitBytes, saved.rlim_max};
+    ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &limited), 0);
+    LiveProcess p({"--session", state}, dir + "log");
+    setrlimit(RLIMIT_FSIZE, &saved);
+    ASSERT_TRUE(p.wait_ready()) << p.log();
+    // Wait for the first save (the default state), then keep its text.
+    for (int k = 0; k < 200 && !fs::exists(state); ++k)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    const std::string before = slurp(state);
+    ASSERT_LT(before.size(), kLimitBytes);
+    json batch = json::object();
+    for (const char* bus : {"main", "line3", "line4", "line5", "line6", "hp1", "hp2"})
+        for (const char* source : {"in", "adat", "pb"})
+            for (int i = 1; i <= 8; ++i)
+                batch[fmt::format("/mix/{}/{}{}/gain", bus, source, i)] = -12.5;
+    ASSERT_EQ(p.request("POST", "/api/params", batch.dump()).status, 200);
+    std::string error;
+    for (int k = 0; k < 300 && error.empty(); ++k) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        error = json::parse(p.request("GET", "/api/status").body)["save_error"].get<std::string>();
+    }
+    EXPECT_NE(error.find("File too large"), std::string::npos) << error;
+    const auto status =
+        run_command(phantom_command("status --http 127.0.0.1:" + std::to_string(p.port())));
+    EXPECT_NE(status.out.find("SAVE FAILED"), std::string::npos) << status.out;
+    EXPECT_EQ(slurp(state), before);  // the old state file is intact
+    const int exit_status = p.stop(SIGTERM);
+    ASSERT_TRUE(WIFEXITED(exit_status)) << "killed: " << p.log();  // not by SIGXFSZ
+    EXPECT_EQ(WEXITSTATUS(exit_status), 0) << p.log();
+    EXPECT_NE(p.log().find("the last changes could not be saved"), std::string::npos) << p.log();
+    EXPECT_EQ(slurp(state), before);
+    EXPECT_EQ(temp_files_beside(state), 0u);
 }
 
 TEST(LiveStart, AStateOfAnotherDeviceIsRefusedAndLeftAlone) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <vector>
 
 namespace phantom::analog {
@@ -57,10 +58,21 @@ std::vector<std::string> split(const std::string& s, char sep) {
     return out;
 }
 
+// A finite number and nothing else. from_chars takes "nan", "inf" and "infinity" and says
+// "out of range" for 1e400: none of them is a level, a frequency or a time.
 bool parse_double(std::string_view text, double& out) {
     if (!text.empty() && text.front() == '+') text.remove_prefix(1);
-    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-    return ec == std::errc() && ptr == text.data() + text.size() && !text.empty();
+    double value = 0;
+    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || ptr != text.data() + text.size() || text.empty() ||
+        !std::isfinite(value))
+        return false;
+    out = value;
+    return true;
+}
+
+bool within(double x, double lo, double hi) {
+    return x >= lo && x <= hi;  // false for NaN
 }
 
 bool ends_with_ci(const std::string& s, std::string_view suffix, std::string& head) {
@@ -90,6 +102,25 @@ bool parse_level(const std::string& token, double& level, LevelUnit& unit) {
     return false;
 }
 
+// "nandBu", "infdBFS", "1e400dBu": meant as a level, but no finite number. A file's last part
+// that reads like this is refused rather than taken as part of the path.
+bool looks_like_a_level(const std::string& token) {
+    std::string head;
+    for (std::string_view suffix : {"dbspl", "dbfs", "dbu", "dbv", "db"}) {
+        if (!ends_with_ci(token, suffix, head)) continue;
+        std::string_view h = head;
+        if (!h.empty() && (h.front() == '+' || h.front() == '-')) h.remove_prefix(1);
+        if (h.empty()) return false;
+        if (std::isdigit(static_cast<unsigned char>(h.front())) || h.front() == '.') return true;
+        std::string lower(h);
+        for (char& c : lower)
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return lower == "nan" || lower == "inf" || lower == "infinity" ||
+               lower.rfind("nan(", 0) == 0;
+    }
+    return false;
+}
+
 double parse_frequency(const std::string& token, const std::string& whole) {
     std::string head = token;
     double scale = 1.0;
@@ -100,12 +131,18 @@ double parse_frequency(const std::string& token, const std::string& whole) {
         scale = 1000.0;
     }
     double f = 0;
-    if (!parse_double(head, f) || f <= 0)
+    if (!parse_double(head, f))
         throw SourceSpecError(
             fmt::format("'{}': '{}' is not a frequency (expected e.g. 440, 1k, "
                         "1000Hz)",
                         whole, token));
-    return f * scale;
+    f *= scale;
+    if (!within(f, kMinFrequencyHz, kMaxFrequencyHz))
+        throw SourceSpecError(fmt::format(
+            "'{}': frequency '{}' is outside {:g} Hz..{:g} kHz (up to the Nyquist frequency of "
+            "192 kHz, the highest rate)",
+            whole, token, kMinFrequencyHz, kMaxFrequencyHz / 1000));
+    return f;
 }
 
 void check_level_unit(SourceSpec& s) {
@@ -116,7 +153,7 @@ void check_level_unit(SourceSpec& s) {
             throw SourceSpecError(
                 fmt::format("'{}': a {} microphone takes a sound pressure level, e.g. 94dBSPL",
                             whole, to_string(s.transducer)));
-        if (s.level < 0 || s.level > 160)
+        if (!within(s.level, 0, 160))
             throw SourceSpecError(fmt::format("'{}': {} dB SPL is outside 0..160", whole, s.level));
     } else if (is_pickup(s.transducer)) {
         if (s.unit != LevelUnit::Dbv && s.unit != LevelUnit::Dbu)
@@ -134,7 +171,7 @@ void check_level_unit(SourceSpec& s) {
     }
     if ((is_microphone(s.transducer) || is_pickup(s.transducer)) && s.unit == LevelUnit::None)
         throw SourceSpecError(fmt::format("'{}': the level is missing", whole));
-    if (s.unit != LevelUnit::DbSpl && (s.level > 40 || s.level < -200))
+    if (s.unit != LevelUnit::DbSpl && !within(s.level, -200, 40))
         throw SourceSpecError(fmt::format("'{}': level {} is outside -200..+40", whole, s.level));
 }
 
@@ -167,8 +204,9 @@ SourceSpec parse_source_spec(const std::string& text) {
     auto level_at = [&](size_t k) {
         if (!parse_level(parts[k], s.level, s.unit))
             throw SourceSpecError(fmt::format(
-                "'{}': '{}' is not a level (expected a number with dBu, dBV, dBFS or dBSPL)", text,
-                parts[k]));
+                "'{}': '{}' is not a level (expected a finite number with dBu, dBV, dBFS or "
+                "dBSPL, e.g. -20dBu)",
+                text, parts[k]));
     };
     if (kind == "sine") {
         need(3, "sine:FREQ:LEVEL, e.g. sine:440:-20dBu");
@@ -185,11 +223,14 @@ SourceSpec parse_source_spec(const std::string& text) {
         s.signal = SignalKind::Sweep;
         s.frequency_hz = parse_frequency(parts[i + 1], text);
         s.frequency2_hz = parse_frequency(parts[i + 2], text);
+        if (s.frequency_hz == s.frequency2_hz)
+            throw SourceSpecError(
+                fmt::format("'{}': a sweep needs two different frequencies", text));
         level_at(i + 3);
         if (parts.size() - i == 5) {
             std::string secs = parts[i + 4], head;
             if (ends_with_ci(secs, "s", head)) secs = head;
-            if (!parse_double(secs, s.period_s) || s.period_s < 0.01 || s.period_s > 3600)
+            if (!parse_double(secs, s.period_s) || !within(s.period_s, 0.01, 3600))
                 throw SourceSpecError(fmt::format("'{}': sweep period '{}' must be 0.01..3600 s",
                                                   text, parts[i + 4]));
         }
@@ -204,17 +245,21 @@ SourceSpec parse_source_spec(const std::string& text) {
         // A file: the last part is a level if it parses as one; the rest is the path.
         s.signal = SignalKind::File;
         size_t end = parts.size();
-        if (end - i >= 2 && parse_level(parts[end - 1], s.level, s.unit)) --end;
+        if (end - i >= 2 && parse_level(parts[end - 1], s.level, s.unit))
+            --end;
+        else if (end - i >= 2 && looks_like_a_level(parts[end - 1]))
+            level_at(end - 1);  // throws: not a finite level
         std::string path;
         for (size_t k = i; k < end; ++k)
             path += (k > i ? ":" : "") + parts[k];
         if (auto hash = path.rfind('#'); hash != std::string::npos) {
             double ch = 0;
-            if (!parse_double(std::string_view(path).substr(hash + 1), ch) || ch < 1 ||
-                ch != static_cast<int>(ch))
-                throw SourceSpecError(
-                    fmt::format("'{}': '{}' is not a channel number (expected FILE#1, FILE#2 …)",
-                                text, path.substr(hash + 1)));
+            // Range before the cast: a double beyond int's range converts to anything.
+            if (!parse_double(std::string_view(path).substr(hash + 1), ch) ||
+                !within(ch, 1, kMaxFileChannels) || ch != std::floor(ch))
+                throw SourceSpecError(fmt::format(
+                    "'{}': '{}' is not a channel number (expected FILE#1, FILE#2 … up to #{})",
+                    text, path.substr(hash + 1), kMaxFileChannels));
             s.file_channel = static_cast<int>(ch) - 1;
             path.resize(hash);
         }

@@ -37,6 +37,13 @@ struct SourceSpec {
     double level = 0.0;
 };
 
+// Every number in a source text is finite and within these (or the level ranges: -200..+40
+// dBu/dBV/dBFS, 0..160 dB SPL): a NaN or an Inf would reach the engine as a gain after the
+// input's fault guard.
+constexpr double kMinFrequencyHz = 0.01;
+constexpr double kMaxFrequencyHz = 96000.0;  // Nyquist at 192 kHz
+constexpr int kMaxFileChannels = 1024;       // the most libsndfile reads (SF_MAX_CHANNELS)
+
 class SourceSpecError : public std::invalid_argument {
   public:
     using std::invalid_argument::invalid_argument;

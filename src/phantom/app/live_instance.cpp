@@ -9,11 +9,13 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 
 #include "phantom/backend/jack/jack_backend.hpp"
 #include "phantom/backend/virtual/virtual_live_backend.hpp"
+#include "phantom/device/description_error.hpp"
 #include "phantom/device/device_catalog.hpp"
 
 namespace phantom::app {
@@ -34,17 +36,42 @@ std::string default_state_path(const std::string& device_id) {
 
 LiveInstance::LiveInstance(const LiveOptions& o) {
     // The state decides the device when none is given; a state for another device is the
-    // user's to sort out, never overwritten.
+    // user's to sort out, never overwritten. A state file that cannot be used for any other
+    // reason (unreadable, not JSON, too deep, a device that does not exist) is set aside and
+    // the instance starts from the defaults: under a supervisor, refusing to start would only
+    // restart into the same failure.
     std::string device_id = o.device;
     StateFile state;
+    std::string state_notice;
     if (!o.state_path.empty()) {
         state = read_state_file(o.state_path);
+        state_notice = state.message;
         if (device_id.empty() && state.session) device_id = state.session->device;
     }
     if (device_id.empty()) device_id = device::kDefaultDeviceId;
-    auto spec = device::load_device(device_id);
+    std::optional<device::DeviceSpec> loaded;
+    try {
+        loaded = device::load_device(device_id);
+    } catch (const device::DescriptionError& e) {
+        if (!o.device.empty() || !state.session) throw;  // the user's own --device
+        state_notice = set_state_file_aside(o.state_path, e.what());
+        state.session.reset();
+        loaded = device::load_device(device::kDefaultDeviceId);
+    }
+    device::DeviceSpec spec = std::move(*loaded);
     state_path_ = o.state_path.empty() ? default_state_path(spec.id) : o.state_path;
-    if (o.state_path.empty()) state = read_state_file(state_path_);
+    if (o.state_path.empty()) {
+        state = read_state_file(state_path_);
+        state_notice = state.message;
+        // The default file is per device: one naming another device was not written by us.
+        if (state.session && state.session->device != spec.id) {
+            state_notice = set_state_file_aside(
+                state_path_, fmt::format("{}: holds the state of device '{}', not '{}'",
+                                         state_path_, state.session->device, spec.id));
+            state.session.reset();
+        }
+    }
+    state.message = state_notice;
     if (state.session && state.session->device != spec.id)
         throw std::invalid_argument(
             fmt::format("{} holds the state of device '{}', not '{}': give --device {} or another "
@@ -80,6 +107,7 @@ LiveInstance::LiveInstance(const LiveOptions& o) {
     }
     controller_ = std::make_unique<control::Controller>(*iface_, backend_->analog_available());
     notice_ = apply_state_file(*controller_, state, state_path_);
+    controller_->set_state_notice(notice_);  // in /api/status for the whole run
     for (const auto& source : o.sources)
         controller_->with_interface(
             [&](engine::Interface& i) { i.set_source(source.first, source.second); });
@@ -91,7 +119,7 @@ LiveInstance::LiveInstance(const LiveOptions& o) {
     saver_ = std::make_unique<StateSaver>(*controller_, state_path_);
     try {
         saver_->flush(true);  // the file exists, and holds the sources given now, from the start
-    } catch (const std::exception& e) {
+    } catch (const std::exception& e) {  // also in the status, as save_error, until a save works
         notice_ += (notice_.empty() ? "" : "\n") + std::string(e.what()) +
                    " (changes are kept in memory and saved when the disk allows)";
     }

@@ -35,15 +35,23 @@ std::string timestamp() {
     return buf;
 }
 
+// "<path>.broken-<time>", never over an earlier one (two failed starts in one second).
 std::string set_aside(const std::string& path, const std::string& why) {
-    const std::string aside = fmt::format("{}.corrupt-{}", path, timestamp());
+    const std::string stem = fmt::format("{}.broken-{}", path, timestamp());
+    std::string aside = stem;
     std::error_code ec;
+    for (int n = 2; fs::exists(fs::symlink_status(aside, ec)) && n < 1000; ++n)
+        aside = fmt::format("{}-{}", stem, n);
     fs::rename(path, aside, ec);
     return fmt::format("{}\nThe state file was moved aside to {}; starting from the defaults.", why,
                        ec ? "(could not move it: " + ec.message() + ")" : aside);
 }
 
 }  // namespace
+
+std::string set_state_file_aside(const std::string& path, const std::string& why) {
+    return set_aside(path, why);
+}
 
 StateFile read_state_file(const std::string& path) {
     StateFile result;
@@ -100,18 +108,20 @@ void StateSaver::flush(bool force) {
     try {
         session::save_session(controller_.capture(), path_);
         saved_revision_ = revision;
+        if (!last_error_.empty()) controller_.set_save_error("");
         last_error_.clear();
         ++saves_;
     } catch (const std::exception& e) {
         last_error_ = e.what();
+        controller_.set_save_error(last_error_);  // shown in the status until a save succeeds
         throw;
     }
 }
 
 void StateSaver::run() {
+    std::unique_lock lock(mutex_);  // saved_revision_ is flush()'s too
     std::uint64_t seen = saved_revision_;
     Clock::time_point first_unsaved{}, last_change{};
-    std::unique_lock lock(mutex_);
     while (!stop_) {
         wake_.wait_for(lock, std::chrono::milliseconds(50));
         if (stop_) break;

@@ -5,7 +5,8 @@
 // first unsaved change, so `kill -9` loses at most about a second of work. Each save is atomic
 // (io/atomic_file: temp file, fsync, rename, fsync of the folder): the file on disk is
 // always the old or the new version. A failed save (disk full) is reported and retried; the
-// old file stays byte-identical.
+// old file stays byte-identical. The failure is shown in the controller's status
+// (`save_error`) until a save succeeds.
 #pragma once
 
 #include <atomic>
@@ -29,14 +30,17 @@ struct StateFile {
 };
 
 // Read `path` (creating its folder; removing stale temp files of an interrupted save). A file
-// that does not parse is set aside as "<path>.corrupt-<time>" and reported. Never throws for a
-// bad file.
+// that cannot be read or does not parse is set aside as "<path>.broken-<time>" and reported,
+// so that a supervised service starts from the defaults instead of failing on every start.
+// Never throws for a bad file.
 StateFile read_state_file(const std::string& path);
 // Apply what read_state_file found. A file the interface refuses (a value out of range, a
 // missing audio file) is set aside the same way and Phantom keeps its defaults; returns the
 // message for the user, or "".
 std::string apply_state_file(Controller& controller, const StateFile& file,
                              const std::string& path);
+// Move `path` aside as above (the device it names cannot be loaded, say); returns the message.
+std::string set_state_file_aside(const std::string& path, const std::string& why);
 
 class StateSaver {
   public:
@@ -56,7 +60,6 @@ class StateSaver {
 
   private:
     void run();
-    void save_if_changed();
 
     Controller& controller_;
     std::string path_;

@@ -54,12 +54,17 @@ class Parser {
     }
 
     // [[key]] arrays of tables; a single [key] table is a mistake worth naming.
-    std::vector<const toml::table*> table_array(TomlReader& top, std::string_view key) {
+    // At most `limit` of them (docs/devices.md, "Limits").
+    std::vector<const toml::table*> table_array(TomlReader& top, std::string_view key, int limit) {
         std::vector<const toml::table*> out;
         if (!top.has(key)) return out;
         top.mark(key);
         const toml::array* a = root_.get(key)->as_array();
         if (!a) top.fail(key, fmt::format("expected an array of tables ([[{}]])", key));
+        if (a->size() > static_cast<size_t>(limit))
+            fail_at(file_, (*a)[static_cast<size_t>(limit)].source(), std::string(key),
+                    fmt::format("more than {} [[{}]] tables (the limit; see docs/devices.md)",
+                                limit, key));
         for (const auto& e : *a) {
             if (!e.is_table())
                 fail_at(file_, e.source(), std::string(key),
@@ -76,7 +81,8 @@ class Parser {
         check_id_syntax(r, "id", spec_.id);
         spec_.name = r.get_string("name", spec_.id);
         for (auto rate : r.get_integers("sample_rates")) {
-            if (kKnownRates.count(static_cast<std::uint32_t>(rate)) == 0)
+            if (rate < 0 || rate > 192000 ||
+                kKnownRates.count(static_cast<std::uint32_t>(rate)) == 0)
                 r.fail("sample_rates",
                        fmt::format("{} Hz is not a supported rate (expected 44100, 48000, 88200, "
                                    "96000, 176400 or 192000)",
@@ -85,8 +91,8 @@ class Parser {
         }
         if (spec_.sample_rates.empty())
             r.fail("sample_rates", "required: a non-empty array of sample rates in Hz");
-        spec_.default_rate =
-            static_cast<std::uint32_t>(r.get_integer("default_rate", spec_.sample_rates.front()));
+        spec_.default_rate = static_cast<std::uint32_t>(r.get_int_in(
+            "default_rate", static_cast<int>(spec_.sample_rates.front()), 1, 192000, "Hz"));
         if (!spec_.supports_rate(spec_.default_rate))
             r.fail("default_rate", fmt::format("{} Hz is not in sample_rates", spec_.default_rate));
         spec_.clock_sources = r.get_strings("clock_sources");
@@ -104,16 +110,14 @@ class Parser {
     void parse_midi(TomlReader& top) {
         const toml::table& t = table_or_fail(top, "midi", false);
         TomlReader r(t, "midi", file_);
-        spec_.midi_inputs = static_cast<int>(r.get_integer("inputs", 0));
-        spec_.midi_outputs = static_cast<int>(r.get_integer("outputs", 0));
-        if (spec_.midi_inputs < 0 || spec_.midi_inputs > 16) r.fail("inputs", "expected 0..16");
-        if (spec_.midi_outputs < 0 || spec_.midi_outputs > 16) r.fail("outputs", "expected 0..16");
+        spec_.midi_inputs = r.get_int_in("inputs", 0, 0, 16, "MIDI ports");
+        spec_.midi_outputs = r.get_int_in("outputs", 0, 0, 16, "MIDI ports");
         r.finish();
     }
 
     void parse_inputs(TomlReader& top) {
         int n = 0;
-        for (const toml::table* t : table_array(top, "input")) {
+        for (const toml::table* t : table_array(top, "input", kMaxAnalogInputs)) {
             TomlReader r(*t, fmt::format("input[{}]", ++n), file_);
             InputSpec in;
             in.id = r.require_string("id");
@@ -149,8 +153,7 @@ class Parser {
             } else if (in.has_preamp) {
                 r.fail("gain_db", "required field is missing (expected [min, max] in dB)");
             }
-            in.pad_db = r.get_number("pad_db", 0.0);
-            if (in.pad_db < 0 || in.pad_db > 40) r.fail("pad_db", "expected 0..40 dB");
+            in.pad_db = r.get_number_in("pad_db", 0.0, 0, 40, "dB");
             if (in.pad_db > 0 && !in.has_preamp)
                 r.fail("pad_db", "a pad belongs to a mic input, this is a line-only input");
             in.phantom = r.get_bool("phantom", false);
@@ -160,18 +163,19 @@ class Parser {
             if (!in.phantom_group.empty() && !in.phantom)
                 r.fail("phantom_group", "set phantom = true to share a 48 V switch");
             in.hiz_ohm = r.get_number("hiz_ohm", 0.0);
-            if (in.hiz_ohm < 0 || (in.hiz_ohm > 0 && in.hiz_ohm < 100e3))
-                r.fail("hiz_ohm", "expected an instrument input impedance of at least 100000 Ω");
-            in.mic_impedance_ohm = r.get_number("mic_impedance_ohm", in.mic_impedance_ohm);
-            in.line_impedance_ohm = r.get_number("line_impedance_ohm", in.line_impedance_ohm);
-            if (in.mic_impedance_ohm <= 0) r.fail("mic_impedance_ohm", "expected > 0 Ω");
-            if (in.line_impedance_ohm <= 0) r.fail("line_impedance_ohm", "expected > 0 Ω");
+            if (in.hiz_ohm != 0 && !(in.hiz_ohm >= 100e3 && in.hiz_ohm <= 100e6))
+                r.fail("hiz_ohm",
+                       "expected 0 (no Hi-Z mode) or an instrument input impedance of "
+                       "100000..100000000 Ω");
+            in.mic_impedance_ohm =
+                r.get_number_in("mic_impedance_ohm", in.mic_impedance_ohm, 50, 1e6, "Ω");
+            in.line_impedance_ohm =
+                r.get_number_in("line_impedance_ohm", in.line_impedance_ohm, 100, 100e6, "Ω");
             in.level_switch = r.get_bool("level_switch", false);
             if (in.level_switch && in.has_preamp)
                 r.fail("level_switch", "the +4 dBu / -10 dBV switch belongs to line inputs");
-            in.full_scale_dbu = r.get_number("full_scale_dbu", in.full_scale_dbu);
-            if (in.full_scale_dbu < -10 || in.full_scale_dbu > 30)
-                r.fail("full_scale_dbu", "expected -10..+30 dBu");
+            in.full_scale_dbu =
+                r.get_number_in("full_scale_dbu", in.full_scale_dbu, -10, 30, "dBu");
             r.finish();
             spec_.analog_inputs.push_back(std::move(in));
         }
@@ -181,7 +185,7 @@ class Parser {
 
     void parse_digital(TomlReader& top) {
         int n = 0;
-        for (const toml::table* t : table_array(top, "digital")) {
+        for (const toml::table* t : table_array(top, "digital", kMaxDigitalPorts)) {
             TomlReader r(*t, fmt::format("digital[{}]", ++n), file_);
             DigitalPortSpec port;
             port.id = r.require_string("id");
@@ -238,7 +242,7 @@ class Parser {
     void parse_outputs(TomlReader& top) {
         int n = 0;
         std::vector<std::pair<size_t, toml::source_region>> mirror_sites;
-        for (const toml::table* t : table_array(top, "output")) {
+        for (const toml::table* t : table_array(top, "output", kMaxOutputs)) {
             TomlReader r(*t, fmt::format("output[{}]", ++n), file_);
             OutputSpec out;
             out.id = r.require_string("id");
@@ -258,9 +262,7 @@ class Parser {
                 r.fail("role",
                        fmt::format("unknown output role '{}' (expected monitor, line or headphone)",
                                    role));
-            out.channels = static_cast<int>(r.get_integer("channels", 2));
-            if (out.channels != 1 && out.channels != 2)
-                r.fail("channels", "expected 1 (mono) or 2 (stereo pair)");
+            out.channels = r.get_int_in("channels", 2, 1, 2, "(1 mono, 2 a stereo pair)");
             std::string set =
                 r.get_string("speaker_set", out.role == OutputRole::Monitor ? "A" : "");
             if (!set.empty() && out.role != OutputRole::Monitor)
@@ -274,7 +276,8 @@ class Parser {
                        fmt::format("unknown speaker set '{}' (expected A or B)", set));
             if (out.role == OutputRole::Monitor && out.channels != 2)
                 r.fail("channels", "a monitor output is a stereo pair (channels = 2)");
-            out.full_scale_dbu = r.get_number("full_scale_dbu", out.full_scale_dbu);
+            out.full_scale_dbu =
+                r.get_number_in("full_scale_dbu", out.full_scale_dbu, -10, 30, "dBu");
             out.own_mix = !r.get_bool("mirror_only", false);
             out.default_mirror = r.get_string("mirror", "");
             if (out.default_mirror == "none") out.default_mirror.clear();
@@ -288,9 +291,9 @@ class Parser {
                 TomlReader ar(*amp, fmt::format("output[{}].amp", out.id), file_);
                 HeadphoneAmpSpec a;
                 a.output_impedance_ohm =
-                    ar.get_number("output_impedance_ohm", a.output_impedance_ohm);
-                a.max_level_dbu = ar.get_number("max_level_dbu", a.max_level_dbu);
-                if (a.output_impedance_ohm < 0) ar.fail("output_impedance_ohm", "expected >= 0 Ω");
+                    ar.get_number_in("output_impedance_ohm", a.output_impedance_ohm, 0, 1000, "Ω");
+                a.max_level_dbu =
+                    ar.get_number_in("max_level_dbu", a.max_level_dbu, -10, 30, "dBu");
                 ar.finish();
                 out.amp = a;
             } else if (out.role == OutputRole::Headphone) {
@@ -333,10 +336,6 @@ class Parser {
                 spec_.outputs.push_back(std::move(out));
             }
         }
-        // Which outputs an output may mirror: every other output that has a mix of its own.
-        for (auto& out : spec_.outputs)
-            for (const auto& other : spec_.outputs)
-                if (&other != &out && other.own_mix) out.mirrors.push_back(other.id);
     }
 
     static toml::source_region r_source(const toml::table& t, std::string_view key) {
@@ -354,15 +353,11 @@ class Parser {
     void parse_host(TomlReader& top) {
         const toml::table& t = table_or_fail(top, "host", true);
         TomlReader r(t, "host", file_);
-        spec_.host.capture = static_cast<int>(r.require_integer("capture"));
-        spec_.host.playback = static_cast<int>(r.require_integer("playback"));
-        spec_.host.loopback = static_cast<int>(r.get_integer("loopback", 0));
-        int inputs = input_channel_count();
-        if (spec_.host.capture < 0 || spec_.host.capture > inputs)
-            r.fail("capture",
-                   fmt::format("expected 0..{} (one capture channel per input channel)", inputs));
-        if (spec_.host.playback < 0 || spec_.host.playback > 256)
-            r.fail("playback", "expected 0..256");
+        const int inputs = input_channel_count();
+        spec_.host.capture =
+            r.require_int_in("capture", 0, inputs, "(one capture channel per input channel)");
+        spec_.host.playback = r.require_int_in("playback", 0, kMaxPlayback, "channels");
+        spec_.host.loopback = r.get_int_in("loopback", 0, 0, 2, "");
         if (spec_.host.loopback != 0 && spec_.host.loopback != 2)
             r.fail("loopback", "expected 0 (none) or 2 (a stereo loopback pair)");
         for (int i = 1; i <= spec_.host.playback; ++i)
@@ -373,9 +368,7 @@ class Parser {
     void parse_monitor(TomlReader& top) {
         const toml::table& t = table_or_fail(top, "monitor", false);
         TomlReader r(t, "monitor", file_);
-        spec_.monitor.dim_db = r.get_number("dim_db", spec_.monitor.dim_db);
-        if (spec_.monitor.dim_db > 0 || spec_.monitor.dim_db < -60)
-            r.fail("dim_db", "expected -60..0 dB");
+        spec_.monitor.dim_db = r.get_number_in("dim_db", spec_.monitor.dim_db, -60, 0, "dB");
         spec_.monitor.talkback_input = r.get_string("talkback_input", "");
         if (!spec_.monitor.talkback_input.empty() &&
             !spec_.analog_input(spec_.monitor.talkback_input))
@@ -414,6 +407,11 @@ class Parser {
 }  // namespace
 
 DeviceSpec parse_device_text(const std::string& text, const std::string& source_name) {
+    if (text.size() > kMaxDescriptionBytes)
+        throw DescriptionError(source_name, 0, 0, "",
+                               fmt::format("{} bytes: a description is at most {} bytes (see "
+                                           "docs/devices.md)",
+                                           text.size(), kMaxDescriptionBytes));
     toml::table root;
     try {
         root = toml::parse(text, source_name);
@@ -428,9 +426,12 @@ DeviceSpec parse_device_text(const std::string& text, const std::string& source_
 DeviceSpec parse_device_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw DescriptionError(path, 0, 0, "", "cannot open the file for reading");
-    std::stringstream text;
-    text << in.rdbuf();
-    return parse_device_text(text.str(), path);
+    // Never more than the limit and one byte: the path may be a pipe or /dev/zero.
+    std::string text(kMaxDescriptionBytes + 1, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    if (in.bad()) throw DescriptionError(path, 0, 0, "", "cannot read the file");
+    text.resize(static_cast<size_t>(in.gcount()));
+    return parse_device_text(text, path);
 }
 
 }  // namespace phantom::device

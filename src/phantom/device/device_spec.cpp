@@ -49,6 +49,13 @@ int DeviceSpec::output_index(const std::string& output_id) const {
     return -1;
 }
 
+std::vector<std::string> DeviceSpec::mirror_targets(size_t index) const {
+    std::vector<std::string> targets;
+    for (size_t o = 0; o < outputs.size(); ++o)
+        if (o != index && outputs[o].own_mix) targets.push_back(outputs[o].id);
+    return targets;
+}
+
 const char* to_string(InputKind kind) {
     switch (kind) {
         case InputKind::Mic:

@@ -66,9 +66,8 @@ struct OutputSpec {
     OutputRole role = OutputRole::Line;
     int channels = 2;
     SpeakerSet speaker_set = SpeakerSet::None;
-    bool own_mix = true;               // false: can only mirror another output
-    std::string default_mirror;        // "" = plays its own mix
-    std::vector<std::string> mirrors;  // outputs it may mirror
+    bool own_mix = true;         // false: can only mirror another output
+    std::string default_mirror;  // "" = plays its own mix
     double full_scale_dbu = 18.0;
     std::optional<HeadphoneAmpSpec> amp;
     // Digital outputs are generated from a DigitalPortSpec.
@@ -108,6 +107,9 @@ struct DeviceSpec {
     const InputSpec* analog_input(const std::string& id) const;
     const OutputSpec* output(const std::string& id) const;
     int output_index(const std::string& id) const;  // -1 if none
+    // The outputs output `index` may mirror: every other output with a mix of its own. Built
+    // on demand: kept in every output, the lists grew with the square of the outputs.
+    std::vector<std::string> mirror_targets(size_t index) const;
 };
 
 const char* to_string(InputKind kind);

@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "phantom/device/description_error.hpp"
+#include "phantom/device/device_parser.hpp"
 
 namespace phantom::device {
 
@@ -60,25 +63,45 @@ void TomlReader::fail_type(std::string_view key, const char* expected) const {
     fail(key, fmt::format("expected {}, got {}", expected, n ? type_name(*n) : "nothing"));
 }
 
+std::string TomlReader::string_of(std::string_view key, const toml::node& n) const {
+    const std::string_view text = *n.value<std::string_view>();
+    if (text.size() > kMaxStringBytes)
+        fail_at(file_, n.source(), field(key),
+                fmt::format("a string of {} bytes (at most {})", text.size(), kMaxStringBytes));
+    return std::string(text);
+}
+
 std::string TomlReader::require_string(std::string_view key) {
     const toml::node* n = node(key);
     if (!n) fail(key, "required field is missing (expected a string)");
     if (!n->is_string()) fail_type(key, "a string");
-    return std::string(*n->value<std::string_view>());
+    return string_of(key, *n);
 }
 
 std::string TomlReader::get_string(std::string_view key, std::string fallback) {
     const toml::node* n = node(key);
     if (!n) return fallback;
     if (!n->is_string()) fail_type(key, "a string");
-    return std::string(*n->value<std::string_view>());
+    return string_of(key, *n);
 }
 
 double TomlReader::get_number(std::string_view key, double fallback) {
     const toml::node* n = node(key);
     if (!n) return fallback;
     if (!n->is_number()) fail_type(key, "a number");
-    return *n->value<double>();
+    const double x = *n->value<double>();
+    // TOML has nan and inf literals; no field of a device has a use for them.
+    if (!std::isfinite(x)) fail(key, fmt::format("expected a finite number, got {}", x));
+    return x;
+}
+
+double TomlReader::get_number_in(std::string_view key, double fallback, double min, double max,
+                                 std::string_view unit) {
+    const double x = get_number(key, fallback);
+    if (!(x >= min && x <= max))
+        fail(key, fmt::format("expected {:g}..{:g}{}{}, got {:g}", min, max,
+                              unit.empty() ? "" : " ", unit, x));
+    return x;
 }
 
 std::int64_t TomlReader::get_integer(std::string_view key, std::int64_t fallback) {
@@ -91,6 +114,22 @@ std::int64_t TomlReader::get_integer(std::string_view key, std::int64_t fallback
 std::int64_t TomlReader::require_integer(std::string_view key) {
     if (!table_.get(key)) fail(key, "required field is missing (expected an integer)");
     return get_integer(key, 0);
+}
+
+int TomlReader::get_int_in(std::string_view key, int fallback, int min, int max,
+                           std::string_view what) {
+    // Checked as the 64-bit value TOML holds: a narrowing cast first would turn 4294967298
+    // into 2.
+    const std::int64_t x = get_integer(key, fallback);
+    if (x < min || x > max)
+        fail(key, fmt::format("expected {}..{}{}{}, got {}", min, max, what.empty() ? "" : " ",
+                              what, x));
+    return static_cast<int>(x);
+}
+
+int TomlReader::require_int_in(std::string_view key, int min, int max, std::string_view what) {
+    if (!table_.get(key)) fail(key, "required field is missing (expected an integer)");
+    return get_int_in(key, 0, min, max, what);
 }
 
 bool TomlReader::get_bool(std::string_view key, bool fallback) {
@@ -110,7 +149,7 @@ std::vector<std::string> TomlReader::get_strings(std::string_view key) {
         if (!e.is_string())
             fail_at(file_, e.source(), field(key),
                     fmt::format("expected a string, got {}", type_name(e)));
-        out.emplace_back(*e.value<std::string_view>());
+        out.push_back(string_of(key, e));
     }
     return out;
 }
@@ -140,7 +179,11 @@ std::vector<double> TomlReader::get_numbers(std::string_view key) {
         if (!e.is_number())
             fail_at(file_, e.source(), field(key),
                     fmt::format("expected a number, got {}", type_name(e)));
-        out.push_back(*e.value<double>());
+        const double x = *e.value<double>();
+        if (!std::isfinite(x))
+            fail_at(file_, e.source(), field(key),
+                    fmt::format("expected a finite number, got {}", x));
+        out.push_back(x);
     }
     return out;
 }

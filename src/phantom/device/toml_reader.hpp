@@ -19,7 +19,13 @@ class TomlReader {
     void mark(std::string_view key) { used_.emplace(key); }  // a key read by other means
     std::string require_string(std::string_view key);
     std::string get_string(std::string_view key, std::string fallback);
+    // Numbers are finite (TOML's nan and inf are refused); integers are range-checked as the
+    // 64-bit values TOML holds before they narrow to int.
     double get_number(std::string_view key, double fallback);
+    double get_number_in(std::string_view key, double fallback, double min, double max,
+                         std::string_view unit);
+    int get_int_in(std::string_view key, int fallback, int min, int max, std::string_view what);
+    int require_int_in(std::string_view key, int min, int max, std::string_view what);
     std::int64_t get_integer(std::string_view key, std::int64_t fallback);
     std::int64_t require_integer(std::string_view key);
     bool get_bool(std::string_view key, bool fallback);
@@ -39,6 +45,7 @@ class TomlReader {
     const toml::node* node(std::string_view key);
     [[noreturn]] void fail_type(std::string_view key, const char* expected) const;
     std::string field(std::string_view key) const;
+    std::string string_of(std::string_view key, const toml::node& n) const;  // length-checked
 
     const toml::table& table_;
     std::string prefix_;

@@ -234,7 +234,7 @@ class Builder {
             std::vector<std::string> names = {"none"};
             ids.mirror_choice_output = {-1};
             int def = 0;
-            for (const auto& target : out.mirrors) {
+            for (const auto& target : spec_.mirror_targets(o)) {
                 if (target == out.default_mirror) def = static_cast<int>(names.size());
                 names.push_back(target);
                 ids.mirror_choice_output.push_back(spec_.output_index(target));

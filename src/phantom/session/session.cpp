@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "phantom/io/atomic_file.hpp"
+#include "phantom/session/json_depth.hpp"
 
 namespace phantom::session {
 
@@ -31,9 +32,25 @@ std::pair<size_t, size_t> line_column(const std::string& text, size_t byte) {
 Session read_session(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw SessionError(fmt::format("{}: cannot open the session file", path));
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    const std::string text = buffer.str();
+    // Never more than the limit and one byte: the path may be a pipe or /dev/zero.
+    std::string text(kMaxSessionBytes + 1, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    if (in.bad()) throw SessionError(fmt::format("{}: cannot read the session file", path));
+    text.resize(static_cast<size_t>(in.gcount()));
+    return parse_session_text(text, path);
+}
+
+Session parse_session_text(const std::string& text, const std::string& path) {
+    if (text.size() > kMaxSessionBytes)
+        throw SessionError(fmt::format("{}: more than {} MiB; a session file is never that large",
+                                       path, kMaxSessionBytes >> 20));
+    if (auto at = find_nesting_beyond(text, kMaxSessionDepth)) {
+        auto [line, column] = line_column(text, *at);
+        throw SessionError(fmt::format(
+            "{}:{}:{}: nested more than {} levels deep (a session nests 4: snapshots, a "
+            "snapshot, its parameters, a value)",
+            path, line, column, kMaxSessionDepth));
+    }
     nlohmann::json doc;
     try {
         doc = nlohmann::json::parse(text);
@@ -42,12 +59,17 @@ Session read_session(const std::string& path) {
         std::string what = e.what();
         if (auto pos = what.find("parse error"); pos != std::string::npos) what = what.substr(pos);
         throw SessionError(fmt::format("{}:{}:{}: not valid JSON: {}", path, line, column, what));
+    } catch (const nlohmann::json::exception& e) {
+        // out_of_range 406: a number beyond double (1e400); nlohmann gives no position.
+        std::string what = e.what();
+        if (auto pos = what.find("] "); pos != std::string::npos) what = what.substr(pos + 2);
+        throw SessionError(fmt::format("{}: not valid JSON: {}", path, what));
     }
     if (!doc.is_object()) throw SessionError(fmt::format("{}: expected a JSON object", path));
     Session s;
     for (const auto& [key, value] : doc.items()) {
         if (key == "phantom_session") {
-            if (!value.is_number_integer() || value.get<int>() != kFormatVersion)
+            if (!value.is_number_integer() || value != kFormatVersion)
                 throw SessionError(
                     fmt::format("{}: phantom_session: expected {}", path, kFormatVersion));
         } else if (key == "device") {

@@ -33,9 +33,17 @@ struct Session {
     std::map<std::string, std::map<std::string, nlohmann::json>> snapshots;  // name → params
 };
 
+// Limits of a session or state file, far above what one holds (a few levels of nesting; a
+// stress-64 state with every parameter changed is well under a MiB, and each snapshot adds at
+// most as much), far below what would exhaust the memory or the stack.
+constexpr size_t kMaxSessionBytes = size_t{256} << 20;
+constexpr int kMaxSessionDepth = 32;
+
 // [control-thread] Parse a session file; SessionError with file:line:column for bad JSON or a
-// bad shape.
+// bad shape. Never throws anything else for any content (fuzz/session_file_fuzz.cpp).
 Session read_session(const std::string& path);
+// The same from text already read; `path` names it in messages.
+Session parse_session_text(const std::string& text, const std::string& path);
 
 // Apply to an interface, all-or-nothing. SessionError names the file, the path and the reason;
 // the interface is unchanged on error.

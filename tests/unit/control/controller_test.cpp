@@ -34,6 +34,24 @@ std::optional<ErrorKind> refusal(const std::function<void()>& f) {
     return std::nullopt;
 }
 
+// A recall glide is linear in amplitude over one second. Its start lies between the moments
+// taken before and after the recall (a sanitizer build may take long over it), so a tick
+// `after` + `delay` finds it between these two levels.
+struct GlideWindow {
+    double low_db, high_db;
+};
+GlideWindow glide_window(double from_gain, double to_gain,
+                         std::chrono::steady_clock::time_point before,
+                         std::chrono::steady_clock::time_point after, milliseconds delay) {
+    auto db_at = [&](double seconds) {
+        const double t = std::min(1.0, seconds);
+        return 20 * std::log10(from_gain + (to_gain - from_gain) * t);
+    };
+    const double shortest = std::chrono::duration<double>(delay).count();
+    const double longest = shortest + std::chrono::duration<double>(after - before).count();
+    return {db_at(shortest) - 0.01, db_at(longest) + 0.01};
+}
+
 const Value* find_param(const Snapshot& s, const std::string& path) {
     for (const auto& [p, v] : s.params)
         if (p == path) return &v;
@@ -143,15 +161,16 @@ TEST(Controller, RecallGlidesARisingVolumeOverOneSecondAndDropsAtOnce) {
     f.controller.set("/monitor/volume", 0.0);
     const auto t0 = std::chrono::steady_clock::now();
     RecallResult r = f.controller.recall_snapshot("loud");
+    const auto t1 = std::chrono::steady_clock::now();
     EXPECT_EQ(f.value("/monitor/volume"), -40.0);     // a drop is immediate
     EXPECT_EQ(f.value("/output/hp1/volume"), -20.0);  // a rise has not happened yet
     EXPECT_EQ(r.gliding, Names{"/output/hp1/volume"});
-    // Halfway in time, halfway in amplitude: 0.1 → 1.0 gives 0.55.
-    f.controller.tick(t0 + milliseconds(500));
-    const double halfway_db = 20 * std::log10(0.1 + (1.0 - 0.1) * 0.5);
-    EXPECT_NEAR(f.value("/output/hp1/volume"), halfway_db, 0.2);
-    // t0 was taken before the recall started its glide: leave room for a slow recall.
-    f.controller.tick(t0 + milliseconds(1100));
+    // Halfway in time, halfway in amplitude: 0.1 → 1.0 gives 0.55 (-5.19 dB).
+    f.controller.tick(t1 + milliseconds(500));
+    const GlideWindow half = glide_window(0.1, 1.0, t0, t1, milliseconds(500));
+    EXPECT_GE(f.value("/output/hp1/volume"), half.low_db);
+    EXPECT_LE(f.value("/output/hp1/volume"), half.high_db);
+    f.controller.tick(t1 + milliseconds(1001));
     EXPECT_EQ(f.value("/output/hp1/volume"), 0.0);
 }
 
@@ -161,11 +180,15 @@ TEST(Controller, RecallThatUnmutesStartsTheVolumeFromSilence) {
     f.controller.set("/monitor/mute", true);
     const auto t0 = std::chrono::steady_clock::now();
     f.controller.recall_snapshot("open");
+    const auto t1 = std::chrono::steady_clock::now();
     EXPECT_EQ(f.value("/monitor/mute"), 0.0);
     EXPECT_TRUE(std::isinf(f.value("/monitor/volume")));
-    f.controller.tick(t0 + milliseconds(250));
-    EXPECT_NEAR(f.value("/monitor/volume"), 20 * std::log10(0.25), 0.2);
-    f.controller.tick(t0 + milliseconds(1100));
+    // A quarter of the way from silence: 0.25 in amplitude (-12.04 dB).
+    f.controller.tick(t1 + milliseconds(250));
+    const GlideWindow quarter = glide_window(0.0, 1.0, t0, t1, milliseconds(250));
+    EXPECT_GE(f.value("/monitor/volume"), quarter.low_db);
+    EXPECT_LE(f.value("/monitor/volume"), quarter.high_db);
+    f.controller.tick(t1 + milliseconds(1001));
     EXPECT_EQ(f.value("/monitor/volume"), 0.0);
 }
 
@@ -185,7 +208,8 @@ TEST(Controller, SnapshotsAreListedShownDeletedAndNamesChecked) {
     f.controller.set("/monitor/dim", true);
     f.controller.save_snapshot("a");
     EXPECT_EQ(f.controller.snapshot_names(), Names{"a"});
-    const Value* dim = find_param(f.controller.snapshot("a"), "/monitor/dim");
+    const Snapshot a = f.controller.snapshot("a");
+    const Value* dim = find_param(a, "/monitor/dim");
     ASSERT_NE(dim, nullptr);
     EXPECT_EQ(*dim, Value(true));
     EXPECT_EQ(refusal([&] { f.controller.save_snapshot("../x"); }), ErrorKind::OutOfRange);
@@ -329,7 +353,8 @@ TEST(Controller, SnapshotsAreRenamedWithoutOverwritingAnother) {
     EXPECT_EQ(refusal([&] { f.controller.rename_snapshot("a", "a/b"); }), ErrorKind::OutOfRange);
     f.controller.rename_snapshot("a", "c");
     EXPECT_EQ(f.controller.snapshot_names(), (Names{"b", "c"}));
-    const Value* dim = find_param(f.controller.snapshot("c"), "/monitor/dim");
+    const Snapshot c = f.controller.snapshot("c");
+    const Value* dim = find_param(c, "/monitor/dim");
     ASSERT_NE(dim, nullptr);
     EXPECT_EQ(*dim, Value(true));
 }

@@ -119,9 +119,9 @@ json to_json(const control::Status& s) {
               {"clips", s.clips},
               {"held_phantom", s.held_phantom},
               {"events", s.events},
+              {"state_notice", s.state_notice},
+              {"save_error", s.save_error},
               {"uptime_s", s.uptime_s}};
-    if (!s.save_error.empty()) j["save_error"] = s.save_error;
-    if (!s.state_notice.empty()) j["state_notice"] = s.state_notice;
     return j;
 }
 
