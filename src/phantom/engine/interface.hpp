@@ -24,6 +24,7 @@
 #include "phantom/analog/source_spec.hpp"
 #include "phantom/device/device_spec.hpp"
 #include "phantom/engine/engine.hpp"
+#include "phantom/io/audio_file.hpp"
 #include "phantom/params/interface_params.hpp"
 
 namespace phantom::engine {
@@ -94,8 +95,7 @@ class Interface {
 
   private:
     void derive();
-    std::shared_ptr<analog::SignalSource> make_signal(const analog::SourceSpec& spec,
-                                                      const std::string& channel_id) const;
+    io::FileSignal make_signal(const analog::SourceSpec& spec, const std::string& channel_id) const;
     void derive_sources(const std::vector<double>& v);
     void derive_routes(const std::vector<double>& v);
     void derive_outputs(const std::vector<double>& v);
@@ -110,6 +110,7 @@ class Interface {
 
     std::vector<std::optional<analog::SourceSpec>> source_specs_;
     std::shared_ptr<const SignalBank> signals_;
+    std::vector<std::shared_ptr<io::FileStream>> streams_;  // by source; null unless streamed
     std::vector<dsp::BiquadCoefficients> filters_;
     std::vector<char> has_filter_;
     bool loop_sources_ = false;
