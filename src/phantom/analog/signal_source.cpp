@@ -129,7 +129,12 @@ void SignalSource::render_impulse(float* out, int frames) {
 void SignalSource::render_file(float* out, int frames) {
     if (stream_) {  // whatever the disk side has delivered; silence if it fell behind
         const size_t got = stream_->ring.read(out, static_cast<size_t>(frames));
-        std::memset(out + got, 0, (static_cast<size_t>(frames) - got) * sizeof(float));
+        const size_t missing = static_cast<size_t>(frames) - got;
+        if (missing > 0) {
+            std::memset(out + got, 0, missing * sizeof(float));
+            if (!stream_->ended.load(std::memory_order_acquire))
+                stream_->starved_frames.fetch_add(missing, std::memory_order_relaxed);
+        }
         position_ += static_cast<std::uint64_t>(frames);
         return;
     }

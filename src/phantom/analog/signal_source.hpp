@@ -21,8 +21,11 @@ struct StreamedSamples {
         : ring(ring_frames), length_frames(length) {}
     rt::SpscFloatRing ring;
     const std::uint64_t length_frames;  // the file's length when it was opened
-    // [producer] No more frames will come: the file has ended and does not loop.
+    // [producer] No more frames will come: the file has ended and does not loop, or failed.
     std::atomic<bool> ended{false};
+    // [audio-thread] Frames of silence played because the ring ran dry before the end: the
+    // reader fell behind. Counted, never waited for.
+    std::atomic<std::uint64_t> starved_frames{0};
 };
 
 class SignalSource {

@@ -61,6 +61,8 @@ Interface::Interface(device::DeviceSpec spec, std::uint32_t sample_rate_hz, int 
     bank->by_source.resize(n);
     signals_ = bank;
     streams_.resize(n);
+    stream_failure_told_.assign(n, 0);
+    stream_starving_told_.assign(n, 0);
     filters_.resize(n);
     has_filter_.assign(n, 0);
     ribbon_warned_.assign(n, 0);
@@ -105,7 +107,8 @@ void Interface::set_source(const std::string& channel_id, const std::string& sou
     auto bank = std::make_shared<SignalBank>(*signals_);
     bank->by_source[static_cast<size_t>(s)] = std::move(signal.signal);
     signals_ = bank;
-    streams_[static_cast<size_t>(s)] = std::move(signal.stream);
+    replace_stream(static_cast<size_t>(s), std::move(signal.stream));
+    publish_streams();
     source_specs_[static_cast<size_t>(s)] = spec;
     derive();
     plan_dirty_ = true;
@@ -153,7 +156,9 @@ void Interface::change_sample_rate(std::uint32_t sample_rate_hz) {
         }
     }
     signals_ = bank;
-    streams_ = std::move(streams);
+    for (size_t s = 0; s < streams.size(); ++s)
+        replace_stream(s, std::move(streams[s]));
+    publish_streams();
     route_live_.assign(route_live_.size(), 0);
     route_silent_since_.assign(route_silent_since_.size(), -1);
     started_ = false;
@@ -165,6 +170,51 @@ void Interface::change_sample_rate(std::uint32_t sample_rate_hz) {
 void Interface::refill_sources() {
     for (const auto& stream : streams_)
         if (stream) stream->refill();
+}
+
+void Interface::replace_stream(size_t s, std::shared_ptr<io::FileStream> stream) {
+    if (streams_[s])
+        starved_frames_retired_ +=
+            streams_[s]->samples()->starved_frames.load(std::memory_order_relaxed);
+    streams_[s] = std::move(stream);
+    stream_failure_told_[s] = 0;
+    stream_starving_told_[s] = 0;
+}
+
+void Interface::publish_streams() {
+    io::FeedList::Items feeds;
+    for (const auto& stream : streams_)
+        if (stream) feeds.push_back(stream);
+    source_feeds_.set(std::move(feeds));
+}
+
+std::uint64_t Interface::source_starved_frames() const {
+    std::uint64_t n = starved_frames_retired_;
+    for (const auto& stream : streams_)
+        if (stream) n += stream->samples()->starved_frames.load(std::memory_order_relaxed);
+    return n;
+}
+
+void Interface::report_streams() {
+    for (size_t s = 0; s < streams_.size(); ++s) {
+        const auto& stream = streams_[s];
+        if (!stream) continue;
+        const std::string& id = params_.sources[s].id;
+        if (!stream_failure_told_[s] && stream->failed()) {
+            stream_failure_told_[s] = 1;
+            warnings_.push_back(fmt::format("{}: source file ended early; silence ({}: {})", id,
+                                            stream->path(), stream->failure()));
+        }
+        const std::uint64_t starved =
+            stream->samples()->starved_frames.load(std::memory_order_relaxed);
+        if (!stream_starving_told_[s] && starved > 0) {
+            stream_starving_told_[s] = 1;
+            warnings_.push_back(fmt::format(
+                "{}: the source file was not read in time; silence ({:.0f} ms so far, {}): the "
+                "disk or the machine is too slow",
+                id, 1000.0 * static_cast<double>(starved) / sample_rate_hz_, stream->path()));
+        }
+    }
 }
 
 size_t Interface::longest_file_frames() const {
@@ -209,6 +259,7 @@ void Interface::maintain() {
         }
     }
     if (plan_dirty_) publish_plan();
+    report_streams();
 
     EngineEvent e{};
     while (engine_->pop_event(e)) {
