@@ -1,5 +1,6 @@
 #include "phantom/backend/virtual/record_tap.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace phantom::backend {
@@ -14,16 +15,22 @@ RecordTap::RecordTap(std::vector<size_t> channels, size_t ring_frames,
     }
 }
 
+// The channels' rings must stay in step: the drain may have emptied one ring and not yet the
+// next, so both sides take the least any ring allows, and every ring moves by the same count.
 size_t RecordTap::write_rt(const float* const* outputs, size_t frames) {
-    size_t wrote = frames;
+    size_t room = frames;
+    for (const auto& ring : rings_)
+        room = std::min(room, ring->writable());
     for (size_t c = 0; c < channels_.size(); ++c)
-        wrote = rings_[c]->write(outputs[channels_[c]], frames);
-    return frames - wrote;
+        rings_[c]->write(outputs[channels_[c]], room);
+    return frames - room;
 }
 
 void RecordTap::drain() {
-    // Every ring is written block by block together, so the first one tells how much.
-    const size_t n = rings_[0]->readable();
+    // The audio thread may have written one channel of a block and not yet the next.
+    size_t n = rings_[0]->readable();
+    for (const auto& ring : rings_)
+        n = std::min(n, ring->readable());
     if (n == 0) return;
     for (size_t c = 0; c < rings_.size(); ++c)
         rings_[c]->read(scratch_[c].data(), n);

@@ -27,7 +27,7 @@ class RecordTap final : public io::Feed {
               std::unique_ptr<io::FileRecorder> recorder);
 
     // Copies `frames` of the tapped channels of `outputs`; returns the frames dropped (all
-    // channels drop alike, since every ring is written and drained block by block together).
+    // channels alike: the rings move in step).
     size_t write_rt(const float* const* outputs, size_t frames);
     void service() noexcept override;
     // Drains the rest and renames the file into place; returns its path. Throws
