@@ -1,11 +1,16 @@
-// Counts heap operations made by the current thread while a guard is active. The test binary
-// replaces global operator new/delete and malloc/calloc/realloc/free (alloc_guard.cpp), so
-// nothing that allocates can hide, not even inside libstdc++ or a C library.
+// Counts what the current thread does, while a guard is active, that the audio thread must
+// never do: heap operations, and calls that lock or block or enter the kernel. The test binary
+// replaces global operator new/delete and malloc/calloc/realloc/free, and interposes the
+// blocking calls (alloc_guard.cpp): pthread mutex, rwlock and condition waits, joins,
+// semaphores, sleeps, file and socket I/O (open, read, write, close, poll, select) and raw
+// syscall() (std::atomic::wait and std::counting_semaphore reach the kernel's futex through
+// it). A std::mutex in process() is therefore caught even when it is never contended.
+// pthread_mutex_trylock is not counted: trying a lock and deferring is the allowed pattern.
 #pragma once
 
 #include <cstddef>
 
-// Sanitizers intercept the allocator themselves; the guard stands down in those builds.
+// Sanitizers intercept the allocator and these calls themselves; the guard stands down there.
 #if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
 #define PHANTOM_ALLOC_GUARD 0
 #else
@@ -17,6 +22,8 @@ namespace phantom::test {
 struct AllocationCounts {
     std::size_t allocations = 0;
     std::size_t frees = 0;
+    std::size_t blocking_calls = 0;
+    const char* first_blocking_call = "";  // its name, e.g. "pthread_mutex_lock"
 };
 
 class AllocationGuard {

@@ -24,11 +24,11 @@ SignalSource::SignalSource(const SourceSpec& spec, double sample_rate_hz,
 }
 
 SignalSource::SignalSource(const SourceSpec& spec, double sample_rate_hz,
-                           std::unique_ptr<FileStream> stream)
+                           std::shared_ptr<StreamedSamples> stream)
     : spec_(spec), sample_rate_hz_(sample_rate_hz), stream_(std::move(stream)), loop_(false) {}
 
 size_t SignalSource::length_frames() const {
-    return stream_ ? static_cast<size_t>(stream_->length_frames()) : samples_.size();
+    return stream_ ? static_cast<size_t>(stream_->length_frames) : samples_.size();
 }
 
 void SignalSource::rewind() {
@@ -128,8 +128,13 @@ void SignalSource::render_impulse(float* out, int frames) {
 
 void SignalSource::render_file(float* out, int frames) {
     if (stream_) {  // whatever the disk side has delivered; silence if it fell behind
-        const size_t got = stream_->ring().read(out, static_cast<size_t>(frames));
-        std::memset(out + got, 0, (static_cast<size_t>(frames) - got) * sizeof(float));
+        const size_t got = stream_->ring.read(out, static_cast<size_t>(frames));
+        const size_t missing = static_cast<size_t>(frames) - got;
+        if (missing > 0) {
+            std::memset(out + got, 0, missing * sizeof(float));
+            if (!stream_->ended.load(std::memory_order_acquire))
+                stream_->starved_frames.fetch_add(missing, std::memory_order_relaxed);
+        }
         position_ += static_cast<std::uint64_t>(frames);
         return;
     }

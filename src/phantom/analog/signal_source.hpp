@@ -4,22 +4,38 @@
 // transducer. [control-thread] construction; [audio-thread] render(), no allocation.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <vector>
 
-#include "phantom/analog/file_stream.hpp"
 #include "phantom/analog/source_spec.hpp"
+#include "phantom/rt/spsc_ring.hpp"
 
 namespace phantom::analog {
+
+// The hand-off between a file read from disk and the SignalSource that plays it: the reader
+// (io::FileStream) fills the ring, the audio thread drains it. Neither knows the other.
+struct StreamedSamples {
+    StreamedSamples(size_t ring_frames, std::uint64_t length)
+        : ring(ring_frames), length_frames(length) {}
+    rt::SpscFloatRing ring;
+    const std::uint64_t length_frames;  // the file's length when it was opened
+    // [producer] No more frames will come: the file has ended and does not loop, or failed.
+    std::atomic<bool> ended{false};
+    // [audio-thread] Frames of silence played because the ring ran dry before the end: the
+    // reader fell behind. Counted, never waited for.
+    std::atomic<std::uint64_t> starved_frames{0};
+};
 
 class SignalSource {
   public:
     // `samples` is the file's channel (already at `sample_rate_hz`) for SignalKind::File.
     SignalSource(const SourceSpec& spec, double sample_rate_hz, std::vector<float> samples = {},
                  bool loop = false);
-    // A file streamed from disk at the engine's rate.
-    SignalSource(const SourceSpec& spec, double sample_rate_hz, std::unique_ptr<FileStream> stream);
+    // A file streamed from disk at the engine's rate: plays what the reader has put in the ring.
+    SignalSource(const SourceSpec& spec, double sample_rate_hz,
+                 std::shared_ptr<StreamedSamples> stream);
 
     // [audio-thread]
     void render(float* out, int frames);
@@ -27,10 +43,6 @@ class SignalSource {
 
     const SourceSpec& spec() const { return spec_; }
     size_t length_frames() const;  // 0 for generators
-    // [control-thread or disk thread] Top up a streamed file; nothing for other sources.
-    void refill() {
-        if (stream_) stream_->refill();
-    }
 
   private:
     void render_sine(float* out, int frames);
@@ -43,7 +55,7 @@ class SignalSource {
     SourceSpec spec_;
     double sample_rate_hz_;
     std::vector<float> samples_;
-    std::unique_ptr<FileStream> stream_;
+    std::shared_ptr<StreamedSamples> stream_;
     bool loop_;
     std::uint64_t position_ = 0;
     // Sine: a rotating phasor, renormalised each block (cheaper than sin() per sample).

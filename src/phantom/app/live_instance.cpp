@@ -123,7 +123,14 @@ LiveInstance::LiveInstance(const LiveOptions& o) {
         notice_ += (notice_.empty() ? "" : "\n") + std::string(e.what()) +
                    " (changes are kept in memory and saved when the disk allows)";
     }
+    butler_ = std::make_unique<io::Butler>();
+    butler_->watch(iface_->source_feeds());
+    if (const io::FeedList* feeds = backend_->feeds()) butler_->watch(*feeds);
+    butler_->start();
     controller_->with_interface([&](engine::Interface&) { backend_->start(); });
+    // Real-time scheduling refused, say: one line at start, and in the status.
+    if (const auto message = backend_->status().message; !message.empty())
+        notice_ += (notice_.empty() ? "" : "\n") + message;
     // Everything the audio thread touches exists now: keep it in RAM, so that it never waits
     // for a page to come back (reliability.md §1; Ardour and jackd do the same). Current pages
     // only: future ones (thread stacks, JSON) need not be locked. Refused without the right
@@ -149,13 +156,21 @@ void LiveInstance::run(const std::atomic<bool>& stop,
     while (!stop.load()) {
         // 20 ms: file sources hold a second of audio, recall glides need ~50 steps a second,
         // and on a 2-core machine every wake-up competes with the audio server.
+        // File sources and recordings are the I/O thread's: a long wait for the lock here
+        // delays glides and messages, never the audio.
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        controller_->with_interface([&](engine::Interface&) { backend_->poll(); });
+        std::uint64_t starved = 0;
+        controller_->with_interface([&](engine::Interface& iface) {
+            backend_->poll();
+            starved = iface.source_starved_frames();
+        });
         const auto now = Clock::now();
         controller_->tick(now);
         if (now >= next_status) {
             next_status = now + std::chrono::milliseconds(100);
-            controller_->set_backend_status(backend_->status());
+            backend::BackendStatus status = backend_->status();
+            status.source_starved_frames = starved;
+            controller_->set_backend_status(status);
             if (on_status) on_status(controller_->status());
         }
     }
@@ -165,6 +180,9 @@ std::vector<std::string> LiveInstance::shutdown() {
     if (stopped_) return {};
     stopped_ = true;
     server_.reset();  // no more commands
+    // The sources keep a second of audio and the recordings two; the backend's stop() drains
+    // what the I/O thread has not.
+    butler_->stop();
     std::vector<std::string> files =
         controller_->with_interface([&](engine::Interface&) { return backend_->stop(); });
     saver_->flush();

@@ -1,7 +1,11 @@
 // One running Phantom (`phantom start`): the interface, its controller, a live backend, the
-// state saver and the HTTP/WebSocket server, started in an order that fails early (state read
-// and address bound before any audio runs) and stopped in reverse (audio stops, state is
-// saved, recordings are finished).
+// I/O thread that feeds it (file sources, recordings), the state saver and the HTTP/WebSocket
+// server, started in an order that fails early (state read and address bound before any audio
+// runs) and stopped in reverse (audio stops, state is saved, recordings are finished).
+//
+// Threads: the audio thread (the backend's), the I/O thread (io::Butler: never takes the
+// controller's lock, so no request can starve a source or a recording), the control loop
+// (run(): maintain, glides, status, under the controller's lock), the HTTP server's.
 #pragma once
 
 #include <atomic>
@@ -13,6 +17,7 @@
 #include "phantom/app/state_saver.hpp"
 #include "phantom/backend/live_backend.hpp"
 #include "phantom/control/controller.hpp"
+#include "phantom/io/butler.hpp"
 #include "phantom/surfaces/http/http_server.hpp"
 
 namespace phantom::app {
@@ -56,6 +61,7 @@ class LiveInstance {
     std::unique_ptr<engine::Interface> iface_;
     std::unique_ptr<control::Controller> controller_;
     std::unique_ptr<backend::LiveBackend> backend_;
+    std::unique_ptr<io::Butler> butler_;  // stopped before the backend and interface go
     std::unique_ptr<StateSaver> saver_;
     std::unique_ptr<http::HttpServer> server_;
     bool stopped_ = false;

@@ -1,12 +1,16 @@
 // What `phantom start` needs of a backend, whichever drives the audio (the virtual hardware's
-// own clock, or a JACK server): start, a periodic poll on the control thread (drain
-// recordings, refill sources, maintain the interface, reconnect), stop, and a status report.
-// Control-rate calls only; the audio path itself has no virtual calls.
+// own clock, or a JACK server): start, a periodic poll on the control thread (maintain the
+// interface, reconnect), the feeds its I/O thread serves (recordings), stop, and a status
+// report. Control-rate calls only; the audio path itself has no virtual calls. Nothing that
+// feeds the audio runs in poll(): file sources and recordings are the I/O thread's
+// (io/butler.hpp), which never waits for the controller's lock that poll() runs under.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include "phantom/io/feed.hpp"
 
 namespace phantom::backend {
 
@@ -20,6 +24,7 @@ struct BackendStatus {
     double dsp_load = 0.0;   // 0..1 of the block's time
     std::uint64_t xruns = 0;
     std::uint64_t record_overruns = 0;
+    std::uint64_t source_starved_frames = 0;  // silence played because a file fell behind
 };
 
 class LiveBackend {
@@ -29,6 +34,8 @@ class LiveBackend {
     virtual void start() = 0;
     // [control-thread, under the controller's lock] Every few milliseconds.
     virtual void poll() = 0;
+    // What the I/O thread must serve for this backend (recordings), or null.
+    virtual const io::FeedList* feeds() const { return nullptr; }
     // [control-thread] Stop the audio; finish recordings; returns their paths.
     virtual std::vector<std::string> stop() = 0;
     virtual BackendStatus status() const = 0;

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "phantom/analog/audio_file.hpp"
+#include "phantom/io/file_stream.hpp"
 
 namespace phantom::engine {
 
@@ -60,6 +60,9 @@ Interface::Interface(device::DeviceSpec spec, std::uint32_t sample_rate_hz, int 
     auto bank = std::make_shared<SignalBank>();
     bank->by_source.resize(n);
     signals_ = bank;
+    streams_.resize(n);
+    stream_failure_told_.assign(n, 0);
+    stream_starving_told_.assign(n, 0);
     filters_.resize(n);
     has_filter_.assign(n, 0);
     ribbon_warned_.assign(n, 0);
@@ -100,26 +103,28 @@ void Interface::set_source(const std::string& channel_id, const std::string& sou
     } catch (const std::invalid_argument& e) {
         throw SourceError(fmt::format("{}: {}", channel_id, e.what()));
     }
-    std::shared_ptr<analog::SignalSource> signal = make_signal(spec, channel_id);
+    io::FileSignal signal = make_signal(spec, channel_id);
     auto bank = std::make_shared<SignalBank>(*signals_);
-    bank->by_source[static_cast<size_t>(s)] = std::move(signal);
+    bank->by_source[static_cast<size_t>(s)] = std::move(signal.signal);
     signals_ = bank;
+    replace_stream(static_cast<size_t>(s), std::move(signal.stream));
+    publish_streams();
     source_specs_[static_cast<size_t>(s)] = spec;
     derive();
     plan_dirty_ = true;
     publish_plan();
 }
 
-std::shared_ptr<analog::SignalSource> Interface::make_signal(const analog::SourceSpec& spec,
-                                                             const std::string& channel_id) const {
+io::FileSignal Interface::make_signal(const analog::SourceSpec& spec,
+                                      const std::string& channel_id) const {
     try {
         if (spec.signal != analog::SignalKind::File)
-            return std::make_shared<analog::SignalSource>(spec, sample_rate_hz_);
+            return {std::make_shared<analog::SignalSource>(spec, sample_rate_hz_), nullptr};
         // A second of audio, and never less than four blocks, buffered ahead of the engine.
         const size_t ring =
             std::max<size_t>(sample_rate_hz_, 4 * static_cast<size_t>(engine_->max_frames()));
-        return analog::make_file_signal(spec, sample_rate_hz_, loop_sources_, ring);
-    } catch (const analog::AudioFileError& e) {
+        return io::make_file_signal(spec, sample_rate_hz_, loop_sources_, ring);
+    } catch (const io::AudioFileError& e) {
         throw SourceError(fmt::format("{}: {}", channel_id, e.what()));
     }
 }
@@ -137,10 +142,13 @@ void Interface::change_sample_rate(std::uint32_t sample_rate_hz) {
                                        engine_->max_frames());
     auto bank = std::make_shared<SignalBank>();
     bank->by_source.resize(source_specs_.size());
+    std::vector<std::shared_ptr<io::FileStream>> streams(source_specs_.size());
     for (size_t s = 0; s < source_specs_.size(); ++s) {
         if (!source_specs_[s]) continue;
         try {
-            bank->by_source[s] = make_signal(*source_specs_[s], params_.sources[s].id);
+            io::FileSignal signal = make_signal(*source_specs_[s], params_.sources[s].id);
+            bank->by_source[s] = std::move(signal.signal);
+            streams[s] = std::move(signal.stream);
         } catch (const SourceError& e) {
             warnings_.push_back(fmt::format("{} (after the rate changed from {} to {} Hz): removed",
                                             e.what(), old_rate, sample_rate_hz));
@@ -148,6 +156,9 @@ void Interface::change_sample_rate(std::uint32_t sample_rate_hz) {
         }
     }
     signals_ = bank;
+    for (size_t s = 0; s < streams.size(); ++s)
+        replace_stream(s, std::move(streams[s]));
+    publish_streams();
     route_live_.assign(route_live_.size(), 0);
     route_silent_since_.assign(route_silent_since_.size(), -1);
     started_ = false;
@@ -157,8 +168,53 @@ void Interface::change_sample_rate(std::uint32_t sample_rate_hz) {
 }
 
 void Interface::refill_sources() {
-    for (const auto& sig : signals_->by_source)
-        if (sig) sig->refill();
+    for (const auto& stream : streams_)
+        if (stream) stream->refill();
+}
+
+void Interface::replace_stream(size_t s, std::shared_ptr<io::FileStream> stream) {
+    if (streams_[s])
+        starved_frames_retired_ +=
+            streams_[s]->samples()->starved_frames.load(std::memory_order_relaxed);
+    streams_[s] = std::move(stream);
+    stream_failure_told_[s] = 0;
+    stream_starving_told_[s] = 0;
+}
+
+void Interface::publish_streams() {
+    io::FeedList::Items feeds;
+    for (const auto& stream : streams_)
+        if (stream) feeds.push_back(stream);
+    source_feeds_.set(std::move(feeds));
+}
+
+std::uint64_t Interface::source_starved_frames() const {
+    std::uint64_t n = starved_frames_retired_;
+    for (const auto& stream : streams_)
+        if (stream) n += stream->samples()->starved_frames.load(std::memory_order_relaxed);
+    return n;
+}
+
+void Interface::report_streams() {
+    for (size_t s = 0; s < streams_.size(); ++s) {
+        const auto& stream = streams_[s];
+        if (!stream) continue;
+        const std::string& id = params_.sources[s].id;
+        if (!stream_failure_told_[s] && stream->failed()) {
+            stream_failure_told_[s] = 1;
+            warnings_.push_back(fmt::format("{}: source file ended early; silence ({}: {})", id,
+                                            stream->path(), stream->failure()));
+        }
+        const std::uint64_t starved =
+            stream->samples()->starved_frames.load(std::memory_order_relaxed);
+        if (!stream_starving_told_[s] && starved > 0) {
+            stream_starving_told_[s] = 1;
+            warnings_.push_back(fmt::format(
+                "{}: the source file was not read in time; silence ({:.0f} ms so far, {}): the "
+                "disk or the machine is too slow",
+                id, 1000.0 * static_cast<double>(starved) / sample_rate_hz_, stream->path()));
+        }
+    }
 }
 
 size_t Interface::longest_file_frames() const {
@@ -203,6 +259,7 @@ void Interface::maintain() {
         }
     }
     if (plan_dirty_) publish_plan();
+    report_streams();
 
     EngineEvent e{};
     while (engine_->pop_event(e)) {

@@ -24,6 +24,8 @@
 #include "phantom/analog/source_spec.hpp"
 #include "phantom/device/device_spec.hpp"
 #include "phantom/engine/engine.hpp"
+#include "phantom/io/audio_file.hpp"
+#include "phantom/io/feed.hpp"
 #include "phantom/params/interface_params.hpp"
 
 namespace phantom::engine {
@@ -53,9 +55,15 @@ class Interface {
     // "pb1"). Throws SourceError naming the channel and the reason; changes nothing on error.
     void set_source(const std::string& channel_id, const std::string& source_text);
     void set_loop_sources(bool loop) { loop_sources_ = loop; }
-    // [control-thread or disk thread] Top up the rings of streamed file sources; call before
-    // each block offline, every few milliseconds live.
+    // [control-thread] Top up the rings of streamed file sources before each block, offline.
+    // Live, the I/O thread does it through source_feeds() instead, never under a lock the
+    // control plane holds (io/butler.hpp); both at once are harmless.
     void refill_sources();
+    // The streamed file sources, for the I/O thread; replaced whenever a source changes.
+    const io::FeedList& source_feeds() const { return source_feeds_; }
+    // [control-thread] Frames of silence played because a file source's reader fell behind,
+    // over the whole run (sources since replaced included).
+    std::uint64_t source_starved_frames() const;
     const std::optional<analog::SourceSpec>& source(size_t source_index) const {
         return source_specs_[source_index];
     }
@@ -74,7 +82,8 @@ class Interface {
     static constexpr double kPowerOnRampS = 0.6;
     // [audio-thread]
     void process(const BlockIo& io) { engine_->process(io); }
-    // [control-thread] Call between blocks or periodically.
+    // [control-thread] Call between blocks or periodically. Also reports, once per source, a
+    // file that ended early or a reader that fell behind (warnings()).
     void maintain();
 
     // Messages for the user: 48 V on a ribbon, a condenser without 48 V, faults, clips.
@@ -94,13 +103,16 @@ class Interface {
 
   private:
     void derive();
-    std::shared_ptr<analog::SignalSource> make_signal(const analog::SourceSpec& spec,
-                                                      const std::string& channel_id) const;
+    io::FileSignal make_signal(const analog::SourceSpec& spec, const std::string& channel_id) const;
     void derive_sources(const std::vector<double>& v);
     void derive_routes(const std::vector<double>& v);
     void derive_outputs(const std::vector<double>& v);
     void publish_plan();
     void warn_once(std::vector<char>& flags, size_t s, bool condition, const std::string& text);
+    // A source's stream replaced (or removed): its count is kept, its warnings start afresh.
+    void replace_stream(size_t s, std::shared_ptr<io::FileStream> stream);
+    void publish_streams();
+    void report_streams();
     analog::FrontEndSettings front_end_settings(size_t source, const std::vector<double>& v) const;
 
     device::DeviceSpec spec_;
@@ -110,6 +122,10 @@ class Interface {
 
     std::vector<std::optional<analog::SourceSpec>> source_specs_;
     std::shared_ptr<const SignalBank> signals_;
+    std::vector<std::shared_ptr<io::FileStream>> streams_;  // by source; null unless streamed
+    io::FeedList source_feeds_;                             // streams_, for the I/O thread
+    std::vector<char> stream_failure_told_, stream_starving_told_;
+    std::uint64_t starved_frames_retired_ = 0;
     std::vector<dsp::BiquadCoefficients> filters_;
     std::vector<char> has_filter_;
     bool loop_sources_ = false;

@@ -1,15 +1,20 @@
 // The virtual hardware in real time: the same engine driven by its own clock. What it records
 // equals an offline render of the same setup sample for sample; it sleeps between blocks
-// instead of spinning; recordings reach the disk from the control thread.
+// instead of spinning; recordings reach the disk and file sources are read on the I/O thread;
+// the audio thread runs SCHED_FIFO when allowed, and says so when not.
 #include <gtest/gtest.h>
+#include <sched.h>
 #include <sys/resource.h>
 
 #include <chrono>
+#include <filesystem>
+#include <string>
 #include <thread>
 
 #include "phantom/app/offline_render.hpp"
 #include "phantom/backend/virtual/realtime_driver.hpp"
 #include "phantom/device/device_catalog.hpp"
+#include "phantom/io/butler.hpp"
 #include "test_signals.hpp"
 #include "wav.hpp"
 
@@ -39,6 +44,10 @@ TEST(RealtimeDriver, RecordsWhatTheOfflineRenderMakesAndSleepsBetweenBlocks) {
     auto live = setup(noise_file);
     backend::RealtimeVirtualDriver driver(*live, 256);
     driver.add_recording("main", dir + "live.wav");
+    io::Butler butler;
+    butler.watch(live->source_feeds());
+    butler.watch(driver.record_feeds());
+    butler.start();
     const double cpu0 = cpu_seconds();
     const auto wall0 = std::chrono::steady_clock::now();
     driver.start();
@@ -46,6 +55,7 @@ TEST(RealtimeDriver, RecordsWhatTheOfflineRenderMakesAndSleepsBetweenBlocks) {
         driver.poll();
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
+    butler.stop();
     driver.stop();
     const double wall =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
@@ -73,6 +83,30 @@ TEST(RealtimeDriver, RecordsWhatTheOfflineRenderMakesAndSleepsBetweenBlocks) {
     app::render_offline(*offline, opt);
     Wav ref = read_wav(dir + "offline.wav");
     EXPECT_EQ(rec.channels, ref.channels);
+}
+
+TEST(RealtimeDriver, RunsSchedFifoAtJackdsPriorityOrSaysWhyNot) {
+    engine::Interface iface(device::load_device("desktop-2x2"), 48000, 256);
+    backend::RealtimeVirtualDriver driver(iface, 256);
+    driver.start();
+    // Whether the system grants it depends on the machine (root, rtprio): either the thread is
+    // real-time at jackd's default priority, or there is a one-line notice saying why not.
+    if (driver.scheduling_notice().empty()) {
+        // The driver's thread is private: ask the kernel about this process's threads.
+        int realtime_threads = 0;
+        for (const auto& entry : std::filesystem::directory_iterator("/proc/self/task")) {
+            const pid_t tid = std::stoi(entry.path().filename().string());
+            sched_param p{};
+            if (sched_getscheduler(tid) == SCHED_FIFO && sched_getparam(tid, &p) == 0 &&
+                p.sched_priority == backend::RealtimeVirtualDriver::kRealtimePriority)
+                ++realtime_threads;
+        }
+        EXPECT_EQ(realtime_threads, 1);
+    } else {
+        EXPECT_NE(driver.scheduling_notice().find("normal priority"), std::string::npos);
+        EXPECT_EQ(driver.scheduling_notice().find('\n'), std::string::npos) << "one line";
+    }
+    driver.stop();
 }
 
 TEST(RealtimeDriver, RefusesAnUnknownOutput) {

@@ -1,13 +1,19 @@
-// reliability.md §8 test 1: Engine::process() never allocates or frees, on every device, for
-// block sizes 16 … 4096, with a random parameter change before every block and a plan swap
-// (a route coming alive or dying, a new source) every 10 blocks.
+// reliability.md §8 test 1: Engine::process() never allocates or frees, and never locks, sleeps
+// or enters the kernel (alloc_guard.hpp), on every device, for block sizes 16 … 4096, with a
+// random parameter change before every block and a plan swap (a route coming alive or dying, a
+// new source) every 10 blocks, a file streamed from disk among the sources.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <chrono>
+#include <mutex>
 #include <random>
+#include <thread>
 
 #include "alloc_guard.hpp"
 #include "phantom/device/device_catalog.hpp"
 #include "phantom/engine/interface.hpp"
+#include "test_signals.hpp"
 
 namespace phantom::test {
 namespace {
@@ -59,6 +65,7 @@ class RealtimeSafety : public testing::TestWithParam<std::string> {};
 TEST_P(RealtimeSafety, ProcessNeverAllocates) {
     if (!PHANTOM_ALLOC_GUARD) GTEST_SKIP() << "the allocation guard is off under sanitizers";
     const auto spec = device::load_device(GetParam());
+    const std::string file = wav_file(temp_dir("rt-safety"), "noise", noise(96000, 7), 48000);
     for (int frames : {16, 64, 253, 1024, 4096}) {
         engine::Interface iface(spec, spec.default_rate, frames);
         // Sources of every kind, so every path of the input stage runs.
@@ -69,6 +76,8 @@ TEST_P(RealtimeSafety, ProcessNeverAllocates) {
             iface.set_text("/input/in1/mode", "inst");
         }
         iface.set_source("pb1", "impulse:-6dBFS");
+        if (spec.default_rate == 48000)  // streamed from disk, read by the ring in process()
+            iface.set_source(iface.layout().sources.back().id, file);
         Buffers b(iface.output_channel_count(), iface.capture_channel_count(), frames);
         engine::BlockIo io;
         io.frames = frames;
@@ -87,6 +96,7 @@ TEST_P(RealtimeSafety, ProcessNeverAllocates) {
             if (k % 100 == 50)
                 iface.set_source(iface.layout().sources[1].id,
                                  k % 200 == 50 ? "silence" : "pink:-20dBFS");
+            iface.refill_sources();
             {
                 AllocationGuard guard;
                 iface.process(io);
@@ -96,6 +106,8 @@ TEST_P(RealtimeSafety, ProcessNeverAllocates) {
         auto counts = AllocationGuard::counts();
         EXPECT_EQ(counts.allocations, 0u) << GetParam() << " at " << frames << " frames";
         EXPECT_EQ(counts.frees, 0u) << GetParam() << " at " << frames << " frames";
+        EXPECT_EQ(counts.blocking_calls, 0u)
+            << GetParam() << " at " << frames << " frames: " << counts.first_blocking_call;
         EXPECT_GT(iface.engine().plans().freed_total(),
                   0u);  // old plans were freed, off the audio thread
     }
@@ -111,6 +123,50 @@ TEST(AllocationGuardSelfTest, SeesAllocations) {
     }
     EXPECT_EQ(AllocationGuard::counts().allocations, 1u);
     EXPECT_EQ(AllocationGuard::counts().frees, 1u);
+}
+
+// The trap fires: a std::mutex locked (never contended), a sleep, a write, each in the guarded
+// scope, is counted and named; nothing outside the scope is.
+std::mutex g_mutex;
+void locks_a_mutex() {
+    std::lock_guard lock(g_mutex);
+}
+
+TEST(AllocationGuardSelfTest, SeesLocksSleepsAndSystemCalls) {
+    if (!PHANTOM_ALLOC_GUARD) GTEST_SKIP() << "the guard is off under sanitizers";
+    locks_a_mutex();  // outside: not counted
+    AllocationGuard::reset();
+    {
+        AllocationGuard guard;
+        locks_a_mutex();
+    }
+    EXPECT_EQ(AllocationGuard::counts().blocking_calls, 1u);
+    EXPECT_STREQ(AllocationGuard::counts().first_blocking_call, "pthread_mutex_lock");
+
+    AllocationGuard::reset();
+    {
+        AllocationGuard guard;
+        std::this_thread::sleep_for(std::chrono::microseconds(1));
+    }
+    EXPECT_GE(AllocationGuard::counts().blocking_calls, 1u);  // nanosleep or clock_nanosleep
+
+    AllocationGuard::reset();
+    ssize_t wrote = 0;
+    {
+        AllocationGuard guard;
+        const char byte = 0;
+        wrote = ::write(-1, &byte, 1);  // a system call even when it fails
+    }
+    EXPECT_EQ(wrote, -1);
+    EXPECT_EQ(AllocationGuard::counts().blocking_calls, 1u);
+    EXPECT_STREQ(AllocationGuard::counts().first_blocking_call, "write");
+
+    AllocationGuard::reset();
+    {
+        AllocationGuard guard;
+        if (g_mutex.try_lock()) g_mutex.unlock();  // trying and deferring is allowed
+    }
+    EXPECT_EQ(AllocationGuard::counts().blocking_calls, 0u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Devices, RealtimeSafety,

@@ -240,8 +240,7 @@ void JackBackend::close_client() {
 }
 
 void JackBackend::poll() {
-    iface_->refill_sources();
-    iface_->maintain();
+    iface_->maintain();  // file sources are refilled by the live run's I/O thread
     const long long now = now_ms();
     if (lost_.load()) {
         if (client_) {

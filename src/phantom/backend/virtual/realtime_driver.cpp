@@ -1,9 +1,12 @@
 #include "phantom/backend/virtual/realtime_driver.hpp"
 
 #include <fmt/format.h>
+#include <pthread.h>
+#include <sched.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <stdexcept>
 
 namespace phantom::backend {
@@ -11,6 +14,18 @@ namespace phantom::backend {
 namespace {
 using Clock = std::chrono::steady_clock;
 constexpr double kRingSeconds = 2.0;  // how far recordings may fall behind the disk
+
+// Empty on success, else the notice for the user.
+std::string make_realtime(pthread_t thread, int priority) {
+    sched_param param{};
+    param.sched_priority = priority;
+    const int err = pthread_setschedparam(thread, SCHED_FIFO, &param);
+    if (err == 0) return {};
+    return fmt::format(
+        "the audio thread runs at normal priority: real-time scheduling (SCHED_FIFO {}) was "
+        "refused ({}); allow it (jackd2's audio group: rtprio 95) for fewer dropouts",
+        priority, std::strerror(err));
+}
 }  // namespace
 
 RealtimeVirtualDriver::RealtimeVirtualDriver(engine::Interface& iface, int block_frames)
@@ -35,19 +50,17 @@ void RealtimeVirtualDriver::add_recording(const std::string& output_id, const st
     if (o < 0)
         throw std::invalid_argument(
             fmt::format("--record {}: not an output of {}", output_id, iface_.spec().id));
-    Tap tap;
     const auto first =
         static_cast<size_t>(iface_.engine().layout().output_first_channel[static_cast<size_t>(o)]);
     const int channels = iface_.spec().outputs[static_cast<size_t>(o)].channels;
-    const auto ring_frames = static_cast<size_t>(kRingSeconds * iface_.sample_rate_hz());
-    for (int c = 0; c < channels; ++c) {
-        tap.channels.push_back(first + static_cast<size_t>(c));
-        tap.rings.push_back(std::make_unique<rt::SpscFloatRing>(ring_frames));
-        tap.drain.emplace_back(ring_frames);
-    }
-    tap.recorder = std::make_unique<io::FileRecorder>(
-        path, channels, static_cast<int>(iface_.sample_rate_hz()), bits);
-    taps_.push_back(std::move(tap));
+    std::vector<size_t> tapped;
+    for (int c = 0; c < channels; ++c)
+        tapped.push_back(first + static_cast<size_t>(c));
+    taps_.push_back(std::make_shared<RecordTap>(
+        std::move(tapped), static_cast<size_t>(kRingSeconds * iface_.sample_rate_hz()),
+        std::make_unique<io::FileRecorder>(path, channels,
+                                           static_cast<int>(iface_.sample_rate_hz()), bits)));
+    record_feeds_.set(io::FeedList::Items(taps_.begin(), taps_.end()));
 }
 
 void RealtimeVirtualDriver::start(bool power_on) {
@@ -59,6 +72,7 @@ void RealtimeVirtualDriver::start(bool power_on) {
     stop_requested_.store(false, std::memory_order_release);
     running_.store(true, std::memory_order_release);
     thread_ = std::thread([this] { audio_loop(); });
+    scheduling_notice_ = make_realtime(thread_.native_handle(), kRealtimePriority);
 }
 
 void RealtimeVirtualDriver::audio_loop() {
@@ -67,54 +81,43 @@ void RealtimeVirtualDriver::audio_loop() {
     io.outputs = out_ptr_.data();
     const auto period = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
         static_cast<double>(block_frames_) / iface_.sample_rate_hz()));
-    auto due = Clock::now();
+    const double period_s = std::chrono::duration<double>(period).count();
+    const auto frames = static_cast<size_t>(block_frames_);
+    auto period_start = Clock::now();
     while (!stop_requested_.load(std::memory_order_acquire)) {
         const auto t0 = Clock::now();
         iface_.process(io);
         const auto t1 = Clock::now();
         // Recorded channels into their rings; a full ring drops frames and counts them.
-        for (auto& tap : taps_) {
-            for (size_t c = 0; c < tap.channels.size(); ++c) {
-                const size_t wrote = tap.rings[c]->write(out_ptr_[tap.channels[c]],
-                                                         static_cast<size_t>(block_frames_));
-                if (c == 0 && wrote < static_cast<size_t>(block_frames_))
-                    overruns_.fetch_add(static_cast<std::uint64_t>(block_frames_) - wrote,
-                                        std::memory_order_relaxed);
-            }
-        }
-        const float load = static_cast<float>(std::chrono::duration<double>(t1 - t0).count() /
-                                              std::chrono::duration<double>(period).count());
+        for (const auto& tap : taps_)
+            if (const size_t dropped = tap->write_rt(out_ptr_.data(), frames))
+                overruns_.fetch_add(dropped, std::memory_order_relaxed);
+        const auto load =
+            static_cast<float>(std::chrono::duration<double>(t1 - t0).count() / period_s);
         dsp_load_.store(0.9f * dsp_load_.load(std::memory_order_relaxed) + 0.1f * load,
                         std::memory_order_relaxed);
         blocks_.fetch_add(1, std::memory_order_relaxed);
-        due += period;
-        const auto now = Clock::now();
-        if (now > due + period) {  // more than a whole period late: an xrun; start again from now
+        // The block was due for playing at the end of its period: finished later, it missed
+        // its deadline (an xrun), and the next period starts now rather than in a burst.
+        const auto deadline = period_start + period;
+        const auto done = Clock::now();
+        if (done > deadline) {
             xruns_.fetch_add(1, std::memory_order_relaxed);
-            due = now;
+            period_start = done;
+        } else {
+            period_start = deadline;
         }
-        std::this_thread::sleep_until(due);
+        std::this_thread::sleep_until(period_start);
     }
     running_.store(false, std::memory_order_release);
 }
 
 void RealtimeVirtualDriver::drain_taps() {
-    for (auto& tap : taps_) {
-        // Every channel of a tap is written block by block, so the first one tells how much.
-        const size_t n = tap.rings[0]->readable();
-        if (n == 0) continue;
-        std::vector<const float*> ptrs;
-        for (size_t c = 0; c < tap.channels.size(); ++c) {
-            tap.rings[c]->read(tap.drain[c].data(), n);
-            ptrs.push_back(tap.drain[c].data());
-        }
-        tap.recorder->write(ptrs.data(), static_cast<int>(n));
-    }
+    for (const auto& tap : taps_)
+        tap->service();
 }
 
 void RealtimeVirtualDriver::poll() {
-    drain_taps();
-    iface_.refill_sources();
     iface_.maintain();
 }
 
@@ -129,11 +132,17 @@ void RealtimeVirtualDriver::stop() {
 std::vector<std::string> RealtimeVirtualDriver::finish() {
     stop();
     std::vector<std::string> paths;
-    for (auto& tap : taps_) {
-        tap.recorder->commit();
-        paths.push_back(tap.recorder->path());
+    std::string failed;
+    for (const auto& tap : taps_) {
+        try {
+            paths.push_back(tap->finish());
+        } catch (const std::exception& e) {
+            failed += (failed.empty() ? "" : "; ") + std::string(e.what());
+        }
     }
     taps_.clear();
+    record_feeds_.set({});
+    if (!failed.empty()) throw std::runtime_error(failed);
     return paths;
 }
 
@@ -144,6 +153,13 @@ DriverStats RealtimeVirtualDriver::stats() const {
     s.record_overruns = overruns_.load(std::memory_order_relaxed);
     s.dsp_load = dsp_load_.load(std::memory_order_relaxed);
     return s;
+}
+
+std::vector<std::string> RealtimeVirtualDriver::record_errors() const {
+    std::vector<std::string> errors;
+    for (const auto& tap : taps_)
+        if (auto e = tap->error(); !e.empty()) errors.push_back(std::move(e));
+    return errors;
 }
 
 }  // namespace phantom::backend

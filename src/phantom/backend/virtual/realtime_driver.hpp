@@ -1,13 +1,16 @@
 // The virtual hardware in real time: an audio thread driven by its own clock at the engine's
 // rate and block size, like a sound card's interrupt. It sleeps between blocks (a steady
-// period, not a busy loop) and counts a late block as an xrun.
+// period, not a busy loop), runs SCHED_FIFO at jackd's default priority when the system allows
+// (a one-line notice and normal priority when not), and counts an xrun for every block that
+// misses its deadline: whose processing ends after the end of its period, when a sound card
+// would already be playing it.
 //
 // Recordings never touch the disk from the audio thread: it copies the recorded channels into
-// lock-free rings, and poll() on the control thread drains them into files. A full ring is an
-// overrun: counted, never waited on. poll() also tops up streamed file sources and runs
-// Interface::maintain().
+// lock-free rings (RecordTap), and the I/O thread (io::Butler, watching record_feeds()) drains
+// them into files; a full ring is an overrun, counted, never waited on. Streamed file sources
+// are the Interface's (Interface::source_feeds()). poll() runs Interface::maintain() only.
 //
-// [control-thread] constructor, add_recording(), start(), poll(), stop(), finish()
+// [control-thread] constructor, add_recording(), start(), poll(), stop(), finish(), status
 // [audio-thread]   the driver's own thread, started by start()
 #pragma once
 
@@ -18,21 +21,25 @@
 #include <thread>
 #include <vector>
 
+#include "phantom/backend/virtual/record_tap.hpp"
 #include "phantom/engine/interface.hpp"
-#include "phantom/io/file_recorder.hpp"
-#include "phantom/rt/spsc_ring.hpp"
+#include "phantom/io/feed.hpp"
 
 namespace phantom::backend {
 
 struct DriverStats {
     std::uint64_t blocks = 0;
-    std::uint64_t xruns = 0;            // blocks that started later than one period after due
+    std::uint64_t xruns = 0;            // blocks whose processing ended after their period did
     std::uint64_t record_overruns = 0;  // frames dropped because a recording ring was full
     double dsp_load = 0.0;              // share of the period process() took, smoothed
 };
 
 class RealtimeVirtualDriver {
   public:
+    // jackd2's default real-time priority (`jackd -P`, 10) for its driver thread; its clients'
+    // process threads run 5 below. This thread is the clock and the whole graph, the driver's role.
+    static constexpr int kRealtimePriority = 10;
+
     RealtimeVirtualDriver(engine::Interface& iface, int block_frames);
     ~RealtimeVirtualDriver();
     RealtimeVirtualDriver(const RealtimeVirtualDriver&) = delete;
@@ -40,27 +47,27 @@ class RealtimeVirtualDriver {
 
     // Record an output (by id) to a file; before start(). Throws std::invalid_argument.
     void add_recording(const std::string& output_id, const std::string& path, int bits = 32);
+    // The recordings, for the I/O thread that drains them.
+    const io::FeedList& record_feeds() const { return record_feeds_; }
 
     // `power_on`: outputs silent for the first block, then ramping up (a live start).
     void start(bool power_on = false);
-    // Drain recordings, refill sources, maintain the interface. Call every few milliseconds.
+    // Maintain the interface. Call every few milliseconds.
     void poll();
     // Stop the audio thread (within one period) and drain what is left.
     void stop();
-    // After stop(): finish the recordings (rename into place). Returns their paths.
+    // After stop(): finish the recordings (rename into place). Returns their paths. Throws
+    // std::runtime_error naming a recording that failed (the others are finished first).
     std::vector<std::string> finish();
 
     DriverStats stats() const;
     bool running() const { return running_.load(std::memory_order_acquire); }
+    // Empty when the audio thread runs SCHED_FIFO; else one line saying why it does not.
+    const std::string& scheduling_notice() const { return scheduling_notice_; }
+    // Recordings that failed (disk full, …), one line each.
+    std::vector<std::string> record_errors() const;
 
   private:
-    struct Tap {
-        std::vector<size_t> channels;  // output channel indices
-        std::vector<std::unique_ptr<rt::SpscFloatRing>> rings;
-        std::unique_ptr<io::FileRecorder> recorder;
-        std::vector<std::vector<float>> drain;  // control-side scratch
-    };
-
     void audio_loop();
     void drain_taps();
 
@@ -68,8 +75,10 @@ class RealtimeVirtualDriver {
     int block_frames_;
     std::vector<std::vector<float>> out_buf_;
     std::vector<float*> out_ptr_;
-    std::vector<Tap> taps_;
+    std::vector<std::shared_ptr<RecordTap>> taps_;
+    io::FeedList record_feeds_;
     std::thread thread_;
+    std::string scheduling_notice_;
     std::atomic<bool> running_{false};
     std::atomic<bool> stop_requested_{false};
     std::atomic<std::uint64_t> blocks_{0}, xruns_{0}, overruns_{0};

@@ -1,4 +1,5 @@
-// The virtual hardware as a live backend: RealtimeVirtualDriver with looping sources.
+// The virtual hardware as a live backend: RealtimeVirtualDriver with looping sources. Its
+// status message carries the scheduling notice (no SCHED_FIFO) and failed recordings.
 #pragma once
 
 #include "phantom/backend/live_backend.hpp"
@@ -16,6 +17,7 @@ class VirtualLiveBackend final : public LiveBackend {
 
     void start() override { driver_.start(true); }
     void poll() override { driver_.poll(); }
+    const io::FeedList* feeds() const override { return &driver_.record_feeds(); }
     std::vector<std::string> stop() override { return driver_.finish(); }
     BackendStatus status() const override {
         const DriverStats s = driver_.stats();
@@ -29,6 +31,9 @@ class VirtualLiveBackend final : public LiveBackend {
         b.dsp_load = s.dsp_load;
         b.xruns = s.xruns;
         b.record_overruns = s.record_overruns;
+        b.message = driver_.scheduling_notice();
+        for (const auto& e : driver_.record_errors())
+            b.message += (b.message.empty() ? "" : "; ") + e;
         return b;
     }
     bool analog_available() const override { return true; }

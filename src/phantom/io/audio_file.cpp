@@ -1,4 +1,4 @@
-#include "phantom/analog/audio_file.hpp"
+#include "phantom/io/audio_file.hpp"
 
 #include <fmt/format.h>
 #include <samplerate.h>
@@ -6,9 +6,9 @@
 
 #include <memory>
 
-#include "phantom/analog/signal_source.hpp"
+#include "phantom/io/file_stream.hpp"
 
-namespace phantom::analog {
+namespace phantom::io {
 
 namespace {
 struct SndfileCloser {
@@ -76,12 +76,12 @@ AudioData read_audio_file(const std::string& path, std::uint32_t sample_rate_hz)
     return data;
 }
 
-}  // namespace phantom::analog
+}  // namespace phantom::io
 
-namespace phantom::analog {
+namespace phantom::io {
 
-std::shared_ptr<SignalSource> make_file_signal(const SourceSpec& spec, std::uint32_t sample_rate_hz,
-                                               bool loop, size_t ring_frames) {
+FileSignal make_file_signal(const analog::SourceSpec& spec, std::uint32_t sample_rate_hz, bool loop,
+                            size_t ring_frames) {
     SF_INFO info{};
     {
         std::unique_ptr<SNDFILE, SndfileCloser> probe(sf_open(spec.path.c_str(), SFM_READ, &info));
@@ -100,13 +100,15 @@ std::shared_ptr<SignalSource> make_file_signal(const SourceSpec& spec, std::uint
         throw AudioFileError(fmt::format("{} has {} channel(s), there is no channel {}", spec.path,
                                          info.channels, channel + 1));
     channel = std::max(channel, 0);
-    if (static_cast<std::uint32_t>(info.samplerate) == sample_rate_hz)
-        return std::make_shared<SignalSource>(
-            spec, sample_rate_hz,
-            std::make_unique<FileStream>(spec.path, channel, loop, ring_frames));
+    if (static_cast<std::uint32_t>(info.samplerate) == sample_rate_hz) {
+        auto stream = std::make_shared<FileStream>(spec.path, channel, loop, ring_frames);
+        return {std::make_shared<analog::SignalSource>(spec, sample_rate_hz, stream->samples()),
+                stream};
+    }
     AudioData data = read_audio_file(spec.path, sample_rate_hz);
-    return std::make_shared<SignalSource>(
-        spec, sample_rate_hz, std::move(data.channels[static_cast<size_t>(channel)]), loop);
+    return {std::make_shared<analog::SignalSource>(
+                spec, sample_rate_hz, std::move(data.channels[static_cast<size_t>(channel)]), loop),
+            nullptr};
 }
 
-}  // namespace phantom::analog
+}  // namespace phantom::io

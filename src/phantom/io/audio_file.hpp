@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
-namespace phantom::analog {
+#include "phantom/analog/signal_source.hpp"
+
+namespace phantom::io {
 
 class AudioFileError : public std::runtime_error {
   public:
@@ -22,17 +24,22 @@ struct AudioData {
     size_t frames() const { return channels.empty() ? 0 : channels.front().size(); }
 };
 
-class SignalSource;
-struct SourceSpec;
+class FileStream;
+
+// A file source: the signal the engine plays and, for a streamed file, the reader that feeds it.
+struct FileSignal {
+    std::shared_ptr<analog::SignalSource> signal;
+    std::shared_ptr<FileStream> stream;  // null when the file was read whole
+};
 
 // The signal for a file source: streamed from disk when the file is at the engine's rate,
 // read whole and converted (libsamplerate) otherwise. Checks the channel choice: a
 // multi-channel file needs PATH#N. Throws AudioFileError.
-std::shared_ptr<SignalSource> make_file_signal(const SourceSpec& spec, std::uint32_t sample_rate_hz,
-                                               bool loop, size_t ring_frames);
+FileSignal make_file_signal(const analog::SourceSpec& spec, std::uint32_t sample_rate_hz, bool loop,
+                            size_t ring_frames);
 
 // Reads the whole file as float (1.0 = 0 dBFS) and converts it to `sample_rate_hz`.
 // Throws AudioFileError with the path and libsndfile's or libsamplerate's reason.
 AudioData read_audio_file(const std::string& path, std::uint32_t sample_rate_hz);
 
-}  // namespace phantom::analog
+}  // namespace phantom::io
