@@ -230,6 +230,14 @@ void add_remote_commands(CLI::App& app) {
             for (const auto& p : s["held_phantom"])
                 std::printf("48 V held off by a recall: %s\n", p.get<std::string>().c_str());
             // Older instances do not send these.
+            const auto starved = s.value("source_starved_frames", std::uint64_t{0});
+            const auto overruns = s.value("record_overruns", std::uint64_t{0});
+            if (starved > 0)
+                std::printf("file sources fell behind: %llu frames of silence\n",
+                            static_cast<unsigned long long>(starved));
+            if (overruns > 0)
+                std::printf("recordings fell behind: %llu frames dropped\n",
+                            static_cast<unsigned long long>(overruns));
             const std::string notice = s.value("state_notice", std::string());
             const std::string save_error = s.value("save_error", std::string());
             if (!notice.empty()) std::printf("state     %s\n", notice.c_str());

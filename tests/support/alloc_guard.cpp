@@ -171,12 +171,14 @@ PHANTOM_INTERPOSE(int, select, (int n, fd_set* r, fd_set* w, fd_set* e, timeval*
                   (n, r, w, e, t), )
 #undef PHANTOM_INTERPOSE
 
-// The variadic ones: open's mode and syscall's arguments are passed on as they came (a
-// missing mode is read as an unused register, as the C library itself does).
+// The variadic ones: open's mode is passed on as it came (a missing mode is read as an unused
+// register, as the C library itself does). syscall() is not wrapped: glibc declares it noexcept,
+// and libjack's threads, cancelled by jack_client_close while they wait in syscall(SYS_futex),
+// unwind through it; a noexcept frame turns that forced unwind into std::terminate. A futex
+// wait is caught where it starts (pthread_mutex_lock, pthread_cond_wait, sem_wait).
 namespace {
 std::atomic<int (*)(const char*, int, ...)> next_open{nullptr}, next_open64{nullptr};
 std::atomic<int (*)(int, const char*, int, ...)> next_openat{nullptr};
-std::atomic<long (*)(long, ...)> next_syscall{nullptr};
 }  // namespace
 
 extern "C" int open(const char* path, int flags, ...) {
@@ -202,15 +204,5 @@ extern "C" int openat(int dir, const char* path, int flags, ...) {
     const int mode = va_arg(ap, int);
     va_end(ap);
     return next_definition(next_openat, "openat")(dir, path, flags, mode);
-}
-extern "C" long syscall(long number, ...) noexcept {
-    count_blocking("syscall");
-    va_list ap;
-    va_start(ap, number);
-    long a[6];
-    for (long& x : a)
-        x = va_arg(ap, long);
-    va_end(ap);
-    return next_definition(next_syscall, "syscall")(number, a[0], a[1], a[2], a[3], a[4], a[5]);
 }
 #endif  // PHANTOM_ALLOC_GUARD

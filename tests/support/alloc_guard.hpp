@@ -2,9 +2,9 @@
 // never do: heap operations, and calls that lock or block or enter the kernel. The test binary
 // replaces global operator new/delete and malloc/calloc/realloc/free, and interposes the
 // blocking calls (alloc_guard.cpp): pthread mutex, rwlock and condition waits, joins,
-// semaphores, sleeps, file and socket I/O (open, read, write, close, poll, select) and raw
-// syscall() (std::atomic::wait and std::counting_semaphore reach the kernel's futex through
-// it). A std::mutex in process() is therefore caught even when it is never contended.
+// semaphores, sleeps, file and socket I/O (open, read, write, close, poll, select). A std::mutex
+// in process() is therefore caught even when it is never contended. Raw syscall() is not (see
+// alloc_guard.cpp), so a std::atomic::wait would pass unseen.
 // pthread_mutex_trylock is not counted: trying a lock and deferring is the allowed pattern.
 #pragma once
 

@@ -116,6 +116,7 @@ json to_json(const control::Status& s) {
               {"dsp_load_percent", std::round(b.dsp_load * 1e4) / 100.0},
               {"xruns", b.xruns},
               {"record_overruns", b.record_overruns},
+              {"source_starved_frames", b.source_starved_frames},
               {"clips", s.clips},
               {"held_phantom", s.held_phantom},
               {"events", s.events},
