@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <cctype>
+#include "phantom/surfaces/http/json_codec.hpp"
 
 namespace phantom::http {
 
@@ -25,36 +25,20 @@ json parse_body(const ApiRequest& r) {
     if (r.body.empty())
         throw control::ControlError(
             400, {{"error", fmt::format("{} {}: a JSON body is needed", r.method, r.path)}});
-    try {
-        return json::parse(r.body);
-    } catch (const json::parse_error& e) {
-        throw control::ControlError(
-            400, {{"error", fmt::format("malformed JSON at byte {}: {}", e.byte, e.what())},
-                  {"value", r.body.substr(0, 200)}});
-    }
+    JsonParse parsed = parse_json_body(r.body, r.method + " " + r.path);
+    if (!parsed.value) throw control::ControlError(parsed.status, std::move(parsed.error));
+    return std::move(*parsed.value);
 }
 
-// "a=1&prefix=%2Fmix" → the decoded value of `key`, or "".
+// "a=1&prefix=%2Fmix" → the decoded value of `key`, or "" (bytes that are not UTF-8 → U+FFFD).
 std::string query_value(const std::string& query, const std::string& key) {
     size_t pos = 0;
     while (pos <= query.size()) {
         size_t end = query.find('&', pos);
         if (end == std::string::npos) end = query.size();
         const std::string item = query.substr(pos, end - pos);
-        if (item.compare(0, key.size() + 1, key + "=") == 0) {
-            std::string raw = item.substr(key.size() + 1), out;
-            for (size_t i = 0; i < raw.size(); ++i) {
-                if (raw[i] == '%' && i + 2 < raw.size() &&
-                    std::isxdigit(static_cast<unsigned char>(raw[i + 1])) &&
-                    std::isxdigit(static_cast<unsigned char>(raw[i + 2]))) {
-                    out += static_cast<char>(std::stoi(raw.substr(i + 1, 2), nullptr, 16));
-                    i += 2;
-                } else {
-                    out += raw[i] == '+' ? ' ' : raw[i];
-                }
-            }
-            return out;
-        }
+        if (item.compare(0, key.size() + 1, key + "=") == 0)
+            return replace_invalid_utf8(percent_decode(item.substr(key.size() + 1), true));
         pos = end + 1;
     }
     return "";
