@@ -82,6 +82,22 @@ TEST_F(SlowClients, AClientWhoseChangesPileUpIsDropped) {
     EXPECT_TRUE(test::eventually([&] { return panel.count("meters") > before; }));
 }
 
+TEST_F(SlowClients, AClientThatAnswersNoPingIsDroppedOneThatReadsStays) {
+    HttpLimits limits;
+    limits.ws_idle = std::chrono::milliseconds(1000);
+    start(limits);
+    WsClient silent("127.0.0.1", server->port(), "/api/ws", {}, 4096);  // never reads: no pong
+    ASSERT_TRUE(silent.open());
+    WsClient panel("127.0.0.1", server->port(), "/api/ws");  // reads, so it answers pings
+    ASSERT_TRUE(panel.open());
+    panel.start_reading();
+    ASSERT_TRUE(test::eventually([&] { return server->websocket_clients() == 2; }));
+    EXPECT_TRUE(test::eventually([&] { return server->websocket_clients() == 1; }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));  // past two idle periods
+    EXPECT_EQ(server->websocket_clients(), 1u);
+    EXPECT_FALSE(panel.ended());
+}
+
 TEST_F(SlowClients, FortySlowlorisConnectionsLeaveTheApiAnswering) {
     start();
     std::vector<std::unique_ptr<RawConnection>> loris;
