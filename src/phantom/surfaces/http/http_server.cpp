@@ -151,8 +151,12 @@ void ServerCore::tick() {
             for (const auto& [_, s] : subscribers_)
                 clients.push_back(s);
             for (const auto& s : clients) {
-                if (changes) s->send_changes(changes);
-                if (meters) s->send_meters(meters);
+                try {
+                    if (changes) s->send_changes(changes);
+                    if (meters) s->send_meters(meters);
+                } catch (const std::exception& e) {
+                    log_failure("pushing to a WebSocket client", e.what());
+                }
             }
         });
     } catch (const std::exception& e) {
@@ -173,9 +177,13 @@ void ServerCore::join(const std::shared_ptr<WsSession>& session) {
             // after its hello, and only those.
             asio::post(io, [this, session, hello = hello_] {
                 if (session->closed()) return;
-                session->send_hello(hello);
-                subscribers_.emplace(session.get(), session);
-                subscribers_count.store(subscribers_.size());
+                try {
+                    session->send_hello(hello);
+                    subscribers_.emplace(session.get(), session);
+                    subscribers_count.store(subscribers_.size());
+                } catch (const std::exception& e) {
+                    log_failure("sending a WebSocket hello", e.what());
+                }
             });
         } catch (const std::exception& e) {
             log_failure("building a WebSocket hello", e.what());

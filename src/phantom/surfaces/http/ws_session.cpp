@@ -14,6 +14,21 @@ constexpr int kSendBufferBytes = 256 * 1024;
 
 }  // namespace
 
+// Every handler runs inside this: a failure drops this client (and is logged once), never
+// leaves the handler.
+template <typename F>
+void WsSession::guarded(F&& f) {
+    try {
+        f();
+    } catch (const std::exception& e) {
+        core_.log_failure("a WebSocket client", e.what());
+        drop();
+    } catch (...) {
+        core_.log_failure("a WebSocket client", "an exception that is not std::exception");
+        drop();
+    }
+}
+
 WsSession::WsSession(ServerCore& core, beast::tcp_stream stream,
                      std::shared_ptr<ConnectionSlot> slot)
     : core_(core), ws_(std::move(stream)), slot_(std::move(slot)) {}
@@ -32,8 +47,10 @@ void WsSession::accept(beast::http::request<beast::http::string_body> request) {
     upgrade_ = std::move(request);
     ws_.async_accept(upgrade_, [self = shared_from_this()](boost::system::error_code ec) {
         if (ec) return;  // the socket closes with the last reference
-        self->read_loop();
-        self->core_.join(self);
+        self->guarded([&] {
+            self->read_loop();
+            self->core_.join(self);
+        });
     });
 }
 
@@ -45,7 +62,7 @@ void WsSession::read_loop() {
                            return;
                        }
                        self->read_buffer_.clear();  // clients only listen: ignore what they say
-                       self->read_loop();
+                       self->guarded([&] { self->read_loop(); });
                    });
 }
 
@@ -88,7 +105,7 @@ void WsSession::write_next() {
                             self->drop();
                             return;
                         }
-                        self->write_next();
+                        self->guarded([&] { self->write_next(); });
                     });
 }
 

@@ -31,6 +31,8 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     void read_loop();
     void write_next();
     void drop();
+    template <typename F>
+    void guarded(F&& f);
 
     ServerCore& core_;
     beast::websocket::stream<beast::tcp_stream> ws_;
