@@ -87,7 +87,8 @@ TEST_F(HostileInput, BrokenHttpIsAnsweredOrClosedNeverFatal) {
             "\r\n\r\n",
         "PUT /api/params/monitor/dim HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
         "application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
-        std::string("GET /api/\0status HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 47),
+        std::string("GET /api/\0status HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+                    46),  // a NUL in the path
     };
     for (const std::string& request : requests) {
         test::RawConnection c(server.port());
