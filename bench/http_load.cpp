@@ -247,6 +247,18 @@ int main(int argc, char** argv) {
         alive += !p->ended;
         frames += p->frames;
     }
+    // Were the clients that never read dropped by the server? Their socket holds what came
+    // before the drop, then the end.
+    std::size_t dropped = 0;
+    for (auto& s : slow) {
+        auto& socket = s->next_layer();
+        beast::error_code ec;
+        socket.non_blocking(true, ec);
+        char sink[65536];
+        while (!ec)
+            socket.read_some(asio::buffer(sink), ec);
+        dropped += ec == asio::error::eof || ec == asio::error::connection_reset;
+    }
     std::size_t reopened = 0;
     for (const auto& l : loris)
         reopened += l->reopened;
@@ -262,6 +274,8 @@ int main(int argc, char** argv) {
                 alive, panels.size(), frames);
     std::printf("slowloris connections closed by the header deadline and reopened: %zu\n",
                 reopened);
+    std::printf("clients that never read, dropped by the server: %zu of %zu\n", dropped,
+                slow.size());
     if (child > 0) {
         kill(child, SIGTERM);
         waitpid(child, nullptr, 0);
