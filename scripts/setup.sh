@@ -10,7 +10,7 @@ packages=(
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libfmt-dev
   libsndfile1-dev libsamplerate0-dev libreaderwriterqueue-dev
   libgtest-dev libbenchmark-dev
-  libcivetweb-dev libjack-jackd2-dev jackd2
+  libboost1.81-dev libjack-jackd2-dev jackd2
   sox curl python3
 )
 apt_install setup "${packages[@]}"

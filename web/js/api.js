@@ -13,10 +13,10 @@ export class ApiError extends Error {
 
 export async function request(method, url, body) {
   const options = { method, headers: {} };
-  if (body !== undefined) {
-    options.headers['Content-Type'] = 'application/json';
-    options.body = JSON.stringify(body);
-  }
+  // Every write says it is JSON, with or without a body: the server refuses a write that does
+  // not (a cross-site form cannot say it).
+  if (method !== 'GET') options.headers['Content-Type'] = 'application/json';
+  if (body !== undefined) options.body = JSON.stringify(body);
   const response = await fetch(url, options);
   let answer = null;
   try {

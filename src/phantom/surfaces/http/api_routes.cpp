@@ -2,9 +2,8 @@
 
 #include <fmt/format.h>
 
-#include <cctype>
-
 #include "phantom/surfaces/http/api_json.hpp"
+#include "phantom/surfaces/http/json_codec.hpp"
 
 namespace phantom::http {
 
@@ -14,19 +13,26 @@ using nlohmann::json;
 
 namespace {
 
-// A request the routes cannot read: 400 with the part of the body that was wrong.
+// A request the routes cannot read: 400 with the part of the body that was wrong, or the
+// codec's own answer (400 for bytes that are not JSON, 422 for a number beyond double).
 class BadRequest : public std::runtime_error {
   public:
     BadRequest(const std::string& message, json value = nullptr)
-        : std::runtime_error(message), value_(std::move(value)) {}
-    json body() const {
-        json j = {{"error", what()}, {"kind", "malformed"}};
-        if (!value_.is_null()) j["value"] = value_;
-        return j;
+        : std::runtime_error(message),
+          status_(400),
+          body_({{"error", message}, {"kind", "malformed"}}) {
+        if (!value.is_null()) body_["value"] = std::move(value);
     }
+    BadRequest(int status, json body)
+        : std::runtime_error(body.value("error", std::string("bad request"))),
+          status_(status),
+          body_(std::move(body)) {}
+    int status() const { return status_; }
+    const json& body() const { return body_; }
 
   private:
-    json value_;
+    int status_;
+    json body_;
 };
 
 ApiResponse error(int status, json body) {
@@ -43,35 +49,20 @@ ApiResponse method_not_allowed(const ApiRequest& r, const std::string& allow) {
 json parse_body(const ApiRequest& r) {
     if (r.body.empty())
         throw BadRequest(fmt::format("{} {}: a JSON body is needed", r.method, r.path));
-    try {
-        return json::parse(r.body);
-    } catch (const json::parse_error& e) {
-        throw BadRequest(fmt::format("malformed JSON at byte {}: {}", e.byte, e.what()),
-                         r.body.substr(0, 200));
-    }
+    JsonParse parsed = parse_json_body(r.body, r.method + " " + r.path);
+    if (!parsed.value) throw BadRequest(parsed.status, std::move(parsed.error));
+    return std::move(*parsed.value);
 }
 
-// "a=1&prefix=%2Fmix" → the decoded value of `key`, or "".
+// "a=1&prefix=%2Fmix" → the decoded value of `key`, or "" (bytes that are not UTF-8 → U+FFFD).
 std::string query_value(const std::string& query, const std::string& key) {
     size_t pos = 0;
     while (pos <= query.size()) {
         size_t end = query.find('&', pos);
         if (end == std::string::npos) end = query.size();
         const std::string item = query.substr(pos, end - pos);
-        if (item.compare(0, key.size() + 1, key + "=") == 0) {
-            std::string raw = item.substr(key.size() + 1), out;
-            for (size_t i = 0; i < raw.size(); ++i) {
-                if (raw[i] == '%' && i + 2 < raw.size() &&
-                    std::isxdigit(static_cast<unsigned char>(raw[i + 1])) &&
-                    std::isxdigit(static_cast<unsigned char>(raw[i + 2]))) {
-                    out += static_cast<char>(std::stoi(raw.substr(i + 1, 2), nullptr, 16));
-                    i += 2;
-                } else {
-                    out += raw[i] == '+' ? ' ' : raw[i];
-                }
-            }
-            return out;
-        }
+        if (item.compare(0, key.size() + 1, key + "=") == 0)
+            return replace_invalid_utf8(percent_decode(item.substr(key.size() + 1), true));
         pos = end + 1;
     }
     return "";
@@ -191,7 +182,7 @@ ApiResponse route_api(control::Controller& c, const ApiRequest& r) {
     } catch (const CommandError& e) {
         return error(http_status(e.kind()), to_json(e));
     } catch (const BadRequest& e) {
-        return error(400, e.body());
+        return error(e.status(), e.body());
     }
 }
 

@@ -1,5 +1,5 @@
-// A small blocking HTTP client (civetweb) for the CLI commands that talk to a running Phantom
-// and for the tests. Not for the audio thread.
+// A small blocking HTTP client (Boost.Beast) for the CLI commands that talk to a running
+// Phantom, for the tests and for bench/. Not for the audio thread.
 #pragma once
 
 #include <stdexcept>
@@ -25,8 +25,10 @@ struct HttpResult {
     std::string header(const std::string& name) const;
 };
 
-// One request, Content-Type application/json when there is a body. Throws ConnectError when
-// nothing listens, std::runtime_error when the answer is broken or late (timeout_ms).
+// One request, Content-Type application/json when there is a body or the method changes state
+// (unless `headers` name a Content-Type; a Host in `headers` replaces host:port). Throws
+// ConnectError when nothing listens, std::runtime_error when the answer is broken or late
+// (timeout_ms, for each of connect, send and receive).
 HttpResult http_request(const std::string& host, int port, const std::string& method,
                         const std::string& path, const std::string& body = {},
                         const HttpHeaders& headers = {}, int timeout_ms = 10000);

@@ -1,7 +1,6 @@
 // The HTTP + WebSocket control plane, in process on a free port, through a real socket: every
 // route, every error code, the DNS-rebinding and CSRF guards, concurrency, and the WebSocket
 // meter rate and change notifications.
-#include <civetweb.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -9,6 +8,7 @@
 #include <mutex>
 #include <thread>
 
+#include "http_test_support.hpp"
 #include "phantom/device/device_catalog.hpp"
 #include "phantom/surfaces/http/http_client.hpp"
 #include "phantom/surfaces/http/http_server.hpp"
@@ -112,16 +112,10 @@ TEST_F(HttpApi, ForeignHostAndOriginAreRefused) {
     // DNS rebinding: the browser sends the attacker's name as Host.
     HttpResult rebound = http_request("127.0.0.1", server.port(), "GET", "/api/status", {},
                                       {{"Host", "evil.example:7480"}});
-    // civetweb sends our Host first; a second Host header is ignored by it, so build the
-    // request by hand below instead.
-    (void)rebound;
-    char error[256];
-    mg_connection* c = mg_connect_client("127.0.0.1", server.port(), 0, error, sizeof error);
-    ASSERT_NE(c, nullptr);
-    mg_printf(c, "GET /api/status HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n");
-    ASSERT_GE(mg_get_response(c, error, sizeof error, 5000), 0);
-    EXPECT_EQ(mg_get_response_info(c)->status_code, 421);
-    mg_close_connection(c);
+    EXPECT_EQ(rebound.status, 421);
+    test::RawConnection twice(server.port());  // two Host headers: which one would count?
+    twice.send("GET /api/status HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.example\r\n\r\n");
+    EXPECT_EQ(twice.read_status(), 421);
 
     HttpResult cross = call("PUT", "/api/params/monitor/dim", R"({"value": true})",
                             {{"Origin", "http://evil.example"}});
@@ -187,38 +181,21 @@ TEST_F(HttpApi, HundredConcurrentSettersLeaveAConsistentState) {
     EXPECT_EQ(ok("GET", "/api/params/output/hp1/volume")["value"], value("/output/hp1/volume"));
 }
 
-struct WsInbox {
-    std::mutex mutex;
-    std::vector<std::pair<std::chrono::steady_clock::time_point, json>> messages;
-};
-
-int on_ws_message(mg_connection*, int flags, char* data, size_t size, void* user) {
-    if ((flags & 0xf) != MG_WEBSOCKET_OPCODE_TEXT) return 1;
-    auto* inbox = static_cast<WsInbox*>(user);
-    std::lock_guard lock(inbox->mutex);
-    inbox->messages.emplace_back(std::chrono::steady_clock::now(),
-                                 json::parse(std::string(data, size), nullptr, false));
-    return 1;
-}
-
 TEST_F(HttpApi, WebSocketPushesMetersAtThirtyHertzAndEveryChange) {
-    WsInbox inbox;
-    char error[256] = "";
-    mg_connection* ws =
-        mg_connect_websocket_client("127.0.0.1", server.port(), 0, error, sizeof error, "/api/ws",
-                                    nullptr, on_ws_message, nullptr, &inbox);
-    ASSERT_NE(ws, nullptr) << error;
+    test::WsClient ws("127.0.0.1", server.port(), "/api/ws");
+    ASSERT_TRUE(ws.open()) << ws.status();
+    ws.start_reading();
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     ok("PUT", "/api/params/monitor/mono", R"({"value": true})");
     std::this_thread::sleep_for(std::chrono::milliseconds(2000));
-    mg_close_connection(ws);
+    ws.close();
 
-    std::lock_guard lock(inbox.mutex);
-    ASSERT_FALSE(inbox.messages.empty());
-    EXPECT_EQ(inbox.messages.front().second["type"], "hello");
+    const auto messages = ws.messages();
+    ASSERT_FALSE(messages.empty());
+    EXPECT_EQ(messages.front().body["type"], "hello");
     std::vector<std::chrono::steady_clock::time_point> meter_times;
     bool saw_change = false;
-    for (const auto& [t, m] : inbox.messages) {
+    for (const auto& [t, m] : messages) {
         if (m["type"] == "meters") meter_times.push_back(t);
         if (m["type"] == "changes")
             for (const auto& c : m["changes"])
@@ -233,13 +210,8 @@ TEST_F(HttpApi, WebSocketPushesMetersAtThirtyHertzAndEveryChange) {
 }
 
 TEST_F(HttpApi, WebSocketFromAForeignOriginIsRefused) {
-    char error[256] = "";
-    WsInbox inbox;
-    mg_connection* ws =
-        mg_connect_websocket_client("127.0.0.1", server.port(), 0, error, sizeof error, "/api/ws",
-                                    "http://evil.example", on_ws_message, nullptr, &inbox);
-    EXPECT_EQ(ws, nullptr);
-    if (ws) mg_close_connection(ws);
+    test::WsClient ws("127.0.0.1", server.port(), "/api/ws", {{"Origin", "http://evil.example"}});
+    EXPECT_EQ(ws.status(), 403);
     EXPECT_EQ(server.websocket_clients(), 0u);
 }
 

@@ -1,12 +1,12 @@
 // The web panel's files served by the control plane itself, their safety headers, and the
 // access token that guards a Phantom bound beyond loopback, through real sockets: a client on
 // this machine, one coming from the machine's network address, and the WebSocket upgrade.
-#include <civetweb.h>
 #include <gtest/gtest.h>
 
 #include <cstdio>
 #include <regex>
 
+#include "http_test_support.hpp"
 #include "phantom/app/live_instance.hpp"
 #include "phantom/device/device_catalog.hpp"
 #include "phantom/surfaces/http/http_client.hpp"
@@ -60,16 +60,9 @@ TEST(WebPanel, IsServedFromTheBinaryWithItsTypesAndSafetyHeaders) {
 TEST(WebPanel, TheDnsRebindingGuardCoversThePanelToo) {
     Served s({"127.0.0.1", 0, {"studio.local"}, {}});
     auto with_host = [&](const std::string& host) {
-        char error[256];
-        mg_connection* c = mg_connect_client("127.0.0.1", s.server.port(), 0, error, sizeof error);
-        EXPECT_NE(c, nullptr);
-        if (!c) return 0;
-        mg_printf(c, "GET / HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", host.c_str());
-        const int status = mg_get_response(c, error, sizeof error, 5000) >= 0
-                               ? mg_get_response_info(c)->status_code
-                               : -1;
-        mg_close_connection(c);
-        return status;
+        test::RawConnection c(s.server.port());
+        c.send("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
+        return c.read_status();
     };
     EXPECT_EQ(with_host("evil.example"), 421);
     EXPECT_EQ(with_host("evil.example:" + std::to_string(s.server.port())), 421);
@@ -134,27 +127,15 @@ TEST(AccessToken, IsRequiredFromTheNetworkAndBecomesACookie) {
     EXPECT_EQ(http_request("127.0.0.1", port, "GET", "/api/status").status, 200);
 }
 
-int ignore_ws_data(mg_connection*, int, char*, size_t, void*) {
-    return 1;
-}
-
 TEST(AccessToken, GuardsTheWebSocketUpgrade) {
     const std::string lan = network_address();
     if (lan.empty()) GTEST_SKIP() << "this machine has no network address besides loopback";
     const std::string token = make_access_token();
     Served s({"0.0.0.0", 0, {}, token});
-    char error[256] = "";
-    mg_connection* refused =
-        mg_connect_websocket_client(lan.c_str(), s.server.port(), 0, error, sizeof error, "/api/ws",
-                                    nullptr, ignore_ws_data, nullptr, nullptr);
-    EXPECT_EQ(refused, nullptr);
-    if (refused) mg_close_connection(refused);
-    const std::string path = "/api/ws?token=" + token;
-    mg_connection* accepted =
-        mg_connect_websocket_client(lan.c_str(), s.server.port(), 0, error, sizeof error,
-                                    path.c_str(), nullptr, ignore_ws_data, nullptr, nullptr);
-    EXPECT_NE(accepted, nullptr) << error;
-    if (accepted) mg_close_connection(accepted);
+    test::WsClient refused(lan, s.server.port(), "/api/ws");
+    EXPECT_EQ(refused.status(), 401);
+    test::WsClient accepted(lan, s.server.port(), "/api/ws?token=" + token);
+    EXPECT_TRUE(accepted.open()) << accepted.status();
 }
 
 TEST(AccessToken, IsOnlyMadeWhenPhantomIsReachableFromTheNetwork) {
