@@ -5,12 +5,11 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
-#include <optional>
 
 #include "arguments.hpp"
 #include "commands.hpp"
 #include "phantom/app/offline_render.hpp"
-#include "phantom/device/device_catalog.hpp"
+#include "phantom/app/offline_session.hpp"
 #include "phantom/session/session.hpp"
 #include "phantom/units/levels.hpp"
 
@@ -98,27 +97,20 @@ void print_summary(const engine::Interface& iface, const app::RenderSummary& s) 
 void run_render(const RenderArgs& a) {
     if (a.frames < 1 || a.frames > 8192)
         throw UsageError(fmt::format("--frames {}: expected 1..8192", a.frames));
-    std::optional<session::Session> sess;
-    if (!a.session.empty()) sess = session::read_session(a.session);
-    std::string device_id = a.device;
-    if (device_id.empty()) device_id = sess ? sess->device : device::kDefaultDeviceId;
-    auto spec = device::load_device(device_id);
-    const std::uint32_t rate = a.rate ? a.rate : spec.default_rate;
-    engine::Interface iface(std::move(spec), rate, a.frames);
-    if (sess) session::apply_session(*sess, iface, a.session);
-
-    for (const auto& s : a.sources) {
-        auto [channel, source] = split_assignment(s, "--source");
-        iface.set_source(channel, source);
-    }
-    // All --set values form one batch: refused as a whole, in force from the first sample.
-    std::vector<params::ParamChange> changes;
-    for (const auto& s : a.sets) {
-        auto [path, value] = split_assignment(s, "--set");
-        params::ParamIndex i = iface.params().require(path);
-        changes.push_back({i, iface.params().parse_text(i, value)});
-    }
-    iface.apply(changes);
+    // The session, the sources and every --set (one batch: refused as a whole, in force from
+    // the first sample) go through the control layer, as they would live.
+    app::OfflineSetup setup;
+    setup.device = a.device;
+    setup.rate_hz = a.rate;
+    setup.block_frames = a.frames;
+    setup.session_path = a.session;
+    for (const auto& s : a.sources)
+        setup.sources.push_back(split_assignment(s, "--source"));
+    for (const auto& s : a.sets)
+        setup.sets.push_back(split_assignment(s, "--set"));
+    app::OfflineSession offline(setup);
+    engine::Interface& iface = offline.iface();
+    const std::uint32_t rate = iface.sample_rate_hz();
 
     app::RenderOptions opt;
     opt.block_frames = a.frames;
@@ -135,7 +127,7 @@ void run_render(const RenderArgs& a) {
         opt.records.push_back({what, path});
     }
     if (!a.save_session.empty())
-        session::save_session(session::capture_session(iface), a.save_session);
+        session::save_session(offline.controller().capture(), a.save_session);
     const bool tty = !a.quiet && ::isatty(STDERR_FILENO);
     if (tty)
         opt.progress = [](double fraction) {

@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "phantom/analog/source_spec.hpp"
+#include "phantom/control/command_error.hpp"
 #include "phantom/device/description_error.hpp"
 #include "phantom/engine/interface.hpp"
 #include "phantom/params/param_error.hpp"
@@ -35,6 +36,9 @@ int run(int argc, char** argv) {
         std::fprintf(stderr, "phantom: %s\n", e.what());
         return 2;
     } catch (const phantom::device::DescriptionError& e) {
+        std::fprintf(stderr, "phantom: %s\n", e.what());
+        return 2;
+    } catch (const phantom::control::CommandError& e) {
         std::fprintf(stderr, "phantom: %s\n", e.what());
         return 2;
     } catch (const phantom::params::ParamError& e) {
