@@ -45,9 +45,8 @@ Controller::Controller(engine::Interface& iface, bool analog_available)
 ParamIndex Controller::require(const std::string& path) const {
     auto i = iface_.params().find(path);
     if (!i)
-        throw CommandError(
-            ErrorKind::UnknownPath,
-            fmt::format("{}: no such parameter (see GET /api/params for the list)", path), path);
+        throw CommandError(ErrorKind::UnknownPath, fmt::format("{}: unknown parameter path", path),
+                           path);
     return *i;
 }
 
