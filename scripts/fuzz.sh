@@ -17,7 +17,7 @@ fuzz_packages=(
   clang-14 libclang-rt-14-dev cmake ninja-build pkg-config
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libfmt-dev
   libsndfile1-dev libsamplerate0-dev libreaderwriterqueue-dev
-  libcivetweb-dev libjack-jackd2-dev
+  libboost1.81-dev libjack-jackd2-dev
 )
 apt_install fuzz "${fuzz_packages[@]}"
 
