@@ -18,8 +18,9 @@ OfflineSession::OfflineSession(const OfflineSetup& setup) {
     // Offline, the analog stages are always the virtual hardware's.
     controller_ = std::make_unique<control::Controller>(*iface_, /*analog_available=*/true);
     if (sess) controller_->load(*sess, setup.session_path);
-    for (const auto& [channel, source] : setup.sources)
-        controller_->with_interface([&](engine::Interface& i) { i.set_source(channel, source); });
+    for (const auto& source : setup.sources)  // a pair: clang 14 captures no structured binding
+        controller_->with_interface(
+            [&](engine::Interface& i) { i.set_source(source.first, source.second); });
     std::vector<control::SetParam> batch;
     for (const auto& [path, text] : setup.sets)
         batch.push_back({path, text});
