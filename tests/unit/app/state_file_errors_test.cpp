@@ -52,40 +52,6 @@ TEST(StateFileErrors, TwoFilesSetAsideInOneSecondAreBothKept) {
     EXPECT_EQ(broken_beside(dir).size(), 2u);
 }
 
-TEST(StateFileErrors, AFailedSaveIsInTheStatusUntilASaveSucceeds) {
-    const std::string dir = test::temp_dir("state-save-error");
-    const std::string path = dir + "state.json";
-    pid_t pid = fork();
-    ASSERT_GE(pid, 0);
-    if (pid == 0) {
-        // The file size limit (ulimit -f) below any state file: the write fails with EFBIG.
-        std::signal(SIGXFSZ, SIG_IGN);
-        rlimit small{64, RLIM_INFINITY};
-        setrlimit(RLIMIT_FSIZE, &small);
-        engine::Interface iface(device::load_device("studio-8x8"), 48000, 256);
-        Controller controller(iface, true);
-        StateSaver saver(controller, path);
-        controller.set("/monitor/dim", true);
-        try {
-            saver.flush();
-            _exit(10);
-        } catch (const std::exception&) {
-        }
-        const std::string error = controller.status().save_error;
-        if (error.find(path) == std::string::npos ||
-            error.find("File too large") == std::string::npos)
-            _exit(11);
-        rlimit big{RLIM_INFINITY, RLIM_INFINITY};
-        setrlimit(RLIMIT_FSIZE, &big);
-        saver.flush();  // the disk allows again
-        _exit(controller.status().save_error.empty() ? 0 : 12);
-    }
-    int status = 0;
-    waitpid(pid, &status, 0);
-    ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status);
-    EXPECT_EQ(WEXITSTATUS(status), 0);
-}
-
 TEST(StateFileErrors, TheStartNoticeIsInTheStatus) {
     engine::Interface iface(device::load_device("studio-8x8"), 48000, 256);
     Controller controller(iface, true);
