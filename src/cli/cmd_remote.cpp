@@ -240,6 +240,20 @@ void add_remote_commands(CLI::App& app) {
                             static_cast<unsigned long long>(overruns));
             const std::string notice = s.value("state_notice", std::string());
             const std::string save_error = s.value("save_error", std::string());
+            for (const auto& f : s.value("surfaces", json::array())) {
+                const std::string note = f.value("notice", std::string());
+                std::printf(
+                    "%-9s %s: %llu taken, %llu malformed, %llu not allowed, %llu refused, "
+                    "%llu subscribed%s%s\n",
+                    f.value("name", std::string()).c_str(),
+                    f.value("address", std::string()).c_str(),
+                    static_cast<unsigned long long>(f.value("received", 0ULL)),
+                    static_cast<unsigned long long>(f.value("malformed", 0ULL)),
+                    static_cast<unsigned long long>(f.value("not_allowed", 0ULL)),
+                    static_cast<unsigned long long>(f.value("refused", 0ULL)),
+                    static_cast<unsigned long long>(f.value("subscribers", 0ULL)),
+                    note.empty() ? "" : "; ", note.c_str());
+            }
             if (!notice.empty()) std::printf("state     %s\n", notice.c_str());
             if (!save_error.empty())
                 std::printf("SAVE FAILED  %s (changes are kept in memory until a save works)\n",

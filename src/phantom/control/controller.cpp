@@ -270,6 +270,7 @@ Status Controller::status() const {
     st.held_phantom = held_phantom_;
     st.save_error = save_error_;
     st.state_notice = state_notice_;
+    st.surfaces = surfaces_;
     st.uptime_s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
     return st;
@@ -288,6 +289,16 @@ void Controller::set_state_notice(const std::string& notice) {
 void Controller::set_backend_status(const BackendStatus& s) {
     std::lock_guard lock(mutex_);
     backend_ = s;
+}
+
+void Controller::set_surface_status(const SurfaceStatus& s) {
+    std::lock_guard lock(mutex_);
+    for (auto& known : surfaces_)
+        if (known.name == s.name) {
+            known = s;
+            return;
+        }
+    surfaces_.push_back(s);
 }
 
 std::vector<std::string> Controller::snapshot_names() const {

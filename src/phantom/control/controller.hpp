@@ -88,6 +88,8 @@ class Controller {
         return f(iface_);
     }
     void set_backend_status(const BackendStatus& s);
+    // A control surface's counters (replaces the last report of the same name).
+    void set_surface_status(const SurfaceStatus& s);
     // The state saver's word: why the last save failed ("" once one succeeds).
     void set_save_error(const std::string& error);
     // What happened to the state file at start (set aside as broken, and why).
@@ -129,6 +131,7 @@ class Controller {
     std::vector<std::string> held_phantom_;  // 48 V a recall kept off
     std::vector<std::uint32_t> clip_base_;   // clip counts at the last clear, by meter
     BackendStatus backend_;
+    std::vector<SurfaceStatus> surfaces_;
     std::string save_error_, state_notice_;
     std::uint64_t revision_ = 0;
     std::deque<Change> change_log_;

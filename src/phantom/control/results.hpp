@@ -69,6 +69,19 @@ struct DeviceInfo {
     std::vector<SourceInfo> sources;
 };
 
+// A control surface's word for the status (OSC, MIDI): where it listens, what it took and what
+// it dropped, so that a tablet or a controller that "does nothing" can be diagnosed.
+struct SurfaceStatus {
+    std::string name;               // "osc", "midi"
+    std::string address;            // "udp://127.0.0.1:7481", "phantom:midi_ctl_in"
+    std::string notice;             // off, and why; a port lost
+    std::uint64_t received = 0;     // messages taken
+    std::uint64_t malformed = 0;    // dropped: not valid for the protocol
+    std::uint64_t not_allowed = 0;  // dropped: a sender not on the allow-list
+    std::uint64_t refused = 0;      // well formed, refused by the controller (answered)
+    std::uint64_t subscribers = 0;  // clients sent feedback now
+};
+
 struct Status {
     backend::BackendStatus backend;
     std::string device;
@@ -78,6 +91,7 @@ struct Status {
     std::vector<std::string> events;        // the latest messages for the user
     std::string save_error;                 // the last save failed: why (until one succeeds)
     std::string state_notice;               // the state file at start: set aside, and why
+    std::vector<SurfaceStatus> surfaces;    // OSC, MIDI: as each last reported
     double uptime_s = 0;
 };
 

@@ -123,6 +123,17 @@ json to_json(const control::Status& s) {
               {"state_notice", s.state_notice},
               {"save_error", s.save_error},
               {"uptime_s", s.uptime_s}};
+    json surfaces = json::array();
+    for (const auto& f : s.surfaces)
+        surfaces.push_back({{"name", f.name},
+                            {"address", f.address},
+                            {"notice", f.notice},
+                            {"received", f.received},
+                            {"malformed", f.malformed},
+                            {"not_allowed", f.not_allowed},
+                            {"refused", f.refused},
+                            {"subscribers", f.subscribers}});
+    j["surfaces"] = surfaces;
     return j;
 }
 
