@@ -12,6 +12,7 @@ packages=(
   libgtest-dev libbenchmark-dev
   libboost1.81-dev libjack-jackd2-dev jackd2
   sox curl python3
+  liblo-tools python3-liblo
 )
 apt_install setup "${packages[@]}"
 
