@@ -127,8 +127,8 @@ pid_t start_phantom(const std::string& binary, int& port) {
         ::close(out[0]);
         const int null = ::open("/dev/null", O_WRONLY);
         dup2(null, 2);
-        execl(binary.c_str(), binary.c_str(), "start", "--http", "127.0.0.1:0", "--quiet",
-              "--session", state.c_str(), static_cast<char*>(nullptr));
+        execl(binary.c_str(), binary.c_str(), "start", "--http", "127.0.0.1:0", "--osc", "off",
+              "--quiet", "--session", state.c_str(), static_cast<char*>(nullptr));
         _exit(127);
     }
     ::close(out[1]);

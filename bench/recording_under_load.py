@@ -126,7 +126,7 @@ def make_state(phantom, work, port, params):
     samples in each run)."""
     state = os.path.join(work, "mix-state.json")
     proc = subprocess.Popen([phantom, "start", "--device", "stress-64", "--session", state,
-                             "--http", f"127.0.0.1:{port}", "--quiet"],
+                             "--http", f"127.0.0.1:{port}", "--osc", "off", "--quiet"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         wait_ready(proc, port)
@@ -150,7 +150,7 @@ def run(phantom, work, name, port, state, inputs, outputs, seconds, clients):
     os.makedirs(folder, exist_ok=True)
     shutil.copyfile(state, os.path.join(folder, "state.json"))
     cmd = [phantom, "start", "--device", "stress-64", "--rate", str(RATE), "--frames", "256",
-           "--session", os.path.join(folder, "state.json"), "--http", f"127.0.0.1:{port}",
+           "--session", os.path.join(folder, "state.json"), "--http", f"127.0.0.1:{port}", "--osc", "off",
            "--quiet"]
     for k, path in enumerate(inputs):
         cmd += ["--source", f"in{k + 1}={path}"]

@@ -28,6 +28,8 @@ struct StartArgs {
     app::LiveOptions live;
     std::string http = "127.0.0.1:7480";
     std::vector<std::string> allow_hosts, sources, records;
+    std::string osc = "127.0.0.1:7481";
+    std::vector<std::string> osc_allow;
     bool no_autoconnect = false;
     bool quiet = false;
 };
@@ -49,6 +51,15 @@ void run_start(StartArgs& a) {
     a.live.http.port = port;
     a.live.http.allowed_hosts = a.allow_hosts;
     a.live.jack_autoconnect = !a.no_autoconnect;
+    if (a.osc != "off") {
+        osc::OscOptions o;
+        std::tie(o.host, o.port) = osc::parse_osc_address(a.osc);
+        o.allow = a.osc_allow;
+        osc::SenderFilter check(o.allow);  // a wrong network is refused before anything starts
+        a.live.osc = o;
+    } else if (!a.osc_allow.empty()) {
+        throw std::invalid_argument("--osc-allow needs OSC on (it is --osc off)");
+    }
     for (const auto& s : a.sources)
         a.live.sources.push_back(split_assignment(s, "--source"));
     for (const auto& r : a.records)
@@ -68,6 +79,7 @@ void run_start(StartArgs& a) {
                 iface_status["backend"].get<std::string>().c_str(),
                 fmt::format("{}", iface_status["rate_hz"].get<double>()).c_str(),
                 iface_status["frames"].get<int>(), live.url().c_str(), live.state_path().c_str());
+    if (!live.osc_url().empty()) std::printf("OSC on %s\n", live.osc_url().c_str());
     std::fflush(stdout);
     const bool tty = !a.quiet && ::isatty(STDOUT_FILENO);
     live.run(g_stop, [&](const control::Status& status) {
@@ -119,6 +131,12 @@ void add_start_command(CLI::App& app) {
                     "CHANNEL=SOURCE: what plays into a channel (virtual hardware), as in render")
         ->take_all();
     cmd->add_option("--record", a->records, "OUTPUT=FILE: record an output while running")
+        ->take_all();
+    cmd->add_option("--osc", a->osc,
+                    "ADDR:PORT of the OSC server (UDP; default 127.0.0.1:7481), or off; any "
+                    "address but loopback takes only the senders allowed by --osc-allow");
+    cmd->add_option("--osc-allow", a->osc_allow,
+                    "a network (192.168.1.0/24) or host whose OSC is taken, beyond this machine")
         ->take_all();
     cmd->add_flag("--no-autoconnect", a->no_autoconnect,
                   "JACK: do not connect the hardware-side ports to system:*");

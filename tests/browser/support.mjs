@@ -16,7 +16,7 @@ export async function startPhantom(args = []) {
   if (!binary) throw new Error('PHANTOM_BINARY must name the phantom executable');
   const dir = mkdtempSync(path.join(tmpdir(), 'phantom-browser-'));
   const child = spawn(binary, ['start', '--session', path.join(dir, 'state.json'),
-    '--http', '127.0.0.1:0', '--quiet', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    '--http', '127.0.0.1:0', '--osc', '127.0.0.1:0', '--quiet', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`phantom did not start: ${output}`)), 15000);

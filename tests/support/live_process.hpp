@@ -34,8 +34,8 @@ class LiveProcess {
             dup2(fd, 2);
             for (const auto& e : env)
                 putenv(const_cast<char*>(e.c_str()));
-            std::vector<std::string> all = {PHANTOM_BINARY, "start", "--http", "127.0.0.1:0",
-                                            "--quiet"};
+            std::vector<std::string> all = {PHANTOM_BINARY, "start",       "--http", "127.0.0.1:0",
+                                            "--osc",        "127.0.0.1:0", "--quiet"};
             all.insert(all.end(), args.begin(), args.end());
             std::vector<char*> argv;
             for (auto& a : all)

@@ -116,6 +116,10 @@ LiveInstance::LiveInstance(const LiveOptions& o) {
     if (!http::is_loopback_host(http.host) && http.token.empty())
         http.token = http::make_access_token();
     server_ = std::make_unique<http::HttpServer>(*controller_, http);  // fails early if taken
+    if (o.osc) {
+        osc_ = std::make_unique<osc::OscServer>(*controller_, *o.osc);  // so does this
+        if (!osc_->notice().empty()) notice_ += (notice_.empty() ? "" : "\n") + osc_->notice();
+    }
     saver_ = std::make_unique<StateSaver>(*controller_, state_path_);
     try {
         saver_->flush(true);  // the file exists, and holds the sources given now, from the start
@@ -179,7 +183,8 @@ void LiveInstance::run(const std::atomic<bool>& stop,
 std::vector<std::string> LiveInstance::shutdown() {
     if (stopped_) return {};
     stopped_ = true;
-    server_.reset();  // no more commands
+    osc_.reset();  // no more commands
+    server_.reset();
     // The sources keep a second of audio and the recordings two; the backend's stop() drains
     // what the I/O thread has not.
     butler_->stop();

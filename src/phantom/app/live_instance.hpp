@@ -5,12 +5,14 @@
 //
 // Threads: the audio thread (the backend's), the I/O thread (io::Butler: never takes the
 // controller's lock, so no request can starve a source or a recording), the control loop
-// (run(): maintain, glides, status, under the controller's lock), the HTTP server's.
+// (run(): maintain, glides, status, under the controller's lock), the HTTP server's, the OSC
+// server's.
 #pragma once
 
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +21,7 @@
 #include "phantom/control/controller.hpp"
 #include "phantom/io/butler.hpp"
 #include "phantom/surfaces/http/http_server.hpp"
+#include "phantom/surfaces/osc/osc_server.hpp"
 
 namespace phantom::app {
 
@@ -29,6 +32,7 @@ struct LiveOptions {
     int frames = 256;                 // virtual block size; JACK follows the server
     std::string state_path;           // the session file kept up to date
     http::HttpOptions http;
+    std::optional<osc::OscOptions> osc;  // none: no OSC server (`phantom start` sets one)
     std::vector<std::pair<std::string, std::string>> sources;  // channel → source text
     std::vector<std::pair<std::string, std::string>> records;  // output → file
     bool jack_autoconnect = true;
@@ -46,6 +50,8 @@ class LiveInstance {
     ~LiveInstance();
 
     std::string url() const { return server_->url(); }
+    // "udp://127.0.0.1:7481", or "" with OSC off.
+    std::string osc_url() const { return osc_ ? osc_->url() : std::string(); }
     const std::string& state_path() const { return state_path_; }
     const std::string& notice() const { return notice_; }  // state file set aside, etc.
     control::Controller& controller() { return *controller_; }
@@ -64,6 +70,7 @@ class LiveInstance {
     std::unique_ptr<io::Butler> butler_;  // stopped before the backend and interface go
     std::unique_ptr<StateSaver> saver_;
     std::unique_ptr<http::HttpServer> server_;
+    std::unique_ptr<osc::OscServer> osc_;
     bool stopped_ = false;
 };
 
