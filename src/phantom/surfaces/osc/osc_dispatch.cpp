@@ -163,34 +163,35 @@ Outcome OscDispatch::handle(const std::vector<OscMessage>& messages) {
     outcome.messages = messages.size();
     // Settings first, together: a datagram (a bundle, or one message) is one batch.
     std::vector<control::SetParam> batch;
-    std::string batch_path;
+    std::vector<const std::string*> set_by;  // the address of each setting, for an error
+    const OscMessage* current = nullptr;
     try {
         for (const auto& m : messages) {
+            current = &m;
             const auto target = parameter(m.address);
             if (!target && !kCommands.contains(m.address))
                 throw CommandError(ErrorKind::UnknownPath,
                                    fmt::format("{}: unknown address (a parameter is "
                                                "/phantom/<path>, e.g. /phantom/monitor/volume)",
-                                               m.address),
-                                   m.address);
+                                               m.address));
             if (!target || m.args.empty()) continue;
-            if (batch_path.empty()) batch_path = m.address;
             if (m.args.size() != 1)
-                throw CommandError(
-                    ErrorKind::Malformed,
-                    fmt::format("{}: one value expected, {} given", m.address, m.args.size()),
-                    target->path);
+                throw CommandError(ErrorKind::Malformed,
+                                   fmt::format("{}: one value expected, {} given", m.address,
+                                               m.args.size()));
             batch.push_back({target->path, value_for(*target, m.args[0])});
+            set_by.push_back(&m.address);
         }
+        current = nullptr;
         if (!batch.empty()) controller_.apply(batch);
     } catch (const CommandError& e) {
-        // Nothing of the datagram applies, and its other commands are not run either.
-        const std::string& path = e.path();
-        outcome.replies.push_back(error_reply(path.empty() ? batch_path
-                                              : path.starts_with("/phantom/")
-                                                  ? path
-                                                  : std::string(kRoot) + path,
-                                              e.what()));
+        // Nothing of the datagram applies, and its other commands are not run either. The
+        // error names the message it is about: the one being read, or the one that set the
+        // path the controller refused.
+        std::string address = current ? current->address : std::string(kRoot) + e.path();
+        for (std::size_t k = 0; !current && k < batch.size(); ++k)
+            if (batch[k].path == e.path()) address = *set_by[k];
+        outcome.replies.push_back(error_reply(address, e.what()));
         outcome.refused = outcome.messages;
         return outcome;
     }
