@@ -8,7 +8,8 @@
 # Under ThreadSanitizer, which slows a program five to fifteen times, the tests that hold a
 # real-time rate are left out, since they would measure the sanitizer, not Phantom: the JACK
 # tests (jackd drops a client that misses its cycles) and the few that count blocks, frames or
-# meter messages against the wall clock. They run under AddressSanitizer.
+# meter messages against the wall clock (and the OSC clients test, which times feedback and
+# meters). They run under AddressSanitizer.
 # `scripts/sanitize.sh thread` or `… address,undefined` runs one of them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +30,7 @@ for kind in "${kinds[@]}"; do
   exclude='^(bench|browser)\.'
   realtime='^OnJack\.|^LiveStart\.(OutputsAreSilentForTheFirstBlock|PrintsItsUrlAndExitsWithinOneSecond)'
   realtime+='|^RealtimeDriver\.RecordsWhatTheOfflineRenderMakes|^HttpApi\.WebSocketPushesMetersAtThirtyHertz'
+  realtime+='|^osc\.liblo_clients'
   [ "$kind" != thread ] || exclude="$exclude|$realtime"
   ctest --test-dir "$dir" --output-on-failure --parallel "$(nproc)" -E "$exclude"
 done
