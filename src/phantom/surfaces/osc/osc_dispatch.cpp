@@ -176,9 +176,9 @@ Outcome OscDispatch::handle(const std::vector<OscMessage>& messages) {
                                                m.address));
             if (!target || m.args.empty()) continue;
             if (m.args.size() != 1)
-                throw CommandError(ErrorKind::Malformed,
-                                   fmt::format("{}: one value expected, {} given", m.address,
-                                               m.args.size()));
+                throw CommandError(
+                    ErrorKind::Malformed,
+                    fmt::format("{}: one value expected, {} given", m.address, m.args.size()));
             batch.push_back({target->path, value_for(*target, m.args[0])});
             set_by.push_back(&m.address);
         }
