@@ -502,8 +502,14 @@ std::uint64_t Controller::changes_since(std::uint64_t after, std::vector<Change>
                                         bool& lost) const {
     std::lock_guard lock(mutex_);
     lost = !change_log_.empty() && change_log_.front().seq > after + 1;
-    for (const Change& c : change_log_)
-        if (c.seq > after) out.push_back(c);
+    // Sequence numbers in the log are consecutive: start at the first one after `after`
+    // (each push reads only what is new, however long the log).
+    const std::uint64_t first = change_log_.empty() ? 0 : change_log_.front().seq;
+    const std::uint64_t skip = after + 1 > first ? after + 1 - first : 0;
+    for (auto it = change_log_.begin() +
+                   static_cast<std::ptrdiff_t>(std::min<std::uint64_t>(skip, change_log_.size()));
+         it != change_log_.end(); ++it)
+        out.push_back(*it);
     return change_seq_;
 }
 
