@@ -239,6 +239,25 @@ TEST(Controller, ChangesAreLoggedInOrderForSubscribers) {
     EXPECT_TRUE(seen.empty());
 }
 
+TEST(Controller, AReaderBehindTheLogIsToldAndAReaderWithinItGetsExactlyWhatIsNew) {
+    Fixture f;
+    const size_t total = Controller::kChangeLogSize + 100;
+    for (size_t k = 0; k < total; ++k)
+        f.controller.set("/mix/main/in1/gain", k % 2 ? -6.0 : -7.0);
+    std::vector<Change> seen;
+    bool lost = false;
+    EXPECT_EQ(f.controller.changes_since(0, seen, lost), total);
+    EXPECT_TRUE(lost);  // the first 100 changes are gone
+    EXPECT_EQ(seen.size(), Controller::kChangeLogSize);
+    seen.clear();
+    f.controller.changes_since(total - 3, seen, lost);  // within the log: the last three
+    EXPECT_FALSE(lost);
+    ASSERT_EQ(seen.size(), 3u);
+    EXPECT_EQ(seen[0].seq, total - 2);
+    EXPECT_EQ(seen[2].seq, total);
+    EXPECT_EQ(seen[2].value, Value(total % 2 ? -7.0 : -6.0));  // k = total - 1
+}
+
 TEST(Controller, CaptureHoldsParamsSourcesAndSnapshots) {
     Fixture f;
     f.controller.set("/monitor/dim", true);
