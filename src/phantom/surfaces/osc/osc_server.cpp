@@ -222,11 +222,14 @@ void OscServer::subscribe(const Outcome& outcome, const sockaddr_storage& from, 
         subscribers_.push_back({from, length, outcome.norm, {}});
         it = subscribers_.end() - 1;
     }
+    const bool norm_added = renewal && outcome.norm && !it->norm;
     it->norm = outcome.norm;
     it->expires = Clock::now() + options_.lease;
-    // A new subscriber (or one that asks again: a tablet app reopened) gets every value.
-    for (const auto& d : dispatch_.whole_state(it->norm))
-        send(d, from, length);
+    // A new subscriber gets every value; a renewal only extends the lease (every 10 s, it
+    // would otherwise resend some 100 KiB, and a forged renewal would reflect it).
+    if (!renewal || norm_added)
+        for (const auto& d : dispatch_.whole_state(it->norm))
+            send(d, from, length);
 }
 
 void OscServer::push(Clock::time_point now) {
