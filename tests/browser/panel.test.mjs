@@ -4,6 +4,7 @@
 // the output the way the engine tests expect; bad input is refused visibly; 48 V needs a held
 // press (and a confirmation on a passive ribbon); snapshots and the routing matrix work.
 import assert from 'node:assert/strict';
+import dgram from 'node:dgram';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
@@ -37,6 +38,19 @@ describe('the panel on studio-8x8', () => {
         fullPage: true });
     }
     assert.deepEqual(page.errors, []);
+  });
+
+  it('shows the OSC server and what it dropped in the status', async () => {
+    const status = await http.call('GET', '/api/status');
+    const osc = status.surfaces.find((f) => f.name === 'osc');
+    const port = Number(osc.address.split(':').pop());
+    const socket = dgram.createSocket('udp4');
+    await new Promise((resolve) => socket.send(Buffer.from('garbage!'), port, '127.0.0.1', resolve));
+    socket.close();
+    await showView(page, 'Status');
+    const fact = page.getByRole('definition').filter({ hasText: osc.address });
+    await eventually(async () => /[1-9]\d* malformed/.test(await fact.textContent()),
+      'the malformed datagram counted in the panel', 3000);
   });
 
   it('builds one input strip per input of the device, with what each input has', async () => {

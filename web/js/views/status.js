@@ -19,6 +19,15 @@ export function statusView(ctx, root) {
     fact('Clips', s.clips.length ? s.clips.join(', ') : 'none');
     fact('48 V held off by a recall', s.held_phantom.length ? s.held_phantom.join(', ') : 'none');
     fact('Up', `${Math.round(s.uptime_s)} s`);
+    if (s.save_error) fact('Saving FAILED', `${s.save_error} (changes are kept in memory)`);
+    if (s.state_notice) fact('State file', s.state_notice);
+    // Control surfaces (OSC, MIDI): where they listen and what they dropped, so a tablet or a
+    // controller that "does nothing" can be diagnosed here.
+    for (const f of s.surfaces || []) {
+      const counts = `${f.received} taken, ${f.malformed} malformed, ${f.not_allowed} not allowed, ` +
+        `${f.refused} refused, ${f.subscribers} subscribed`;
+      fact(f.name.toUpperCase(), `${f.address}: ${counts}${f.notice ? '; ' + f.notice : ''}`);
+    }
     events.replaceChildren(...(s.events.length ? s.events : ['none']).map(
       (e) => el('li', { text: e })));
   };

@@ -241,11 +241,22 @@ void OscDispatch::command(const OscMessage& m, Outcome& outcome) {
     } else if (a == "/phantom/snapshot/save") {
         controller_.save_snapshot(text_arg(m, "name"));
     } else if (a == "/phantom/snapshot/list") {
+        // A message per name, not one with every name: a studio may keep hundreds, more than
+        // one datagram (or a receiver's argument limit) holds.
+        const auto names = controller_.snapshot_names();
+        BundlePacker packer(kFeedbackDatagramBytes);
         OscWriter w;
-        w.message(a);
-        for (const auto& name : controller_.snapshot_names())
-            w.s(name);
-        outcome.replies.push_back(w.take_message());
+        packer.add(w.message("/phantom/snapshot/count")
+                       .i(static_cast<std::int32_t>(names.size()))
+                       .take_message(),
+                   outcome.replies);
+        for (std::size_t k = 0; k < names.size(); ++k)
+            packer.add(w.message("/phantom/snapshot/name")
+                           .i(static_cast<std::int32_t>(k + 1))
+                           .s(names[k])
+                           .take_message(),
+                       outcome.replies);
+        packer.finish(outcome.replies);
     } else if (a == "/phantom/clip/clear") {
         controller_.clear_clips(m.args.empty() ? std::string() : text_arg(m, "channel"));
     }

@@ -7,7 +7,8 @@
 //   /phantom/norm/<path>        ,f 0..1 | (none)               the same through the taper
 //   /phantom/snapshot/recall    ,s name | ,i n (1-based, in list order)
 //   /phantom/snapshot/save      ,s name
-//   /phantom/snapshot/list      → /phantom/snapshot/list ,s… every name
+//   /phantom/snapshot/list      → /phantom/snapshot/count ,i n, then /phantom/snapshot/name
+//                                 ,is index name for each, in bundles
 //   /phantom/clip/clear         (none) | ,s channel
 //   /phantom/subscribe          (none) | ,s norm              changes and meters, for a lease
 //   /phantom/unsubscribe

@@ -160,16 +160,40 @@ TEST(OscDispatch, SnapshotsAreRecalledByNameOrNumber) {
     fx.send({msg("/phantom/snapshot/save", {s("quiet")})});
     fx.send({msg("/phantom/monitor/mono", {t()})});
     fx.send({msg("/phantom/snapshot/save", {s("mono")})});
-    const auto list = reply(fx.send({msg("/phantom/snapshot/list")}).replies.at(0));
-    ASSERT_EQ(list.args.size(), 2u);
-    EXPECT_EQ(list.args[0].text, "mono");  // the controller's order: by name
-    EXPECT_EQ(list.args[1].text, "quiet");
+    const auto list_reply = fx.send({msg("/phantom/snapshot/list")}).replies;
+    ASSERT_EQ(list_reply.size(), 1u);  // one bundle
+    const auto list = decode(list_reply[0].data(), list_reply[0].size()).messages;
+    ASSERT_EQ(list.size(), 3u);
+    EXPECT_EQ(list[0].address, "/phantom/snapshot/count");
+    EXPECT_EQ(list[0].args.at(0).number, 2.0);
+    EXPECT_EQ(list[1].address, "/phantom/snapshot/name");
+    EXPECT_EQ(list[1].args.at(0).number, 1.0);
+    EXPECT_EQ(list[1].args.at(1).text, "mono");  // the controller's order: by name
+    EXPECT_EQ(list[2].args.at(1).text, "quiet");
     fx.send({msg("/phantom/snapshot/recall", {s("quiet")})});
     EXPECT_EQ(fx.value("/monitor/mono"), 0.0);
     fx.send({msg("/phantom/snapshot/recall", {i(1)})});
     EXPECT_EQ(fx.value("/monitor/mono"), 1.0);
     EXPECT_EQ(fx.send({msg("/phantom/snapshot/recall", {i(3)})}).refused, 1u);
     EXPECT_EQ(fx.send({msg("/phantom/snapshot/recall", {s("nope")})}).refused, 1u);
+}
+
+// Found by the fuzz target: 65 saved snapshots made a list reply with more arguments than
+// an OSC receiver (ours included) takes in one message.
+TEST(OscDispatch, AListOfManySnapshotsIsSentAsValidOsc) {
+    Fixture fx;
+    for (int k = 0; k < 300; ++k)
+        fx.send(
+            {msg("/phantom/snapshot/save", {s("snapshot-with-a-long-name-" + std::to_string(k))})});
+    std::size_t names = 0;
+    for (const auto& d : fx.send({msg("/phantom/snapshot/list")}).replies) {
+        EXPECT_LE(d.size(), kFeedbackDatagramBytes);
+        const auto decoded = decode(d.data(), d.size());
+        ASSERT_TRUE(decoded.ok()) << decoded.error;
+        for (const auto& m : decoded.messages)
+            names += m.address == "/phantom/snapshot/name";
+    }
+    EXPECT_EQ(names, 300u);
 }
 
 TEST(OscDispatch, SubscriptionIsAskedForAndNormIsAnOption) {
