@@ -358,6 +358,12 @@ void Controller::rename_snapshot(const std::string& from, const std::string& to)
 void Controller::save_snapshot(const std::string& name) {
     std::lock_guard lock(mutex_);
     check_snapshot_name(name);
+    if (snapshots_.size() >= kMaxSnapshots && !snapshots_.contains(name))
+        throw CommandError(ErrorKind::Conflict,
+                           fmt::format("'{}': {} snapshots are kept already; delete one first, or "
+                                       "save over one",
+                                       name, kMaxSnapshots),
+                           name, Value(name));
     const auto& tree = iface_.params();
     std::map<std::string, json> state;
     for (size_t i = 0; i < tree.size(); ++i) {
@@ -481,6 +487,9 @@ void Controller::tick(std::chrono::steady_clock::time_point now) {
 
 void Controller::load(const session::Session& s, const std::string& file) {
     std::lock_guard lock(mutex_);
+    if (s.snapshots.size() > kMaxSnapshots)
+        throw session::SessionError(fmt::format("{}: {} snapshots (at most {} are kept)", file,
+                                                s.snapshots.size(), kMaxSnapshots));
     session::apply_session(s, iface_, file);
     snapshots_ = s.snapshots;
     ++revision_;

@@ -41,6 +41,9 @@ class Controller {
     static constexpr double kLargeRiseDb = 6.0;
     static constexpr double kQuietDb = -40.0;
     static constexpr size_t kChangeLogSize = 8192;
+    // Snapshots kept at most: a hardware mixer has slots, not an unbounded list; a client
+    // saving under new names in a loop must not grow memory and the state file for ever.
+    static constexpr size_t kMaxSnapshots = 256;
 
     // `analog_available`: false on JACK, where the preamp, pad and 48 V are the sound card's.
     Controller(engine::Interface& iface, bool analog_available);

@@ -258,6 +258,25 @@ TEST(Controller, AReaderBehindTheLogIsToldAndAReaderWithinItGetsExactlyWhatIsNew
     EXPECT_EQ(seen[2].value, Value(total % 2 ? -7.0 : -6.0));  // k = total - 1
 }
 
+TEST(Controller, SnapshotsAreBoundedButOneCanBeSavedOver) {
+    Fixture f;
+    for (size_t k = 0; k < Controller::kMaxSnapshots; ++k)
+        f.controller.save_snapshot("s" + std::to_string(k));
+    EXPECT_EQ(refusal([&] { f.controller.save_snapshot("one-more"); }), ErrorKind::Conflict);
+    f.controller.set("/monitor/dim", true);
+    f.controller.save_snapshot("s7");  // over an existing one: allowed
+    EXPECT_EQ(f.controller.snapshot_names().size(), Controller::kMaxSnapshots);
+    f.controller.delete_snapshot("s0");
+    f.controller.save_snapshot("one-more");
+    EXPECT_EQ(f.controller.snapshot_names().size(), Controller::kMaxSnapshots);
+
+    session::Session too_many = f.controller.capture();
+    too_many.snapshots["the-257th"] = {};
+    Fixture fresh;
+    EXPECT_THROW(fresh.controller.load(too_many, "state.json"), session::SessionError);
+    EXPECT_TRUE(fresh.controller.snapshot_names().empty());
+}
+
 TEST(Controller, CaptureHoldsParamsSourcesAndSnapshots) {
     Fixture f;
     f.controller.set("/monitor/dim", true);
