@@ -168,8 +168,10 @@ RenderSummary render_offline(engine::Interface& iface, const RenderOptions& opt)
         t.recorder->commit();
         summary.files.push_back(t.recorder->path());
     }
+    const auto began = opt.started.value_or(t0);
     summary.wall_seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+    summary.setup_seconds = std::chrono::duration<double>(t0 - began).count();
     std::vector<dsp::MeterReading> meters;
     iface.engine().read_meters(meters);
     const size_t n_sources = iface.layout().sources.size();
