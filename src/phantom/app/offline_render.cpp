@@ -4,11 +4,15 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
+#include <thread>
 
 #include "phantom/io/file_recorder.hpp"
+#include "phantom/io/file_stream.hpp"
 
 namespace phantom::app {
 
@@ -41,6 +45,71 @@ void ensure_parent(const std::string& path) {
     if (!parent.empty() && !fs::is_directory(parent))
         throw std::invalid_argument(fmt::format("--record: the folder of {} does not exist", path));
 }
+
+// Read-ahead on the second core: the file sources are read, decoded and converted on this
+// thread while the render thread mixes and writes. Each source's ring (a second of audio)
+// bounds how far ahead it runs. The render thread never plays a late source as silence: there
+// is no clock to miss offline, so before each block it waits for every ring to hold the block,
+// refilling it itself when the helper is not at it (FileStream::refill takes turns, never both).
+class ReadAhead {
+  public:
+    explicit ReadAhead(const io::FeedList& feeds) {
+        for (const auto& feed : *feeds.snapshot())
+            if (auto stream = std::dynamic_pointer_cast<io::FileStream>(feed))
+                streams_.push_back(std::move(stream));
+        if (!streams_.empty()) thread_ = std::thread([this] { loop(); });
+    }
+    ~ReadAhead() {
+        if (!thread_.joinable()) return;
+        {
+            std::lock_guard lock(mutex_);
+            stop_ = true;
+        }
+        wake_.notify_one();
+        thread_.join();
+    }
+    ReadAhead(const ReadAhead&) = delete;
+    ReadAhead& operator=(const ReadAhead&) = delete;
+
+    // [render-thread] Every source holds `frames` (or has ended); the helper is woken when a
+    // ring is half empty, so it reads while this thread mixes.
+    void before_block(size_t frames) {
+        bool wake = false;
+        for (const auto& stream : streams_) {
+            const rt::SpscFloatRing& ring = stream->samples()->ring;
+            while (!stream->ended() && ring.readable() < frames) {
+                stream->refill();
+                if (ring.readable() < frames) std::this_thread::yield();
+            }
+            wake = wake || ring.readable() <= ring.capacity() / 2;
+        }
+        if (wake) {
+            {
+                std::lock_guard lock(mutex_);
+                kicked_ = true;
+            }
+            wake_.notify_one();
+        }
+    }
+
+  private:
+    void loop() {
+        for (;;) {
+            for (const auto& stream : streams_)
+                stream->refill();
+            std::unique_lock lock(mutex_);
+            wake_.wait(lock, [this] { return kicked_ || stop_; });
+            if (stop_) return;
+            kicked_ = false;
+        }
+    }
+
+    std::vector<std::shared_ptr<io::FileStream>> streams_;
+    std::thread thread_;
+    std::mutex mutex_;  // the wake-up only
+    std::condition_variable wake_;
+    bool kicked_ = false, stop_ = false;
+};
 
 }  // namespace
 
@@ -134,6 +203,7 @@ RenderSummary render_offline(engine::Interface& iface, const RenderOptions& opt)
     io.outputs = out_io.data();
     iface.start();
     const auto t0 = std::chrono::steady_clock::now();
+    ReadAhead read_ahead(iface.source_feeds());
     auto last_progress = t0;
     const std::uint64_t maintain_every = static_cast<std::uint64_t>(rate) / 20;  // 50 ms of audio
     std::uint64_t since_maintain = 0;
@@ -141,7 +211,7 @@ RenderSummary render_offline(engine::Interface& iface, const RenderOptions& opt)
         const int n = static_cast<int>(
             std::min<std::uint64_t>(static_cast<std::uint64_t>(block), opt.frames - done));
         io.frames = n;
-        iface.refill_sources();
+        read_ahead.before_block(static_cast<size_t>(n));
         iface.process(io);
         for (auto& t : taps)
             t.recorder->write(t.channels.data(), n);
