@@ -40,7 +40,7 @@ class FileStream final : public Feed {
   public:
     // The converter for files at another rate: libsamplerate's medium sinc (documented worst
     // case 97 dB SNR, passband 90 % of the lower Nyquist; measured in file_stream_test).
-    // Best quality costs about three times the time for a passband 7 % wider.
+    // Best quality costs five times the time for a passband 7 % wider (decisions.md).
     static constexpr int kConverter = 1;  // SRC_SINC_MEDIUM_QUALITY
     // Frames read from the file at a time, and the most converted frames made at a time.
     static constexpr size_t kChunkFrames = 16384;
