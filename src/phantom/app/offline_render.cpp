@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <condition_variable>
+#include <exception>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -111,6 +113,114 @@ class ReadAhead {
     bool kicked_ = false, stop_ = false;
 };
 
+// Write-behind on the second core: the render thread copies each recorded block into a slot of
+// a bounded queue (kSlots blocks: about 0.7 s of audio at 1024 frames) and goes on mixing; this
+// thread interleaves, encodes and writes the files. A full queue makes the render thread wait:
+// the disk sets the pace, memory stays bounded. A write failure is kept and thrown on the
+// render thread at its next block or at finish(), so the render fails as it did when it wrote
+// itself (temp files removed, no partial output).
+class WriteBehind {
+  public:
+    static constexpr size_t kSlots = 32;
+
+    WriteBehind(std::vector<Tap>& taps, int block_frames) : taps_(taps), block_(block_frames) {
+        for (const auto& t : taps_)
+            channels_ += t.channels.size();
+        if (channels_ == 0) return;
+        for (auto& slot : slots_)
+            slot.samples.resize(channels_ * static_cast<size_t>(block_));
+        thread_ = std::thread([this] { loop(); });
+    }
+    ~WriteBehind() { stop(); }
+    WriteBehind(const WriteBehind&) = delete;
+    WriteBehind& operator=(const WriteBehind&) = delete;
+
+    // [render-thread] Queues the taps' current block; waits while the queue is full.
+    void push(int frames) {
+        if (channels_ == 0) return;
+        std::unique_lock lock(mutex_);
+        space_.wait(lock, [this] { return queued_ < kSlots || error_; });
+        if (error_) std::rethrow_exception(error_);
+        const size_t tail = (head_ + queued_) % kSlots;
+        lock.unlock();  // the writer never touches a slot it has not been given
+        Slot& slot = slots_[tail];
+        slot.frames = frames;
+        float* dst = slot.samples.data();
+        for (const auto& t : taps_)
+            for (const float* ch : t.channels) {
+                std::copy(ch, ch + frames, dst);
+                dst += block_;
+            }
+        lock.lock();
+        ++queued_;
+        lock.unlock();
+        filled_.notify_one();
+    }
+    // [render-thread] Everything queued is written; throws the writer's error, if any.
+    void finish() {
+        stop();
+        if (error_) std::rethrow_exception(error_);
+    }
+
+  private:
+    struct Slot {
+        std::vector<float> samples;  // channel after channel, block_ apart
+        int frames = 0;
+    };
+
+    void stop() {
+        if (!thread_.joinable()) return;
+        {
+            std::lock_guard lock(mutex_);
+            stop_ = true;
+        }
+        filled_.notify_one();
+        thread_.join();
+    }
+
+    void loop() {
+        std::vector<const float*> pointers;
+        for (;;) {
+            std::unique_lock lock(mutex_);
+            filled_.wait(lock, [this] { return queued_ > 0 || stop_; });
+            if (queued_ == 0) return;  // stopped and drained
+            Slot& slot = slots_[head_];
+            lock.unlock();
+            try {
+                const float* src = slot.samples.data();
+                for (auto& t : taps_) {
+                    pointers.clear();
+                    for (size_t c = 0; c < t.channels.size(); ++c, src += block_)
+                        pointers.push_back(src);
+                    t.recorder->write(pointers.data(), slot.frames);
+                }
+            } catch (...) {
+                lock.lock();
+                error_ = std::current_exception();
+                lock.unlock();
+                space_.notify_one();
+                return;
+            }
+            lock.lock();
+            head_ = (head_ + 1) % kSlots;
+            --queued_;
+            lock.unlock();
+            space_.notify_one();
+        }
+    }
+
+    std::vector<Tap>& taps_;
+    const int block_;
+    size_t channels_ = 0;
+    std::array<Slot, kSlots> slots_;
+    std::thread thread_;
+    std::mutex mutex_;
+    std::condition_variable space_, filled_;
+    size_t head_ = 0, queued_ = 0;
+    bool stop_ = false;
+    std::exception_ptr error_;
+};
+
 }  // namespace
 
 RenderSummary render_offline(engine::Interface& iface, const RenderOptions& opt) {
@@ -204,6 +314,7 @@ RenderSummary render_offline(engine::Interface& iface, const RenderOptions& opt)
     iface.start();
     const auto t0 = std::chrono::steady_clock::now();
     ReadAhead read_ahead(iface.source_feeds());
+    WriteBehind write_behind(taps, block);
     auto last_progress = t0;
     const std::uint64_t maintain_every = static_cast<std::uint64_t>(rate) / 20;  // 50 ms of audio
     std::uint64_t since_maintain = 0;
@@ -213,8 +324,7 @@ RenderSummary render_offline(engine::Interface& iface, const RenderOptions& opt)
         io.frames = n;
         read_ahead.before_block(static_cast<size_t>(n));
         iface.process(io);
-        for (auto& t : taps)
-            t.recorder->write(t.channels.data(), n);
+        write_behind.push(n);
         done += static_cast<std::uint64_t>(n);
         since_maintain += static_cast<std::uint64_t>(n);
         if (since_maintain >= maintain_every) {
@@ -229,6 +339,7 @@ RenderSummary render_offline(engine::Interface& iface, const RenderOptions& opt)
             }
         }
     }
+    write_behind.finish();
     iface.maintain();
     if (opt.progress) opt.progress(1.0);
     RenderSummary summary;
