@@ -17,8 +17,9 @@
 // refill never loops on a file that yields nothing. A file removed while playing keeps playing:
 // the open file stays readable until it is closed.
 //
-// [io-thread or control-thread] refill()/service(); two callers at once are harmless (the
-// second returns at once). [any-thread] ended(), failed(), failure() once failed() is true.
+// [io-thread, render read-ahead thread or control-thread] refill()/service(); two callers at
+// once are harmless (the second returns at once). [any-thread] ended(), failed(), failure() once
+// failed() is true.
 #pragma once
 
 #include <atomic>
