@@ -80,8 +80,11 @@ class ReadAhead {
         for (const auto& stream : streams_) {
             const rt::SpscFloatRing& ring = stream->samples()->ring;
             while (!stream->ended() && ring.readable() < frames) {
+                const std::uint64_t seen = passes();
                 stream->refill();
-                if (ring.readable() < frames) std::this_thread::yield();
+                // Still short: the helper holds this stream. Sleep until its pass ends rather
+                // than spin against it for a core the machine may be sharing.
+                if (ring.readable() < frames) wait_for_pass(seen);
             }
             wake = wake || ring.readable() <= ring.capacity() / 2;
         }
@@ -95,11 +98,23 @@ class ReadAhead {
     }
 
   private:
+    std::uint64_t passes() {
+        std::lock_guard lock(mutex_);
+        return passes_;
+    }
+    void wait_for_pass(std::uint64_t seen) {
+        std::unique_lock lock(mutex_);
+        // Bounded: a pass that ended between the refill and this wait is not waited for long.
+        pass_done_.wait_for(lock, std::chrono::milliseconds(1), [&] { return passes_ != seen; });
+    }
+
     void loop() {
         for (;;) {
             for (const auto& stream : streams_)
                 stream->refill();
             std::unique_lock lock(mutex_);
+            ++passes_;
+            pass_done_.notify_all();
             wake_.wait(lock, [this] { return kicked_ || stop_; });
             if (stop_) return;
             kicked_ = false;
@@ -108,9 +123,10 @@ class ReadAhead {
 
     std::vector<std::shared_ptr<io::FileStream>> streams_;
     std::thread thread_;
-    std::mutex mutex_;  // the wake-up only
-    std::condition_variable wake_;
+    std::mutex mutex_;  // the wake-ups only
+    std::condition_variable wake_, pass_done_;
     bool kicked_ = false, stop_ = false;
+    std::uint64_t passes_ = 0;
 };
 
 // Write-behind on the second core: the render thread copies each recorded block into a slot of
