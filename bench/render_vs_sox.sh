@@ -4,6 +4,9 @@
 # wall times (best of 3 runs each), their ratio, and the largest difference between the outputs,
 # which must stay below -90 dBFS. Speed is reported, never asserted.
 #
+# PHANTOM_BENCH_BITS=24 makes the inputs 24-bit PCM instead of 32-bit float (the outputs stay
+# float on both sides).
+#
 # Usage: bench/render_vs_sox.sh [BUILD_DIR]   (default: build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,11 +17,17 @@ command -v sox >/dev/null || { echo "render_vs_sox: sox is not installed" >&2; e
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 seconds=${PHANTOM_BENCH_SECONDS:-60}
+bits=${PHANTOM_BENCH_BITS:-32}
+case "$bits" in
+  32) input_format=(-b 32 -e floating-point) ;;
+  24) input_format=(-b 24 -e signed-integer) ;;
+  *) echo "render_vs_sox: PHANTOM_BENCH_BITS is 32 or 24" >&2; exit 2 ;;
+esac
 
 # 16 distinct inputs: sines and noise at moderate levels.
 for i in $(seq 1 16); do
   if [ $((i % 4)) -eq 0 ]; then signal="pinknoise"; else signal="sine $((110 * i))"; fi
-  sox -n -r 48000 -c 1 -b 32 -e floating-point "$work/in$i.wav" synth "$seconds" $signal vol 0.2
+  sox -n -r 48000 -c 1 "${input_format[@]}" "$work/in$i.wav" synth "$seconds" $signal vol 0.2
 done
 
 # Input i into output j: gain -(i+j)/2 dB, pan from -1 to 1 spread over the inputs.
@@ -63,7 +72,7 @@ sox_s=$(best sox -M "${inputs[@]}" -e floating-point -b 32 "$work/sox.wav" remix
 sox -M "$work"/phantom{1,2,3,4}.wav "$work/phantom.wav"
 diff_db=$(sox -m -v 1 "$work/phantom.wav" -v -1 "$work/sox.wav" -n stats 2>&1 | awk '/^Pk lev dB/ { print $4 }')
 ratio=$(awk -v p="$phantom_s" -v s="$sox_s" 'BEGIN { printf "%.2f", s / p }')
-echo "render_vs_sox: 16 inputs -> 4 stereo outputs, ${seconds} s at 48 kHz (best of 3)"
+echo "render_vs_sox: 16 ${bits}-bit inputs -> 4 stereo outputs, ${seconds} s at 48 kHz (best of 3)"
 echo "  phantom render: ${phantom_s} s"
 echo "  sox -M remix:   ${sox_s} s"
 echo "  phantom is ${ratio}x the speed of sox (target: at least 2x, aim 3x)"

@@ -3,12 +3,18 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
+#include <condition_variable>
+#include <exception>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
+#include <thread>
 
 #include "phantom/io/file_recorder.hpp"
+#include "phantom/io/file_stream.hpp"
 
 namespace phantom::app {
 
@@ -41,6 +47,195 @@ void ensure_parent(const std::string& path) {
     if (!parent.empty() && !fs::is_directory(parent))
         throw std::invalid_argument(fmt::format("--record: the folder of {} does not exist", path));
 }
+
+// Read-ahead on the second core: the file sources are read, decoded and converted on this
+// thread while the render thread mixes and writes. Each source's ring (a second of audio)
+// bounds how far ahead it runs. The render thread never plays a late source as silence: there
+// is no clock to miss offline, so before each block it waits for every ring to hold the block,
+// refilling it itself when the helper is not at it (FileStream::refill takes turns, never both).
+class ReadAhead {
+  public:
+    explicit ReadAhead(const io::FeedList& feeds) {
+        for (const auto& feed : *feeds.snapshot())
+            if (auto stream = std::dynamic_pointer_cast<io::FileStream>(feed))
+                streams_.push_back(std::move(stream));
+        if (!streams_.empty()) thread_ = std::thread([this] { loop(); });
+    }
+    ~ReadAhead() {
+        if (!thread_.joinable()) return;
+        {
+            std::lock_guard lock(mutex_);
+            stop_ = true;
+        }
+        wake_.notify_one();
+        thread_.join();
+    }
+    ReadAhead(const ReadAhead&) = delete;
+    ReadAhead& operator=(const ReadAhead&) = delete;
+
+    // [render-thread] Every source holds `frames` (or has ended); the helper is woken when a
+    // ring is half empty, so it reads while this thread mixes.
+    void before_block(size_t frames) {
+        bool wake = false;
+        for (const auto& stream : streams_) {
+            const rt::SpscFloatRing& ring = stream->samples()->ring;
+            while (!stream->ended() && ring.readable() < frames) {
+                const std::uint64_t seen = passes();
+                stream->refill();
+                // Still short: the helper holds this stream. Sleep until its pass ends rather
+                // than spin against it for a core the machine may be sharing.
+                if (ring.readable() < frames) wait_for_pass(seen);
+            }
+            wake = wake || ring.readable() <= ring.capacity() / 2;
+        }
+        if (wake) {
+            {
+                std::lock_guard lock(mutex_);
+                kicked_ = true;
+            }
+            wake_.notify_one();
+        }
+    }
+
+  private:
+    std::uint64_t passes() {
+        std::lock_guard lock(mutex_);
+        return passes_;
+    }
+    void wait_for_pass(std::uint64_t seen) {
+        std::unique_lock lock(mutex_);
+        // Bounded: a pass that ended between the refill and this wait is not waited for long.
+        pass_done_.wait_for(lock, std::chrono::milliseconds(1), [&] { return passes_ != seen; });
+    }
+
+    void loop() {
+        for (;;) {
+            for (const auto& stream : streams_)
+                stream->refill();
+            std::unique_lock lock(mutex_);
+            ++passes_;
+            pass_done_.notify_all();
+            wake_.wait(lock, [this] { return kicked_ || stop_; });
+            if (stop_) return;
+            kicked_ = false;
+        }
+    }
+
+    std::vector<std::shared_ptr<io::FileStream>> streams_;
+    std::thread thread_;
+    std::mutex mutex_;  // the wake-ups only
+    std::condition_variable wake_, pass_done_;
+    bool kicked_ = false, stop_ = false;
+    std::uint64_t passes_ = 0;
+};
+
+// Write-behind on the second core: the render thread copies each recorded block into a slot of
+// a bounded queue (kSlots blocks: about 0.7 s of audio at 1024 frames) and goes on mixing; this
+// thread interleaves, encodes and writes the files. A full queue makes the render thread wait:
+// the disk sets the pace, memory stays bounded. A write failure is kept and thrown on the
+// render thread at its next block or at finish(), so the render fails as it did when it wrote
+// itself (temp files removed, no partial output).
+class WriteBehind {
+  public:
+    static constexpr size_t kSlots = 32;
+
+    WriteBehind(std::vector<Tap>& taps, int block_frames) : taps_(taps), block_(block_frames) {
+        for (const auto& t : taps_)
+            channels_ += t.channels.size();
+        if (channels_ == 0) return;
+        for (auto& slot : slots_)
+            slot.samples.resize(channels_ * static_cast<size_t>(block_));
+        thread_ = std::thread([this] { loop(); });
+    }
+    ~WriteBehind() { stop(); }
+    WriteBehind(const WriteBehind&) = delete;
+    WriteBehind& operator=(const WriteBehind&) = delete;
+
+    // [render-thread] Queues the taps' current block; waits while the queue is full.
+    void push(int frames) {
+        if (channels_ == 0) return;
+        std::unique_lock lock(mutex_);
+        space_.wait(lock, [this] { return queued_ < kSlots || error_; });
+        if (error_) std::rethrow_exception(error_);
+        const size_t tail = (head_ + queued_) % kSlots;
+        lock.unlock();  // the writer never touches a slot it has not been given
+        Slot& slot = slots_[tail];
+        slot.frames = frames;
+        float* dst = slot.samples.data();
+        for (const auto& t : taps_)
+            for (const float* ch : t.channels) {
+                std::copy(ch, ch + frames, dst);
+                dst += block_;
+            }
+        lock.lock();
+        ++queued_;
+        lock.unlock();
+        filled_.notify_one();
+    }
+    // [render-thread] Everything queued is written; throws the writer's error, if any.
+    void finish() {
+        stop();
+        if (error_) std::rethrow_exception(error_);
+    }
+
+  private:
+    struct Slot {
+        std::vector<float> samples;  // channel after channel, block_ apart
+        int frames = 0;
+    };
+
+    void stop() {
+        if (!thread_.joinable()) return;
+        {
+            std::lock_guard lock(mutex_);
+            stop_ = true;
+        }
+        filled_.notify_one();
+        thread_.join();
+    }
+
+    void loop() {
+        std::vector<const float*> pointers;
+        for (;;) {
+            std::unique_lock lock(mutex_);
+            filled_.wait(lock, [this] { return queued_ > 0 || stop_; });
+            if (queued_ == 0) return;  // stopped and drained
+            Slot& slot = slots_[head_];
+            lock.unlock();
+            try {
+                const float* src = slot.samples.data();
+                for (auto& t : taps_) {
+                    pointers.clear();
+                    for (size_t c = 0; c < t.channels.size(); ++c, src += block_)
+                        pointers.push_back(src);
+                    t.recorder->write(pointers.data(), slot.frames);
+                }
+            } catch (...) {
+                lock.lock();
+                error_ = std::current_exception();
+                lock.unlock();
+                space_.notify_one();
+                return;
+            }
+            lock.lock();
+            head_ = (head_ + 1) % kSlots;
+            --queued_;
+            lock.unlock();
+            space_.notify_one();
+        }
+    }
+
+    std::vector<Tap>& taps_;
+    const int block_;
+    size_t channels_ = 0;
+    std::array<Slot, kSlots> slots_;
+    std::thread thread_;
+    std::mutex mutex_;
+    std::condition_variable space_, filled_;
+    size_t head_ = 0, queued_ = 0;
+    bool stop_ = false;
+    std::exception_ptr error_;
+};
 
 }  // namespace
 
@@ -134,6 +329,8 @@ RenderSummary render_offline(engine::Interface& iface, const RenderOptions& opt)
     io.outputs = out_io.data();
     iface.start();
     const auto t0 = std::chrono::steady_clock::now();
+    ReadAhead read_ahead(iface.source_feeds());
+    WriteBehind write_behind(taps, block);
     auto last_progress = t0;
     const std::uint64_t maintain_every = static_cast<std::uint64_t>(rate) / 20;  // 50 ms of audio
     std::uint64_t since_maintain = 0;
@@ -141,10 +338,9 @@ RenderSummary render_offline(engine::Interface& iface, const RenderOptions& opt)
         const int n = static_cast<int>(
             std::min<std::uint64_t>(static_cast<std::uint64_t>(block), opt.frames - done));
         io.frames = n;
-        iface.refill_sources();
+        read_ahead.before_block(static_cast<size_t>(n));
         iface.process(io);
-        for (auto& t : taps)
-            t.recorder->write(t.channels.data(), n);
+        write_behind.push(n);
         done += static_cast<std::uint64_t>(n);
         since_maintain += static_cast<std::uint64_t>(n);
         if (since_maintain >= maintain_every) {
@@ -159,6 +355,7 @@ RenderSummary render_offline(engine::Interface& iface, const RenderOptions& opt)
             }
         }
     }
+    write_behind.finish();
     iface.maintain();
     if (opt.progress) opt.progress(1.0);
     RenderSummary summary;
@@ -168,8 +365,10 @@ RenderSummary render_offline(engine::Interface& iface, const RenderOptions& opt)
         t.recorder->commit();
         summary.files.push_back(t.recorder->path());
     }
+    const auto began = opt.started.value_or(t0);
     summary.wall_seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+    summary.setup_seconds = std::chrono::duration<double>(t0 - began).count();
     std::vector<dsp::MeterReading> meters;
     iface.engine().read_meters(meters);
     const size_t n_sources = iface.layout().sources.size();

@@ -2,8 +2,10 @@
 // block by block, with recordings written between blocks. The same Engine::process() as live.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +27,9 @@ struct RenderOptions {
     int bits = 32;
     std::vector<RecordRequest> records;
     std::function<void(double fraction)> progress;  // called a few times a second at most
+    // When the job began (before the session and its sources were opened): the wall time
+    // reported runs from here to the last byte written. Unset: from the start of render_offline.
+    std::optional<std::chrono::steady_clock::time_point> started;
 };
 
 struct OutputPeak {
@@ -36,7 +41,10 @@ struct OutputPeak {
 struct RenderSummary {
     std::uint64_t frames = 0;
     double seconds = 0;
+    // Start (options.started) to the last byte written and the files committed: opening,
+    // decoding, rate conversion, mixing and writing all count.
     double wall_seconds = 0;
+    double setup_seconds = 0;  // of which before the first block (opening the session, sources)
     std::vector<OutputPeak> outputs;
     std::vector<OutputPeak> inputs;
     std::vector<std::string> files;

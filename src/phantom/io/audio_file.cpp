@@ -100,15 +100,11 @@ FileSignal make_file_signal(const analog::SourceSpec& spec, std::uint32_t sample
         throw AudioFileError(fmt::format("{} has {} channel(s), there is no channel {}", spec.path,
                                          info.channels, channel + 1));
     channel = std::max(channel, 0);
-    if (static_cast<std::uint32_t>(info.samplerate) == sample_rate_hz) {
-        auto stream = std::make_shared<FileStream>(spec.path, channel, loop, ring_frames);
-        return {std::make_shared<analog::SignalSource>(spec, sample_rate_hz, stream->samples()),
-                stream};
-    }
-    AudioData data = read_audio_file(spec.path, sample_rate_hz);
-    return {std::make_shared<analog::SignalSource>(
-                spec, sample_rate_hz, std::move(data.channels[static_cast<size_t>(channel)]), loop),
-            nullptr};
+    // Streamed at any rate: a file at another rate is converted as it streams (file_stream.hpp).
+    auto stream =
+        std::make_shared<FileStream>(spec.path, channel, loop, ring_frames, sample_rate_hz);
+    return {std::make_shared<analog::SignalSource>(spec, sample_rate_hz, stream->samples()),
+            stream};
 }
 
 }  // namespace phantom::io

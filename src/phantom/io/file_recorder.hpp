@@ -1,7 +1,8 @@
 // Records channels to an audio file (libsndfile, WAV): 32-bit float by default, or 16/24-bit
 // PCM. Writes to a temp name beside the target and renames on commit(); a recorder destroyed
 // without commit() removes its temp file, so a failed render leaves no partial output.
-// [control-thread] (offline render) or a disk thread (live); never the audio thread.
+// [render write-behind thread] (offline render) or a disk thread (live); one at a time; never
+// the audio thread.
 #pragma once
 
 #include <memory>

@@ -76,8 +76,9 @@ TEST_P(RealtimeSafety, ProcessNeverAllocates) {
             iface.set_text("/input/in1/mode", "inst");
         }
         iface.set_source("pb1", "impulse:-6dBFS");
-        if (spec.default_rate == 48000)  // streamed from disk, read by the ring in process()
-            iface.set_source(iface.layout().sources.back().id, file);
+        // Streamed from disk (and converted, on a device at another rate than 48 kHz), read
+        // from the ring in process().
+        iface.set_source(iface.layout().sources.back().id, file);
         Buffers b(iface.output_channel_count(), iface.capture_channel_count(), frames);
         engine::BlockIo io;
         io.frames = frames;
