@@ -157,6 +157,7 @@ void JackBackend::register_ports() {
             port_names_.push_back(jack_port_name(p.handle));
         }
     }
+    if (options_.midi_ports) midi_.register_ports(client_);
 }
 
 void JackBackend::start() {
@@ -230,11 +231,13 @@ void JackBackend::unregister_ports() {
             p.handle = nullptr;
         }
     }
+    midi_.unregister_ports(client_);
 }
 
 void JackBackend::close_client() {
     if (!client_) return;
     active_.store(false);
+    midi_.forget();
     jack_client_close(client_);  // also after a shutdown: frees the client's memory
     client_ = nullptr;
 }
@@ -373,6 +376,7 @@ int JackBackend::process(jack_nframes_t frames) {
     io.capture = capture_ptr_.data();
     io.outputs = hw_out_ptr_.data();
     iface_->process(io);
+    midi_.process_rt(frames);  // after the audio: feedback is never ahead of what it reports
     const double budget_us = 1e6 * frames / rate_hz_;
     const auto load = static_cast<float>(static_cast<double>(jack_get_time() - t0) / budget_us);
     dsp_load_.store(0.9f * dsp_load_.load(std::memory_order_relaxed) + 0.1f * load,
