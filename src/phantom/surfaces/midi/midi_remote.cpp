@@ -222,16 +222,19 @@ void MidiRemote::poll() {
         next_probe_ = now + std::chrono::milliseconds(kProbeMs);
     }
     std::lock_guard lock(mutex_);
-    if (connected && *connected != connected_) {
-        connected_ = *connected;
-        if (!connected_)
-            release_held();  // unplugged while a button was held: its release never comes
-        else
-            synced_ = false;  // a controller came: show it the state
-    }
     MidiMessage m;
-    for (int n = 0; n < kMaxMessagesPerPoll && link_.pop_in(m); ++n)
+    int taken = 0;
+    for (; taken < kMaxMessagesPerPoll && link_.pop_in(m); ++taken)
         handle(m);
+    // Messages are a controller's word that it is there, until a probe says otherwise (the
+    // probe runs every kProbeMs, so a controller plugged in just now has not been seen yet).
+    const bool now_connected = connected ? *connected : (connected_ || taken > 0);
+    if (now_connected != connected_) {
+        connected_ = now_connected;
+        if (connected_) synced_ = false;  // a controller came: show it the state
+    }
+    // Unplugged (also after the last press it sent was taken): its release never comes.
+    if (!connected_) release_held();
     if (const std::uint64_t dropped = link_.in_dropped(); dropped != seen_in_dropped_) {
         seen_in_dropped_ = dropped;
         release_held();  // a dropped message may have been a release
