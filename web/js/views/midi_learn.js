@@ -1,5 +1,5 @@
 // MIDI learn in the panel: pick a monitor control, press Learn, move a knob or press a button
-// on the MIDI controller. Shown only while the MIDI remote runs (GET /api/midi answers).
+// on the MIDI controller. Shown only while the MIDI remote runs (its port in /api/status).
 import { getJson, request } from '../api.js';
 import { el } from '../controls.js';
 
@@ -46,6 +46,8 @@ export function midiLearn(ctx) {
     }
   });
   box.append(pick, button, note);
-  getJson('/api/midi').then(() => { box.hidden = false; }).catch(() => {});
+  getJson('/api/status').then((status) => {
+    box.hidden = !(status.surfaces || []).some((s) => s.name === 'midi' && s.address);
+  }).catch(() => {});
   return box;
 }
