@@ -213,6 +213,17 @@ void JackBackend::remember_connections() {
             jack_free(peers);
         }
     }
+    // The MIDI ports' connections too, so that a controller is back after the server is.
+    for (jack_port_t* port : {midi_.in_port(), midi_.out_port()}) {
+        if (!port) continue;
+        const char** peers = jack_port_get_all_connections(client_, port);
+        if (!peers) continue;
+        const std::string mine = jack_port_name(port);
+        const bool is_input = port == midi_.in_port();
+        for (size_t k = 0; peers[k]; ++k)
+            now.emplace_back(is_input ? peers[k] : mine, is_input ? mine : peers[k]);
+        jack_free(peers);
+    }
     connections_ = std::move(now);
     // A change since `epoch` leaves the epochs apart: every port stays live until the next read.
     read_epoch_.store(epoch, std::memory_order_release);

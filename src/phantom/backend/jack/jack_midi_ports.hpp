@@ -29,6 +29,8 @@ class JackMidiPorts {
     void forget() { in_ = out_ = nullptr; }
     void set_handler(MidiCtlHandler* handler) { handler_ = handler; }
     bool registered() const { return in_ != nullptr; }
+    jack_port_t* in_port() const { return in_; }
+    jack_port_t* out_port() const { return out_; }
     std::string in_name() const;
     // [control-thread] Whether anything is connected to midi_ctl_in now.
     bool input_connected() const;

@@ -154,7 +154,7 @@ ApiResponse midi_route(control::Controller& c, const ApiRequest& r, const std::s
     if (!midi) {
         std::string why = "the MIDI remote is off";
         for (const auto& s : c.status().surfaces)
-            if (s.name == "midi" && !s.notice.empty()) why += ": " + s.notice;
+            if (s.name == "midi" && !s.notice.empty()) why = s.notice;  // "MIDI remote off: …"
         throw CommandError(ErrorKind::NotAvailable, why + " (see phantom start --midi)");
     }
     if (rest.empty() || rest == "/") {
