@@ -224,8 +224,7 @@ void add_remote_commands(CLI::App& app) {
     midi->callback([r, midi_action, midi_path, midi_wait_s] {
         const std::string& what = *midi_action;
         if ((what == "learn" || what == "forget") && midi_path->empty())
-            throw UsageError(
-                fmt::format("midi {}: a PATH is needed, e.g. /monitor/volume", what));
+            throw UsageError(fmt::format("midi {}: a PATH is needed, e.g. /monitor/volume", what));
         auto print_bindings = [](const json& a) {
             std::printf("port %s, map: %s\n", a.value("port", std::string()).c_str(),
                         a.value("profile", std::string()).empty()
