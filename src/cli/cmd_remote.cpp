@@ -208,6 +208,82 @@ void add_remote_commands(CLI::App& app) {
         });
     });
 
+    // phantom midi learn PATH | list | forget PATH | cancel
+    auto midi_action = std::make_shared<std::string>();
+    auto midi_path = std::make_shared<std::string>();
+    auto midi_wait_s = std::make_shared<double>(30.0);
+    auto* midi =
+        add("midi", "The MIDI remote: learn a control for a parameter, list or forget bindings");
+    midi->add_option("ACTION", *midi_action, "learn | list | forget | cancel")
+        ->required()
+        ->check(CLI::IsMember({"learn", "list", "forget", "cancel"}));
+    midi->add_option("PATH", *midi_path, "learn, forget: the parameter, e.g. /monitor/volume");
+    midi->add_option("--wait", *midi_wait_s,
+                     "learn: seconds to wait for a control to move (default 30; 0 returns at "
+                     "once)");
+    midi->callback([r, midi_action, midi_path, midi_wait_s] {
+        const std::string& what = *midi_action;
+        if ((what == "learn" || what == "forget") && midi_path->empty())
+            throw UsageError(fmt::format("midi {}: a PATH is needed, e.g. /monitor/volume", what));
+        auto print_bindings = [](const json& a) {
+            std::printf("port %s, map: %s\n", a.value("port", std::string()).c_str(),
+                        a.value("profile", std::string()).empty()
+                            ? "none"
+                            : a.value("profile", std::string()).c_str());
+            for (const auto& b : a["bindings"])
+                std::printf("  %-16s %-24s %-15s %s\n", b["control"].get<std::string>().c_str(),
+                            b["target"].get<std::string>().c_str(),
+                            b["mode"].get<std::string>().c_str(),
+                            b["where"].get<std::string>().c_str());
+        };
+        if (what == "list") {
+            json a = call(*r, "GET", "/api/midi");
+            print_or_json(*r, a, [&] { print_bindings(a); });
+        } else if (what == "cancel") {
+            json a = call(*r, "DELETE", "/api/midi/learn");
+            print_or_json(*r, a, [&] { std::printf("learn cancelled\n"); });
+        } else if (what == "forget") {
+            json a = call(*r, "DELETE", "/api/midi/bindings" + *midi_path);
+            print_or_json(*r, a, [&] {
+                std::printf("forgot %zu learned binding(s) of %s\n", a["forgotten"].get<size_t>(),
+                            midi_path->c_str());
+            });
+        } else {
+            call(*r, "POST", "/api/midi/learn", {{"path", *midi_path}});
+            if (*midi_wait_s <= 0) {
+                std::printf("learning %s: move a control on the MIDI controller\n",
+                            midi_path->c_str());
+                return;
+            }
+            std::printf("learning %s: move a control on the MIDI controller…\n",
+                        midi_path->c_str());
+            std::fflush(stdout);
+            const auto until = std::chrono::steady_clock::now() +
+                               std::chrono::milliseconds(static_cast<long>(*midi_wait_s * 1000));
+            while (std::chrono::steady_clock::now() < until) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(50));
+                json a = call(*r, "GET", "/api/midi");
+                if (!a["learning"].is_null()) continue;
+                for (const auto& b : a["bindings"]) {
+                    if (b["learned"].get<bool>() && b["target"] == *midi_path) {
+                        print_or_json(*r, b, [&] {
+                            std::printf("learned: %s → %s (%s)\n",
+                                        b["control"].get<std::string>().c_str(), midi_path->c_str(),
+                                        b["mode"].get<std::string>().c_str());
+                        });
+                        return;
+                    }
+                }
+                throw std::runtime_error(
+                    "learn ended without a binding (cancelled, or see "
+                    "phantom status)");
+            }
+            call(*r, "DELETE", "/api/midi/learn");
+            throw std::runtime_error(
+                fmt::format("no MIDI control moved within {} s; learn cancelled", *midi_wait_s));
+        }
+    });
+
     auto* status = add("status", "Backend, rate, block size, latency, DSP load, xruns, clips");
     status->callback([r] {
         json s = call(*r, "GET", "/api/status");

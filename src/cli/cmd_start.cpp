@@ -146,6 +146,15 @@ void add_start_command(CLI::App& app) {
     cmd->add_option("--jack-name", a->live.jack_name,
                     "JACK: this client's name, before the ':' of its ports (default phantom); "
                     "two instances on one server need two names");
+    // The MIDI remote (docs/user-guide.md, "MIDI remote").
+    cmd->add_option("--midi", a->live.midi,
+                    "MIDI remote: auto (default: on with --backend jack, as its midi_ctl_in/out "
+                    "ports; off on the virtual hardware), jack (also on the virtual hardware, "
+                    "through a running JACK server), off")
+        ->check(CLI::IsMember({"auto", "jack", "off"}));
+    cmd->add_option("--midi-map", a->live.midi_map,
+                    "MIDI mapping: a shipped profile (mackie, knob) or a TOML file; without "
+                    "one, only learned bindings (phantom midi learn PATH)");
     cmd->add_flag("--quiet", a->quiet, "no status line");
     cmd->callback([a] { run_start(*a); });
 }

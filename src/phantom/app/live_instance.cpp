@@ -14,9 +14,11 @@
 #include <thread>
 
 #include "phantom/backend/jack/jack_backend.hpp"
+#include "phantom/backend/jack/jack_midi_client.hpp"
 #include "phantom/backend/virtual/virtual_live_backend.hpp"
 #include "phantom/device/description_error.hpp"
 #include "phantom/device/device_catalog.hpp"
+#include "phantom/surfaces/midi/midi_remote.hpp"
 
 namespace phantom::app {
 
@@ -81,6 +83,16 @@ LiveInstance::LiveInstance(const LiveOptions& o) {
     if (o.backend != "virtual" && o.backend != "jack")
         throw std::invalid_argument(
             fmt::format("--backend {}: expected virtual or jack", o.backend));
+    if (o.midi != "auto" && o.midi != "jack" && o.midi != "off")
+        throw std::invalid_argument(fmt::format("--midi {}: expected auto, jack or off", o.midi));
+    const bool midi_on = o.midi == "jack" || (o.midi == "auto" && o.backend == "jack");
+    if (!midi_on && !o.midi_map.empty())
+        throw std::invalid_argument(
+            o.backend == "jack" ? "--midi-map with --midi off: nothing would read the map"
+                                : "--midi-map on the virtual hardware needs --midi jack (a JACK "
+                                  "server's MIDI ports)");
+    midi::MidiMap midi_map;  // a bad map fails here, before any audio runs
+    if (midi_on && !o.midi_map.empty()) midi_map = midi::load_midi_map(o.midi_map);
     if (o.frames < 16 || o.frames > 8192)
         throw std::invalid_argument(fmt::format("--frames {}: expected 16..8192", o.frames));
     if (o.backend == "jack") {
@@ -91,6 +103,7 @@ LiveInstance::LiveInstance(const LiveOptions& o) {
         jo.client_name = o.jack_name;
         jo.server_name = o.jack_server;
         jo.autoconnect = o.jack_autoconnect;
+        jo.midi_ports = midi_on;
         auto jack = std::make_unique<backend::JackBackend>(jo);
         // The server sets the rate; blocks of any size are taken (longer ones are split).
         iface_ = std::make_unique<engine::Interface>(std::move(spec), jack->sample_rate_hz(),
@@ -111,6 +124,7 @@ LiveInstance::LiveInstance(const LiveOptions& o) {
     for (const auto& source : o.sources)
         controller_->with_interface(
             [&](engine::Interface& i) { i.set_source(source.first, source.second); });
+    if (midi_on) start_midi(o, std::move(midi_map));
     http::HttpOptions http = o.http;
     // Reachable from the network: a client elsewhere must bring the token printed at start.
     if (!http::is_loopback_host(http.host) && http.token.empty())
@@ -132,6 +146,7 @@ LiveInstance::LiveInstance(const LiveOptions& o) {
     if (const io::FeedList* feeds = backend_->feeds()) butler_->watch(*feeds);
     butler_->start();
     controller_->with_interface([&](engine::Interface&) { backend_->start(); });
+    if (midi_remote_) midi_remote_->start();
     // Real-time scheduling refused, say: one line at start, and in the status.
     if (const auto message = backend_->status().message; !message.empty())
         notice_ += (notice_.empty() ? "" : "\n") + message;
@@ -144,6 +159,44 @@ LiveInstance::LiveInstance(const LiveOptions& o) {
                    "could not lock memory (mlockall: " + std::strerror(errno) +
                    "); raise the memlock limit for fewer dropouts";
     controller_->set_backend_status(backend_->status());
+}
+
+void LiveInstance::start_midi(const LiveOptions& o, midi::MidiMap map) {
+    midi_link_ = std::make_unique<midi::MidiLink>();
+    midi::MidiRemoteOptions mo;
+    if (auto* jack = dynamic_cast<backend::JackBackend*>(backend_.get())) {
+        jack->set_midi_handler(midi_link_.get());
+        mo.port = jack->midi_in_name();
+        // Under the controller's lock, as the live loop's poll() that may close the client.
+        mo.input_connected = [this, jack] {
+            return controller_->with_interface(
+                [&](engine::Interface&) { return jack->midi_input_connected(); });
+        };
+    } else {
+        try {
+            midi_client_ =
+                std::make_unique<backend::JackMidiClient>(o.jack_name, o.jack_server, *midi_link_);
+        } catch (const std::runtime_error& e) {
+            const std::string off = fmt::format("MIDI remote off: {}", e.what());
+            notice_ += (notice_.empty() ? "" : "\n") + off;
+            control::SurfaceStatus status;
+            status.name = "midi";
+            status.notice = off;
+            controller_->set_surface_status(status);
+            return;
+        }
+        mo.port = midi_client_->in_name();
+        backend::JackMidiClient* client = midi_client_.get();
+        mo.input_connected = [client] {  // the remote's thread: reconnects a lost server too
+            client->poll();
+            return client->input_connected();
+        };
+    }
+    midi_remote_ =
+        std::make_unique<midi::MidiRemote>(*controller_, *midi_link_, std::move(map), mo);
+    if (!midi_remote_->notice().empty())
+        notice_ += (notice_.empty() ? "" : "\n") + ("MIDI: " + midi_remote_->notice());
+    controller_->attach_midi(midi_remote_.get());
 }
 
 LiveInstance::~LiveInstance() {
@@ -185,6 +238,11 @@ std::vector<std::string> LiveInstance::shutdown() {
     stopped_ = true;
     osc_.reset();  // no more commands
     server_.reset();
+    if (midi_remote_) {  // held buttons released (talkback is not saved as on)
+        midi_remote_->stop();
+        controller_->attach_midi(nullptr);
+    }
+    midi_client_.reset();
     // The sources keep a second of audio and the recordings two; the backend's stop() drains
     // what the I/O thread has not.
     butler_->stop();

@@ -21,7 +21,16 @@
 #include "phantom/control/controller.hpp"
 #include "phantom/io/butler.hpp"
 #include "phantom/surfaces/http/http_server.hpp"
+#include "phantom/surfaces/midi/midi_link.hpp"
+#include "phantom/surfaces/midi/midi_map.hpp"
 #include "phantom/surfaces/osc/osc_server.hpp"
+
+namespace phantom::backend {
+class JackMidiClient;
+}
+namespace phantom::midi {
+class MidiRemote;
+}
 
 namespace phantom::app {
 
@@ -38,6 +47,11 @@ struct LiveOptions {
     bool jack_autoconnect = true;
     std::string jack_server;            // empty: the default server ($JACK_DEFAULT_SERVER)
     std::string jack_name = "phantom";  // the client's name, the part before ':' of its ports
+    // The MIDI remote: "auto" (on JACK, the client's midi_ctl_in/out ports; off on the virtual
+    // hardware), "jack" (also on the virtual hardware: a JACK client with just those two
+    // ports, when a server runs; otherwise off with a notice) or "off".
+    std::string midi = "auto";
+    std::string midi_map;  // a shipped profile (mackie, knob) or a TOML file; "": learn only
 };
 
 // Default state file: $XDG_STATE_HOME/phantom/<device>.json (~/.local/state/phantom/…).
@@ -63,10 +77,16 @@ class LiveInstance {
     std::vector<std::string> shutdown();
 
   private:
+    // The MIDI remote on the JACK backend's ports, or on a JACK client of its own.
+    void start_midi(const LiveOptions& options, midi::MidiMap map);
+
     std::string state_path_, notice_;
     std::unique_ptr<engine::Interface> iface_;
     std::unique_ptr<control::Controller> controller_;
+    std::unique_ptr<midi::MidiLink> midi_link_;  // outlives the backend whose thread uses it
     std::unique_ptr<backend::LiveBackend> backend_;
+    std::unique_ptr<backend::JackMidiClient> midi_client_;  // virtual hardware + --midi jack
+    std::unique_ptr<midi::MidiRemote> midi_remote_;
     std::unique_ptr<io::Butler> butler_;  // stopped before the backend and interface go
     std::unique_ptr<StateSaver> saver_;
     std::unique_ptr<http::HttpServer> server_;

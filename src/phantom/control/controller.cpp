@@ -492,6 +492,7 @@ void Controller::load(const session::Session& s, const std::string& file) {
                                                 s.snapshots.size(), kMaxSnapshots));
     session::apply_session(s, iface_, file);
     snapshots_ = s.snapshots;
+    midi_bindings_ = s.midi;
     ++revision_;
 }
 
@@ -499,7 +500,30 @@ session::Session Controller::capture() const {
     std::lock_guard lock(mutex_);
     session::Session s = session::capture_session(iface_);
     s.snapshots = snapshots_;
+    s.midi = midi_bindings_;
     return s;
+}
+
+void Controller::attach_midi(MidiSurface* midi) {
+    std::lock_guard lock(mutex_);
+    midi_ = midi;
+}
+
+MidiSurface* Controller::midi() const {
+    std::lock_guard lock(mutex_);
+    return midi_;
+}
+
+void Controller::set_midi_bindings(const nlohmann::json& bindings) {
+    std::lock_guard lock(mutex_);
+    if (bindings == midi_bindings_) return;
+    midi_bindings_ = bindings;
+    ++revision_;
+}
+
+nlohmann::json Controller::midi_bindings() const {
+    std::lock_guard lock(mutex_);
+    return midi_bindings_;
 }
 
 std::uint64_t Controller::revision() const {

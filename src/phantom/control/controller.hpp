@@ -26,6 +26,7 @@
 
 #include "phantom/backend/live_backend.hpp"
 #include "phantom/control/command_error.hpp"
+#include "phantom/control/midi_surface.hpp"
 #include "phantom/control/results.hpp"
 #include "phantom/control/value.hpp"
 #include "phantom/engine/interface.hpp"
@@ -98,6 +99,15 @@ class Controller {
     // What happened to the state file at start (set aside as broken, and why).
     void set_state_notice(const std::string& notice);
 
+    // The MIDI remote, when one runs (else nullptr): set before the HTTP server starts, cleared
+    // before the remote goes.
+    void attach_midi(MidiSurface* midi);
+    MidiSurface* midi() const;
+    // The MIDI remote's learned bindings, kept with the state (session format, opaque here);
+    // setting them counts as a change for the state saver.
+    void set_midi_bindings(const nlohmann::json& bindings);
+    nlohmann::json midi_bindings() const;
+
     // Parameter changes after sequence number `after`, oldest first; returns the last sequence
     // number. `lost` is set when the log no longer reaches back that far (resync needed).
     std::uint64_t changes_since(std::uint64_t after, std::vector<Change>& out, bool& lost) const;
@@ -136,6 +146,8 @@ class Controller {
     BackendStatus backend_;
     std::vector<SurfaceStatus> surfaces_;
     std::string save_error_, state_notice_;
+    MidiSurface* midi_ = nullptr;
+    nlohmann::json midi_bindings_;  // null: none learned
     std::uint64_t revision_ = 0;
     std::deque<Change> change_log_;
     std::uint64_t change_seq_ = 0;

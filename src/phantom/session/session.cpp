@@ -103,10 +103,18 @@ Session parse_session_text(const std::string& text, const std::string& path) {
                 for (const auto& [p, v] : params.items())
                     snapshot[p] = v;
             }
+        } else if (key == "midi") {
+            if (!value.is_array())
+                throw SessionError(fmt::format("{}: midi: expected an array of bindings", path));
+            for (const auto& b : value)
+                if (!b.is_object())
+                    throw SessionError(
+                        fmt::format("{}: midi: expected an array of binding objects", path));
+            s.midi = value;
         } else {
             throw SessionError(
                 fmt::format("{}: unknown key '{}' (expected phantom_session, "
-                            "device, params, sources, snapshots)",
+                            "device, params, sources, snapshots, midi)",
                             path, key));
         }
     }
@@ -195,6 +203,7 @@ std::string session_to_json(const Session& session) {
         doc["params"][path] = value;
     if (!session.sources.empty()) doc["sources"] = session.sources;
     if (!session.snapshots.empty()) doc["snapshots"] = session.snapshots;
+    if (session.midi.is_array() && !session.midi.empty()) doc["midi"] = session.midi;
     return doc.dump(2) + "\n";
 }
 

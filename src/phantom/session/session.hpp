@@ -4,7 +4,12 @@
 //   { "phantom_session": 1, "device": "studio-8x8",
 //     "params":  { "/mix/main/in1/gain": -6, "/monitor/dim": true, "/output/hp1/mirror": "main" },
 //     "sources": { "in1": "condenser:sine:1k:94dBSPL" },
-//     "snapshots": { "tracking": { "/mix/hp1/in1/gain": -3 } } }
+//     "snapshots": { "tracking": { "/mix/hp1/in1/gain": -3 } },
+//     "midi": [ { "control": "cc", "channel": 1, "number": 7, "path": "/monitor/volume",
+//                 "mode": "absolute" } ] }
+//
+// "midi" holds the MIDI remote's learned bindings; the session layer keeps them as they are
+// (an array of objects) and the remote checks each when it starts.
 //
 // A snapshot holds the mixer state (every non-default parameter), not the sources.
 //
@@ -31,6 +36,7 @@ struct Session {
     std::map<std::string, nlohmann::json> params;  // path → JSON value
     std::map<std::string, std::string> sources;    // channel id → source text
     std::map<std::string, std::map<std::string, nlohmann::json>> snapshots;  // name → params
+    nlohmann::json midi;  // learned MIDI bindings: null, or an array of objects
 };
 
 // Limits of a session or state file, far above what one holds (a few levels of nesting; a

@@ -3,6 +3,7 @@
 // a Lock that keeps the monitor volume and Dim from being changed by accident in this panel.
 import { Choice, el, Knob, MomentaryToggle, Toggle } from '../controls.js';
 import { Meter } from '../meters.js';
+import { midiLearn } from './midi_learn.js';
 
 export function monitorView(ctx, root) {
   const has = (leaf) => ctx.store.has('/monitor/' + leaf);
@@ -41,7 +42,7 @@ export function monitorView(ctx, root) {
       if (has(leaf)) settings.append(el('label', { class: 'field' },
         el('span', { text: leaf === 'direct' ? 'Direct monitoring' : 'Talkback mic' }),
         new Choice(ctx, '/monitor/' + leaf, { maxButtons: 3 }).node));
-    controller.append(settings, lock);
+    controller.append(settings, lock, midiLearn(ctx));
   }
 
   const headphones = ctx.device.outputs.filter((o) => o.role === 'headphone');

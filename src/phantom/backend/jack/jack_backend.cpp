@@ -157,6 +157,7 @@ void JackBackend::register_ports() {
             port_names_.push_back(jack_port_name(p.handle));
         }
     }
+    if (options_.midi_ports) midi_.register_ports(client_);
 }
 
 void JackBackend::start() {
@@ -212,6 +213,17 @@ void JackBackend::remember_connections() {
             jack_free(peers);
         }
     }
+    // The MIDI ports' connections too, so that a controller is back after the server is.
+    for (jack_port_t* port : {midi_.in_port(), midi_.out_port()}) {
+        if (!port) continue;
+        const char** peers = jack_port_get_all_connections(client_, port);
+        if (!peers) continue;
+        const std::string mine = jack_port_name(port);
+        const bool is_input = port == midi_.in_port();
+        for (size_t k = 0; peers[k]; ++k)
+            now.emplace_back(is_input ? peers[k] : mine, is_input ? mine : peers[k]);
+        jack_free(peers);
+    }
     connections_ = std::move(now);
     // A change since `epoch` leaves the epochs apart: every port stays live until the next read.
     read_epoch_.store(epoch, std::memory_order_release);
@@ -230,11 +242,13 @@ void JackBackend::unregister_ports() {
             p.handle = nullptr;
         }
     }
+    midi_.unregister_ports(client_);
 }
 
 void JackBackend::close_client() {
     if (!client_) return;
     active_.store(false);
+    midi_.forget();
     jack_client_close(client_);  // also after a shutdown: frees the client's memory
     client_ = nullptr;
 }
@@ -373,6 +387,7 @@ int JackBackend::process(jack_nframes_t frames) {
     io.capture = capture_ptr_.data();
     io.outputs = hw_out_ptr_.data();
     iface_->process(io);
+    midi_.process_rt(frames);  // after the audio: feedback is never ahead of what it reports
     const double budget_us = 1e6 * frames / rate_hz_;
     const auto load = static_cast<float>(static_cast<double>(jack_get_time() - t0) / budget_us);
     dsp_load_.store(0.9f * dsp_load_.load(std::memory_order_relaxed) + 0.1f * load,

@@ -25,6 +25,7 @@
 #include <utility>
 #include <vector>
 
+#include "phantom/backend/jack/jack_midi_ports.hpp"
 #include "phantom/backend/live_backend.hpp"
 #include "phantom/engine/interface.hpp"
 
@@ -34,6 +35,8 @@ struct JackOptions {
     std::string client_name = "phantom";  // the ports are <client_name>:hw_in_in1, …
     std::string server_name;              // empty: the default server
     bool autoconnect = true;
+    // The control-surface MIDI ports, <client_name>:midi_ctl_in and :midi_ctl_out.
+    bool midi_ports = true;
 };
 
 // Why jack_client_open failed, for the user: no server, the name taken, or the raw status.
@@ -60,6 +63,13 @@ class JackBackend final : public LiveBackend {
     std::vector<std::string> stop() override;
     BackendStatus status() const override;
     bool analog_available() const override { return false; }
+
+    // Before start(): who takes the control-surface MIDI (none: the ports stay silent).
+    void set_midi_handler(MidiCtlHandler* handler) { midi_.set_handler(handler); }
+    // [control-thread] The MIDI input's full name ("" without MIDI ports) and whether a
+    // controller is connected to it (false while the server is away).
+    std::string midi_in_name() const { return midi_.in_name(); }
+    bool midi_input_connected() const { return !lost_.load() && midi_.input_connected(); }
 
     // The full names of the ports, in engine order (for tests and the status).
     const std::vector<std::string>& port_names() const { return port_names_; }
@@ -114,6 +124,7 @@ class JackBackend final : public LiveBackend {
     std::vector<std::uint8_t> written_;
     jack_nframes_t written_frames_ = 0;
 
+    JackMidiPorts midi_;  // registered with the audio ports when options_.midi_ports
     std::vector<std::pair<std::string, std::string>> connections_;  // source → destination
     std::atomic<bool> lost_{false};
     std::atomic<bool> active_{false};

@@ -147,6 +147,58 @@ ApiResponse snapshots_route(control::Controller& c, const ApiRequest& r, const s
     return method_not_allowed(r, "GET, POST, PUT, DELETE");
 }
 
+// The MIDI remote: GET its bindings; POST learn {"path"}, DELETE learn (cancel); DELETE
+// bindings/<path> (forget what was learned for it).
+ApiResponse midi_route(control::Controller& c, const ApiRequest& r, const std::string& rest) {
+    control::MidiSurface* midi = c.midi();
+    if (!midi) {
+        std::string why = "the MIDI remote is off";
+        for (const auto& s : c.status().surfaces)
+            if (s.name == "midi" && !s.notice.empty()) why = s.notice;  // "MIDI remote off: …"
+        throw CommandError(ErrorKind::NotAvailable, why + " (see phantom start --midi)");
+    }
+    if (rest.empty() || rest == "/") {
+        if (r.method != "GET") return method_not_allowed(r, "GET");
+        const control::MidiInfo info = midi->midi_info();
+        json bindings = json::array();
+        for (const auto& b : info.bindings)
+            bindings.push_back({{"control", b.control},
+                                {"target", b.target},
+                                {"mode", b.mode},
+                                {"learned", b.learned},
+                                {"where", b.where}});
+        return {200,
+                {{"port", info.port},
+                 {"profile", info.profile},
+                 {"learning", info.learning.empty() ? json(nullptr) : json(info.learning)},
+                 {"bindings", bindings}},
+                {}};
+    }
+    if (rest == "/learn") {
+        if (r.method == "POST") {
+            json body = parse_body(r);
+            if (!body.is_object() || !body.contains("path") || !body["path"].is_string())
+                throw BadRequest("POST /api/midi/learn: expected {\"path\": \"/monitor/volume\"}",
+                                 body);
+            midi->learn(body["path"].get<std::string>());
+            return {202, {{"learning", body["path"]}}, {}};
+        }
+        if (r.method == "DELETE") {
+            midi->cancel_learn();
+            return {200, {{"learning", nullptr}}, {}};
+        }
+        return method_not_allowed(r, "POST, DELETE");
+    }
+    if (rest.compare(0, 10, "/bindings/") == 0) {
+        if (r.method != "DELETE") return method_not_allowed(r, "DELETE");
+        const std::string path = rest.substr(9);
+        return {200, {{"path", path}, {"forgotten", midi->forget(path)}}, {}};
+    }
+    return error(404,
+                 {{"error", fmt::format("{}: no such endpoint (see docs/http-api.md)", r.path)},
+                  {"path", r.path}});
+}
+
 bool starts_with(const std::string& s, const std::string& prefix) {
     return s.compare(0, prefix.size(), prefix) == 0 &&
            (s.size() == prefix.size() || s[prefix.size()] == '/');
@@ -163,6 +215,7 @@ ApiResponse route_api(control::Controller& c, const ApiRequest& r) {
         const std::string& p = r.path;
         if (starts_with(p, "/api/params")) return params_route(c, r, p.substr(11));
         if (starts_with(p, "/api/snapshots")) return snapshots_route(c, r, p.substr(14));
+        if (starts_with(p, "/api/midi")) return midi_route(c, r, p.substr(9));
         auto get_only = [&](auto&& produce) -> ApiResponse {
             if (r.method != "GET") return method_not_allowed(r, "GET");
             return {200, produce(), {}};
