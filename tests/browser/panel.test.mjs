@@ -167,25 +167,30 @@ describe('the panel on studio-8x8', () => {
       assert.ok((await peak('main.R')) < -120);
 
       await page.getByRole('button', { name: 'Dim', exact: true }).click();
-      assert.equal(await http.value('/monitor/dim'), true);
+      // The click's PUT is in flight when click() returns: wait for it, not for a guess.
+      await eventually(async () => (await http.value('/monitor/dim')) === true,
+        '/monitor/dim set');
       assert.ok(Math.abs((await settled('main.L')) - (left - 20)) < 0.3, 'dim is -20 dB');
       await page.getByRole('button', { name: 'Dim', exact: true }).click();
 
       await page.getByRole('button', { name: 'Mono', exact: true }).click();
-      assert.equal(await http.value('/monitor/mono'), true);
+      await eventually(async () => (await http.value('/monitor/mono')) === true,
+        '/monitor/mono set');
       const half = left + db(0.5);  // (L + R) / 2 on both sides
       assert.ok(Math.abs((await settled('main.L')) - half) < 0.3, 'mono L');
       assert.ok(Math.abs((await peak('main.R')) - half) < 0.3, 'mono R');
       await page.getByRole('button', { name: 'Mono', exact: true }).click();
 
       await page.getByRole('button', { name: 'Mute', exact: true }).click();
-      assert.equal(await http.value('/monitor/mute'), true);
+      await eventually(async () => (await http.value('/monitor/mute')) === true,
+        '/monitor/mute set');
       assert.ok((await settled('main.L')) < -120, 'muted');
       await page.getByRole('button', { name: 'Mute', exact: true }).click();
 
       // Speakers B (`alt`) play the monitor mix.
       await page.getByRole('radio', { name: 'Speaker B' }).click();
-      assert.equal(await http.value('/monitor/speakers'), 'B');
+      await eventually(async () => (await http.value('/monitor/speakers')) === 'B',
+        '/monitor/speakers set');
       assert.ok((await settled('main.L')) < -120, 'speakers A off');
       assert.ok(Math.abs((await peak('alt.L')) - left) < 0.3, 'speakers B on');
       await page.getByRole('radio', { name: 'Speaker A' }).click();
