@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "jack_test_lock.hpp"
 #include "live_process.hpp"
 #include "test_signals.hpp"
 
@@ -88,23 +89,8 @@ class JackServer {
     pid_t pid_ = -1;
 };
 
-// One server name for every test, and one test on JACK at a time across processes (ctest
-// runs tests in parallel): a killed server's name is taken over by its restart, so JACK's
-// registry of servers never fills up.
-class JackTestLock {
-  public:
-    JackTestLock() {
-        fd_ = ::open("/tmp/phantom-jack-tests.lock", O_CREAT | O_RDWR | O_CLOEXEC, 0666);
-        if (fd_ >= 0) ::flock(fd_, LOCK_EX);
-    }
-    ~JackTestLock() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-
-  private:
-    int fd_ = -1;
-};
-
+// One server name for every test: a killed server's name is taken over by its restart, so
+// JACK's registry of servers never fills up (JackTestLock keeps them one at a time).
 std::string unique_server_name() {
     return "phantom-test";
 }

@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "jack_test_lock.hpp"
 #include "live_process.hpp"
 #include "run_command.hpp"
 #include "test_signals.hpp"
@@ -41,21 +42,6 @@ jack_client_t* open_on(const std::string& name) {
                             static_cast<jack_options_t>(JackNoStartServer | JackServerName),
                             &status, kServer);
 }
-
-// The same lock as the other JACK tests: one JACK test at a time across processes.
-class JackTestLock {
-  public:
-    JackTestLock() {
-        fd_ = ::open("/tmp/phantom-jack-tests.lock", O_CREAT | O_RDWR | O_CLOEXEC, 0666);
-        if (fd_ >= 0) ::flock(fd_, LOCK_EX);
-    }
-    ~JackTestLock() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-
-  private:
-    int fd_ = -1;
-};
 
 pid_t spawn(const std::vector<std::string>& args, const std::string& log,
             const char* server = nullptr) {
