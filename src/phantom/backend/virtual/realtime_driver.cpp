@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <numeric>
 #include <stdexcept>
 
 namespace phantom::backend {
@@ -53,9 +54,8 @@ void RealtimeVirtualDriver::add_recording(const std::string& output_id, const st
     const auto first =
         static_cast<size_t>(iface_.engine().layout().output_first_channel[static_cast<size_t>(o)]);
     const int channels = iface_.spec().outputs[static_cast<size_t>(o)].channels;
-    std::vector<size_t> tapped;
-    for (int c = 0; c < channels; ++c)
-        tapped.push_back(first + static_cast<size_t>(c));
+    std::vector<size_t> tapped(static_cast<size_t>(channels));
+    std::iota(tapped.begin(), tapped.end(), first);
     taps_.push_back(std::make_shared<RecordTap>(
         std::move(tapped), static_cast<size_t>(kRingSeconds * iface_.sample_rate_hz()),
         std::make_unique<io::FileRecorder>(path, channels,

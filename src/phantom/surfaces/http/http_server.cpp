@@ -16,7 +16,7 @@ namespace {
 // Sent without waiting to a connection beyond max_connections, which is then closed: the
 // client learns at once that the server is full, and holds nothing.
 const std::string& full_answer() {
-    static const std::string text = [] {
+    static const std::string kText = [] {
         const std::string body =
             "{\"error\":\"this Phantom has as many connections as it takes; try again\"}\n";
         return fmt::format(
@@ -25,7 +25,7 @@ const std::string& full_answer() {
             "Connection: close\r\n\r\n{}",
             body.size(), body);
     }();
-    return text;
+    return kText;
 }
 
 // Runs `io` on this thread until it is stopped; a failure that escaped a handler is logged
