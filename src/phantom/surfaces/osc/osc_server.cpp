@@ -29,18 +29,6 @@ bool loopback_host(const std::string& host) {
     return host == "::1" || host.starts_with("127.");
 }
 
-std::string endpoint_text(const sockaddr_storage& a) {
-    char text[INET6_ADDRSTRLEN] = "?";
-    if (a.ss_family == AF_INET) {
-        const auto& v4 = reinterpret_cast<const sockaddr_in&>(a);
-        inet_ntop(AF_INET, &v4.sin_addr, text, sizeof text);
-        return fmt::format("{}:{}", text, ntohs(v4.sin_port));
-    }
-    const auto& v6 = reinterpret_cast<const sockaddr_in6&>(a);
-    inet_ntop(AF_INET6, &v6.sin6_addr, text, sizeof text);
-    return fmt::format("[{}]:{}", text, ntohs(v6.sin6_port));
-}
-
 bool same_endpoint(const sockaddr_storage& a, socklen_t la, const sockaddr_storage& b,
                    socklen_t lb) {
     return la == lb && std::memcmp(&a, &b, la) == 0;
@@ -272,7 +260,6 @@ void OscServer::report() {
     control::SurfaceStatus s = status_;
     s.notice = notice;
     controller_.set_surface_status(s);
-    (void)endpoint_text;
 }
 
 }  // namespace phantom::osc
