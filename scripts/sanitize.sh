@@ -7,7 +7,7 @@
 # The browser test and the benchmarks' own tests run in the normal build only (scripts/test.sh).
 # Under ThreadSanitizer, which slows a program five to fifteen times, the tests that hold a
 # real-time rate are left out, since they would measure the sanitizer, not Phantom: the JACK
-# tests (jackd drops a client that misses its cycles) and the few that count blocks, frames or
+# tests, audio and MIDI (jackd drops a client that misses its cycles), and the few that count blocks, frames or
 # meter messages against the wall clock (and the OSC clients test, which times feedback and
 # meters). They run under AddressSanitizer.
 # `scripts/sanitize.sh thread` or `… address,undefined` runs one of them.
@@ -28,7 +28,7 @@ for kind in "${kinds[@]}"; do
     -DPHANTOM_SANITIZE="$kind" -DPHANTOM_BENCH=OFF -DPHANTOM_BROWSER_TESTS=OFF >/dev/null
   cmake --build "$dir" --parallel "$(nproc)"
   exclude='^(bench|browser)\.'
-  realtime='^OnJack\.|^LiveStart\.(OutputsAreSilentForTheFirstBlock|PrintsItsUrlAndExitsWithinOneSecond)'
+  realtime='^(Midi)?OnJack\.|^LiveStart\.(OutputsAreSilentForTheFirstBlock|PrintsItsUrlAndExitsWithinOneSecond)'
   realtime+='|^RealtimeDriver\.RecordsWhatTheOfflineRenderMakes|^HttpApi\.WebSocketPushesMetersAtThirtyHertz'
   realtime+='|^osc\.liblo_clients'
   [ "$kind" != thread ] || exclude="$exclude|$realtime"
