@@ -1,5 +1,6 @@
-// The commands that talk to a running `phantom start` over its HTTP API: get, set, list,
-// meters, snapshot, status. They only translate; the instance does the work.
+// The commands that talk to a running `phantom start` over its HTTP API: snapshot, midi,
+// status (get/set/list: cmd_params.cpp; meters: cmd_meters.cpp). They only translate; the
+// instance does the work.
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -10,162 +11,17 @@
 #include <thread>
 
 #include "commands.hpp"
-#include "phantom/surfaces/http/http_client.hpp"
+#include "remote_call.hpp"
 
 namespace phantom::cli {
 
-namespace {
-
 using nlohmann::json;
-
-struct Remote {
-    std::string http = "127.0.0.1:7480";
-    std::string token;  // for a Phantom on another machine, bound beyond loopback
-    bool as_json = false;
-};
-
-// A refusal from the instance: its message, exit code 2.
-json call(const Remote& r, const std::string& method, const std::string& path,
-          const json& body = nullptr) {
-    auto [host, port] = http::parse_host_port(r.http);
-    http::HttpResult res;
-    try {
-        http::HttpHeaders headers;
-        if (!r.token.empty()) headers.emplace_back("Authorization", "Bearer " + r.token);
-        res = http::http_request(host, port, method, path, body.is_null() ? "" : body.dump(),
-                                 headers);
-    } catch (const http::ConnectError& e) {
-        throw std::runtime_error(e.what());
-    }
-    json answer = json::parse(res.body, nullptr, false);
-    if (res.status >= 400) {
-        const std::string message = answer.is_object() && answer.contains("error")
-                                        ? answer["error"].get<std::string>()
-                                        : fmt::format("HTTP {}", res.status);
-        throw UsageError(message);
-    }
-    if (answer.is_discarded())
-        throw std::runtime_error(fmt::format("{} {}: the answer is not JSON", method, path));
-    return answer;
-}
-
-std::string value_text(const json& p) {
-    std::string v = p["value"].is_string() ? p["value"].get<std::string>() : p["value"].dump();
-    if (p["value"].is_boolean()) v = p["value"].get<bool>() ? "on" : "off";
-    if (p.contains("unit") && !p["unit"].get<std::string>().empty())
-        v += " " + p["unit"].get<std::string>();
-    if (p.contains("available") && !p["available"].get<bool>())
-        v += " (not available on this hardware)";
-    return v;
-}
-
-void print_params(const json& list) {
-    size_t width = 0;
-    for (const auto& p : list)
-        width = std::max(width, p["path"].get<std::string>().size());
-    for (const auto& p : list)
-        std::printf("%-*s  %s\n", static_cast<int>(width), p["path"].get<std::string>().c_str(),
-                    value_text(p).c_str());
-}
-
-void print_or_json(const Remote& r, const json& answer, const std::function<void()>& text) {
-    if (r.as_json)
-        std::printf("%s\n", answer.dump(2).c_str());
-    else
-        text();
-}
-
-std::string bar(double dbfs, int width) {
-    // -60 dBFS … 0 dBFS across the bar.
-    const double fraction = std::clamp((dbfs + 60.0) / 60.0, 0.0, 1.0);
-    const int filled = static_cast<int>(std::lround(fraction * width));
-    return std::string(static_cast<size_t>(filled), '#') +
-           std::string(static_cast<size_t>(width - filled), '.');
-}
-
-void print_meters(const json& m) {
-    for (const char* group : {"inputs", "outputs"}) {
-        for (const auto& e : m[group]) {
-            const double peak = e["peak_dbfs"].get<double>();
-            if (peak <= -150.0 && !e["clip"].get<bool>()) continue;  // silent: left out
-            std::printf("%-10s %s %6.1f dBFS%s\n", e["id"].get<std::string>().c_str(),
-                        bar(peak, 40).c_str(), peak, e["clip"].get<bool>() ? "  CLIP" : "");
-        }
-    }
-}
-
-}  // namespace
 
 void add_remote_commands(CLI::App& app) {
     auto r = std::make_shared<Remote>();
     auto add = [&](const char* name, const char* help) {
-        auto* cmd = app.add_subcommand(name, help);
-        cmd->add_option("--http", r->http,
-                        "HOST:PORT of the running Phantom (default "
-                        "127.0.0.1:7480)");
-        cmd->add_option("--token", r->token,
-                        "the access token a Phantom on another machine printed at start")
-            ->envname("PHANTOM_TOKEN");
-        cmd->add_flag("--json", r->as_json, "print the API's JSON answer");
-        return cmd;
+        return add_remote_subcommand(app, r, name, help);
     };
-
-    auto path = std::make_shared<std::string>();
-    auto* get = add("get", "Print a parameter of the running Phantom");
-    get->add_option("PATH", *path, "e.g. /monitor/volume or a prefix such as /mix/hp1")->required();
-    get->callback([r, path] {
-        json a = call(*r, "GET", "/api/params" + *path);
-        print_or_json(*r, a, [&] { print_params(a.is_array() ? a : json::array({a})); });
-    });
-
-    auto pairs = std::make_shared<std::vector<std::string>>();
-    auto* set = add("set",
-                    "Set parameters of the running Phantom (several PATH VALUE pairs are "
-                    "one all-or-nothing batch)");
-    set->add_option("PATH_VALUE", *pairs, "PATH VALUE [PATH VALUE …], e.g. /monitor/dim on")
-        ->required();
-    set->callback([r, pairs] {
-        if (pairs->size() % 2 != 0)
-            throw UsageError("set: expected PATH VALUE pairs, e.g. phantom set /monitor/dim on");
-        json batch = json::object();
-        for (size_t k = 0; k < pairs->size(); k += 2)
-            batch[(*pairs)[k]] = (*pairs)[k + 1];
-        json a = call(*r, "POST", "/api/params", batch);
-        print_or_json(*r, a, [&] {
-            for (const auto& c : a["changed"])
-                std::printf("%s = %s\n", c["path"].get<std::string>().c_str(),
-                            c["value"].is_string() ? c["value"].get<std::string>().c_str()
-                                                   : c["value"].dump().c_str());
-            for (const auto& g : a["gliding"])
-                std::printf("%s rises to %s over 1 s (a large rise is never instant)\n",
-                            g.get<std::string>().c_str(),
-                            batch[g.get<std::string>()].get<std::string>().c_str());
-            if (a["changed"].empty() && a["gliding"].empty()) std::printf("unchanged\n");
-        });
-    });
-
-    auto prefix = std::make_shared<std::string>();
-    auto* list = add("list", "List the parameters of the running Phantom with their values");
-    list->add_option("PREFIX", *prefix, "only paths starting with this, e.g. /output");
-    list->callback([r, prefix] {
-        json a = call(*r, "GET", "/api/params?prefix=" + *prefix);
-        print_or_json(*r, a, [&] { print_params(a); });
-    });
-
-    auto once = std::make_shared<bool>(false);
-    auto* meters = add("meters", "Live bar meters of the running Phantom (Ctrl-C ends)");
-    meters->add_flag("--once", *once, "print one reading and exit");
-    meters->callback([r, once] {
-        const bool tty = ::isatty(STDOUT_FILENO);
-        for (;;) {
-            json a = call(*r, "GET", "/api/meters");
-            if (tty && !*once) std::printf("\033[H\033[2J");
-            print_or_json(*r, a, [&] { print_meters(a); });
-            std::fflush(stdout);
-            if (*once || !tty) return;
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        }
-    });
 
     auto action = std::make_shared<std::string>();
     auto name = std::make_shared<std::string>();
@@ -175,7 +31,9 @@ void add_remote_commands(CLI::App& app) {
     snap->add_option("ACTION", *action, "save | recall | list | rename | delete")
         ->required()
         ->check(CLI::IsMember({"save", "recall", "list", "rename", "delete"}));
-    snap->add_option("NAME", *name, "the snapshot's name");
+    snap->add_option("NAME", *name,
+                     "the snapshot's name: any printable text, in quotes when it has spaces "
+                     "(\"Verse 2\"); one name in any case is one snapshot");
     snap->add_option("NEW_NAME", *new_name, "rename: the new name");
     snap->callback([r, action, name, new_name] {
         if (*action != "list" && name->empty())
@@ -183,12 +41,12 @@ void add_remote_commands(CLI::App& app) {
         if (*action == "rename" && new_name->empty())
             throw UsageError("snapshot rename: NAME and NEW_NAME are needed");
         json a;
-        if (*action == "rename")
-            a = call(*r, "PUT", "/api/snapshots/" + *name, {{"name", *new_name}});
+        const std::string at = "/api/snapshots/" + url_segment(*name);
+        if (*action == "rename") a = call(*r, "PUT", at, {{"name", *new_name}});
         if (*action == "list") a = call(*r, "GET", "/api/snapshots");
         if (*action == "save") a = call(*r, "POST", "/api/snapshots", {{"name", *name}});
-        if (*action == "recall") a = call(*r, "POST", "/api/snapshots/" + *name);
-        if (*action == "delete") a = call(*r, "DELETE", "/api/snapshots/" + *name);
+        if (*action == "recall") a = call(*r, "POST", at);
+        if (*action == "delete") a = call(*r, "DELETE", at);
         print_or_json(*r, a, [&] {
             if (*action == "list") {
                 for (const auto& n : a["snapshots"])

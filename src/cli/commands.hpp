@@ -18,6 +18,8 @@ void add_describe_command(CLI::App& app);
 void add_params_command(CLI::App& app);
 void add_render_command(CLI::App& app);
 void add_start_command(CLI::App& app);
-void add_remote_commands(CLI::App& app);  // get, set, list, meters, snapshot, status
+void add_param_commands(CLI::App& app);  // get, set, list
+void add_meters_command(CLI::App& app);
+void add_remote_commands(CLI::App& app);  // snapshot, midi, status
 
 }  // namespace phantom::cli

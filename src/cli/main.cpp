@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "phantom/analog/source_spec.hpp"
+#include "phantom/app/state_lock.hpp"
 #include "phantom/control/command_error.hpp"
 #include "phantom/device/description_error.hpp"
 #include "phantom/engine/interface.hpp"
@@ -24,6 +25,8 @@ int run(int argc, char** argv) {
     phantom::cli::add_params_command(app);
     phantom::cli::add_render_command(app);
     phantom::cli::add_start_command(app);
+    phantom::cli::add_param_commands(app);
+    phantom::cli::add_meters_command(app);
     phantom::cli::add_remote_commands(app);
     try {
         app.parse(argc, argv);
@@ -33,6 +36,9 @@ int run(int argc, char** argv) {
         std::fprintf(stderr, "phantom: %s (see phantom --help)\n", e.what());
         return 2;
     } catch (const phantom::cli::UsageError& e) {
+        std::fprintf(stderr, "phantom: %s\n", e.what());
+        return 2;
+    } catch (const phantom::app::StateFileInUse& e) {
         std::fprintf(stderr, "phantom: %s\n", e.what());
         return 2;
     } catch (const phantom::device::DescriptionError& e) {

@@ -2,11 +2,16 @@
 // HTTP and by the CLI, stopped by SIGTERM or killed with SIGKILL at bad moments.
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <sstream>
 
 #include <fmt/format.h>
 #include <thread>
@@ -59,6 +64,48 @@ TEST(LiveStart, PrintsItsUrlAndExitsWithinOneSecondOfSigtermHavingSaved) {
     EXPECT_EQ(session::read_session(state).params.at("/monitor/dim"), true);
 }
 
+// A panel that stopped reading (a laptop lid closed) holds a WebSocket whose send buffer is
+// full; a recording and a file source are open. None of them may hold up a requested stop.
+TEST(LiveStart, SigtermWithAStalledPanelARecordingAndAFileSourceStillExitsWithinOneSecond) {
+    const std::string dir = temp_dir("live-sigterm-busy");
+    std::vector<float> tone(48000 * 5);
+    for (size_t i = 0; i < tone.size(); ++i)
+        tone[i] = 0.5f * static_cast<float>(
+                             std::sin(2.0 * M_PI * 440.0 * static_cast<double>(i) / 48000.0));
+    test::write_wav(dir + "tone.wav", {tone}, 48000);
+    LiveProcess p({"--session", dir + "state.json", "--source", "in5=" + dir + "tone.wav",
+                   "--record", "main=" + dir + "main.wav"},
+                  dir + "log");
+    ASSERT_TRUE(p.wait_ready()) << p.log();
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_GE(fd, 0);
+    const int small = 4096;
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(static_cast<std::uint16_t>(p.port()));
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to), 0);
+    const std::string upgrade = fmt::format(
+        "GET /api/ws HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: Upgrade\r\nUpgrade: "
+        "websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: "
+        "dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
+        p.port());
+    ASSERT_EQ(::send(fd, upgrade.data(), upgrade.size(), 0), static_cast<ssize_t>(upgrade.size()));
+    std::this_thread::sleep_for(std::chrono::seconds(2));  // meters fill what it does not read
+    const auto t0 = std::chrono::steady_clock::now();
+    const int status = p.stop(SIGTERM);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    ::close(fd);
+    ASSERT_NE(status, -1) << "did not stop: " << p.log();
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << p.log();
+    EXPECT_LT(seconds, 1.0);
+    const auto recorded = test::read_wav(dir + "main.wav");  // finished, header and all
+    ASSERT_EQ(recorded.channels.size(), 2u);
+    EXPECT_GT(recorded.channels[0].size(), 48000u);
+}
+
 TEST(LiveStart, RestartRestoresTheStateExactly) {
     const std::string dir = temp_dir("live-restore");
     const std::string state = dir + "state.json";
@@ -86,6 +133,38 @@ TEST(LiveStart, RestartRestoresTheStateExactly) {
     EXPECT_EQ(session::session_to_json(session::read_session(state)),
               session::session_to_json(session::read_session(dir + "state.json")));
     EXPECT_EQ(slurp(state), saved);  // nothing changed, nothing rewritten differently
+}
+
+TEST(LiveStart, ASecondInstanceOnTheSameStateFileRefusesNamingTheFirstsPid) {
+    const std::string dir = temp_dir("live-lock");
+    const std::string state = dir + "state.json";
+    LiveProcess first({"--session", state}, dir + "log1");
+    ASSERT_TRUE(first.wait_ready()) << first.log();
+    ASSERT_EQ(first.request("PUT", "/api/params/monitor/dim", R"({"value": true})").status, 200);
+    ASSERT_EQ(first.request("POST", "/api/snapshots", R"({"name": "take 1"})").status, 201);
+    for (int k = 0; k < 500 && slurp(state).find("take 1") == std::string::npos; ++k)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));  // the saver's debounce
+    ASSERT_NE(slurp(state).find("take 1"), std::string::npos);
+    const std::string saved = slurp(state);
+
+    auto second =
+        run_command(phantom_command("start --quiet --http 127.0.0.1:0 --osc off "
+                                    "--session " +
+                                    state));
+    EXPECT_EQ(second.exit_code, 2) << second.err;
+    EXPECT_NE(second.err.find(state + " is in use by another Phantom (PID " +
+                              std::to_string(first.pid()) + ")"),
+              std::string::npos)
+        << second.err;
+    EXPECT_EQ(slurp(state), saved);  // the second neither read-and-rewrote nor set it aside
+
+    // The first is untouched and still saves; once it has stopped, the file is free.
+    ASSERT_EQ(first.request("PUT", "/api/params/monitor/mono", R"({"value": true})").status, 200);
+    ASSERT_EQ(first.stop(SIGTERM), 0);
+    EXPECT_EQ(session::read_session(state).params.at("/monitor/mono"), true);
+    LiveProcess third({"--session", state}, dir + "log3");
+    ASSERT_TRUE(third.wait_ready()) << third.log();
+    EXPECT_EQ(get_value(third, "/monitor/dim"), true);
 }
 
 TEST(LiveStart, KillNineAfterABurstLosesNothingOlderThanASecond) {
@@ -349,6 +428,130 @@ TEST(LiveCli, GetSetListStatusSnapshotAndMetersTalkToTheRunningInstance) {
     auto meters = run_command(phantom_command("meters --once" + at));
     EXPECT_NE(meters.out.find("in1"), std::string::npos) << meters.out;
     EXPECT_NE(meters.out.find("main.L"), std::string::npos) << meters.out;
+}
+
+// The line of `meters --once` for one channel: "adat1      ####… -6.0 dBFS  hold -6.0 …".
+std::string meter_row(const std::string& table, const std::string& id) {
+    std::istringstream in(table);
+    for (std::string line; std::getline(in, line);)
+        if (line.rfind(id + " ", 0) == 0) return line;
+    return {};
+}
+
+double shown_peak_dbfs(const std::string& row) {
+    const size_t at = row.find(" dBFS");
+    if (at == std::string::npos) return NAN;
+    const size_t from = row.rfind(' ', at - 1);
+    const std::string number = row.substr(from + 1, at - from - 1);
+    return number == "-inf" ? -INFINITY : std::stod(number);
+}
+
+TEST(LiveCli, MetersCatchATransientThatNoSingleReadingHolds) {
+    // One sample at -6 dBFS a second into a digital input (no analog stage to shape it): a
+    // block peak present in one reading of two hundred. --once must show it at its level.
+    const std::string dir = temp_dir("live-cli-meters");
+    LiveProcess p({"--session", dir + "state.json", "--source", "adat1=impulse:-6dBFS"},
+                  dir + "log");
+    ASSERT_TRUE(p.wait_ready()) << p.log();
+    const std::string at = " --http 127.0.0.1:" + std::to_string(p.port());
+    const double expected_dbfs = -6.0;  // a digital input passes the sample as it is
+    auto once = run_command(phantom_command("meters --once" + at));
+    ASSERT_EQ(once.exit_code, 0) << once.err;
+    EXPECT_NEAR(shown_peak_dbfs(meter_row(once.out, "adat1")), expected_dbfs, 0.05) << once.out;
+    // Every channel has its row, silent ones too, in the same order every time.
+    EXPECT_EQ(shown_peak_dbfs(meter_row(once.out, "in2")), -INFINITY) << once.out;
+    EXPECT_FALSE(meter_row(once.out, "main.L").empty()) << once.out;
+
+    // Piped: one line per reading, no screen control, each line every channel.
+    auto plain = run_command(phantom_command("meters --duration 1.5" + at));
+    ASSERT_EQ(plain.exit_code, 0) << plain.err;
+    EXPECT_EQ(plain.out.find('\033'), std::string::npos);
+    std::istringstream lines(plain.out);
+    int count = 0, with_click = 0;
+    for (std::string line; std::getline(lines, line); ++count) {
+        EXPECT_NE(line.find(" in2=-inf"), std::string::npos) << line;
+        EXPECT_NE(line.find(" main.R="), std::string::npos) << line;
+        if (line.find(" adat1=-6.0") != std::string::npos) ++with_click;
+    }
+    EXPECT_GE(count, 5) << plain.out;
+    EXPECT_GE(with_click, 1) << plain.out;  // held and falling back, never missed
+}
+
+TEST(LiveCli, GetRoundsToTheDisplayPrecisionAndJsonGivesTheExactValue) {
+    const std::string dir = temp_dir("live-cli-round");
+    LiveProcess p({"--session", dir + "state.json"}, dir + "log");
+    ASSERT_TRUE(p.wait_ready()) << p.log();
+    const std::string at = " --http 127.0.0.1:" + std::to_string(p.port());
+    ASSERT_EQ(run_command(phantom_command("set /mix/main/in1/gain -11.772152608354139 "
+                                          "/mix/main/in1/pan -0.254 /output/hp1/volume -0.04" +
+                                          at))
+                  .exit_code,
+              0);
+    auto gain = run_command(phantom_command("get /mix/main/in1/gain" + at));
+    EXPECT_EQ(gain.out, "/mix/main/in1/gain  -11.8 dB\n");
+    auto pan = run_command(phantom_command("get /mix/main/in1/pan" + at));
+    EXPECT_EQ(pan.out, "/mix/main/in1/pan  -0.25\n");
+    auto volume = run_command(phantom_command("get /output/hp1/volume" + at));
+    EXPECT_EQ(volume.out, "/output/hp1/volume  0.0 dB\n");  // no "-0.0"
+    auto exact = run_command(phantom_command("get /mix/main/in1/gain --json" + at));
+    EXPECT_EQ(json::parse(exact.out)["value"].get<double>(), -11.772152608354139);
+}
+
+TEST(LiveCli, ListWithoutAPrefixSummarisesBySectionAndAPrefixListsValues) {
+    const std::string dir = temp_dir("live-cli-list");
+    LiveProcess p({"--session", dir + "state.json"}, dir + "log");
+    ASSERT_TRUE(p.wait_ready()) << p.log();
+    const std::string at = " --http 127.0.0.1:" + std::to_string(p.port());
+    const size_t total = json::parse(p.request("GET", "/api/params").body).size();
+    auto summary = run_command(phantom_command("list" + at));
+    ASSERT_EQ(summary.exit_code, 0) << summary.err;
+    const auto lines = std::count(summary.out.begin(), summary.out.end(), '\n');
+    EXPECT_LE(lines, 12) << summary.out;
+    EXPECT_NE(summary.out.find("/mix "), std::string::npos) << summary.out;
+    EXPECT_NE(summary.out.find("/monitor "), std::string::npos) << summary.out;
+    EXPECT_NE(summary.out.find(std::to_string(total) + " parameters"), std::string::npos)
+        << summary.out;
+    auto all = run_command(phantom_command("list --all" + at));
+    EXPECT_EQ(static_cast<size_t>(std::count(all.out.begin(), all.out.end(), '\n')), total);
+    auto monitor = run_command(phantom_command("list /monitor" + at));
+    EXPECT_NE(monitor.out.find("/monitor/volume"), std::string::npos) << monitor.out;
+}
+
+TEST(LiveCli, TheAddressAndTokenComeFromTheEnvironment) {
+    const std::string dir = temp_dir("live-cli-env");
+    LiveProcess p({"--session", dir + "state.json"}, dir + "log");
+    ASSERT_TRUE(p.wait_ready()) << p.log();
+    const std::string env = "PHANTOM_HTTP=127.0.0.1:" + std::to_string(p.port()) + " ";
+    auto status = run_command(env + phantom_command("status"));
+    EXPECT_EQ(status.exit_code, 0) << status.err;
+    EXPECT_NE(status.out.find("virtual (running)"), std::string::npos) << status.out;
+    // An explicit --http wins over the environment.
+    auto elsewhere = run_command(env + phantom_command("status --http 127.0.0.1:1"));
+    EXPECT_EQ(elsewhere.exit_code, 1);
+    EXPECT_NE(elsewhere.err.find("127.0.0.1:1"), std::string::npos) << elsewhere.err;
+}
+
+TEST(LiveCli, SnapshotNamesWithSpacesAndPunctuationWorkAndRefusalsSayTheForm) {
+    const std::string dir = temp_dir("live-cli-snap-names");
+    LiveProcess p({"--session", dir + "state.json"}, dir + "log");
+    ASSERT_TRUE(p.wait_ready()) << p.log();
+    const std::string at = " --http 127.0.0.1:" + std::to_string(p.port());
+    const std::string name = "Verse 2/loud: vox & gtr (100%)";
+    auto save = run_command(phantom_command("snapshot save '" + name + "'" + at));
+    EXPECT_EQ(save.exit_code, 0) << save.err;
+    EXPECT_EQ(run_command(phantom_command("snapshot list" + at)).out, name + "\n");
+    auto recall =
+        run_command(phantom_command("snapshot recall 'verse 2/LOUD: vox & gtr (100%)'" + at));
+    EXPECT_EQ(recall.exit_code, 0) << recall.err;
+    auto rename = run_command(phantom_command("snapshot rename '" + name + "' 'Chorus #1'" + at));
+    EXPECT_EQ(rename.exit_code, 0) << rename.err;
+    auto bad = run_command(phantom_command("snapshot save ' padded'" + at));
+    EXPECT_EQ(bad.exit_code, 2);
+    EXPECT_NE(bad.err.find("is not a snapshot name"), std::string::npos) << bad.err;
+    EXPECT_NE(bad.err.find("allowed: 1 to 64 printable characters"), std::string::npos) << bad.err;
+    auto gone = run_command(phantom_command("snapshot delete 'chorus #1'" + at));
+    EXPECT_EQ(gone.exit_code, 0) << gone.err;
+    EXPECT_EQ(run_command(phantom_command("snapshot list" + at)).out, "");
 }
 
 TEST(LiveCli, SaysSoWhenNoPhantomIsRunning) {

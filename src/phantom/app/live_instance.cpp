@@ -45,7 +45,9 @@ LiveInstance::LiveInstance(const LiveOptions& o) {
     std::string device_id = o.device;
     StateFile state;
     std::string state_notice;
+    // The lock comes before the state is read: another instance may be about to replace it.
     if (!o.state_path.empty()) {
+        lock_ = std::make_unique<StateLock>(o.state_path);
         state = read_state_file(o.state_path);
         state_notice = state.message;
         if (device_id.empty() && state.session) device_id = state.session->device;
@@ -63,6 +65,7 @@ LiveInstance::LiveInstance(const LiveOptions& o) {
     device::DeviceSpec spec = std::move(*loaded);
     state_path_ = o.state_path.empty() ? default_state_path(spec.id) : o.state_path;
     if (o.state_path.empty()) {
+        lock_ = std::make_unique<StateLock>(state_path_);
         state = read_state_file(state_path_);
         state_notice = state.message;
         // The default file is per device: one naming another device was not written by us.

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "phantom/app/state_lock.hpp"
 #include "phantom/app/state_saver.hpp"
 #include "phantom/backend/live_backend.hpp"
 #include "phantom/control/controller.hpp"
@@ -81,6 +82,7 @@ class LiveInstance {
     void start_midi(const LiveOptions& options, midi::MidiMap map);
 
     std::string state_path_, notice_;
+    std::unique_ptr<StateLock> lock_;  // first taken, last let go: after the final save
     std::unique_ptr<engine::Interface> iface_;
     std::unique_ptr<control::Controller> controller_;
     std::unique_ptr<midi::MidiLink> midi_link_;  // outlives the backend whose thread uses it

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "phantom/control/utf8.hpp"
 #include "phantom/units/levels.hpp"
 
 namespace phantom::control {
@@ -330,13 +331,11 @@ Snapshot Controller::snapshot(const std::string& name) const {
 }
 
 void Controller::check_snapshot_name(const std::string& name) const {
-    const bool ok_name =
-        !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
-            return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
-        });
-    if (!ok_name)
-        throw CommandError(ErrorKind::OutOfRange, fmt::format("'{}' is not a snapshot name", name),
-                           name, Value(name), "1 to 64 letters, digits, '-', '_' or '.'");
+    if (const std::string problem = snapshot_name_problem(name); !problem.empty())
+        throw CommandError(
+            ErrorKind::OutOfRange,
+            fmt::format("'{}' is not a snapshot name: {}", replace_invalid_utf8(name), problem),
+            name, Value(replace_invalid_utf8(name)), kSnapshotNameForm);
 }
 
 void Controller::rename_snapshot(const std::string& from, const std::string& to) {
@@ -344,10 +343,13 @@ void Controller::rename_snapshot(const std::string& from, const std::string& to)
     auto it = snapshots_.find(from);
     if (it == snapshots_.end()) no_snapshot(from);
     check_snapshot_name(to);
-    if (to == from) return;
-    if (snapshots_.count(to))
+    if (to == it->first) return;
+    // "verse" → "Verse" respells the snapshot; a name another snapshot has is refused.
+    if (!same_snapshot_name(to, it->first) && snapshots_.count(to))
         throw CommandError(ErrorKind::Conflict,
-                           fmt::format("a snapshot named '{}' exists already: delete it first", to),
+                           fmt::format("a snapshot named '{}' exists already (names differ in "
+                                       "more than case): delete it first",
+                                       snapshots_.find(to)->first),
                            to);
     auto node = snapshots_.extract(it);
     node.key() = to;
@@ -370,7 +372,9 @@ void Controller::save_snapshot(const std::string& name) {
         auto index = static_cast<ParamIndex>(i);
         if (!tree.is_default(index)) state[tree.schema(index).path] = tree.to_json(index);
     }
-    snapshots_[name] = std::move(state);
+    // Saving over "verse" as "Verse" keeps the spelling just typed.
+    snapshots_.erase(name);
+    snapshots_.emplace(name, std::move(state));
     ++revision_;
 }
 
@@ -490,8 +494,22 @@ void Controller::load(const session::Session& s, const std::string& file) {
     if (s.snapshots.size() > kMaxSnapshots)
         throw session::SessionError(fmt::format("{}: {} snapshots (at most {} are kept)", file,
                                                 s.snapshots.size(), kMaxSnapshots));
+    decltype(snapshots_) snapshots;
+    for (const auto& [name, params] : s.snapshots) {
+        if (const std::string problem = snapshot_name_problem(name); !problem.empty())
+            throw session::SessionError(
+                fmt::format("{}: snapshots: '{}' is not a snapshot name: "
+                            "{} (a name is {})",
+                            file, replace_invalid_utf8(name), problem, kSnapshotNameForm));
+        if (auto twin = snapshots.find(name); twin != snapshots.end())
+            throw session::SessionError(
+                fmt::format("{}: snapshots: '{}' and '{}' are one name (snapshot names differ in "
+                            "more than case)",
+                            file, twin->first, name));
+        snapshots.emplace(name, params);
+    }
     session::apply_session(s, iface_, file);
-    snapshots_ = s.snapshots;
+    snapshots_ = std::move(snapshots);
     midi_bindings_ = s.midi;
     ++revision_;
 }
@@ -499,7 +517,7 @@ void Controller::load(const session::Session& s, const std::string& file) {
 session::Session Controller::capture() const {
     std::lock_guard lock(mutex_);
     session::Session s = session::capture_session(iface_);
-    s.snapshots = snapshots_;
+    s.snapshots.insert(snapshots_.begin(), snapshots_.end());
     s.midi = midi_bindings_;
     return s;
 }

@@ -28,6 +28,7 @@
 #include "phantom/control/command_error.hpp"
 #include "phantom/control/midi_surface.hpp"
 #include "phantom/control/results.hpp"
+#include "phantom/control/snapshot_name.hpp"
 #include "phantom/control/value.hpp"
 #include "phantom/engine/interface.hpp"
 #include "phantom/session/session.hpp"
@@ -139,7 +140,8 @@ class Controller {
     mutable std::mutex mutex_;
     engine::Interface& iface_;
     bool analog_available_;
-    std::map<std::string, std::map<std::string, nlohmann::json>> snapshots_;  // session format
+    // Session format; one name in any ASCII case is one snapshot.
+    std::map<std::string, std::map<std::string, nlohmann::json>, SnapshotNameLess> snapshots_;
     std::vector<Glide> glides_;
     std::vector<std::string> held_phantom_;  // 48 V a recall kept off
     std::vector<std::uint32_t> clip_base_;   // clip counts at the last clear, by meter

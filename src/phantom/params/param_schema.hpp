@@ -24,5 +24,8 @@ struct ParamSchema {
 const char* to_string(ParamType type);
 // What a value must be: "a number from -inf to 12 dB", "one of: none, main, hp1" …
 std::string allowed_values(const ParamSchema& schema);
+// Decimals a text surface shows of a Float (the CLI's `get`, the panel's readouts): 1 for dB
+// (a 0.05 dB difference is far below what anyone hears as a step), 2 for a pan (1 % steps).
+int display_decimals(const ParamSchema& schema);
 
 }  // namespace phantom::params

@@ -38,6 +38,12 @@ std::string number_text(double v) {
 
 }  // namespace
 
+int display_decimals(const ParamSchema& s) {
+    if (s.unit == "dB") return 1;
+    if (s.unit.empty()) return 2;
+    return 3;
+}
+
 std::string allowed_values(const ParamSchema& s) {
     switch (s.type) {
         case ParamType::Float:

@@ -212,7 +212,8 @@ TEST(Controller, SnapshotsAreListedShownDeletedAndNamesChecked) {
     const Value* dim = find_param(a, "/monitor/dim");
     ASSERT_NE(dim, nullptr);
     EXPECT_EQ(*dim, Value(true));
-    EXPECT_EQ(refusal([&] { f.controller.save_snapshot("../x"); }), ErrorKind::OutOfRange);
+    EXPECT_EQ(refusal([&] { f.controller.save_snapshot("a\nb"); }), ErrorKind::OutOfRange);
+    EXPECT_EQ(refusal([&] { f.controller.save_snapshot(""); }), ErrorKind::OutOfRange);
     EXPECT_EQ(refusal([&] { f.controller.recall_snapshot("b"); }), ErrorKind::UnknownPath);
     f.controller.delete_snapshot("a");
     EXPECT_TRUE(f.controller.snapshot_names().empty());
@@ -388,13 +389,77 @@ TEST(Controller, SnapshotsAreRenamedWithoutOverwritingAnother) {
     f.controller.save_snapshot("b");
     EXPECT_EQ(refusal([&] { f.controller.rename_snapshot("a", "b"); }), ErrorKind::Conflict);
     EXPECT_EQ(refusal([&] { f.controller.rename_snapshot("x", "y"); }), ErrorKind::UnknownPath);
-    EXPECT_EQ(refusal([&] { f.controller.rename_snapshot("a", "a/b"); }), ErrorKind::OutOfRange);
+    EXPECT_EQ(refusal([&] { f.controller.rename_snapshot("a", "B"); }), ErrorKind::Conflict);
+    EXPECT_EQ(refusal([&] { f.controller.rename_snapshot("a", " a"); }), ErrorKind::OutOfRange);
     f.controller.rename_snapshot("a", "c");
     EXPECT_EQ(f.controller.snapshot_names(), (Names{"b", "c"}));
     const Snapshot c = f.controller.snapshot("c");
     const Value* dim = find_param(c, "/monitor/dim");
     ASSERT_NE(dim, nullptr);
     EXPECT_EQ(*dim, Value(true));
+}
+
+TEST(Controller, SnapshotNamesAreTheUsersWordsAndOneNameInAnyCaseIsOneSnapshot) {
+    Fixture f;
+    f.controller.set("/monitor/dim", true);
+    f.controller.save_snapshot("Verse 2 – Vox & gtr/loud (take #3)");
+    f.controller.set("/monitor/dim", false);
+    f.controller.save_snapshot("chorus");
+    // Saving over a name in another case is saving over that snapshot, with the new spelling.
+    f.controller.set("/monitor/mono", true);
+    f.controller.save_snapshot("Chorus");
+    EXPECT_EQ(f.controller.snapshot_names(),
+              (Names{"Chorus", "Verse 2 – Vox & gtr/loud (take #3)"}));
+    EXPECT_NE(find_param(f.controller.snapshot("CHORUS"), "/monitor/mono"), nullptr);
+    // Recall, rename and delete find it in any case; a respelling is a rename of itself.
+    f.controller.recall_snapshot("verse 2 – vox & gtr/loud (take #3)");
+    EXPECT_EQ(f.value("/monitor/dim"), 1.0);
+    f.controller.rename_snapshot("chorus", "CHORUS");
+    EXPECT_EQ(f.controller.snapshot_names(),
+              (Names{"CHORUS", "Verse 2 – Vox & gtr/loud (take #3)"}));
+    f.controller.delete_snapshot("Chorus");
+    EXPECT_EQ(f.controller.snapshot_names(), (Names{"Verse 2 – Vox & gtr/loud (take #3)"}));
+}
+
+TEST(Controller, ASnapshotNameThatIsNotPrintableTextIsRefusedWithTheAllowedForm) {
+    Fixture f;
+    for (const std::string& bad :
+         {std::string("tab\there"), std::string("bell\a"), std::string("bad \xFF byte"),
+          std::string("trailing "), std::string(65, 'x'), std::string("rtl\u202Eevil")}) {
+        try {
+            f.controller.save_snapshot(bad);
+            ADD_FAILURE() << "saved '" << bad << "'";
+        } catch (const CommandError& e) {
+            EXPECT_EQ(e.kind(), ErrorKind::OutOfRange);
+            EXPECT_NE(std::string(e.what()).find("is not a snapshot name"), std::string::npos);
+            EXPECT_EQ(e.allowed(), kSnapshotNameForm);
+        }
+    }
+    EXPECT_TRUE(f.controller.snapshot_names().empty());
+    f.controller.save_snapshot(std::string(64, 'x'));  // the longest; counted in characters,
+    f.controller.save_snapshot(std::string(60, 'y') + "éééé");  // not in bytes (68 here)
+    EXPECT_EQ(f.controller.snapshot_names().size(), 2u);
+}
+
+TEST(Controller, ASessionWithABadOrTwiceGivenSnapshotNameIsRefusedBeforeAnythingApplies) {
+    Fixture f;
+    session::Session s;
+    s.device = "studio-8x8";
+    s.params["/monitor/dim"] = true;
+    s.snapshots["verse"] = {};
+    s.snapshots["Verse"] = {};
+    try {
+        f.controller.load(s, "state.json");
+        ADD_FAILURE() << "loaded";
+    } catch (const session::SessionError& e) {
+        EXPECT_NE(std::string(e.what()).find("'Verse' and 'verse' are one name"), std::string::npos)
+            << e.what();
+    }
+    s.snapshots.erase("Verse");
+    s.snapshots["line\nbreak"] = {};
+    EXPECT_THROW(f.controller.load(s, "state.json"), session::SessionError);
+    EXPECT_EQ(f.value("/monitor/dim"), 0.0);  // nothing applied
+    EXPECT_TRUE(f.controller.snapshot_names().empty());
 }
 
 TEST(Controller, TheDeviceNamesWhatPlaysIntoEachInputAndFlagsAPassiveRibbon) {

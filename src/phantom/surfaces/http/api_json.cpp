@@ -50,6 +50,7 @@ json to_json(const control::ParamInfo& p) {
         j["unit"] = sc.unit;
         j["default"] = number(sc.default_value);
         j["taper"] = params::to_string(params::taper_of(sc));
+        j["decimals"] = params::display_decimals(sc);
     } else if (sc.type == params::ParamType::Choice) {
         j["choices"] = sc.choices;
         j["default"] = sc.choices[static_cast<size_t>(sc.default_value)];

@@ -10,28 +10,6 @@ namespace {
 
 constexpr std::size_t kEchoBytes = 200;     // of a body, in an error that quotes it
 constexpr std::size_t kMessageBytes = 300;  // of the parser's message (it quotes the token)
-constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
-
-// The length of the valid UTF-8 sequence at text[i], or 0 when the byte there starts none
-// (RFC 3629 §4: no overlongs, no surrogates, nothing above U+10FFFF).
-std::size_t sequence_length(std::string_view text, std::size_t i) {
-    auto byte = [&](std::size_t k) -> unsigned {
-        return i + k < text.size() ? static_cast<unsigned char>(text[i + k]) : 0x100u;
-    };
-    auto in = [](unsigned b, unsigned lo, unsigned hi) { return b >= lo && b <= hi; };
-    const unsigned b0 = byte(0);
-    if (b0 < 0x80) return 1;
-    if (in(b0, 0xC2, 0xDF)) return in(byte(1), 0x80, 0xBF) ? 2 : 0;
-    if (in(b0, 0xE0, 0xEF)) {
-        const unsigned lo = b0 == 0xE0 ? 0xA0 : 0x80, hi = b0 == 0xED ? 0x9F : 0xBF;
-        return in(byte(1), lo, hi) && in(byte(2), 0x80, 0xBF) ? 3 : 0;
-    }
-    if (in(b0, 0xF0, 0xF4)) {
-        const unsigned lo = b0 == 0xF0 ? 0x90 : 0x80, hi = b0 == 0xF4 ? 0x8F : 0xBF;
-        return in(byte(1), lo, hi) && in(byte(2), 0x80, 0xBF) && in(byte(3), 0x80, 0xBF) ? 4 : 0;
-    }
-    return 0;
-}
 
 int hex_digit(char c) {
     if (c >= '0' && c <= '9') return c - '0';
@@ -58,35 +36,10 @@ std::string quoted_token(const std::string& message) {
 
 }  // namespace
 
-std::size_t find_invalid_utf8(std::string_view text) {
-    for (std::size_t i = 0; i < text.size();) {
-        const std::size_t n = sequence_length(text, i);
-        if (n == 0) return i;
-        i += n;
-    }
-    return std::string_view::npos;
-}
-
-std::string replace_invalid_utf8(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size();) {
-        const std::size_t n = sequence_length(text, i);
-        if (n == 0) {
-            out += kReplacement;
-            ++i;
-        } else {
-            out.append(text.substr(i, n));
-            i += n;
-        }
-    }
-    return out;
-}
-
 std::string utf8_prefix(std::string_view text, std::size_t max_bytes) {
     std::size_t end = 0;
     while (end < text.size()) {
-        const std::size_t n = std::max<std::size_t>(sequence_length(text, end), 1);
+        const std::size_t n = std::max<std::size_t>(control::utf8_sequence_length(text, end), 1);
         if (end + n > max_bytes) break;
         end += n;
     }

@@ -16,17 +16,17 @@
 #include <string>
 #include <string_view>
 
+#include "phantom/control/utf8.hpp"
+
 namespace phantom::http {
 
 // Deeper than any body the API takes ({"value": …} or a flat batch), shallow enough that
 // every recursive walk of a parsed value (serialisation, copies) stays far from the stack's end.
 inline constexpr int kMaxJsonDepth = 64;
 
-// The byte offset of the first byte that is not part of a valid UTF-8 sequence (overlongs,
-// surrogates and code points above U+10FFFF count as invalid), or npos when all is valid.
-std::size_t find_invalid_utf8(std::string_view text);
-// `text` with every invalid byte replaced by U+FFFD.
-std::string replace_invalid_utf8(std::string_view text);
+// Below every surface, so that the controller checks the text clients choose (control/utf8.hpp).
+using control::find_invalid_utf8;
+using control::replace_invalid_utf8;
 // At most `max_bytes` of `text`, cut before a character, never inside one; invalid bytes
 // replaced. For echoing the start of a body in an error.
 std::string utf8_prefix(std::string_view text, std::size_t max_bytes);
