@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 packages=(
   build-essential cmake ninja-build pkg-config
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libfmt-dev
-  libsndfile1-dev libsamplerate0-dev libreaderwriterqueue-dev
+  libsndfile1-dev libsamplerate0-dev libzita-resampler-dev libreaderwriterqueue-dev
   libgtest-dev libbenchmark-dev
   libboost1.81-dev libjack-jackd2-dev jackd2
   sox curl python3

@@ -1,8 +1,8 @@
 #include "phantom/io/file_stream.hpp"
 
 #include <fmt/format.h>
-#include <samplerate.h>
 #include <sndfile.h>
+#include <zita-resampler/resampler.h>
 
 #include <algorithm>
 #include <cmath>
@@ -10,8 +10,6 @@
 #include "phantom/io/audio_file.hpp"
 
 namespace phantom::io {
-
-static_assert(FileStream::kConverter == SRC_SINC_MEDIUM_QUALITY);
 
 FileStream::FileStream(const std::string& path, int channel, bool loop, size_t ring_frames,
                        std::uint32_t sample_rate_hz)
@@ -31,20 +29,23 @@ FileStream::FileStream(const std::string& path, int channel, bool loop, size_t r
     std::uint64_t length = file_frames_;
     if (sample_rate_hz != 0 && sample_rate_hz != file_rate_hz_) {
         ratio_ = static_cast<double>(sample_rate_hz) / file_rate_hz_;
-        if (src_is_valid_ratio(ratio_) == 0) {
+        converter_ = std::make_unique<Resampler>();
+        // Any two rates whose ratio reduces to terms of at most 1000 (all the usual ones).
+        if (converter_->setup(file_rate_hz_, sample_rate_hz, 1, kFilterHalfLength) != 0) {
             sf_close(file_);
             throw AudioFileError(fmt::format("{}: cannot convert {} Hz to {} Hz", path,
                                              file_rate_hz_, sample_rate_hz));
         }
-        int err = 0;
-        converter_ = src_new(kConverter, 1, &err);
-        if (!converter_) {
-            sf_close(file_);
-            throw AudioFileError(
-                fmt::format("{}: sample-rate converter: {}", path, src_strerror(err)));
-        }
+        // The filter's delay out: half a filter of zeros in, no output made (zita's rule).
+        converter_->inp_count = static_cast<unsigned>(converter_->inpsize() / 2 - 1);
+        converter_->inp_data = nullptr;
+        converter_->out_count = kChunkFrames;
+        converter_->out_data = nullptr;
+        converter_->process();
+        flush_frames_ = static_cast<unsigned>(converter_->inpsize() / 2);
         length =
             static_cast<std::uint64_t>(std::llround(static_cast<double>(file_frames_) * ratio_));
+        frames_due_ = length;
         converted_.resize(kChunkFrames);
     }
     samples_ = std::make_shared<analog::StreamedSamples>(ring_frames, length);
@@ -56,7 +57,6 @@ FileStream::FileStream(const std::string& path, int channel, bool loop, size_t r
 }
 
 FileStream::~FileStream() {
-    if (converter_) src_delete(converter_);
     if (file_) sf_close(file_);
 }
 
@@ -153,27 +153,35 @@ void FileStream::refill_converted() {
             pending_end_ = static_cast<size_t>(got);
             if (failed() || !wrap_or_finish()) return;
         }
-        SRC_DATA data{};
-        data.data_in = mono_.data() + pending_begin_;
-        data.input_frames = static_cast<long>(pending_end_ - pending_begin_);
-        data.data_out = converted_.data();
-        data.output_frames = static_cast<long>(std::min(room, converted_.size()));
-        data.src_ratio = ratio_;
-        // Only once the whole file is in: the converter then flushes its tail. A looping file
-        // never ends, so the converter runs on across the loop point.
-        data.end_of_input = input_done_ && pending_begin_ == pending_end_ ? 1 : 0;
-        if (const int err = src_process(converter_, &data); err != 0) {
-            fail(fmt::format("sample-rate conversion failed: {}", src_strerror(err)));
+        // The file's frames, then (not looping) zeros to flush the filter's tail.
+        const bool flushing = pending_begin_ == pending_end_;
+        if (flushing && (!input_done_ || flush_frames_ == 0)) {
+            if (input_done_) samples_->ended.store(true, std::memory_order_release);
             return;
         }
-        pending_begin_ += static_cast<size_t>(data.input_frames_used);
-        const auto made = static_cast<size_t>(data.output_frames_gen);
-        // Flushing, a call that leaves room unused has given the last frames: say so before they
-        // go in, as the direct path does.
-        if (data.end_of_input && made < static_cast<size_t>(data.output_frames))
-            samples_->ended.store(true, std::memory_order_release);
+        size_t want = std::min(room, converted_.size());
+        if (!loop_) want = static_cast<size_t>(std::min<std::uint64_t>(want, frames_due_));
+        Resampler& r = *converter_;
+        const auto given_in =
+            static_cast<unsigned>(flushing ? flush_frames_ : pending_end_ - pending_begin_);
+        r.inp_count = given_in;
+        r.inp_data = flushing ? nullptr : mono_.data() + pending_begin_;
+        r.out_count = static_cast<unsigned>(want);
+        r.out_data = converted_.data();
+        r.process();
+        const unsigned used = given_in - r.inp_count;
+        const auto made = static_cast<size_t>(want - r.out_count);
+        if (flushing)
+            flush_frames_ -= used;
+        else
+            pending_begin_ += used;
+        if (!loop_) {
+            frames_due_ -= made;
+            // Said before the last frames go in, as the direct path does.
+            if (frames_due_ == 0) samples_->ended.store(true, std::memory_order_release);
+        }
         if (made > 0) ring.write(converted_.data(), made);
-        if (made == 0 && data.input_frames_used == 0 && !data.end_of_input) return;  // no progress
+        if (made == 0 && used == 0) return;  // no progress: wait for room
     }
 }
 

@@ -1,15 +1,15 @@
 // The offline render of a file at another rate: read, decoded and converted on the read-ahead
 // thread while the render thread mixes, it gives the very samples of the same render from the
-// file converted whole beforehand (libsamplerate's src_simple, same converter), and no source
+// file converted whole beforehand (the same converter in one call), and no source
 // is ever late: offline there is no clock to miss, so the render waits rather than starve.
 #include "phantom/app/offline_render.hpp"
 
 #include <gtest/gtest.h>
-#include <samplerate.h>
 
 #include "phantom/app/offline_session.hpp"
 #include "test_signals.hpp"
 #include "wav.hpp"
+#include "whole_file_conversion.hpp"
 
 namespace phantom::app {
 namespace {
@@ -38,16 +38,7 @@ TEST(OfflineRender, AFileAtAnotherRateRendersAsItsWholeFileConversionWould) {
     // Longer than the render and several rings long, so the read-ahead refills many times.
     const auto x = test::noise(4 * 44100, 51, 0.2f);
     const std::string file44 = test::wav_file(dir, "in44k", x, 44100);
-    std::vector<float> converted(static_cast<size_t>(x.size() * 48000 / 44100) + 1024);
-    SRC_DATA data{};
-    data.data_in = x.data();
-    data.input_frames = static_cast<long>(x.size());
-    data.data_out = converted.data();
-    data.output_frames = static_cast<long>(converted.size());
-    data.src_ratio = 48000 / 44100.0;
-    data.end_of_input = 1;
-    ASSERT_EQ(src_simple(&data, SRC_SINC_MEDIUM_QUALITY, 1), 0);
-    converted.resize(static_cast<size_t>(data.output_frames_gen));
+    const auto converted = test::whole_file_conversion(x, 44100, 48000);
     const std::string file48 = test::wav_file(dir, "in48k", converted, 48000);
     for (int block : {253, 1024}) {
         SCOPED_TRACE(block);
