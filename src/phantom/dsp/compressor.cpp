@@ -1,0 +1,96 @@
+#include "phantom/dsp/compressor.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "phantom/dsp/gain_computer.hpp"
+
+namespace phantom::dsp {
+
+namespace {
+
+// 20·log10(x) and its inverse through the base-2 functions, which are cheaper per sample.
+constexpr float kDbPerLog2 = 6.0205999f;
+// −200 dBFS: the detector's floor, so silence does not take the logarithm of zero.
+constexpr float kLevelFloor = 1e-10f;
+
+inline float level_db(float magnitude) {
+    return kDbPerLog2 * std::log2(std::max(magnitude, kLevelFloor));
+}
+inline float db_to_gain(float db) {
+    return std::exp2(db * (1.0f / kDbPerLog2));
+}
+
+}  // namespace
+
+float time_constant_coefficient(double time_s, double sample_rate_hz) {
+    if (time_s <= 0.0) return 0.0f;
+    return static_cast<float>(std::exp(-1.0 / (time_s * sample_rate_hz)));
+}
+
+CompressorCoefficients design_compressor(const CompressorSettings& s, double sample_rate_hz) {
+    CompressorCoefficients c;
+    c.enabled = s.enabled;
+    c.threshold_db = static_cast<float>(std::clamp(s.threshold_db, -60.0, 0.0));
+    c.ratio = static_cast<float>(std::clamp(s.ratio, 1.0, 20.0));
+    c.knee_db = static_cast<float>(std::clamp(s.knee_db, 0.0, 24.0));
+    c.makeup_db = static_cast<float>(std::clamp(s.makeup_db, 0.0, 24.0));
+    c.attack_coefficient =
+        time_constant_coefficient(std::clamp(s.attack_ms, 0.1, 200.0) / 1000.0, sample_rate_hz);
+    c.release_coefficient =
+        time_constant_coefficient(std::clamp(s.release_ms, 5.0, 3000.0) / 1000.0, sample_rate_hz);
+    c.makeup_glide_coefficient = time_constant_coefficient(0.005, sample_rate_hz);
+    c.stereo_link = s.stereo_link;
+    return c;
+}
+
+void Compressor::reset() {
+    gain_db_.fill(0.0f);
+    makeup_db_ = coefficients_.enabled ? coefficients_.makeup_db : 0.0f;
+    gain_reduction_db_ = 0.0f;
+}
+
+void Compressor::process(const AudioBlock& block) {
+    if (!sanitize_block(block)) {
+        reset();
+        return;
+    }
+    const auto& k = coefficients_;
+    const int channels = std::min(block.channel_count, kMaxChannels);
+    if (!k.enabled) {
+        // Bypassed: the envelopes release so that switching back on does not start squashed.
+        gain_db_.fill(0.0f);
+        makeup_db_ = 0.0f;
+        gain_reduction_db_ = 0.0f;
+        return;
+    }
+    const bool linked = k.stereo_link && channels == 2;
+    const int detectors = linked ? 1 : channels;
+    float makeup = 0.0f;
+    float deepest_db = 0.0f;
+    for (int d = 0; d < detectors; ++d) {
+        float g = gain_db_[static_cast<size_t>(d)];
+        makeup = makeup_db_;
+        float* x0 = block.channels[d];
+        float* x1 = linked ? block.channels[1] : nullptr;
+        for (int i = 0; i < block.frames; ++i) {
+            float peak = std::fabs(x0[i]);
+            if (linked) peak = std::max(peak, std::fabs(x1[i]));
+            const float target =
+                compressor_gain_db(level_db(peak), k.threshold_db, k.ratio, k.knee_db);
+            const float a = target < g ? k.attack_coefficient : k.release_coefficient;
+            g = target + a * (g - target);
+            makeup = k.makeup_db + k.makeup_glide_coefficient * (makeup - k.makeup_db);
+            deepest_db = std::min(deepest_db, g);
+            const float gain = db_to_gain(g + makeup);
+            x0[i] *= gain;
+            if (linked) x1[i] *= gain;
+        }
+        // Below −400 dB of gain change the envelope has settled; flushing keeps it normal.
+        gain_db_[static_cast<size_t>(d)] = flush_denormal(g);
+    }
+    makeup_db_ = makeup;
+    gain_reduction_db_ = -deepest_db;
+}
+
+}  // namespace phantom::dsp

@@ -1,0 +1,83 @@
+#include "phantom/dsp/expander.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "phantom/dsp/compressor.hpp"
+#include "phantom/dsp/gain_computer.hpp"
+
+namespace phantom::dsp {
+
+namespace {
+constexpr float kDbPerLog2 = 6.0205999f;
+constexpr float kLevelFloor = 1e-10f;
+}  // namespace
+
+ExpanderCoefficients design_expander(const ExpanderSettings& s, double sample_rate_hz) {
+    ExpanderCoefficients c;
+    c.enabled = s.enabled;
+    c.threshold_db = static_cast<float>(std::clamp(s.threshold_db, -90.0, 0.0));
+    c.ratio = static_cast<float>(std::clamp(s.ratio, 1.0, 100.0));
+    c.range_db = static_cast<float>(std::clamp(s.range_db, 0.0, 90.0));
+    c.knee_db = static_cast<float>(std::clamp(s.knee_db, 0.0, 24.0));
+    c.attack_coefficient =
+        time_constant_coefficient(std::clamp(s.attack_ms, 0.05, 100.0) / 1000.0, sample_rate_hz);
+    c.release_coefficient =
+        time_constant_coefficient(std::clamp(s.release_ms, 5.0, 5000.0) / 1000.0, sample_rate_hz);
+    c.hold_frames =
+        static_cast<int>(std::lround(std::clamp(s.hold_ms, 0.0, 2000.0) / 1000.0 * sample_rate_hz));
+    c.stereo_link = s.stereo_link;
+    return c;
+}
+
+void Expander::reset() {
+    gain_db_.fill(0.0f);
+    hold_left_.fill(0);
+    gain_reduction_db_ = 0.0f;
+}
+
+void Expander::process(const AudioBlock& block) {
+    if (!sanitize_block(block)) {
+        reset();
+        return;
+    }
+    const auto& k = coefficients_;
+    const int channels = std::min(block.channel_count, kMaxChannels);
+    if (!k.enabled) {
+        reset();
+        return;
+    }
+    const bool linked = k.stereo_link && channels == 2;
+    const int detectors = linked ? 1 : channels;
+    float deepest_db = 0.0f;
+    for (int d = 0; d < detectors; ++d) {
+        float g = gain_db_[static_cast<size_t>(d)];
+        int hold = hold_left_[static_cast<size_t>(d)];
+        float* x0 = block.channels[d];
+        float* x1 = linked ? block.channels[1] : nullptr;
+        for (int i = 0; i < block.frames; ++i) {
+            float peak = std::fabs(x0[i]);
+            if (linked) peak = std::max(peak, std::fabs(x1[i]));
+            const float level = kDbPerLog2 * std::log2(std::max(peak, kLevelFloor));
+            const float target =
+                expander_gain_db(level, k.threshold_db, k.ratio, k.knee_db, k.range_db);
+            if (target >= g) {  // opening (or open): the hold restarts
+                g = target + k.attack_coefficient * (g - target);
+                hold = k.hold_frames;
+            } else if (hold > 0) {
+                --hold;
+            } else {
+                g = target + k.release_coefficient * (g - target);
+            }
+            deepest_db = std::min(deepest_db, g);
+            const float gain = std::exp2(g * (1.0f / kDbPerLog2));
+            x0[i] *= gain;
+            if (linked) x1[i] *= gain;
+        }
+        gain_db_[static_cast<size_t>(d)] = flush_denormal(g);
+        hold_left_[static_cast<size_t>(d)] = hold;
+    }
+    gain_reduction_db_ = -deepest_db;
+}
+
+}  // namespace phantom::dsp
