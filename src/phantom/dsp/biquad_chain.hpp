@@ -1,15 +1,15 @@
 // A cascade of up to kMaxBiquadSections biquads on one channel or a pair: the engine of the low
 // cut, the parametric EQ and the room EQ (their design functions fill the coefficients).
-// The signal stays in double from the first section to the last (a scratch block sized in
-// prepare()): rounding to float between sections would add a noise floor about 150 dB down,
-// which is what a 24 dB/oct low cut at 500 Hz reaches at 20 Hz.
+// The signal stays in double from the first section to the last: rounding to float between
+// sections would add a noise floor about 150 dB down, which is what a 24 dB/oct low cut at
+// 500 Hz reaches at 20 Hz.
 // [audio-thread] process/reset/set_coefficients; [control-thread] prepare.
 #pragma once
 
 #include <algorithm>
 #include <array>
 #include <type_traits>
-#include <vector>
+#include <utility>
 
 #include "phantom/dsp/biquad.hpp"
 #include "phantom/dsp/processor.hpp"
@@ -26,10 +26,7 @@ static_assert(std::is_trivially_copyable_v<BiquadChainCoefficients>);
 
 class BiquadChain final : public Processor {
   public:
-    void prepare(double, int max_block_frames) override {
-        scratch_.assign(static_cast<size_t>(std::max(max_block_frames, 1)), 0.0);
-        reset();
-    }
+    void prepare(double, int) override { reset(); }
 
     // [audio-thread] Takes effect from the next sample; the filter memory is kept, so a moved
     // EQ band glides with the signal instead of restarting from silence. Sections past the
@@ -47,12 +44,9 @@ class BiquadChain final : public Processor {
             reset();
             return;
         }
-        if (coefficients_.section_count == 0 || scratch_.empty()) return;
-        const int chunk = static_cast<int>(scratch_.size());
+        if (coefficients_.section_count == 0) return;
         for (int c = 0; c < block.channel_count && c < kMaxChannels; ++c)
-            for (int start = 0; start < block.frames; start += chunk)
-                process_channel(c, block.channels[c] + start,
-                                std::min(chunk, block.frames - start));
+            process_channel(c, block.channels[c], block.frames);
     }
 
     void reset() override {
@@ -64,36 +58,66 @@ class BiquadChain final : public Processor {
     int latency_frames() const override { return 0; }
 
   private:
+    // Sample by sample through all the active sections, the state in locals: section s of
+    // frame i and section s − 1 of frame i + 1 do not depend on each other, so the CPU
+    // overlaps the sections' recursions (a section's own loop is latency-bound, one frame
+    // after the other). The count is a template parameter so that the state stays in
+    // registers; no rounding to float between sections.
+    template <int N>
+    static void run_sections(const BiquadCoefficients* k, BiquadState* const* st, float* x,
+                             int frames) {
+        double z1[N], z2[N];
+        for (int s = 0; s < N; ++s) {
+            z1[s] = st[s]->z1;
+            z2[s] = st[s]->z2;
+        }
+        for (int i = 0; i < frames; ++i) {
+            double v = x[i];
+            for (int s = 0; s < N; ++s) {  // transposed direct form II, as biquad_process
+                const double out = k[s].b0 * v + z1[s];
+                z1[s] = k[s].b1 * v - k[s].a1 * out + z2[s];
+                z2[s] = k[s].b2 * v - k[s].a2 * out;
+                v = out;
+            }
+            x[i] = static_cast<float>(v);
+        }
+        for (int s = 0; s < N; ++s) {
+            st[s]->z1 = flush_denormal(z1[s]);
+            st[s]->z2 = flush_denormal(z2[s]);
+        }
+    }
+
+    template <int... N>
+    static void dispatch(std::integer_sequence<int, N...>, int count, const BiquadCoefficients* k,
+                         BiquadState* const* st, float* x, int frames) {
+        ((count == N + 1 ? run_sections<N + 1>(k, st, x, frames) : void()), ...);
+    }
+
     void process_channel(int channel, float* x, int frames) {
-        double* y = scratch_.data();
-        for (int i = 0; i < frames; ++i)
-            y[i] = x[i];
+        // Gather the active sections (a band at 0 dB or off is an identity and is skipped;
+        // its memory is cleared so that it comes back from silence).
+        std::array<BiquadCoefficients, kMaxBiquadSections> k;
+        std::array<BiquadState*, kMaxBiquadSections> st;
+        int count = 0;
         auto& states = state_[static_cast<size_t>(channel)];
         for (int s = 0; s < coefficients_.section_count; ++s) {
-            const auto& k = coefficients_.sections[static_cast<size_t>(s)];
-            auto& st = states[static_cast<size_t>(s)];
-            if (k.identity()) {  // a band switched off comes back from silence
-                st.reset();
+            const auto& c = coefficients_.sections[static_cast<size_t>(s)];
+            auto& state = states[static_cast<size_t>(s)];
+            if (c.identity()) {
+                state.reset();
                 continue;
             }
-            double z1 = st.z1, z2 = st.z2;
-            for (int i = 0; i < frames; ++i) {  // transposed direct form II, as biquad_process
-                const double in = y[i];
-                const double out = k.b0 * in + z1;
-                z1 = k.b1 * in - k.a1 * out + z2;
-                z2 = k.b2 * in - k.a2 * out;
-                y[i] = out;
-            }
-            st.z1 = flush_denormal(z1);
-            st.z2 = flush_denormal(z2);
+            k[static_cast<size_t>(count)] = c;
+            st[static_cast<size_t>(count)] = &state;
+            ++count;
         }
-        for (int i = 0; i < frames; ++i)
-            x[i] = static_cast<float>(y[i]);
+        if (count == 0) return;
+        dispatch(std::make_integer_sequence<int, kMaxBiquadSections>{}, count, k.data(), st.data(),
+                 x, frames);
         flush_denormals(x, frames);
     }
 
     BiquadChainCoefficients coefficients_;
-    std::vector<double> scratch_;
     std::array<std::array<BiquadState, kMaxBiquadSections>, kMaxChannels> state_{};
 };
 

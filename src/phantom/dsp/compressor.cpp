@@ -3,24 +3,14 @@
 #include <algorithm>
 #include <cmath>
 
+#include "phantom/dsp/fast_math.hpp"
 #include "phantom/dsp/gain_computer.hpp"
 
 namespace phantom::dsp {
 
 namespace {
-
-// 20·log10(x) and its inverse through the base-2 functions, which are cheaper per sample.
-constexpr float kDbPerLog2 = 6.0205999f;
 // −200 dBFS: the detector's floor, so silence does not take the logarithm of zero.
 constexpr float kLevelFloor = 1e-10f;
-
-inline float level_db(float magnitude) {
-    return kDbPerLog2 * std::log2(std::max(magnitude, kLevelFloor));
-}
-inline float db_to_gain(float db) {
-    return std::exp2(db * (1.0f / kDbPerLog2));
-}
-
 }  // namespace
 
 float time_constant_coefficient(double time_s, double sample_rate_hz) {
@@ -33,7 +23,9 @@ CompressorCoefficients design_compressor(const CompressorSettings& s, double sam
     c.enabled = s.enabled;
     c.threshold_db = static_cast<float>(std::clamp(s.threshold_db, -60.0, 0.0));
     c.ratio = static_cast<float>(std::clamp(s.ratio, 1.0, 20.0));
+    c.slope = 1.0f / c.ratio - 1.0f;
     c.knee_db = static_cast<float>(std::clamp(s.knee_db, 0.0, 24.0));
+    c.half_inverse_knee = c.knee_db > 0.0f ? 0.5f / c.knee_db : 0.0f;
     c.makeup_db = static_cast<float>(std::clamp(s.makeup_db, 0.0, 24.0));
     c.attack_coefficient =
         time_constant_coefficient(std::clamp(s.attack_ms, 0.1, 200.0) / 1000.0, sample_rate_hz);
@@ -66,25 +58,44 @@ void Compressor::process(const AudioBlock& block) {
     }
     const bool linked = k.stereo_link && channels == 2;
     const int detectors = linked ? 1 : channels;
-    float makeup = 0.0f;
+    float makeup = makeup_db_;
     float deepest_db = 0.0f;
+    // Three passes over chunks of kChunk frames: the levels and the static curve (vectorised),
+    // the smoothing (a recursion, one frame after the other), the gains (vectorised).
+    constexpr int kChunk = 64;
+    float db[kChunk];
     for (int d = 0; d < detectors; ++d) {
         float g = gain_db_[static_cast<size_t>(d)];
         makeup = makeup_db_;
-        float* x0 = block.channels[d];
-        float* x1 = linked ? block.channels[1] : nullptr;
-        for (int i = 0; i < block.frames; ++i) {
-            float peak = std::fabs(x0[i]);
-            if (linked) peak = std::max(peak, std::fabs(x1[i]));
-            const float target =
-                compressor_gain_db(level_db(peak), k.threshold_db, k.ratio, k.knee_db);
-            const float a = target < g ? k.attack_coefficient : k.release_coefficient;
-            g = target + a * (g - target);
-            makeup = k.makeup_db + k.makeup_glide_coefficient * (makeup - k.makeup_db);
-            deepest_db = std::min(deepest_db, g);
-            const float gain = db_to_gain(g + makeup);
-            x0[i] *= gain;
-            if (linked) x1[i] *= gain;
+        for (int start = 0; start < block.frames; start += kChunk) {
+            const int n = std::min(kChunk, block.frames - start);
+            float* x0 = block.channels[d] + start;
+            float* x1 = linked ? block.channels[1] + start : nullptr;
+            for (int i = 0; i < n; ++i)
+                db[i] = std::fabs(x0[i]);
+            if (linked)
+                for (int i = 0; i < n; ++i)
+                    db[i] = 0.5f * (db[i] + std::fabs(x1[i]) + std::fabs(db[i] - std::fabs(x1[i])));
+            for (int i = 0; i < n; ++i) {
+                const float level = kDbPerLog2 * fast_log2(db[i] + kLevelFloor);
+                db[i] = compressor_gain_db(level, k.threshold_db, k.slope, k.knee_db,
+                                           k.half_inverse_knee);
+            }
+            for (int i = 0; i < n; ++i) {
+                const float target = db[i];
+                const float a = target < g ? k.attack_coefficient : k.release_coefficient;
+                g = target + a * (g - target);
+                makeup = k.makeup_db + k.makeup_glide_coefficient * (makeup - k.makeup_db);
+                deepest_db = std::min(deepest_db, g);
+                db[i] = g + makeup;
+            }
+            for (int i = 0; i < n; ++i)
+                db[i] = fast_exp2(db[i] * (1.0f / kDbPerLog2));
+            for (int i = 0; i < n; ++i)
+                x0[i] *= db[i];
+            if (linked)
+                for (int i = 0; i < n; ++i)
+                    x1[i] *= db[i];
         }
         // Below −400 dB of gain change the envelope has settled; flushing keeps it normal.
         gain_db_[static_cast<size_t>(d)] = flush_denormal(g);

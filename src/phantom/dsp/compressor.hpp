@@ -27,7 +27,9 @@ struct CompressorCoefficients {
     bool enabled = false;
     float threshold_db = -20.0f;
     float ratio = 4.0f;
+    float slope = -0.75f;  // 1/ratio − 1
     float knee_db = 6.0f;
+    float half_inverse_knee = 1.0f / 12.0f;  // 1/(2·knee), 0 for a hard knee
     float makeup_db = 0.0f;
     float attack_coefficient = 0.0f;  // exp(−1 / (τ·fs))
     float release_coefficient = 0.0f;

@@ -28,8 +28,10 @@ struct ExpanderCoefficients {
     bool enabled = false;
     float threshold_db = -50.0f;
     float ratio = 2.0f;
+    float slope = 1.0f;  // ratio − 1
     float range_db = 40.0f;
     float knee_db = 0.0f;
+    float half_inverse_knee = 0.0f;  // 1/(2·knee), 0 for a hard knee
     float attack_coefficient = 0.0f;
     float release_coefficient = 0.0f;
     int hold_frames = 0;
