@@ -18,7 +18,7 @@ void AlignmentDelay::prepare(double sample_rate_hz, int) {
     max_delay_frames_ = static_cast<int>(std::ceil(kAlignmentDelayMaxMs / 1000.0 * sample_rate_hz));
     for (auto& l : lines_)
         l.resize(max_delay_frames_);
-    tap_.snap(std::min(tap_.target(), max_delay_frames_));
+    tap_.snap(std::min(requested_.delay_frames, max_delay_frames_));
 }
 
 void AlignmentDelay::reset() {

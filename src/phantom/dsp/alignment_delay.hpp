@@ -5,7 +5,9 @@
 // [control-thread] prepare, design; [audio-thread] the rest.
 #pragma once
 
+#include <algorithm>
 #include <array>
+#include <type_traits>
 
 #include "phantom/dsp/delay_line.hpp"
 #include "phantom/dsp/processor.hpp"
@@ -21,6 +23,7 @@ struct AlignmentDelayCoefficients {
     int delay_frames = 0;
     int fade_frames = 1;
 };
+static_assert(std::is_trivially_copyable_v<AlignmentDelayCoefficients>);
 
 AlignmentDelayCoefficients design_alignment_delay(const AlignmentDelaySettings& s,
                                                   double sample_rate_hz);
@@ -29,6 +32,7 @@ class AlignmentDelay final : public Processor {
   public:
     void prepare(double sample_rate_hz, int max_block_frames) override;
     void set_coefficients(const AlignmentDelayCoefficients& c) {
+        requested_ = c;
         tap_.set_target(std::min(c.delay_frames, max_delay_frames_), c.fade_frames);
     }
     void process(const AudioBlock& block) override;
@@ -38,6 +42,7 @@ class AlignmentDelay final : public Processor {
   private:
     std::array<DelayLine, kMaxChannels> lines_;
     FadingTap tap_;
+    AlignmentDelayCoefficients requested_;  // applied again by prepare()
     int max_delay_frames_ = 0;
 };
 

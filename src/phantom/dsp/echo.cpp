@@ -48,13 +48,13 @@ void Echo::prepare(double sample_rate_hz, int) {
     for (auto& l : lines_)
         l.resize(max_delay_frames_);
     fade_frames_ = std::max(1, static_cast<int>(std::lround(0.02 * sample_rate_hz)));
-    tap_.snap(std::clamp(coefficients_.delay_frames, 1, max_delay_frames_));
+    tap_.snap(std::max(1, std::min(coefficients_.delay_frames, max_delay_frames_)));
     reset();
 }
 
 void Echo::set_coefficients(const EchoCoefficients& c) {
     coefficients_ = c;
-    tap_.set_target(std::clamp(c.delay_frames, 1, max_delay_frames_), fade_frames_);
+    tap_.set_target(std::max(1, std::min(c.delay_frames, max_delay_frames_)), fade_frames_);
 }
 
 void Echo::reset() {

@@ -13,6 +13,7 @@
 
 #include <array>
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 #include "phantom/dsp/delay_line.hpp"
@@ -33,6 +34,7 @@ struct LimiterCoefficients {
     float ceiling = 0.891f;  // linear
     float release_coefficient = 0.0f;
 };
+static_assert(std::is_trivially_copyable_v<LimiterCoefficients>);
 
 LimiterCoefficients design_limiter(const LimiterSettings& s, double sample_rate_hz);
 

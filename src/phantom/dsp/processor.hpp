@@ -15,6 +15,8 @@
 //   processor's state reset (reliability.md §3), so the next finite block is processed as by a
 //   fresh processor. Recursive state is flushed below kDenormalFloor every block, so a thread
 //   without FTZ/DAZ never sees subnormals from a decaying tail.
+// - prepare() comes before the first process(); coefficients may be handed over before or
+//   after it (prepare() keeps the last ones and fits them to the new buffers).
 // - Up to kMaxChannels channels (one channel, or a stereo pair for linked dynamics, M/S,
 //   reverb and echo); the state for both is held whatever the block carries.
 #pragma once

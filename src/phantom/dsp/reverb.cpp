@@ -75,17 +75,20 @@ void Reverb::prepare(double sample_rate_hz, int) {
     for (auto& l : lines_)
         l.resize(max_line_frames_);
     fade_frames_ = std::max(1, frames_of(20.0, sample_rate_hz));
+    set_coefficients(requested_);
     reset();
 }
 
 void Reverb::set_coefficients(const ReverbCoefficients& c) {
+    requested_ = c;
     coefficients_ = c;
-    // A coefficient struct designed at another rate must not read past the lines.
+    // A coefficient struct designed at another rate must not read past the lines (before
+    // prepare() they are empty: prepare() applies the request again).
     for (auto& d : coefficients_.line_frames)
-        d = std::clamp(d, 1, max_line_frames_);
+        d = std::max(1, std::min(d, max_line_frames_));
     for (size_t i = 0; i < 2; ++i)
-        coefficients_.diffuser_frames[i] =
-            std::clamp(coefficients_.diffuser_frames[i], 1, diffusers_[i].max_delay_frames());
+        coefficients_.diffuser_frames[i] = std::max(
+            1, std::min(coefficients_.diffuser_frames[i], diffusers_[i].max_delay_frames()));
     predelay_tap_.set_target(std::min(c.predelay_frames, predelay_.max_delay_frames()),
                              fade_frames_);
 }

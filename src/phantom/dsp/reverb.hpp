@@ -55,7 +55,8 @@ class Reverb final : public Processor {
     int latency_frames() const override { return 0; }
 
   private:
-    ReverbCoefficients coefficients_;
+    ReverbCoefficients requested_;     // as handed over
+    ReverbCoefficients coefficients_;  // clamped to the lines prepare() sized
     DelayLine predelay_;
     FadingTap predelay_tap_;
     int fade_frames_ = 240;

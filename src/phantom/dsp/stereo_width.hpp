@@ -6,6 +6,7 @@
 #pragma once
 
 #include <array>
+#include <type_traits>
 
 #include "phantom/dsp/processor.hpp"
 
@@ -21,6 +22,7 @@ struct StereoMatrix {
     // out_l = ll·l + lr·r, out_r = rl·l + rr·r
     float ll = 1, lr = 0, rl = 0, rr = 1;
 };
+static_assert(std::is_trivially_copyable_v<StereoMatrix>);
 
 StereoMatrix design_stereo_width(const StereoWidthSettings& s);
 

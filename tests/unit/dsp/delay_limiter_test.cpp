@@ -70,6 +70,17 @@ TEST(AlignmentDelay, ChangeCrossfades) {
         ASSERT_NEAR(x[i], 0.5 * std::sin(2 * M_PI * 100 * static_cast<double>(i - 600) / fs), 1e-6);
 }
 
+// The engine may hand the coefficients over before it prepares the processor.
+TEST(AlignmentDelay, CoefficientsHandedOverBeforePrepareAreKept) {
+    dsp::AlignmentDelay d;
+    d.set_coefficients(dsp::design_alignment_delay({1.0}, 48000));
+    d.prepare(48000, 64);
+    Signal x(200, 0.0f);
+    x[0] = 1.0f;
+    run_mono(d, x, 64);
+    EXPECT_EQ(x[48], 1.0f);
+}
+
 TEST(StereoWidth, MidSideAndWidthMatrices) {
     auto apply = [](const dsp::StereoWidthSettings& s, float l, float r) {
         dsp::StereoWidth w;

@@ -109,6 +109,55 @@ TEST(Reverb, WidthZeroIsMono) {
     EXPECT_EQ(ch[0], ch[1]);
 }
 
+// A new decay or damping mid-tail changes the slope of the tail but does not cut or restart it
+// (a reset would leave silence until the lines refill): the 10 ms after the change carry no
+// more than the 10 ms before, and no less than 6 dB under it. The darker setting does take
+// the highs down at once: each pass through a line now loses several dB at the top.
+TEST(Reverb, CoefficientChangeKeepsTheTail) {
+    const double fs = 48000;
+    dsp::Reverb r;
+    r.prepare(fs, 64);
+    dsp::ReverbSettings s;
+    s.decay_s = 2.0;
+    r.set_coefficients(dsp::design_reverb(s, fs));
+    std::vector<Signal> ch{Signal(48000, 0.0f), Signal(48000, 0.0f)};
+    ch[0][0] = 1.0f;
+    float* p[2];
+    for (int start = 0; start < 48000; start += 64) {
+        if (start == 24000) {
+            s.decay_s = 0.8;
+            s.damping = 0.7;
+            r.set_coefficients(dsp::design_reverb(s, fs));
+        }
+        p[0] = ch[0].data() + start;
+        p[1] = ch[1].data() + start;
+        r.process({p, 2, 64});
+    }
+    auto energy = [&](size_t from, size_t to) {
+        double e = 0;
+        for (size_t i = from; i < to; ++i)
+            e +=
+                static_cast<double>(ch[0][i]) * ch[0][i] + static_cast<double>(ch[1][i]) * ch[1][i];
+        return e;
+    };
+    const double change_db = 10 * std::log10(energy(24000, 24480) / energy(23520, 24000));
+    EXPECT_LT(change_db, 0.0);
+    EXPECT_GT(change_db, -6.0);
+}
+
+TEST(Echo, CoefficientsHandedOverBeforePrepareAreKept) {
+    dsp::EchoSettings s;
+    s.time_ms = 10;
+    s.high_cut_enabled = false;
+    dsp::Echo e;
+    e.set_coefficients(dsp::design_echo(s, 48000));
+    e.prepare(48000, 64);
+    std::vector<Signal> ch{Signal(600, 0.0f), Signal(600, 0.0f)};
+    ch[0][0] = 1.0f;
+    run_blocks(e, ch, 64);
+    EXPECT_EQ(ch[0][480], 1.0f);
+}
+
 dsp::Echo make_echo(const dsp::EchoSettings& s, double fs) {
     dsp::Echo e;
     e.prepare(fs, 64);
