@@ -26,12 +26,12 @@ int frames_of(double ms, double sample_rate_hz) {
 
 // In place, orthonormal: the fast Walsh–Hadamard transform scaled by 1/√8.
 inline void hadamard8(std::array<float, kReverbLines>& v) {
-    for (int h = 1; h < kReverbLines; h *= 2)
-        for (int i = 0; i < kReverbLines; i += 2 * h)
-            for (int j = i; j < i + h; ++j) {
-                const float a = v[static_cast<size_t>(j)], b = v[static_cast<size_t>(j + h)];
-                v[static_cast<size_t>(j)] = a + b;
-                v[static_cast<size_t>(j + h)] = a - b;
+    for (size_t h = 1; h < kReverbLines; h *= 2)
+        for (size_t i = 0; i < kReverbLines; i += 2 * h)
+            for (size_t j = i; j < i + h; ++j) {
+                const float a = v[j], b = v[j + h];
+                v[j] = a + b;
+                v[j + h] = a - b;
             }
     const float scale = 0.35355339f;  // 1/√8
     for (auto& x : v)
