@@ -112,6 +112,35 @@ TEST(Compressor, StereoLinkSharesOneGain) {
     }
 }
 
+// A make-up change glides (5 ms time constant) instead of stepping: +12 dB on a steady sine
+// below the threshold never moves a sample by more than the louder sine's own steepest step.
+TEST(Compressor, MakeupChangeDoesNotClick) {
+    dsp::CompressorSettings s;
+    s.enabled = true;
+    s.threshold_db = -10;
+    dsp::Compressor c;
+    c.prepare(kFs, 64);
+    c.set_coefficients(dsp::design_compressor(s, kFs));
+    c.reset();
+    Signal x(9600);
+    for (size_t i = 0; i < x.size(); ++i)
+        x[i] = 0.1f * static_cast<float>(std::sin(2 * M_PI * 200 * static_cast<double>(i) / kFs));
+    float* p[1];
+    for (int start = 0; start < 9600; start += 64) {
+        if (start == 4800) {
+            s.makeup_db = 12;
+            c.set_coefficients(dsp::design_compressor(s, kFs));
+        }
+        p[0] = x.data() + start;
+        c.process({p, 1, 64});
+    }
+    const double louder_step = 2 * M_PI * 200 / kFs * 0.1 * std::pow(10.0, 12.0 / 20.0);
+    for (size_t i = 1; i < x.size(); ++i)
+        ASSERT_LT(std::fabs(x[i] - x[i - 1]), 1.05 * louder_step) << i;
+    EXPECT_NEAR(db(std::fabs(x[9600 - 120])),
+                db(std::fabs(0.1 * std::sin(2 * M_PI * 200 * 9480 / kFs))) + 12, 0.01);
+}
+
 TEST(Compressor, DisabledPassesUntouched) {
     dsp::Compressor c;
     c.prepare(kFs, 64);

@@ -194,6 +194,35 @@ TEST(Echo, RepeatsExactToTheFrame) {
         }
 }
 
+// A new time crossfades between the old and the new tap over 20 ms: on a steady low sine the
+// echo never steps by more than the sine's own steepest step plus the fade's share.
+TEST(Echo, TimeChangeCrossfades) {
+    const double fs = 48000;
+    dsp::EchoSettings s;
+    s.time_ms = 100;
+    s.feedback = 0.0;
+    s.high_cut_enabled = false;
+    dsp::Echo e = make_echo(s, fs);
+    std::vector<Signal> ch(2, Signal(48000));
+    for (size_t i = 0; i < ch[0].size(); ++i)
+        ch[0][i] = ch[1][i] =
+            0.5f * static_cast<float>(std::sin(2 * M_PI * 50 * static_cast<double>(i) / fs));
+    float* p[2];
+    for (int start = 0; start < 48000; start += 64) {
+        if (start == 24000) {
+            s.time_ms = 137;
+            e.set_coefficients(dsp::design_echo(s, fs));
+        }
+        p[0] = ch[0].data() + start;
+        p[1] = ch[1].data() + start;
+        e.process({p, 2, 64});
+    }
+    const double sine_step = 2 * M_PI * 50 / fs * 0.5;
+    const double fade_step = 1.0 / 960;  // two taps at most 1.0 apart, faded over 960 frames
+    for (size_t i = 4801; i < ch[0].size(); ++i)
+        ASSERT_LT(std::fabs(ch[0][i] - ch[0][i - 1]), sine_step + fade_step) << i;
+}
+
 TEST(Echo, PingPongAlternatesSides) {
     const double fs = 48000;
     dsp::EchoSettings s;
