@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <type_traits>
 #include <utility>
 
@@ -23,6 +24,17 @@ struct BiquadChainCoefficients {
     std::array<BiquadCoefficients, kMaxBiquadSections> sections{};
 };
 static_assert(std::is_trivially_copyable_v<BiquadChainCoefficients>);
+
+// The chain's magnitude at a frequency in dB, from its coefficients: what the panel draws as the
+// EQ curve is the filter that runs. [any-thread]
+inline double chain_magnitude_db(const BiquadChainCoefficients& c, double frequency_hz,
+                                 double sample_rate_hz) {
+    double db = 0;
+    for (int s = 0; s < c.section_count; ++s)
+        db += 20.0 * std::log10(biquad_magnitude(c.sections[static_cast<size_t>(s)], frequency_hz,
+                                                 sample_rate_hz));
+    return db;
+}
 
 class BiquadChain final : public Processor {
   public:

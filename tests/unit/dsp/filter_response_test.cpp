@@ -179,6 +179,24 @@ TEST(ParametricEq, ShelvesAndBellsMatchTheCookbookPrototypes) {
         }
 }
 
+// The curve the panel draws (chain_magnitude_db, from the coefficients) is the response the
+// chain has (measured on its impulse response).
+TEST(RoomEq, DrawnCurveIsTheMeasuredResponse) {
+    const double fs = 48000;
+    dsp::RoomEqSettings s;
+    s.enabled = true;
+    s.bands[0] = {true, dsp::EqBandType::kLowShelf, 100.0, -4.0, 0.7071};
+    s.bands[3] = {true, dsp::EqBandType::kBell, 700.0, 5.0, 3.0};
+    s.bands[9] = {true, dsp::EqBandType::kHighPass, 30.0, 0, 0.7071};
+    const auto c = dsp::design_room_eq(s, fs);
+    dsp::BiquadChain chain;
+    chain.prepare(fs, 64);
+    chain.set_coefficients(c);
+    const Signal ir = impulse_response(chain, kIrFrames);
+    for (double f : audio_band_frequencies(3))
+        EXPECT_NEAR(dsp::chain_magnitude_db(c, f, fs), dtft_magnitude_db(ir, f, fs), 0.01) << f;
+}
+
 TEST(ParametricEq, BellGainAtItsCentre) {
     dsp::ParametricEqSettings s;
     s.enabled = true;
