@@ -8,7 +8,7 @@ namespace phantom::dsp {
 AlignmentDelayCoefficients design_alignment_delay(const AlignmentDelaySettings& s,
                                                   double sample_rate_hz) {
     AlignmentDelayCoefficients c;
-    const double ms = std::clamp(s.delay_ms, 0.0, kAlignmentDelayMaxMs);
+    const double ms = clamp_setting(s.delay_ms, 0.0, kAlignmentDelayMaxMs);
     c.delay_frames = static_cast<int>(std::lround(ms / 1000.0 * sample_rate_hz));
     c.fade_frames = std::max(1, static_cast<int>(std::lround(0.005 * sample_rate_hz)));
     return c;

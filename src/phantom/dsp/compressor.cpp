@@ -21,16 +21,16 @@ float time_constant_coefficient(double time_s, double sample_rate_hz) {
 CompressorCoefficients design_compressor(const CompressorSettings& s, double sample_rate_hz) {
     CompressorCoefficients c;
     c.enabled = s.enabled;
-    c.threshold_db = static_cast<float>(std::clamp(s.threshold_db, -60.0, 0.0));
-    c.ratio = static_cast<float>(std::clamp(s.ratio, 1.0, 20.0));
+    c.threshold_db = static_cast<float>(clamp_setting(s.threshold_db, -60.0, 0.0));
+    c.ratio = static_cast<float>(clamp_setting(s.ratio, 1.0, 20.0));
     c.slope = 1.0f / c.ratio - 1.0f;
-    c.knee_db = static_cast<float>(std::clamp(s.knee_db, 0.0, 24.0));
+    c.knee_db = static_cast<float>(clamp_setting(s.knee_db, 0.0, 24.0));
     c.half_inverse_knee = c.knee_db > 0.0f ? 0.5f / c.knee_db : 0.0f;
-    c.makeup_db = static_cast<float>(std::clamp(s.makeup_db, 0.0, 24.0));
+    c.makeup_db = static_cast<float>(clamp_setting(s.makeup_db, 0.0, 24.0));
     c.attack_coefficient =
-        time_constant_coefficient(std::clamp(s.attack_ms, 0.1, 200.0) / 1000.0, sample_rate_hz);
-    c.release_coefficient =
-        time_constant_coefficient(std::clamp(s.release_ms, 5.0, 3000.0) / 1000.0, sample_rate_hz);
+        time_constant_coefficient(clamp_setting(s.attack_ms, 0.1, 200.0) / 1000.0, sample_rate_hz);
+    c.release_coefficient = time_constant_coefficient(
+        clamp_setting(s.release_ms, 5.0, 3000.0) / 1000.0, sample_rate_hz);
     c.makeup_glide_coefficient = time_constant_coefficient(0.005, sample_rate_hz);
     c.stereo_link = s.stereo_link;
     return c;

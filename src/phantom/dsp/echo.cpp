@@ -29,14 +29,15 @@ double note_value_beats(NoteValue v) {
 
 EchoCoefficients design_echo(const EchoSettings& s, double sample_rate_hz) {
     EchoCoefficients c;
-    double time_s = std::clamp(s.time_ms, 1.0, kEchoMaxTimeS * 1000.0) / 1000.0;
+    double time_s = clamp_setting(s.time_ms, 1.0, kEchoMaxTimeS * 1000.0) / 1000.0;
     if (s.tempo_sync)
-        time_s = 60.0 / std::clamp(s.tempo_bpm, 20.0, 300.0) * note_value_beats(s.note);
-    time_s = std::clamp(time_s, 0.001, kEchoMaxTimeS);
+        time_s = 60.0 / clamp_setting(s.tempo_bpm, 20.0, 300.0) * note_value_beats(s.note);
+    time_s = clamp_setting(time_s, 0.001, kEchoMaxTimeS);
     c.delay_frames = std::max(1, static_cast<int>(std::lround(time_s * sample_rate_hz)));
-    c.feedback = static_cast<float>(std::clamp(s.feedback, 0.0, 0.95));
+    c.feedback = static_cast<float>(clamp_setting(s.feedback, 0.0, 0.95));
     if (s.high_cut_enabled) {
-        const double f = std::clamp(s.high_cut_hz, 500.0, std::min(20000.0, 0.45 * sample_rate_hz));
+        const double f =
+            clamp_setting(s.high_cut_hz, 500.0, std::min(20000.0, 0.45 * sample_rate_hz));
         c.high_cut = rbj_lowpass(f, 0.70710678, sample_rate_hz);
     }
     c.ping_pong = s.ping_pong;

@@ -9,9 +9,9 @@ namespace phantom::dsp {
 BiquadCoefficients design_eq_band(const EqBand& band, double sample_rate_hz) {
     if (!band.enabled) return {};
     // Above 0.45 fs the prewarped bilinear transform crowds the band against Nyquist.
-    const double f = std::clamp(band.frequency_hz, 20.0, 0.45 * sample_rate_hz);
-    const double g = std::clamp(band.gain_db, -kEqMaxGainDb, kEqMaxGainDb);
-    const double q = std::clamp(band.q, 0.1, 20.0);
+    const double f = clamp_setting(band.frequency_hz, 20.0, 0.45 * sample_rate_hz);
+    const double g = clamp_setting(band.gain_db, -kEqMaxGainDb, kEqMaxGainDb);
+    const double q = clamp_setting(band.q, 0.1, 20.0);
     switch (band.type) {
         case EqBandType::kBell:
             return g == 0.0 ? BiquadCoefficients{} : rbj_peaking(f, q, g, sample_rate_hz);

@@ -16,18 +16,18 @@ constexpr float kLevelFloor = 1e-10f;  // −200 dBFS
 ExpanderCoefficients design_expander(const ExpanderSettings& s, double sample_rate_hz) {
     ExpanderCoefficients c;
     c.enabled = s.enabled;
-    c.threshold_db = static_cast<float>(std::clamp(s.threshold_db, -90.0, 0.0));
-    c.ratio = static_cast<float>(std::clamp(s.ratio, 1.0, 100.0));
-    c.range_db = static_cast<float>(std::clamp(s.range_db, 0.0, 90.0));
+    c.threshold_db = static_cast<float>(clamp_setting(s.threshold_db, -90.0, 0.0));
+    c.ratio = static_cast<float>(clamp_setting(s.ratio, 1.0, 100.0));
+    c.range_db = static_cast<float>(clamp_setting(s.range_db, 0.0, 90.0));
     c.slope = c.ratio - 1.0f;
-    c.knee_db = static_cast<float>(std::clamp(s.knee_db, 0.0, 24.0));
+    c.knee_db = static_cast<float>(clamp_setting(s.knee_db, 0.0, 24.0));
     c.half_inverse_knee = c.knee_db > 0.0f ? 0.5f / c.knee_db : 0.0f;
     c.attack_coefficient =
-        time_constant_coefficient(std::clamp(s.attack_ms, 0.05, 100.0) / 1000.0, sample_rate_hz);
-    c.release_coefficient =
-        time_constant_coefficient(std::clamp(s.release_ms, 5.0, 5000.0) / 1000.0, sample_rate_hz);
-    c.hold_frames =
-        static_cast<int>(std::lround(std::clamp(s.hold_ms, 0.0, 2000.0) / 1000.0 * sample_rate_hz));
+        time_constant_coefficient(clamp_setting(s.attack_ms, 0.05, 100.0) / 1000.0, sample_rate_hz);
+    c.release_coefficient = time_constant_coefficient(
+        clamp_setting(s.release_ms, 5.0, 5000.0) / 1000.0, sample_rate_hz);
+    c.hold_frames = static_cast<int>(
+        std::lround(clamp_setting(s.hold_ms, 0.0, 2000.0) / 1000.0 * sample_rate_hz));
     c.stereo_link = s.stereo_link;
     return c;
 }

@@ -10,9 +10,9 @@ namespace phantom::dsp {
 LimiterCoefficients design_limiter(const LimiterSettings& s, double sample_rate_hz) {
     LimiterCoefficients c;
     c.enabled = s.enabled;
-    c.ceiling = static_cast<float>(std::pow(10.0, std::clamp(s.ceiling_db, -40.0, 0.0) / 20.0));
-    c.release_coefficient =
-        time_constant_coefficient(std::clamp(s.release_ms, 10.0, 2000.0) / 1000.0, sample_rate_hz);
+    c.ceiling = static_cast<float>(std::pow(10.0, clamp_setting(s.ceiling_db, -40.0, 0.0) / 20.0));
+    c.release_coefficient = time_constant_coefficient(
+        clamp_setting(s.release_ms, 10.0, 2000.0) / 1000.0, sample_rate_hz);
     return c;
 }
 

@@ -9,7 +9,7 @@ namespace phantom::dsp {
 BiquadChainCoefficients design_low_cut(const LowCutSettings& s, double sample_rate_hz) {
     BiquadChainCoefficients c;
     if (!s.enabled) return c;
-    const double f = std::clamp(s.cutoff_hz, kLowCutMinHz, kLowCutMaxHz);
+    const double f = clamp_setting(s.cutoff_hz, kLowCutMinHz, kLowCutMaxHz);
     const int order = static_cast<int>(s.slope);
     for (int k = 0; k < order / 2; ++k)
         c.sections[static_cast<size_t>(c.section_count++)] =

@@ -54,6 +54,14 @@ class Processor {
     virtual int latency_frames() const = 0;
 };
 
+// [any-thread] A setting clamped to its range, for the design functions. A NaN (which
+// std::clamp passes through, and which would poison the coefficients and then the state for
+// good) becomes the lower bound; ±Inf the nearer bound.
+inline double clamp_setting(double value, double lo, double hi) {
+    if (std::isnan(value)) return lo;
+    return value < lo ? lo : (value > hi ? hi : value);
+}
+
 inline double flush_denormal(double x) {
     return std::fabs(x) < kDenormalFloor ? 0.0 : x;
 }

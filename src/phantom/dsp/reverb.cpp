@@ -42,9 +42,9 @@ inline void hadamard8(std::array<float, kReverbLines>& v) {
 
 ReverbCoefficients design_reverb(const ReverbSettings& s, double sample_rate_hz) {
     ReverbCoefficients c;
-    const double decay_s = std::clamp(s.decay_s, 0.2, 20.0);
-    const double size = std::clamp(s.room_size, 0.0, 1.0);
-    const double damping = std::clamp(s.damping, 0.0, 1.0);
+    const double decay_s = clamp_setting(s.decay_s, 0.2, 20.0);
+    const double size = clamp_setting(s.room_size, 0.0, 1.0);
+    const double damping = clamp_setting(s.damping, 0.0, 1.0);
     const double scale = kMinSizeScale + (kMaxSizeScale - kMinSizeScale) * size;
     const double decay_nyquist_s = decay_s * (1.0 - 0.9 * damping);
     for (size_t i = 0; i < kReverbLines; ++i) {
@@ -62,8 +62,8 @@ ReverbCoefficients design_reverb(const ReverbSettings& s, double sample_rate_hz)
     for (size_t i = 0; i < 2; ++i)
         c.diffuser_frames[i] = std::max(1, frames_of(kDiffuserMs[i] * scale, sample_rate_hz));
     c.predelay_frames =
-        frames_of(std::clamp(s.predelay_ms, 0.0, kReverbMaxPredelayMs), sample_rate_hz);
-    c.width = static_cast<float>(std::clamp(s.width, 0.0, 2.0));
+        frames_of(clamp_setting(s.predelay_ms, 0.0, kReverbMaxPredelayMs), sample_rate_hz);
+    c.width = static_cast<float>(clamp_setting(s.width, 0.0, 2.0));
     return c;
 }
 

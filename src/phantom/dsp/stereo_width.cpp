@@ -13,7 +13,7 @@ StereoMatrix multiply(const StereoMatrix& a, const StereoMatrix& b) {  // a · b
 }  // namespace
 
 StereoMatrix design_stereo_width(const StereoWidthSettings& s) {
-    const float w = static_cast<float>(std::clamp(s.width, 0.0, 2.0));
+    const float w = static_cast<float>(clamp_setting(s.width, 0.0, 2.0));
     // M = (L + R)/2, S = (L − R)/2 · w; L' = M + S, R' = M − S.
     StereoMatrix m{(1 + w) / 2, (1 - w) / 2, (1 - w) / 2, (1 + w) / 2};
     // An M/S pair decodes as L = M + S, R = M − S.

@@ -9,6 +9,7 @@
 
 #include <cfenv>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <random>
 
@@ -240,6 +241,78 @@ TEST(ProcessorSafety, OutputDoesNotDependOnTheBlockSize) {
         const auto a = render(false);
         const auto b = render(true);
         EXPECT_EQ(a, b) << c.name << " (seed " << seed << ")";
+    }
+}
+
+// A NaN or an Inf in the settings (a bug upstream) must not reach the coefficients: every
+// design clamps it to its range, and the processor's output stays finite.
+TEST(ProcessorSafety, NonFiniteSettingsGiveFiniteCoefficients) {
+    const double bad = std::numeric_limits<double>::quiet_NaN();
+    const double inf = std::numeric_limits<double>::infinity();
+    for (double v : {bad, inf, -inf}) {
+        std::vector<std::unique_ptr<dsp::Processor>> ps;
+        auto chain = [&](const dsp::BiquadChainCoefficients& k) {
+            auto p = std::make_unique<dsp::BiquadChain>();
+            p->prepare(kFs, kBlock);
+            p->set_coefficients(k);
+            ps.push_back(std::move(p));
+        };
+        chain(dsp::design_low_cut({true, v, dsp::LowCutSlope::k24DbPerOctave}, kFs));
+        dsp::ParametricEqSettings eq;
+        eq.enabled = true;
+        eq.bands[1] = {true, dsp::EqBandType::kBell, v, v, v};
+        chain(dsp::design_parametric_eq(eq, kFs));
+        {
+            auto p = std::make_unique<dsp::Compressor>();
+            p->prepare(kFs, kBlock);
+            p->set_coefficients(dsp::design_compressor({true, v, v, v, v, v, v, true}, kFs));
+            ps.push_back(std::move(p));
+        }
+        {
+            auto p = std::make_unique<dsp::Expander>();
+            p->prepare(kFs, kBlock);
+            p->set_coefficients(dsp::design_expander({true, v, v, v, v, v, v, v, true}, kFs));
+            ps.push_back(std::move(p));
+        }
+        {
+            auto p = std::make_unique<dsp::StereoWidth>();
+            p->prepare(kFs, kBlock);
+            p->set_coefficients(dsp::design_stereo_width({false, v, false}));
+            ps.push_back(std::move(p));
+        }
+        {
+            auto p = std::make_unique<dsp::AlignmentDelay>();
+            p->prepare(kFs, kBlock);
+            p->set_coefficients(dsp::design_alignment_delay({v}, kFs));
+            ps.push_back(std::move(p));
+        }
+        {
+            auto p = std::make_unique<dsp::Limiter>();
+            p->prepare(kFs, kBlock);
+            p->set_coefficients(dsp::design_limiter({true, v, v}, kFs));
+            ps.push_back(std::move(p));
+        }
+        {
+            auto p = std::make_unique<dsp::Reverb>();
+            p->prepare(kFs, kBlock);
+            p->set_coefficients(dsp::design_reverb({v, v, v, v, v}, kFs));
+            ps.push_back(std::move(p));
+        }
+        {
+            dsp::EchoSettings s{v, true, v, dsp::NoteValue::kQuarter, v, true, v, true};
+            auto p = std::make_unique<dsp::Echo>();
+            p->prepare(kFs, kBlock);
+            p->set_coefficients(dsp::design_echo(s, kFs));
+            ps.push_back(std::move(p));
+        }
+        for (auto& p : ps) {
+            std::mt19937 rng(3);
+            Stereo s(kBlock * 100);
+            s.noise(rng, 0.5f);
+            for (size_t b = 0; b < 100; ++b)
+                process_block(*p, s.ch, b * kBlock);
+            EXPECT_TRUE(all_finite(s.ch, 0, s.ch[0].size())) << "setting " << v;
+        }
     }
 }
 
