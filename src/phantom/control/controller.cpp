@@ -417,7 +417,7 @@ RecallResult Controller::recall_snapshot(const std::string& name) {
 
     // 48 V stays off where the snapshot would switch it on.
     RecallResult result;
-    result.recalled = name;
+    result.recalled = it->first;  // as saved, whatever case it was asked for in
     for (const auto& in : iface_.layout().inputs) {
         if (in.phantom < 0 || current(in.phantom) != 0.0 || target(in.phantom) == 0.0) continue;
         wanted.erase(in.phantom);

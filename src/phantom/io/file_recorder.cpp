@@ -24,13 +24,14 @@ FileRecorder::FileRecorder(std::string path, int channels, int sample_rate_hz, i
     SF_INFO info{};
     info.samplerate = sample_rate_hz;
     info.channels = channels;
-    info.format = SF_FORMAT_WAV | subtype;
+    info.format = SF_FORMAT_RF64 | subtype;
     file_ = sf_open(temp_path_.c_str(), SFM_WRITE, &info);
     if (!file_) {
         ::unlink(temp_path_.c_str());
         throw std::runtime_error(
             fmt::format("{}: cannot write the recording: {}", path_, sf_strerror(nullptr)));
     }
+    sf_command(file_, SFC_RF64_AUTO_DOWNGRADE, nullptr, SF_TRUE);  // WAV below 4 GiB
     // PCM files clip at full scale instead of wrapping around.
     sf_command(file_, SFC_SET_CLIPPING, nullptr, SF_TRUE);
 }

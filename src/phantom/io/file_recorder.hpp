@@ -1,8 +1,11 @@
 // Records channels to an audio file (libsndfile, WAV): 32-bit float by default, or 16/24-bit
-// PCM. Writes to a temp name beside the target and renames on commit(); a recorder destroyed
-// without commit() removes its temp file, so a failed render leaves no partial output.
-// [render write-behind thread] (offline render) or a disk thread (live); one at a time; never
-// the audio thread.
+// PCM. A recording that outgrows WAV's 4 GiB (a 2-hour 8-channel 96 kHz take is 22 GB in float)
+// becomes RF64, the EBU's 64-bit WAV, which libsndfile, sox and DAWs read; one that stays below
+// is plain WAV. libsndfile decides at close (SFC_RF64_AUTO_DOWNGRADE), so a take of unknown
+// length needs no choice up front. Writes to a temp name beside the target and renames on commit();
+// a recorder destroyed without commit() removes its temp file, so a failed render leaves no partial
+// output. [render write-behind thread] (offline render) or a disk thread (live); one at a time;
+// never the audio thread.
 #pragma once
 
 #include <memory>

@@ -138,7 +138,10 @@ TEST_F(HttpApi, SnapshotsAreSavedListedRecalledAndDeleted) {
     EXPECT_EQ(value("/monitor/dim"), 1.0);
     ok("DELETE", "/api/snapshots/dimmed");
     EXPECT_EQ(call("GET", "/api/snapshots/dimmed").status, 404);
-    EXPECT_EQ(call("POST", "/api/snapshots", R"({"name": "a/b"})").status, 422);
+    EXPECT_EQ(call("POST", "/api/snapshots", R"({"name": "a\u0007b"})").status, 422);
+    // A name is one URL segment, percent-encoded: "/" and spaces included.
+    EXPECT_EQ(call("POST", "/api/snapshots", R"({"name": "Verse 2/loud"})").status, 201);
+    EXPECT_EQ(ok("POST", "/api/snapshots/verse%202%2Floud")["recalled"], "Verse 2/loud");
 }
 
 TEST_F(HttpApi, SnapshotsAreRenamedAndClipLightsClearedWithTheirErrors) {
