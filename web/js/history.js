@@ -39,28 +39,47 @@ export class History {
     this.onChange();
   }
 
+  // The server refused a change to `path`: the entry on top that holds it did not happen.
+  forget(path) {
+    const top = this.done[this.done.length - 1];
+    if (!top || !top.changes.some((c) => c.path === path)) return;
+    this.done.pop();
+    this.onChange();
+  }
+
   // The next change starts a new entry (a snapshot recall must not merge with a fader).
   close() {
     const top = this.done[this.done.length - 1];
     if (top) top.closed = true;
   }
 
-  async undo() { return this.step(this.done, this.undone, 'before'); }
-  async redo() { return this.step(this.undone, this.done, 'after'); }
+  // Steps run one after another (a quick Ctrl+Z, Ctrl+Shift+Z must not race), and an entry
+  // changes sides at once, so the next key finds it; a refused step goes back where it was.
+  undo() { return this.queue(() => this.step(this.done, this.undone, 'before')); }
+  redo() { return this.queue(() => this.step(this.undone, this.done, 'after')); }
+
+  queue(fn) {
+    const run = (this.tail || Promise.resolve()).then(fn);
+    this.tail = run.catch(() => {});
+    return run;
+  }
 
   async step(from, to, side) {
     const entry = from.pop();
     if (!entry) return null;
     entry.closed = true;
+    to.push(entry);
+    this.onChange();
     try {
       if (side === 'after' && entry.redo) await entry.redo();
       else await batch(entry.changes.map((c) => ({ path: c.path, value: c[side] })));
-      to.push(entry);
     } catch (e) {
+      to.splice(to.indexOf(entry), 1);
       from.push(entry);
       this.onError(e);
+      this.onChange();
+      return null;
     }
-    this.onChange();
     return entry;
   }
 }

@@ -70,6 +70,7 @@ const ctx = {
   sender: new Sender((e, path) => {
     message(e.message, 'error');
     store.notify(path);
+    ctx.history.forget(path);  // a refused change is not a step to undo
   }, actionSucceeded),
   actionSucceeded,
   history: new History((e) => message(e.message, 'error'), () => updateUndoButtons()),
