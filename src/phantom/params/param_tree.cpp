@@ -317,10 +317,11 @@ ParamTree::Candidate ParamTree::candidate(const std::vector<ParamChange>& change
 void ParamTree::follow_gangs(const std::vector<ParamChange>& changes,
                              std::vector<double>& candidate) const {
     if (gangs_.empty()) return;
-    auto in_batch = [&](ParamIndex i) {
-        return std::any_of(changes.begin(), changes.end(),
-                           [i](const ParamChange& c) { return c.index == i; });
-    };
+    // Which parameters the batch names: a recall names thousands, stress-64 has ~3000 rules.
+    std::vector<char> named(candidate.size(), 0);
+    for (const auto& c : changes)
+        named[static_cast<size_t>(c.index)] = 1;
+    auto in_batch = [&](ParamIndex i) { return named[static_cast<size_t>(i)] != 0; };
     for (const GangRule& g : gangs_) {
         if (candidate[static_cast<size_t>(g.link)] == 0.0) continue;
         const bool a_set = in_batch(g.a), b_set = in_batch(g.b);
