@@ -52,6 +52,8 @@ export function dragVertically(control, target, e, move, end) {
   target.addEventListener('pointercancel', onUp);
 }
 
+const kEchoHoldMs = 400;
+
 export class ParamControl {
   constructor(ctx, path, options = {}) {
     this.ctx = ctx;
@@ -59,10 +61,14 @@ export class ParamControl {
     this.param = ctx.store.get(path);
     this.label = options.label || labelFor(path);
     this.busy = false;  // the user is dragging: the server's echo must not fight the hand
+    // Just after the hand changed it, the server's echoes of the earlier steps are older than
+    // what is shown: a quick second key press must step from what it shows, not from an echo.
+    this.holdEchoUntil = 0;
     ctx.onCleanup(ctx.store.on(path, (value, param) => {
       this.param = param;
-      if (!this.busy) this.render(value);
+      if (!this.busy && performance.now() >= this.holdEchoUntil) this.render(value);
     }));
+    ctx.onCleanup(() => clearTimeout(this.echoTimer));
   }
 
   get value() { return this.ctx.store.value(this.path); }
@@ -76,6 +82,10 @@ export class ParamControl {
     }
     const before = this.ctx.store.value(this.path);
     this.render(value);
+    this.holdEchoUntil = performance.now() + kEchoHoldMs;
+    clearTimeout(this.echoTimer);
+    // Then the server has the last word (a refusal, a glide, a change from elsewhere).
+    this.echoTimer = setTimeout(() => { if (!this.busy) this.render(this.value); }, kEchoHoldMs + 50);
     this.ctx.sender.send(this.path, value);
     this.ctx.history?.record([{ path: this.path, before, after: value }], this.label);
   }
