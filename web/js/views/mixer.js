@@ -62,10 +62,13 @@ function row(ctx, bus, title, sources, state) {
   // On a phone the output's strip sits below the rows (panel.css), not beside them.
   const beside = window.innerWidth > 720 ? kMasterPx : 24;
   const width = (document.getElementById('view').clientWidth || window.innerWidth) - beside;
-  const fit = Math.max(3, Math.floor(width / kStripPx));
+  const room = Math.max(3, Math.floor(width / kStripPx));
   const strips = el('div', { class: 'strips mixer' });
   const widthOf = (u) => u.length;  // a pair strip is about two strips wide
-  // Banks: consecutive strips that fit the width; the bank shown is kept per row.
+  // Banks: consecutive strips that fit the width, as even as they can be (20 playback channels
+  // in 19 places are two banks of 10, not 19 and 1); the bank shown is kept per row.
+  const total = list.reduce((sum, u) => sum + widthOf(u), 0);
+  const fit = total <= room ? room : Math.ceil(total / Math.ceil(total / room));
   const banks = [];
   let bank = [], used = 0;
   for (const u of list) {
