@@ -127,6 +127,8 @@ std::string range_text(const params::ParamSchema& sc) {
                 c += (c.empty() ? "" : "|") + x;
             return c;
         }
+        case params::ParamType::String:
+            return fmt::format("text, 1 … {} characters", sc.max_chars);
     }
     return "";
 }

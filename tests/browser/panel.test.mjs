@@ -309,6 +309,7 @@ describe('the panel on studio-8x8', () => {
     await page.getByRole('button', { name: 'Recall take2' }).click();
     await eventually(async () => (await http.value('/monitor/mono')) === true, 'mono recalled');
     await page.getByRole('button', { name: 'Delete take2' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();  // it asks
     await page.getByText('No snapshots yet.').waitFor();
     assert.deepEqual((await http.call('GET', '/api/snapshots')).snapshots, []);
     await http.set('/monitor/mono', false);
@@ -397,24 +398,31 @@ describe('the panel on stress-64', () => {
       const buses = (await api(phantom.url).call('GET', '/api/params?prefix=/mix/')).filter(
         (p) => p.path.endsWith('/gain')).length;
       assert.equal(await page.locator('.cell').count(), buses);
-      // The submix has more sources than the window is wide: they scroll, and the output's
-      // own strip stays on screen at the right edge, on top of them, wherever they are.
+      // The submix has more sources than the window is wide: they come a bank at a time, and
+      // the output's own strip stays on screen at the right edge, on top of them, whichever
+      // bank is shown.
       await showView(page, 'Mixer');
-      const strips = page.locator('.strips.mixer');
+      const banks = page.getByRole('tablist', { name: 'Hardware inputs banks' });
       const output = page.getByRole('region', { name: 'line1 output' });
-      for (const scrollLeft of [0, 'end']) {
-        await strips.evaluate((node, to) => {
-          node.scrollLeft = to === 'end' ? node.scrollWidth : to;
-        }, scrollLeft);
+      const count = await banks.getByRole('tab').count();
+      assert.ok(count > 1, 'the 64 inputs are in banks');
+      for (const k of [0, count - 1]) {
+        await banks.getByRole('tab').nth(k).click();
         const onTop = await output.evaluate((node) => {
           const box = node.getBoundingClientRect();
           const hit = document.elementFromPoint(box.left + box.width / 2, box.top + 20);
           return box.right <= window.innerWidth && node.contains(hit);
         });
-        assert.ok(onTop, `output strip on screen and on top (sources scrolled to ${scrollLeft})`);
+        assert.ok(onTop, `output strip on screen and on top (bank ${k})`);
       }
-      assert.ok(await strips.evaluate((node) => node.scrollWidth > node.clientWidth),
-        'the sources overflow the window');
+      // The last bank holds the last input; every strip of a bank is on the screen.
+      await page.getByRole('region', { name: 'line1 in64' }).waitFor();
+      const strips = page.getByRole('region', { name: 'Hardware inputs' }).locator('.mix-strip');
+      for (let k = 0; k < await strips.count(); ++k) {
+        const box = await strips.nth(k).boundingBox();
+        assert.ok(box.x + box.width <= 1400, `strip ${k} of the bank on screen`);
+      }
+      await page.screenshot({ path: path.join(artifacts, 'stress-64-mixer-last-bank.png') });
       assert.deepEqual(page.errors, []);
     } finally {
       await browser.close();

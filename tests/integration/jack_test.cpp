@@ -358,7 +358,23 @@ TEST_F(OnJack, PortsCarryTheDeviceLabelsAsPrettyNames) {
     EXPECT_EQ(pretty_name(observer, "phantom:hw_in_in5"), "Line 5");
     EXPECT_EQ(pretty_name(observer, "phantom:hw_out_main.L"), "Main (speakers A) L");
     EXPECT_EQ(pretty_name(observer, "phantom:hw_out_alt.R"), "Alt (speakers B) R");
-    EXPECT_EQ(pretty_name(observer, "phantom:playback_1"), "pb1");
+    EXPECT_EQ(pretty_name(observer, "phantom:playback_1"), "Playback 1");
+    EXPECT_EQ(pretty_name(observer, "phantom:hw_in_adat3"), "ADAT 3");
+}
+
+TEST_F(OnJack, PortsFollowTheNamesTheUserGives) {
+    auto r = phantom.request("PUT", "/api/params/name/in1", R"({"value": "Kick"})");
+    ASSERT_EQ(r.status, 200) << r.body;
+    r = phantom.request("PUT", "/api/params/name/hp1", R"({"value": "Singer cue"})");
+    ASSERT_EQ(r.status, 200) << r.body;
+    // The control loop polls the backend every few milliseconds; a second is far beyond it.
+    for (int k = 0; k < 100 && pretty_name(observer, "phantom:hw_in_in1") != "Kick"; ++k)
+        std::this_thread::sleep_for(10ms);
+    EXPECT_EQ(pretty_name(observer, "phantom:hw_in_in1"), "Kick");
+    for (int k = 0; k < 100 && pretty_name(observer, "phantom:hw_out_hp1.R") != "Singer cue R"; ++k)
+        std::this_thread::sleep_for(10ms);
+    EXPECT_EQ(pretty_name(observer, "phantom:hw_out_hp1.L"), "Singer cue L");
+    EXPECT_EQ(pretty_name(observer, "phantom:hw_out_hp1.R"), "Singer cue R");
 }
 
 TEST_F(OnJack, PortLatenciesPassThroughWithNoneOfItsOwn) {

@@ -105,7 +105,7 @@ def osc_argument(param, value):
     """The value as a tablet would send it: a float, T/F, or a choice's name."""
     if param["type"] == "bool":
         return [("T" if value else "F", value)]
-    if param["type"] == "choice":
+    if param["type"] in ("choice", "string"):
         return [("s", value)]
     return [("f", value)]
 
@@ -117,6 +117,8 @@ def new_value(param):
     if param["type"] == "choice":
         choices = param["choices"]
         return choices[(choices.index(param["value"]) + 1) % len(choices)]
+    if param["type"] == "string":  # a name, with a character beyond ASCII
+        return "Näme " + param["path"].split("/")[-1]
     low = -60.0 if param["min"] == "-inf" else param["min"]
     high = param["max"]
     current = param["value"] if isinstance(param["value"], (int, float)) else high

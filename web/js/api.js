@@ -34,6 +34,12 @@ export function setParam(path, value) {
   return request('PUT', '/api/params' + path, { value: toWire(value) });
 }
 
+// Several parameters at once, all-or-nothing: [{path, value}].
+export function batch(changes) {
+  return request('POST', '/api/params', changes.map(({ path, value }) => ({ path,
+    value: toWire(value) })));
+}
+
 export function setText(path, text) {  // as typed: "-6", "off", "-inf"
   return request('PUT', '/api/params' + path, { value: text });
 }
@@ -51,10 +57,11 @@ export const clearClip = (id) => request('POST', '/api/meters/clear', id ? { id 
 // A control being dragged sends at most one request at a time per path; the newest value
 // waits and goes next, so a fast drag never queues a backlog behind a slow network.
 export class Sender {
-  constructor(onError) {
+  constructor(onError, onSuccess = () => {}) {
     this.inFlight = new Set();
     this.waiting = new Map();
     this.onError = onError;
+    this.onSuccess = onSuccess;
   }
 
   send(path, value) {
@@ -64,6 +71,7 @@ export class Sender {
     }
     this.inFlight.add(path);
     setParam(path, value)
+      .then(() => this.onSuccess(path))
       .catch((e) => this.onError(e, path))
       .finally(() => {
         this.inFlight.delete(path);

@@ -52,6 +52,8 @@ export function dragVertically(control, target, e, move, end) {
   target.addEventListener('pointercancel', onUp);
 }
 
+const kEchoHoldMs = 400;
+
 export class ParamControl {
   constructor(ctx, path, options = {}) {
     this.ctx = ctx;
@@ -59,10 +61,14 @@ export class ParamControl {
     this.param = ctx.store.get(path);
     this.label = options.label || labelFor(path);
     this.busy = false;  // the user is dragging: the server's echo must not fight the hand
+    // Just after the hand changed it, the server's echoes of the earlier steps are older than
+    // what is shown: a quick second key press must step from what it shows, not from an echo.
+    this.holdEchoUntil = 0;
     ctx.onCleanup(ctx.store.on(path, (value, param) => {
       this.param = param;
-      if (!this.busy) this.render(value);
+      if (!this.busy && performance.now() >= this.holdEchoUntil) this.render(value);
     }));
+    ctx.onCleanup(() => clearTimeout(this.echoTimer));
   }
 
   get value() { return this.ctx.store.value(this.path); }
@@ -74,8 +80,14 @@ export class ParamControl {
       this.render(this.value);
       return;
     }
+    const before = this.ctx.store.value(this.path);
     this.render(value);
+    this.holdEchoUntil = performance.now() + kEchoHoldMs;
+    clearTimeout(this.echoTimer);
+    // Then the server has the last word (a refusal, a glide, a change from elsewhere).
+    this.echoTimer = setTimeout(() => { if (!this.busy) this.render(this.value); }, kEchoHoldMs + 50);
     this.ctx.sender.send(this.path, value);
+    this.ctx.history?.record([{ path: this.path, before, after: value }], this.label);
   }
 
   mark(node) {
@@ -117,7 +129,11 @@ class ValueField {
     if (c.ctx.isLocked(c.path)) { c.commit(c.value); return; }
     const text = this.input.value.trim();
     try {
-      await setText(c.path, text);
+      const before = c.value;
+      const answer = await setText(c.path, text);
+      const mine = answer?.changed?.find((x) => x.path === c.path);
+      if (mine) c.ctx.history?.record([{ path: c.path, before, after: toNumber(mine.value) }], c.label);
+      c.ctx.actionSucceeded?.();
       this.error.textContent = '';
       this.input.classList.remove('refused');
       this.input.blur();
@@ -210,7 +226,8 @@ export class Fader extends Slider {
       marks.append(mark);
     }
     this.field = new ValueField(this);
-    this.node = el('div', { class: 'fader' }, el('div', { class: 'fader-body' }, marks, track),
+    this.node = el('div', { class: 'fader' + (options.compact ? ' compact' : '') },
+      el('div', { class: 'fader-body' }, options.compact ? null : marks, track),
       this.field.node);
     this.attach(track);
     this.render(this.value);
@@ -404,5 +421,40 @@ export class Choice extends ParamControl {
   render(value) {
     if (this.select) { this.select.value = value; return; }
     for (const [c, b] of this.buttons) b.setAttribute('aria-checked', c === value ? 'true' : 'false');
+  }
+}
+
+// A channel's name, live: the text of /name/<id> (the id where the device has no name for it).
+export function nameText(ctx, id, tag = 'span', attributes = {}) {
+  const path = '/name/' + id;
+  const node = el(tag, attributes);
+  const show = () => { node.textContent = ctx.store.has(path) ? ctx.store.value(path) : id; };
+  show();
+  if (ctx.store.has(path)) ctx.onCleanup(ctx.store.on(path, show));
+  return node;
+}
+
+// A name typed in place: Enter or leaving the field sends it, Escape puts the old one back.
+// An empty field gives the device's label back. The server refuses a bad one with its reason.
+export class NameField extends ParamControl {
+  constructor(ctx, id, options = {}) {
+    super(ctx, '/name/' + id, { label: `${id} name`, ...options });
+    this.input = el('input', { class: 'name-field', type: 'text', spellcheck: 'false',
+      'aria-label': this.label, title: `${id}: click to rename` });
+    this.node = this.input;
+    this.input.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') { e.preventDefault(); this.input.blur(); }
+      if (e.key === 'Escape') { this.render(this.value); this.skip = true; this.input.blur(); }
+    });
+    this.input.addEventListener('blur', () => {
+      if (this.skip) { this.skip = false; return; }
+      const text = this.input.value.trim() || this.param.default;
+      if (text !== this.value) this.commit(text);
+    });
+    this.render(this.value);
+  }
+
+  render(value) {
+    if (document.activeElement !== this.input) this.input.value = value;
   }
 }

@@ -3,6 +3,7 @@
 // leaving it unsubscribes its controls and meters.
 import { getJson, Sender } from './api.js';
 import { el } from './controls.js';
+import { History } from './history.js';
 import { MeterBoard } from './meters.js';
 import { Store } from './store.js';
 import { deviceView } from './views/device.js';
@@ -36,6 +37,10 @@ function message(text, kind = 'info') {
   if (kind !== 'error') messageTimer = setTimeout(() => { messageBar.hidden = true; }, 6000);
 }
 messageBar.addEventListener('click', () => { messageBar.hidden = true; });
+// An error stays until the next action that succeeds: then it is no longer true.
+function actionSucceeded() {
+  if (!messageBar.hidden && messageBar.classList.contains('error')) messageBar.hidden = true;
+}
 
 // A question in the page itself (a <dialog>), answered true or false.
 function confirm(question, yes) {
@@ -65,7 +70,15 @@ const ctx = {
   sender: new Sender((e, path) => {
     message(e.message, 'error');
     store.notify(path);
-  }),
+    ctx.history.forget(path);  // a refused change is not a step to undo
+  }, actionSucceeded),
+  actionSucceeded,
+  history: new History((e) => message(e.message, 'error'), () => updateUndoButtons()),
+  // A channel's name (/name/<id>): "Kick", or the device's label until named.
+  name(id) {
+    const p = store.get('/name/' + id);
+    return p ? p.value : id;
+  },
   isLocked: (path) => state.locked && lockedPaths.has(path),
   setLocked(on) {
     state.locked = on;
@@ -95,12 +108,55 @@ function buildNav() {
   const nav = document.getElementById('views');
   for (const [id, title] of views)
     nav.append(el('a', { href: '#' + id, 'data-view': id, text: title }));
+  // On a narrow screen the tabs fold into a menu button (CSS decides when).
+  const menu = document.getElementById('menu');
+  menu.addEventListener('click', () => {
+    const open = nav.classList.toggle('open');
+    menu.setAttribute('aria-expanded', open ? 'true' : 'false');
+  });
+  nav.addEventListener('click', () => {
+    nav.classList.remove('open');
+    menu.setAttribute('aria-expanded', 'false');
+  });
   window.addEventListener('hashchange', () => show(location.hash.slice(1)));
+}
+
+function updateUndoButtons() {
+  const h = ctx.history;
+  const undo = document.getElementById('undo'), redo = document.getElementById('redo');
+  if (!undo) return;
+  undo.disabled = !h.done.length;
+  redo.disabled = !h.undone.length;
+  undo.title = h.done.length ? `Undo ${h.done[h.done.length - 1].label} (Ctrl+Z)` : 'Nothing to undo';
+  redo.title = h.undone.length ? `Redo ${h.undone[h.undone.length - 1].label} (Ctrl+Shift+Z)`
+    : 'Nothing to redo';
+}
+
+async function undoRedo(redo) {
+  const entry = await (redo ? ctx.history.redo() : ctx.history.undo());
+  if (entry) message(`${redo ? 'Redone' : 'Undone'}: ${entry.label}`, 'ok');
+}
+
+function buildUndo() {
+  document.getElementById('undo').addEventListener('click', () => undoRedo(false));
+  document.getElementById('redo').addEventListener('click', () => undoRedo(true));
+  document.addEventListener('keydown', (e) => {
+    if (!(e.ctrlKey || e.metaKey) || e.altKey) return;
+    const key = e.key.toLowerCase();
+    if (key !== 'z' && key !== 'y') return;
+    // A text field keeps its own undo.
+    const t = e.target;
+    if (t instanceof HTMLInputElement && t.type === 'text') return;
+    e.preventDefault();
+    undoRedo(key === 'y' || e.shiftKey);
+  });
+  updateUndoButtons();
 }
 
 function connect(onFirstHello) {
   const badge = document.getElementById('connection');
   const ws = new WebSocket(`ws://${location.host}/api/ws`);
+  window.phantomPanel.socket = ws;  // for tests: a dropped connection is ws.close()
   ws.addEventListener('message', (event) => {
     const m = JSON.parse(event.data);
     if (m.type === 'meters') meters.update(m);
@@ -112,13 +168,18 @@ function connect(onFirstHello) {
       store.replaceAll(m.params);
       badge.textContent = 'connected';
       badge.className = 'connection up';
+      meters.setConnected(true);
+      document.body.classList.remove('disconnected');
       onFirstHello?.();
       onFirstHello = null;
     }
   });
   ws.addEventListener('close', () => {
-    badge.textContent = 'reconnecting…';
+    badge.textContent = 'disconnected: reconnecting…';
     badge.className = 'connection down';
+    // Frozen, greyed meters: a level that no longer comes must not look live.
+    meters.setConnected(false);
+    document.body.classList.add('disconnected');
     setTimeout(() => connect(onFirstHello), 1000);
   });
 }
@@ -143,6 +204,7 @@ async function start() {
   }
   document.getElementById('device-name').textContent = ctx.device.name;
   buildNav();
+  buildUndo();
   connect(() => {
     show(location.hash.slice(1));
     document.body.dataset.ready = 'true';  // for scripts and tests: the panel is built
@@ -151,5 +213,5 @@ async function start() {
   setInterval(pollStatus, 1000);
 }
 
-window.phantomPanel = { store, meters };
+window.phantomPanel = { store, meters, history: ctx.history };
 start();

@@ -23,7 +23,14 @@ export class MeterBoard {
     requestAnimationFrame(loop);
   }
 
+  // Disconnected: the meters stop where they are and are drawn grey (see draw()).
+  setConnected(on) {
+    this.connected = on;
+    if (!on) for (const m of this.meters) m.drawFrozen?.();
+  }
+
   update(message) {
+    if (this.connected === false) return;
     for (const r of [...message.inputs, ...message.outputs]) this.readings.set(r.id, r);
   }
 
@@ -42,6 +49,7 @@ export class MeterBoard {
   draw(now) {
     const dt = Math.min(0.2, (now - this.last) / 1000);
     this.last = now;
+    if (this.connected === false) return;  // frozen as they were
     let drawn = 0;
     for (const m of this.meters) {
       if (m.canvas.isConnected && m.canvas.offsetParent !== null) {
@@ -65,9 +73,18 @@ export class Meter {
     this.clipLight = el('button', { type: 'button', class: 'clip', 'aria-label': name + ' clip',
       'aria-pressed': 'false', title: 'clip: click to clear', text: 'CLIP',
       onclick: () => clearClip(name).catch((e) => ctx.message(e.message, 'error')) });
+    // The channel's name under the meter ("Kick"), kept current by /name/<id>.
+    this.caption = null;
+    if (options.caption && ctx.store.has('/name/' + options.caption)) {
+      this.caption = el('span', { class: 'meter-name' });
+      const path = '/name/' + options.caption;
+      const show = () => { this.caption.textContent = ctx.store.value(path); };
+      show();
+      ctx.onCleanup(ctx.store.on(path, show));
+    }
     this.node = el('div', { class: 'meter', role: 'meter', 'aria-label': name + ' level',
       'aria-valuemin': String(kMeterFloorDb), 'aria-valuemax': '0' }, this.clipLight,
-    this.canvas);
+    this.canvas, this.caption);
     const width = this.scaleWidth + ids.length * (this.barWidth + 2);
     const ratio = window.devicePixelRatio || 1;
     this.canvas.width = width * ratio;
@@ -78,6 +95,12 @@ export class Meter {
     this.g.scale(ratio, ratio);
     this.lastText = '';
     ctx.onCleanup(ctx.meters.add(this));
+  }
+
+  drawFrozen() {
+    const g = this.g;
+    g.fillStyle = 'rgba(23,26,33,0.6)';
+    g.fillRect(0, 0, this.canvas.width, this.height);
   }
 
   y(db) { return this.height - meterPosition(db) * (this.height - 4) - 2; }

@@ -11,7 +11,9 @@ export class Store {
 
   replaceAll(list) {
     this.params.clear();
-    for (const p of list) this.params.set(p.path, { ...p, value: toNumber(p.value) });
+    // A name is text as it is: a channel called "-inf" stays a name.
+    for (const p of list) this.params.set(p.path, { ...p,
+      value: p.type === 'string' ? p.value : toNumber(p.value) });
     for (const [path, fns] of this.listeners) {
       const p = this.params.get(path);
       if (p) for (const fn of fns) fn(p.value, p);
@@ -22,7 +24,7 @@ export class Store {
     for (const { path, value } of changes) {
       const p = this.params.get(path);
       if (!p) continue;
-      p.value = toNumber(value);
+      p.value = p.type === 'string' ? value : toNumber(value);
       const fns = this.listeners.get(path);
       if (fns) for (const fn of fns) fn(p.value, p);
     }

@@ -87,9 +87,11 @@ DeviceInfo Controller::device() const {
 
 std::vector<ParamInfo> Controller::params(const std::string& prefix) const {
     std::vector<double> values;
+    std::vector<std::string> texts;
     {
         std::lock_guard lock(mutex_);
         values = iface_.params().values();
+        texts = iface_.params().texts();
     }
     // The schemas never change after construction: read them without the lock.
     const auto& tree = iface_.params();
@@ -97,7 +99,8 @@ std::vector<ParamInfo> Controller::params(const std::string& prefix) const {
     for (size_t i = 0; i < values.size(); ++i) {
         const auto& s = tree.schema(static_cast<ParamIndex>(i));
         if (s.path.compare(0, prefix.size(), prefix) != 0) continue;
-        list.push_back({&s, typed_value(s, values[i]), !s.analog_only || analog_available_});
+        list.push_back(
+            {&s, typed_value(s, values[i], texts[i]), !s.analog_only || analog_available_});
     }
     if (list.empty())
         throw CommandError(ErrorKind::UnknownPath,
@@ -192,7 +195,7 @@ ApplyResult Controller::apply_batch(const std::vector<SetParam>& batch, bool gua
             item = &p;
             const ParamIndex i = require(p.path);
             check_available(i);
-            changes.push_back({i, parse_value(iface_.params(), i, p.value)});
+            changes.push_back(parse_change(iface_.params(), i, p.value));
         }
         item = nullptr;
         return apply_guarded(changes, guard);
@@ -320,7 +323,7 @@ Snapshot Controller::snapshot(const std::string& name) const {
         // Stored in the session's format; read back through the tree, which checked it on
         // the way in (a path this device does not have is left out).
         const auto i = tree.find(path);
-        if (!i) continue;
+        if (!i || tree.schema(*i).type == params::ParamType::String) continue;  // names: no
         try {
             snap.params.emplace_back(path,
                                      typed_value(tree.schema(*i), tree.parse_json(*i, stored)));
@@ -370,6 +373,8 @@ void Controller::save_snapshot(const std::string& name) {
     std::map<std::string, json> state;
     for (size_t i = 0; i < tree.size(); ++i) {
         auto index = static_cast<ParamIndex>(i);
+        // Names belong to the studio, not to a mix: a snapshot neither keeps nor recalls them.
+        if (tree.schema(index).type == params::ParamType::String) continue;
         if (!tree.is_default(index)) state[tree.schema(index).path] = tree.to_json(index);
     }
     // Saving over "verse" as "Verse" keeps the spelling just typed.

@@ -36,7 +36,18 @@ double parse_value(const params::ParamTree& tree, params::ParamIndex i, const Va
     return tree.check_value(i, number);
 }
 
-Value typed_value(const params::ParamSchema& s, double number) {
+params::ParamChange parse_change(const params::ParamTree& tree, params::ParamIndex i,
+                                 const Value& value) {
+    const params::ParamSchema& s = tree.schema(i);
+    if (s.type != ParamType::String) return {i, parse_value(tree, i, value)};
+    if (const std::string* text = std::get_if<std::string>(&value))
+        return tree.change_from_text(i, *text);
+    throw params::ParamError(params::ParamErrorKind::WrongType, s.path,
+                             fmt::format("{}: {} has the wrong type (allowed: {})", s.path,
+                                         describe(value), params::allowed_values(s)));
+}
+
+Value typed_value(const params::ParamSchema& s, double number, const std::string& text) {
     switch (s.type) {
         case ParamType::Float:
             return number;
@@ -46,12 +57,14 @@ Value typed_value(const params::ParamSchema& s, double number) {
             const auto c = static_cast<size_t>(number);
             return number >= 0 && c < s.choices.size() ? s.choices[c] : std::string();
         }
+        case ParamType::String:
+            return text;
     }
     return number;
 }
 
 Value value_of(const params::ParamTree& tree, params::ParamIndex i) {
-    return typed_value(tree.schema(i), tree.value(i));
+    return typed_value(tree.schema(i), tree.value(i), tree.text(i));
 }
 
 }  // namespace phantom::control

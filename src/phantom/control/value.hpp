@@ -3,7 +3,8 @@
 //
 //   number  a Float parameter's value (dB, a pan…); -inf is a fader at its bottom
 //   switch  a Bool parameter's value
-//   text    a Choice's name ("main"), or any value as a person types it ("-6", "on", "-inf")
+//   text    a Choice's name ("main"), a String's text ("Kick"), or any value as a person
+//           types it ("-6", "on", "-inf")
 //
 // A surface turns its protocol's types into these (JSON true → switch, OSC ,f → number) and
 // leaves the meaning to parse_value(), so every surface accepts and refuses the same things.
@@ -24,8 +25,12 @@ std::string describe(const Value& value);
 // [control-thread] The tree's number for `value` at parameter `i`; throws params::ParamError
 // (WrongType, OutOfRange) naming the path and what is allowed.
 double parse_value(const params::ParamTree& tree, params::ParamIndex i, const Value& value);
+// The same as a change to apply: a String parameter's change carries its text.
+params::ParamChange parse_change(const params::ParamTree& tree, params::ParamIndex i,
+                                 const Value& value);
 // The parameter's current value, typed by its schema.
 Value value_of(const params::ParamTree& tree, params::ParamIndex i);
-Value typed_value(const params::ParamSchema& schema, double number);
+// `text` is a String parameter's value (ignored for the other types).
+Value typed_value(const params::ParamSchema& schema, double number, const std::string& text = {});
 
 }  // namespace phantom::control

@@ -83,7 +83,7 @@ std::vector<params::ParamIndex> Interface::apply(const std::vector<params::Param
 std::vector<params::ParamIndex> Interface::set_text(const std::string& path,
                                                     const std::string& text) {
     params::ParamIndex i = params_.tree.require(path);
-    return apply({{i, params_.tree.parse_text(i, text)}});
+    return apply({params_.tree.change_from_text(i, text)});
 }
 
 void Interface::set_source(const std::string& channel_id, const std::string& source_text) {

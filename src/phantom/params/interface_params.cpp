@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace phantom::params {
@@ -14,6 +15,8 @@ namespace {
 constexpr double kFaderMaxDb = 6.0;
 constexpr double kTrimRangeDb = 24.0;
 constexpr double kSpeakerTrimRangeDb = 30.0;
+// A name fits a narrow strip and a terminal column; longer ones are refused, not cut.
+constexpr size_t kNameMaxChars = 32;
 const double kOff = -INFINITY;
 
 ParamSchema float_param(std::string path, double min, double max, double def, std::string unit,
@@ -60,13 +63,15 @@ class Builder {
     InterfaceParams run() {
         collect_sources();
         collect_buses();
-        p_.tree.reserve(p_.sources.size() * (7 + 4 * p_.buses.size()) + 4 * spec_.outputs.size() +
+        p_.tree.reserve(p_.sources.size() * (9 + 4 * p_.buses.size()) + 5 * spec_.outputs.size() +
                         32);
         add_input_params();
         add_mix_params();
         add_output_params();
         add_monitor_params();
         add_loopback_and_clock();
+        add_names();
+        add_stereo_links();
         add_mirror_constraint();
         return std::move(p_);
     }
@@ -300,6 +305,87 @@ class Builder {
         }
         p_.clock_source = p_.tree.add(choice_param("/clock/source", spec_.clock_sources, 0,
                                                    "where the sample clock comes from"));
+    }
+
+    static ParamSchema name_param(std::string path, const std::string& label,
+                                  std::string description) {
+        ParamSchema s;
+        s.path = std::move(path);
+        s.type = ParamType::String;
+        s.min = s.max = s.default_value = 0.0;
+        s.default_text = label;
+        s.max_chars = std::max(kNameMaxChars, label.size());
+        s.description = std::move(description);
+        return s;
+    }
+
+    std::string source_label(const SourceInfo& src) const {
+        switch (src.kind) {
+            case SourceKind::Analog:
+                return spec_.analog_inputs[static_cast<size_t>(src.analog_index)].label;
+            case SourceKind::Digital:
+                return fmt::format("{} {}",
+                                   spec_.digital_ports[static_cast<size_t>(src.digital_port)].label,
+                                   src.digital_channel + 1);
+            case SourceKind::Playback:
+                break;
+        }
+        return fmt::format("Playback {}", src.id.substr(2));
+    }
+
+    void add_names() {
+        for (const SourceInfo& src : p_.sources) {
+            std::string label = source_label(src);
+            if (label.empty()) label = src.id;
+            p_.source_names.push_back(p_.tree.add(
+                name_param("/name/" + src.id, label, "the channel's name on every surface")));
+        }
+        for (const auto& out : spec_.outputs) {
+            const std::string path = "/name/" + out.id;
+            if (p_.tree.find(path)) {  // an output id that is also an input's: one name
+                p_.output_names.push_back(*p_.tree.find(path));
+                continue;
+            }
+            p_.output_names.push_back(
+                p_.tree.add(name_param(path, out.label.empty() ? out.id : out.label,
+                                       "the output's name on every surface")));
+        }
+    }
+
+    // A pair is two adjacent sources of one kind (and one digital port), the first at an even
+    // place in its group: in1+in2, in3+in4, pb1+pb2. Linked, a move of either's fader in any
+    // mix moves the other by the same dB, mute and solo go together, and so do the input's
+    // trim and preamp gain; linking itself changes nothing (no jump in the sound).
+    void add_stereo_links() {
+        p_.source_links.assign(p_.sources.size(), -1);
+        auto& tree = p_.tree;
+        size_t place = 0;
+        for (size_t s = 0; s < p_.sources.size(); ++s) {
+            const SourceInfo& a = p_.sources[s];
+            const bool same_group_as_previous = s > 0 && p_.sources[s - 1].kind == a.kind &&
+                                                p_.sources[s - 1].digital_port == a.digital_port;
+            place = same_group_as_previous ? place + 1 : 0;
+            if (place % 2 != 0 || s + 1 >= p_.sources.size()) continue;
+            const SourceInfo& b = p_.sources[s + 1];
+            if (b.kind != a.kind || b.digital_port != a.digital_port) continue;
+            const ParamIndex link = tree.add(bool_param(
+                "/link/" + a.id, false,
+                fmt::format("{} and {} as a stereo pair: one fader, mute and solo in every mix",
+                            a.id, b.id)));
+            p_.source_links[s] = link;
+            using Gang = ParamTree::Gang;
+            for (size_t bus = 0; bus < p_.buses.size(); ++bus) {
+                const auto& x = p_.crosspoint(static_cast<int>(bus), static_cast<int>(s));
+                const auto& y = p_.crosspoint(static_cast<int>(bus), static_cast<int>(s + 1));
+                tree.gang(link, x.gain, y.gain, Gang::RelativeDb);
+                tree.gang(link, x.mute, y.mute, Gang::Copy);
+                tree.gang(link, x.solo, y.solo, Gang::Copy);
+            }
+            const InputParamIds& ia = p_.inputs[s];
+            const InputParamIds& ib = p_.inputs[s + 1];
+            if (ia.trim >= 0 && ib.trim >= 0) tree.gang(link, ia.trim, ib.trim, Gang::RelativeDb);
+            if (ia.gain >= 0 && ib.gain >= 0) tree.gang(link, ia.gain, ib.gain, Gang::RelativeDb);
+        }
     }
 
     void add_mirror_constraint() {

@@ -67,6 +67,12 @@ struct InterfaceParams {
     ParamIndex loopback_source = -1;
     std::vector<int> loopback_choice_output;  // choice index → output index, -1 = none
     ParamIndex clock_source = -1;
+    // Names (/name/<id>, String parameters, default the device's label), one per source and
+    // per output.
+    std::vector<ParamIndex> source_names, output_names;
+    // Stereo pairs: /link/<id> on the first source of each adjacent pair of one kind (in1+in2,
+    // adat1+adat2, pb1+pb2 …), indexed by that source; -1 where no pair starts.
+    std::vector<ParamIndex> source_links;
 
     const CrosspointParamIds& crosspoint(int bus, int source) const {
         return crosspoints[static_cast<size_t>(bus) * sources.size() + static_cast<size_t>(source)];

@@ -7,7 +7,8 @@
 
 namespace phantom::params {
 
-enum class ParamType { Float, Bool, Choice };
+// String: a name ("Kick", "Singer cue"); its value is text, kept beside the numbers.
+enum class ParamType { Float, Bool, Choice, String };
 
 struct ParamSchema {
     std::string path;
@@ -19,6 +20,9 @@ struct ParamSchema {
     std::vector<std::string> choices;
     std::string description;
     bool analog_only = false;  // exists only on virtual hardware (preamp, pad, 48 V …)
+    // String: the default text and the longest text allowed, in characters (UTF-8 code points).
+    std::string default_text;
+    size_t max_chars = 0;
 };
 
 const char* to_string(ParamType type);
@@ -27,5 +31,8 @@ std::string allowed_values(const ParamSchema& schema);
 // Decimals a text surface shows of a Float (the CLI's `get`, the panel's readouts): 1 for dB
 // (a 0.05 dB difference is far below what anyone hears as a step), 2 for a pan (1 % steps).
 int display_decimals(const ParamSchema& schema);
+// Why `text` is not a valid String value for `schema` ("" if it is): empty, too long, not
+// UTF-8, or holding a control character (a name is one line of printable text).
+std::string text_problem(const ParamSchema& schema, const std::string& text);
 
 }  // namespace phantom::params

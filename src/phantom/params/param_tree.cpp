@@ -6,6 +6,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 
 namespace phantom::params {
@@ -18,6 +19,8 @@ const char* to_string(ParamType type) {
             return "bool";
         case ParamType::Choice:
             return "choice";
+        case ParamType::String:
+            return "string";
     }
     return "?";
 }
@@ -57,14 +60,62 @@ std::string allowed_values(const ParamSchema& s) {
                 list += (list.empty() ? "" : ", ") + c;
             return "one of: " + list;
         }
+        case ParamType::String:
+            return fmt::format("text of 1 to {} characters, no control characters", s.max_chars);
     }
+    return "";
+}
+
+namespace {
+
+// The code points of UTF-8 `text`, or -1 if it is not valid UTF-8 (overlong forms and
+// surrogates included); a control character (C0, DEL, C1) sets `control`.
+long code_points(const std::string& text, bool& control) {
+    long count = 0;
+    control = false;
+    for (size_t i = 0; i < text.size(); ++count) {
+        const auto b = static_cast<unsigned char>(text[i]);
+        size_t len = b < 0x80           ? 1
+                     : (b >> 5) == 0x6  ? 2
+                     : (b >> 4) == 0xE  ? 3
+                     : (b >> 3) == 0x1E ? 4
+                                        : 0;
+        if (len == 0 || i + len > text.size()) return -1;
+        std::uint32_t cp = len == 1   ? b
+                           : len == 2 ? (b & 0x1Fu)
+                           : len == 3 ? (b & 0x0Fu)
+                                      : (b & 0x07u);
+        for (size_t k = 1; k < len; ++k) {
+            const auto c = static_cast<unsigned char>(text[i + k]);
+            if ((c >> 6) != 0x2) return -1;
+            cp = (cp << 6) | (c & 0x3Fu);
+        }
+        static constexpr std::uint32_t kMinForLength[] = {0, 0, 0x80, 0x800, 0x10000};
+        if (cp < kMinForLength[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return -1;
+        if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0) || cp == 0x2028 || cp == 0x2029) control = true;
+        i += len;
+    }
+    return count;
+}
+
+}  // namespace
+
+std::string text_problem(const ParamSchema& s, const std::string& text) {
+    bool control = false;
+    const long chars = code_points(text, control);
+    if (chars < 0) return "is not valid UTF-8";
+    if (chars == 0) return "is empty";
+    if (static_cast<size_t>(chars) > s.max_chars)
+        return fmt::format("is {} characters long", chars);
+    if (control) return "holds a control character (tab, newline …)";
     return "";
 }
 
 ParamIndex ParamTree::add(ParamSchema schema) {
     auto index = static_cast<ParamIndex>(schemas_.size());
     by_path_.emplace(schema.path, index);
-    values_.push_back(schema.default_value);
+    values_.push_back(schema.type == ParamType::String ? 0.0 : schema.default_value);
+    texts_.push_back(schema.type == ParamType::String ? schema.default_text : std::string());
     schemas_.push_back(std::move(schema));
     return index;
 }
@@ -72,10 +123,12 @@ ParamIndex ParamTree::add(ParamSchema schema) {
 void ParamTree::reserve(size_t count) {
     schemas_.reserve(count);
     values_.reserve(count);
+    texts_.reserve(count);
     by_path_.reserve(count);
 }
 
 bool ParamTree::is_default(ParamIndex i) const {
+    if (schema(i).type == ParamType::String) return text(i) == schema(i).default_text;
     return values_[static_cast<size_t>(i)] == schemas_[static_cast<size_t>(i)].default_value;
 }
 
@@ -105,6 +158,9 @@ double ParamTree::check_value(ParamIndex i, double value) const {
             break;
         case ParamType::Choice:
             ok = value >= 0 && value <= s.max && value == std::floor(value);
+            break;
+        case ParamType::String:
+            ok = value == 0.0;  // the text is the value; see check_text
             break;
     }
     if (!ok)
@@ -142,6 +198,9 @@ double ParamTree::parse_text(ParamIndex i, const std::string& raw) const {
             for (size_t c = 0; c < s.choices.size(); ++c)
                 if (lower(s.choices[c]) == text) return static_cast<double>(c);
             throw wrong();
+        case ParamType::String:
+            check_text(i, raw);
+            return 0.0;
     }
     throw wrong();
 }
@@ -162,10 +221,40 @@ double ParamTree::parse_json(ParamIndex i, const nlohmann::json& v) const {
             if (v.is_boolean()) return v.get<bool>() ? 1.0 : 0.0;
             throw wrong();
         case ParamType::Choice:
+        case ParamType::String:
             if (v.is_string()) return parse_text(i, v.get<std::string>());
             throw wrong();
     }
     throw wrong();
+}
+
+const std::string& ParamTree::check_text(ParamIndex i, const std::string& text) const {
+    const ParamSchema& s = schema(i);
+    if (s.type != ParamType::String)
+        throw ParamError(ParamErrorKind::WrongType, s.path,
+                         fmt::format("{}: takes {}, not free text", s.path, allowed_values(s)));
+    const std::string problem = text_problem(s, text);
+    if (!problem.empty()) {
+        // The refused text is quoted only as far as it is safe to show (a log, a terminal).
+        std::string shown;
+        for (char c : text.substr(0, 40))
+            shown += static_cast<unsigned char>(c) < 0x20 || c == 0x7F ? '?' : c;
+        throw ParamError(ParamErrorKind::OutOfRange, s.path,
+                         fmt::format("{}: '{}{}' {} (allowed: {})", s.path, shown,
+                                     text.size() > 40 ? "…" : "", problem, allowed_values(s)));
+    }
+    return text;
+}
+
+ParamChange ParamTree::change_from_text(ParamIndex i, const std::string& text) const {
+    if (schema(i).type == ParamType::String) return {i, 0.0, check_text(i, text)};
+    return {i, parse_text(i, text)};
+}
+
+ParamChange ParamTree::change_from_json(ParamIndex i, const nlohmann::json& value) const {
+    if (schema(i).type == ParamType::String && value.is_string())
+        return change_from_text(i, value.get<std::string>());
+    return {i, parse_json(i, value)};
 }
 
 std::string ParamTree::format_value(ParamIndex i, double value) const {
@@ -179,11 +268,14 @@ std::string ParamTree::format_value(ParamIndex i, double value) const {
             auto c = static_cast<size_t>(value);
             return value >= 0 && c < s.choices.size() ? s.choices[c] : number_text(value);
         }
+        case ParamType::String:
+            return "";
     }
     return "";
 }
 
 std::string ParamTree::format(ParamIndex i) const {
+    if (schema(i).type == ParamType::String) return text(i);
     return format_value(i, value(i));
 }
 
@@ -198,20 +290,26 @@ nlohmann::json ParamTree::to_json(ParamIndex i) const {
             return v != 0.0;
         case ParamType::Choice:
             return format_value(i, v);
+        case ParamType::String:
+            return text(i);
     }
     return nullptr;
 }
 
-std::vector<double> ParamTree::candidate(const std::vector<ParamChange>& changes) const {
-    std::vector<double> candidate = values_;
+ParamTree::Candidate ParamTree::candidate(const std::vector<ParamChange>& changes) const {
+    Candidate next{values_, texts_};
+    std::vector<double>& candidate = next.values;
     for (const auto& c : changes) {
         check_value(c.index, c.value);
+        if (schema(c.index).type == ParamType::String)
+            next.texts[static_cast<size_t>(c.index)] = check_text(c.index, c.text);
         candidate[static_cast<size_t>(c.index)] = c.value;
         for (const auto& group : links_)
             if (std::find(group.begin(), group.end(), c.index) != group.end())
                 for (ParamIndex member : group)
                     candidate[static_cast<size_t>(member)] = c.value;
     }
+    follow_gangs(changes, candidate);
     for (const auto& constraint : constraints_) {
         std::string problem = constraint(candidate);
         if (!problem.empty()) {
@@ -219,16 +317,45 @@ std::vector<double> ParamTree::candidate(const std::vector<ParamChange>& changes
             throw ParamError(ParamErrorKind::Conflict, path, problem);
         }
     }
-    return candidate;
+    return next;
+}
+
+void ParamTree::follow_gangs(const std::vector<ParamChange>& changes,
+                             std::vector<double>& candidate) const {
+    if (gangs_.empty()) return;
+    // Which parameters the batch names: a recall names thousands, stress-64 has ~3000 rules.
+    std::vector<char> named(candidate.size(), 0);
+    for (const auto& c : changes)
+        named[static_cast<size_t>(c.index)] = 1;
+    auto in_batch = [&](ParamIndex i) { return named[static_cast<size_t>(i)] != 0; };
+    for (const GangRule& g : gangs_) {
+        if (candidate[static_cast<size_t>(g.link)] == 0.0) continue;
+        const bool a_set = in_batch(g.a), b_set = in_batch(g.b);
+        if (a_set == b_set) continue;  // neither moved, or the batch says where both go
+        const ParamIndex mover = a_set ? g.a : g.b, follower = a_set ? g.b : g.a;
+        const double before = values_[static_cast<size_t>(mover)];
+        const double after = candidate[static_cast<size_t>(mover)];
+        double& other = candidate[static_cast<size_t>(follower)];
+        if (g.how == Gang::Copy || !std::isfinite(before) || !std::isfinite(after) ||
+            !std::isfinite(other)) {
+            other = after;
+        } else {
+            const ParamSchema& s = schema(follower);
+            other = std::clamp(other + (after - before), s.min, s.max);
+        }
+    }
 }
 
 std::vector<ParamIndex> ParamTree::apply(const std::vector<ParamChange>& changes) {
-    std::vector<double> candidate = this->candidate(changes);
+    Candidate next = this->candidate(changes);
     std::vector<ParamIndex> changed;
     for (size_t i = 0; i < values_.size(); ++i)
-        if (candidate[i] != values_[i] && !(std::isnan(candidate[i]) && std::isnan(values_[i])))
+        if ((next.values[i] != values_[i] &&
+             !(std::isnan(next.values[i]) && std::isnan(values_[i]))) ||
+            next.texts[i] != texts_[i])
             changed.push_back(static_cast<ParamIndex>(i));
-    values_ = std::move(candidate);
+    values_ = std::move(next.values);
+    texts_ = std::move(next.texts);
     return changed;
 }
 
@@ -237,13 +364,15 @@ std::vector<ParamIndex> ParamTree::set(const std::string& path, double value) {
 }
 
 std::vector<ParamIndex> ParamTree::set_text(const std::string& path, const std::string& text) {
-    ParamIndex i = require(path);
-    return apply({{i, parse_text(i, text)}});
+    return apply({change_from_text(require(path), text)});
 }
 
 void ParamTree::reset() {
-    for (size_t i = 0; i < values_.size(); ++i)
-        values_[i] = schemas_[i].default_value;
+    for (size_t i = 0; i < values_.size(); ++i) {
+        const bool is_string = schemas_[i].type == ParamType::String;
+        values_[i] = is_string ? 0.0 : schemas_[i].default_value;
+        texts_[i] = is_string ? schemas_[i].default_text : std::string();
+    }
 }
 
 }  // namespace phantom::params

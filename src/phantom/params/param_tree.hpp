@@ -28,6 +28,7 @@ using ParamIndex = int;
 struct ParamChange {
     ParamIndex index;
     double value;
+    std::string text = {};  // String parameters: the new text (`value` is then 0)
 };
 
 class ParamTree {
@@ -39,11 +40,21 @@ class ParamTree {
     void reserve(size_t count);
     void add_constraint(Constraint constraint) { constraints_.push_back(std::move(constraint)); }
     void link(const std::vector<ParamIndex>& group) { links_.push_back(group); }
+    // While the Bool `link` is on, a change to one of a and b moves the other too, unless the
+    // same batch sets it: Copy gives it the same value; RelativeDb moves it by the same dB
+    // (a stereo pair's faders keep their offset; from or to -inf they meet).
+    enum class Gang { Copy, RelativeDb };
+    void gang(ParamIndex link, ParamIndex a, ParamIndex b, Gang how) {
+        gangs_.push_back({link, a, b, how});
+    }
 
     size_t size() const { return schemas_.size(); }
     const ParamSchema& schema(ParamIndex i) const { return schemas_[static_cast<size_t>(i)]; }
     double value(ParamIndex i) const { return values_[static_cast<size_t>(i)]; }
     const std::vector<double>& values() const { return values_; }
+    // String parameters' texts ("" for every other parameter).
+    const std::string& text(ParamIndex i) const { return texts_[static_cast<size_t>(i)]; }
+    const std::vector<std::string>& texts() const { return texts_; }
     bool is_default(ParamIndex i) const;
 
     std::optional<ParamIndex> find(const std::string& path) const;
@@ -53,6 +64,12 @@ class ParamTree {
     double check_value(ParamIndex i, double value) const;
     double parse_text(ParamIndex i, const std::string& text) const;
     double parse_json(ParamIndex i, const nlohmann::json& value) const;
+    // The change that sets parameter i from text / JSON, for every type (a String keeps its
+    // text in the change); throws ParamError.
+    ParamChange change_from_text(ParamIndex i, const std::string& text) const;
+    ParamChange change_from_json(ParamIndex i, const nlohmann::json& value) const;
+    // A String parameter's text checked; throws ParamError (WrongType if i is no String).
+    const std::string& check_text(ParamIndex i, const std::string& text) const;
     std::string format(ParamIndex i) const;  // "−6.0", "on", "mic", "-inf"
     std::string format_value(ParamIndex i, double value) const;
     nlohmann::json to_json(ParamIndex i) const;
@@ -69,10 +86,22 @@ class ParamTree {
 
   private:
     // Every value after `changes` (links followed), checked against ranges and constraints.
-    std::vector<double> candidate(const std::vector<ParamChange>& changes) const;
+    struct Candidate {
+        std::vector<double> values;
+        std::vector<std::string> texts;
+    };
+    Candidate candidate(const std::vector<ParamChange>& changes) const;
+    void follow_gangs(const std::vector<ParamChange>& changes, std::vector<double>& values) const;
+
+    struct GangRule {
+        ParamIndex link, a, b;
+        Gang how;
+    };
 
     std::vector<ParamSchema> schemas_;
     std::vector<double> values_;
+    std::vector<std::string> texts_;
+    std::vector<GangRule> gangs_;
     std::unordered_map<std::string, ParamIndex> by_path_;
     std::vector<Constraint> constraints_;
     std::vector<std::vector<ParamIndex>> links_;

@@ -132,7 +132,7 @@ void apply_session(const Session& session, engine::Interface& iface, const std::
     try {
         for (const auto& [path, value] : session.params) {
             params::ParamIndex i = tree.require(path);
-            changes.push_back({i, tree.parse_json(i, value)});
+            changes.push_back(tree.change_from_json(i, value));
         }
         // Validate the whole batch (constraints included) on a copy before touching anything.
         params::ParamTree probe = tree;
@@ -167,13 +167,18 @@ std::vector<params::ParamChange> full_state_changes(
     std::vector<double> wanted(tree.size());
     for (size_t i = 0; i < tree.size(); ++i)
         wanted[i] = tree.schema(static_cast<params::ParamIndex>(i)).default_value;
+    // Names (String parameters) are the studio's, not a snapshot's: never recalled.
+    auto is_name = [&](params::ParamIndex i) {
+        return tree.schema(i).type == params::ParamType::String;
+    };
     for (const auto& [path, value] : params) {
         params::ParamIndex i = tree.require(path);
+        if (is_name(i)) continue;
         wanted[static_cast<size_t>(i)] = tree.parse_json(i, value);
     }
     std::vector<params::ParamChange> changes;
     for (size_t i = 0; i < tree.size(); ++i)
-        if (wanted[i] != tree.values()[i])
+        if (!is_name(static_cast<params::ParamIndex>(i)) && wanted[i] != tree.values()[i])
             changes.push_back({static_cast<params::ParamIndex>(i), wanted[i]});
     params::ParamTree probe = tree;
     probe.apply(changes);  // constraints: the state as a whole must be valid

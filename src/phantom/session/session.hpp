@@ -56,7 +56,8 @@ Session parse_session_text(const std::string& text, const std::string& path);
 void apply_session(const Session& session, engine::Interface& iface, const std::string& file);
 
 // The changes that bring `tree` to the state `params` stands for (every parameter it does not
-// name at its default), validated as a whole. Throws params::ParamError.
+// name at its default), validated as a whole; names (String parameters) are left as they are.
+// Throws params::ParamError.
 std::vector<params::ParamChange> full_state_changes(
     const std::map<std::string, nlohmann::json>& params, const params::ParamTree& tree);
 

@@ -51,9 +51,14 @@ void random_change(engine::Interface& iface, std::mt19937& rng) {
             case params::ParamType::Choice:
                 v = std::floor(unit(rng) * (s.max + 1));
                 break;
+            case params::ParamType::String:  // a name: the engine never reads it
+                break;
         }
         try {
-            iface.apply({{i, v}});
+            if (s.type == params::ParamType::String)
+                iface.apply({{i, 0.0, "Name " + std::to_string(attempt)}});
+            else
+                iface.apply({{i, v}});
             return;
         } catch (const params::ParamError&) {  // a mirror cycle: pick another
         }

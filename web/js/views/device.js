@@ -1,5 +1,6 @@
 // Device: the spec sheet of the interface, as GET /api/device gives it.
-import { el } from '../controls.js';
+import { getJson } from '../api.js';
+import { Choice, el } from '../controls.js';
 
 function table(caption, rows, columns) {
   const t = el('table', { class: 'sheet' }, el('caption', { text: caption }));
@@ -10,7 +11,7 @@ function table(caption, rows, columns) {
       return el('td', { text: show ? show(v, r) : v === undefined ? '' : String(v) });
     })));
   }
-  return t;
+  return el('div', { class: 'sheet-scroll' }, t);  // a phone scrolls the table, not the page
 }
 
 const yes = (v) => (v ? 'yes' : '');
@@ -25,7 +26,26 @@ export function deviceView(ctx, root) {
     + `${d.host.loopback} loopback`);
   fact('Clock sources', d.clock_sources.join(', '));
   fact('MIDI', `${d.midi.inputs} in, ${d.midi.outputs} out`);
-  root.append(facts,
+  // The controls that live here: where the clock comes from (and whether it is locked), and
+  // which output goes back to the computer as loopback.
+  const controls = el('section', { class: 'device-controls', 'aria-label': 'Clock and loopback' });
+  if (ctx.store.has('/clock/source')) {
+    const lockState = el('span', { class: 'clock-state', text: '' });
+    getJson('/api/status').then((st) => {
+      lockState.textContent = st.backend === 'jack'
+        ? 'the JACK server\'s sound card sets the clock' : 'locked (virtual hardware)';
+    }).catch(() => { lockState.textContent = ''; });
+    controls.append(el('label', { class: 'field' }, el('span', { text: 'Clock source' }),
+      new Choice(ctx, '/clock/source', { maxButtons: 0 }).node, lockState));
+  }
+  if (ctx.store.has('/loopback/source')) {
+    const names = {};
+    for (const c of ctx.store.get('/loopback/source').choices)
+      names[c] = [c === 'none' ? 'none' : `${ctx.name(c)} (${c})`, c];
+    controls.append(el('label', { class: 'field' }, el('span', { text: 'Loopback source' }),
+      new Choice(ctx, '/loopback/source', { maxButtons: 0, names }).node));
+  }
+  root.append(controls, facts,
     table('Inputs', d.inputs, [['id', 'Id'], ['label', 'Label'], ['connector', 'Connector'],
       ['kind', 'Kind'], ['gain_db', 'Preamp gain', (g) => (g ? `${g[0]}–${g[1]} dB` : '')],
       ['pad_db', 'Pad', (p) => (p ? `${p} dB` : '')], ['phantom', '48 V', yes],

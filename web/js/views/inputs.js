@@ -1,7 +1,7 @@
 // Inputs: one strip per input with what that input really has (from the parameter tree, so
 // every device gets its own): preamp gain, pad, 48 V, mode, level standard, trim, polarity,
 // and a meter with peak hold and a clip light.
-import { Choice, el, HoldToggle, Knob, Toggle } from '../controls.js';
+import { Choice, el, HoldToggle, Knob, NameField, Toggle } from '../controls.js';
 import { Meter } from '../meters.js';
 
 export function inputsView(ctx, root) {
@@ -11,7 +11,7 @@ export function inputsView(ctx, root) {
     const has = (leaf) => ctx.store.has(p(leaf));
     const spec = ctx.device.inputs.find((i) => i.id === id);
     const strip = el('section', { class: 'strip input-strip', 'aria-label': id },
-      el('h3', { text: id }), el('div', { class: 'strip-label', text: spec ? spec.label : '' }));
+      new NameField(ctx, id).node, el('div', { class: 'strip-label', text: spec ? `${id} · ${spec.label}` : id }));
     if (has('gain')) strip.append(new Knob(ctx, p('gain'), { caption: 'Gain' }).node);
     const switches = el('div', { class: 'switches' });
     if (has('phantom')) {
@@ -34,7 +34,7 @@ export function inputsView(ctx, root) {
       }).node);
     }
     if (has('trim')) strip.append(new Knob(ctx, p('trim'), { caption: 'Trim', size: 40 }).node);
-    strip.append(new Meter(ctx, [id], id).node);
+    strip.append(new Meter(ctx, [id], id, { caption: id }).node);
     strips.append(strip);
   }
   root.append(strips);

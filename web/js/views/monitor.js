@@ -42,6 +42,12 @@ export function monitorView(ctx, root) {
       if (has(leaf)) settings.append(el('label', { class: 'field' },
         el('span', { text: leaf === 'direct' ? 'Direct monitoring' : 'Talkback mic' }),
         new Choice(ctx, '/monitor/' + leaf, { maxButtons: 3 }).node));
+    // Speaker trims: level-match speaker sets A and B (/output/<id>/trim on monitor outputs).
+    for (const out of ctx.device.outputs.filter((o) => o.role === 'monitor')) {
+      const path = `/output/${out.id}/trim`;
+      if (ctx.store.has(path)) settings.append(new Knob(ctx, path, { size: 44,
+        caption: `${ctx.name(out.id)} trim`, label: `${out.id} trim` }).node);
+    }
     controller.append(settings, lock, midiLearn(ctx));
   }
 
@@ -50,7 +56,7 @@ export function monitorView(ctx, root) {
     el('h2', { text: 'Headphones' })) : null;
   for (const out of headphones) {
     const p = (leaf) => `/output/${out.id}/${leaf}`;
-    const strip = el('div', { class: 'phone' }, el('h3', { text: out.label }));
+    const strip = el('div', { class: 'phone' }, el('h3', { text: ctx.name(out.id) }));
     if (ctx.store.has(p('mirror'))) {
       const names = { none: ['own mix', 'own mix'] };
       for (const c of ctx.store.get(p('mirror')).choices)

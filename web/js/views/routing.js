@@ -1,8 +1,9 @@
 // Routing matrix: sources down, outputs across. A cell shows the gain of that source in that
 // output's mix; a click opens or closes the route, a vertical drag or the wheel sets the gain
 // (Shift: fine), the keyboard does both (Enter toggles, arrows step).
-import { dragVertically, el, ParamControl } from '../controls.js';
+import { dragVertically, el, nameText, ParamControl } from '../controls.js';
 import { formatValue, stepFrom, toNumber } from '../scale.js';
+import { mirrorTarget } from './mixer.js';
 
 class MatrixCell extends ParamControl {
   constructor(ctx, path) {
@@ -61,18 +62,42 @@ export function routingView(ctx, root) {
   const sources = outputs.length ? ctx.store.children(`/mix/${outputs[0]}/`) : [];
   const table = el('table', { class: 'matrix', 'aria-label': 'Routing matrix' });
   const head = el('tr', {}, el('th', { scope: 'col', text: 'source \\ output' }));
-  for (const o of outputs) head.append(el('th', { scope: 'col', text: o, title: ctx.outputLabel(o) }));
+  // Rows and columns by name (the id in a tooltip); a mirrored output's column says whose mix
+  // it plays and takes no edits there (edit the source's column).
+  const mirrored = new Map(outputs.map((o) => [o, mirrorTarget(ctx, o)]));
+  for (const o of outputs) {
+    const m = mirrored.get(o);
+    const th = el('th', { scope: 'col', title: o, class: m ? 'mirrored' : null,
+      'data-output': o }, nameText(ctx, o));
+    if (m) th.append(el('span', { class: 'sub', text: `mirrors ${ctx.name(m)}` }));
+    head.append(th);
+  }
   table.append(el('thead', {}, head));
   const body = el('tbody');
   for (const s of sources) {
-    const row = el('tr', {}, el('th', { scope: 'row', text: s }));
+    const row = el('tr', {}, el('th', { scope: 'row', title: s }, nameText(ctx, s)));
     for (const o of outputs) {
       const path = `/mix/${o}/${s}/gain`;
-      row.append(el('td', {}, ctx.store.has(path) ? new MatrixCell(ctx, path).node : null));
+      const cell = ctx.store.has(path) ? new MatrixCell(ctx, path).node : null;
+      if (cell && mirrored.get(o)) {
+        cell.disabled = true;
+        cell.setAttribute('aria-disabled', 'true');
+        cell.title = `${ctx.name(o)} mirrors ${ctx.name(mirrored.get(o))}: not heard`;
+      }
+      row.append(el('td', { class: mirrored.get(o) ? 'mirrored' : null }, cell));
     }
     body.append(row);
   }
   table.append(body);
   root.append(el('p', { class: 'hint', text: 'Click a cell to open or close a route; drag up '
     + 'or down, or use the wheel, to set its gain (Shift: fine).' }), el('div', { class: 'matrix-scroll' }, table));
+  // A mirror switched elsewhere changes the columns: build the view again.
+  for (const o of outputs) {
+    if (!ctx.store.has(`/output/${o}/mirror`)) continue;
+    ctx.onCleanup(ctx.store.on(`/output/${o}/mirror`, () => queueMicrotask(() => {
+      if (!root.isConnected || !table.isConnected) return;
+      root.replaceChildren();
+      routingView(ctx, root);
+    })));
+  }
 }

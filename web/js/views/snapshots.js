@@ -32,7 +32,7 @@ export function snapshotsView(ctx, root) {
     });
     item.append(
       el('button', { type: 'button', text: 'Recall', 'aria-label': `Recall ${n}`,
-        onclick: () => report(snapshots.recall(n), (r) => {
+        onclick: () => report(recall(n), (r) => {
           let text = `Recalled ${n}.`;
           if (r.held_phantom?.length)
             text += ` 48 V kept off on ${r.held_phantom.map((p) => p.split('/')[2]).join(', ')}:`
@@ -42,12 +42,44 @@ export function snapshotsView(ctx, root) {
         }) }),
       rename,
       el('button', { type: 'button', text: 'Delete', 'aria-label': `Delete ${n}`,
-        onclick: () => report(snapshots.remove(n), refresh) }));
+        onclick: async () => {
+          if (!(await ctx.confirm(`Delete the snapshot "${n}"? This cannot be undone.`, 'Delete')))
+            return;
+          report(snapshots.remove(n), () => {
+            ctx.message(`Deleted ${n}`, 'ok');
+            refresh();
+          });
+        } }));
     return item;
   };
 
-  const save = () => report(snapshots.save(name.value.trim()), () => {
+  // A recall is one undo step: what it changed goes back as it was (rising levels glide).
+  const recall = async (n) => {
+    const before = new Map();
+    for (const [path, p] of ctx.store.params) if (p.type !== 'string') before.set(path, p.value);
+    const r = await snapshots.recall(n);
+    const changed = [...(r.changed || []).map((c) => c.path), ...(r.gliding || [])];
+    const changes = [...new Set(changed)].filter((path) => before.has(path)).map((path) => ({
+      path, before: before.get(path), after: Symbol.for('recalled') }));
+    ctx.history.close();
+    ctx.history.record(changes, `recall ${n}`, () => snapshots.recall(n));
+    ctx.actionSucceeded();
+    return r;
+  };
+
+  const save = async () => {
+    const wanted = name.value.trim();
+    if (!wanted) { ctx.message('A snapshot needs a name', 'error'); return; }
+    // Saving over a snapshot replaces it: ask first (names match whatever their case).
+    const { snapshots: names } = await snapshots.list();
+    const existing = names.find((x) => x.toLowerCase() === wanted.toLowerCase());
+    if (existing && !(await ctx.confirm(`A snapshot named "${existing}" exists. Replace it with `
+      + 'the current state?', 'Replace'))) return;
+    return saveNow();
+  };
+  const saveNow = () => report(snapshots.save(name.value.trim()), () => {
     ctx.message(`Saved ${name.value.trim()}`, 'ok');
+    ctx.actionSucceeded();
     name.value = '';
     refresh();
   });

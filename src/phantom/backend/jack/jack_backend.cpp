@@ -109,29 +109,22 @@ void JackBackend::attach(engine::Interface& iface) {
     const auto& sources = iface.layout().sources;
     const auto& spec = iface.spec();
     hw_in_.clear();
-    for (size_t s = 0; s < iface.hardware_input_count(); ++s) {
-        std::string pretty = sources[s].id;
-        if (sources[s].analog_index >= 0)
-            pretty = spec.analog_inputs[static_cast<size_t>(sources[s].analog_index)].label;
-        hw_in_.push_back({"hw_in_" + sources[s].id, pretty, true, nullptr});
-    }
+    for (size_t s = 0; s < iface.hardware_input_count(); ++s)
+        hw_in_.push_back({"hw_in_" + sources[s].id, "", true, nullptr});
     hw_out_.clear();
     const auto out_names = iface.output_channel_names();
-    for (const auto& out : spec.outputs) {  // the same order as the names: output by output
-        for (int c = 0; c < out.channels; ++c) {
-            const std::string pretty =
-                out.channels == 2 ? out.label + (c == 0 ? " L" : " R") : out.label;
-            hw_out_.push_back({"hw_out_" + out_names[hw_out_.size()], pretty, false, nullptr});
-        }
-    }
+    for (const auto& out : spec.outputs)  // the same order as the names: output by output
+        for (int c = 0; c < out.channels; ++c)
+            hw_out_.push_back({"hw_out_" + out_names[hw_out_.size()], "", false, nullptr});
     capture_.clear();
     const auto capture_names = iface.capture_channel_names();
     for (size_t n = 0; n < capture_names.size(); ++n)
         capture_.push_back({fmt::format("capture_{}", n + 1), capture_names[n], false, nullptr});
     playback_.clear();
     for (size_t n = 0; n < iface.playback_channel_count(); ++n)
-        playback_.push_back(
-            {fmt::format("playback_{}", n + 1), fmt::format("pb{}", n + 1), true, nullptr});
+        playback_.push_back({fmt::format("playback_{}", n + 1), "", true, nullptr});
+    for (auto& [port, name] : pretty_names())
+        port->pretty_name = name;
     hw_in_ptr_.assign(hw_in_.size(), nullptr);
     hw_out_ptr_.assign(hw_out_.size(), nullptr);
     capture_ptr_.assign(capture_.size(), nullptr);
@@ -140,6 +133,37 @@ void JackBackend::attach(engine::Interface& iface) {
     connected_ = std::vector<std::atomic<bool>>(ports);
     written_.assign(ports, 1);  // unknown: cleared once if nothing is connected
     register_ports();
+}
+
+std::vector<std::pair<JackBackend::Port*, std::string>> JackBackend::pretty_names() {
+    // The names the user gave (/name/ID, the device's label until then): "Kick", "Phones 1 L".
+    const auto& layout = iface_->layout();
+    const auto& tree = iface_->params();
+    std::vector<std::pair<Port*, std::string>> out;
+    for (size_t s = 0; s < hw_in_.size(); ++s)
+        out.emplace_back(&hw_in_[s], tree.text(layout.source_names[s]));
+    size_t channel = 0;
+    const auto& outputs = iface_->spec().outputs;
+    for (size_t o = 0; o < outputs.size(); ++o) {
+        const std::string& name = tree.text(layout.output_names[o]);
+        for (int c = 0; c < outputs[o].channels && channel < hw_out_.size(); ++c)
+            out.emplace_back(&hw_out_[channel++],
+                             outputs[o].channels == 2 ? name + (c == 0 ? " L" : " R") : name);
+    }
+    const size_t first_pb = layout.sources.size() - playback_.size();
+    for (size_t n = 0; n < playback_.size(); ++n)
+        out.emplace_back(&playback_[n], tree.text(layout.source_names[first_pb + n]));
+    return out;
+}
+
+void JackBackend::update_pretty_names() {
+    for (auto& [port, name] : pretty_names()) {
+        if (port->pretty_name == name) continue;
+        port->pretty_name = name;
+        if (port->handle)
+            jack_set_property(client_, jack_port_uuid(port->handle), JACK_METADATA_PRETTY_NAME,
+                              name.c_str(), "text/plain");
+    }
 }
 
 void JackBackend::register_ports() {
@@ -284,6 +308,7 @@ void JackBackend::poll() {
         }
         return;
     }
+    if (client_) update_pretty_names();  // a name changed: the ports say so at once
     if (client_ && active_.load() && server_rate_hz_.load() != iface_->sample_rate_hz()) {
         // The server changed its rate under us (PipeWire can): stop, rebuild, come back ramped
         // with the same connections, as a hardware interface re-locks to a new clock.

@@ -83,6 +83,10 @@ class JackBackend final : public LiveBackend {
 
     bool open_client();  // false: open_status_ says why
     void register_ports();
+    // Every port's pretty name from the channel names (/name/ID), and the ports whose name
+    // changed told to the server ([control-thread], from poll()).
+    std::vector<std::pair<Port*, std::string>> pretty_names();
+    void update_pretty_names();
     void connect_saved_or_auto();
     void remember_connections();
     // The audio thread's view of an output port: its buffer, or nullptr (cleared once) when

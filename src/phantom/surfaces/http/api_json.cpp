@@ -54,6 +54,9 @@ json to_json(const control::ParamInfo& p) {
     } else if (sc.type == params::ParamType::Choice) {
         j["choices"] = sc.choices;
         j["default"] = sc.choices[static_cast<size_t>(sc.default_value)];
+    } else if (sc.type == params::ParamType::String) {
+        j["default"] = sc.default_text;
+        j["max_chars"] = sc.max_chars;
     } else {
         j["default"] = sc.default_value != 0.0;
     }

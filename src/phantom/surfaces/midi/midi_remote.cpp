@@ -166,6 +166,10 @@ bool MidiRemote::add_live(Binding b, std::string& why) {
             why = fmt::format("{}: {} is not a parameter of this device", b.where, b.path);
             return false;
         }
+        if (info.schema->type == ParamType::String) {
+            why = fmt::format("{}: {} is a name; MIDI cannot type one", b.where, b.path);
+            return false;
+        }
         if (!info.available) {
             why = fmt::format("{}: {} is not available on this hardware", b.where, b.path);
             return false;
@@ -570,6 +574,9 @@ void MidiRemote::learn(const std::string& path) {
     if (!info.available)
         throw CommandError(control::ErrorKind::NotAvailable,
                            fmt::format("{} is not available on this hardware", path), path);
+    if (info.schema->type == ParamType::String)
+        throw CommandError(control::ErrorKind::WrongType,
+                           fmt::format("{} is a name; MIDI cannot type one", path), path);
     learning_ = path;
     learn_notice_.clear();
     report_status();

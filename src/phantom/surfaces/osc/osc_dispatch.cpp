@@ -103,6 +103,11 @@ std::optional<OscDispatch::Target> OscDispatch::parameter(const std::string& add
 // tablet's 0.0/1.0 button sets a switch and an index picks a choice.
 Value OscDispatch::value_for(const Target& t, const OscArg& arg) const {
     const params::ParamSchema& s = *t.schema;
+    if (s.type == ParamType::String && (t.norm || !is_text(arg)))
+        throw CommandError(ErrorKind::WrongType,
+                           fmt::format("{}: a name is set with an OSC string (,s), not a {}",
+                                       t.path, t.norm ? "normalised number" : tag_name(arg.tag)),
+                           t.path, std::nullopt, params::allowed_values(s));
     if (t.norm) {
         if (!is_number(arg) && arg.tag != 'T' && arg.tag != 'F')
             throw CommandError(ErrorKind::WrongType,
@@ -137,6 +142,8 @@ Value OscDispatch::value_for(const Target& t, const OscArg& arg) const {
                 return s.choices[static_cast<std::size_t>(index)];
             return arg.number;  // refused, with the allowed names
         }
+        case ParamType::String:
+            break;  // refused above
     }
     return arg.number;
 }
@@ -271,8 +278,8 @@ std::vector<Datagram> OscDispatch::changes(const std::vector<control::Change>& c
         if (it == schemas_.end()) continue;
         Target t{c.path, it->second, false};
         packer.add(value_message(t, c.value), out);
-        t.norm = true;
-        if (norm) packer.add(value_message(t, c.value), out);
+        t.norm = true;  // a name has no normalised form: its text only
+        if (norm && t.schema->type != ParamType::String) packer.add(value_message(t, c.value), out);
     }
     packer.finish(out);
     return out;

@@ -80,6 +80,28 @@ TEST(OscDispatch, TakesAChoiceByNameOrIndex) {
     EXPECT_EQ(fx.send({msg("/phantom/output/hp1/mirror", {i(99)})}).refused, 1u);
 }
 
+TEST(OscDispatch, TakesANameAsAStringOnlyAndAnswersWithIt) {
+    Fixture fx;
+    fx.send({msg("/phantom/name/in1", {s("Kick")})});
+    const auto& tree = fx.iface.params();
+    EXPECT_EQ(tree.text(tree.require("/name/in1")), "Kick");
+    // A number, a switch or the normalised form is no name: refused, the name unchanged.
+    for (const auto& m : {msg("/phantom/name/in1", {f(3)}), msg("/phantom/name/in1", {t()}),
+                          msg("/phantom/norm/name/in1", {f(0.5)})}) {
+        const auto out = fx.send({m});
+        ASSERT_EQ(out.refused, 1u) << m.address;
+        EXPECT_EQ(reply(out.replies.at(0)).address, "/phantom/error");
+    }
+    // A control character is refused by the tree's rule, as over HTTP.
+    EXPECT_EQ(fx.send({msg("/phantom/name/in1", {s("Ki\nck")})}).refused, 1u);
+    EXPECT_EQ(tree.text(tree.require("/name/in1")), "Kick");
+    const auto out = fx.send({msg("/phantom/name/in1")});
+    ASSERT_EQ(out.replies.size(), 1u);
+    const auto answer = reply(out.replies[0]);
+    EXPECT_EQ(answer.args.at(0).tag, 's');
+    EXPECT_EQ(answer.args.at(0).text, "Kick");
+}
+
 TEST(OscDispatch, AMessageWithoutArgumentsIsAQuery) {
     Fixture fx;
     fx.send({msg("/phantom/mix/hp1/in1/gain", {f(-6)}),
