@@ -18,6 +18,7 @@ void add_describe_command(CLI::App& app);
 void add_params_command(CLI::App& app);
 void add_render_command(CLI::App& app);
 void add_start_command(CLI::App& app);
-void add_remote_commands(CLI::App& app);  // get, set, list, meters, snapshot, status
+// get, set, list, meters, snapshot, midi, connect, disconnect, connections, status
+void add_remote_commands(CLI::App& app);
 
 }  // namespace phantom::cli
