@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -140,8 +141,27 @@ class JackConnections : public ::testing::Test {
         if (observer) jack_client_close(observer);
     }
     json connections() { return json::parse(phantom->request("GET", "/api/connections").body); }
+    // The state, once it is `want` (the graph is read at the next poll, 20 ms; the status
+    // every 100 ms), or as it is after a second.
+    std::string state_within(const std::string& from, const std::string& to,
+                             const std::string& want) {
+        std::string now;
+        for (int k = 0; k < 50 && (now = state_of(from, to)) != want; ++k)
+            std::this_thread::sleep_for(20ms);
+        return now;
+    }
+    json status_once(const std::function<bool(const json&)>& done) {
+        json s;
+        for (int k = 0; k < 50; ++k) {
+            s = json::parse(phantom->request("GET", "/api/status").body);
+            if (done(s)) break;
+            std::this_thread::sleep_for(20ms);
+        }
+        return s;
+    }
     std::string state_of(const std::string& from, const std::string& to) {
-        for (const auto& c : connections()["connections"])
+        const json all = connections();  // held: a loop over a temporary's member dangles
+        for (const auto& c : all["connections"])
             if (c["from"] == from && c["to"] == to) return c["state"];
         return "absent";
     }
@@ -158,7 +178,7 @@ TEST_F(JackConnections, ConnectionsMadeByAnyoneAreKeptAcrossARestartOfPhantom) {
     EXPECT_TRUE(saved_within(state, "phantom:hw_out_main.L", "sink:in", true));
     EXPECT_TRUE(saved_within(state, "system:capture_2", "phantom:hw_in_in2", false))
         << read_file(state);
-    EXPECT_EQ(state_of("src:out", "phantom:playback_1"), "connected");
+    EXPECT_EQ(state_within("src:out", "phantom:playback_1", "connected"), "connected");
 
     ASSERT_NE(phantom->stop(SIGTERM), -1) << phantom->log();
     EXPECT_FALSE(connected(observer, "src:out", "phantom:playback_1"));  // gone with the ports
@@ -203,8 +223,10 @@ TEST_F(JackConnections, AfterAServerRestartTheKeptConnectionsAreMadeAsTheirPorts
     }
     ASSERT_TRUE(back) << phantom->log();
     EXPECT_TRUE(connected_within(observer, "system:capture_1", "phantom:hw_in_in1", 2000ms));
-    EXPECT_EQ(state_of("src:out", "phantom:playback_1"), "waiting");
-    const json status = json::parse(phantom->request("GET", "/api/status").body);
+    EXPECT_EQ(state_within("src:out", "phantom:playback_1", "waiting"), "waiting");
+    const json status = status_once([](const json& s) {
+        return s["connections_waiting"].dump().find("waiting for 'src'") != std::string::npos;
+    });
     EXPECT_NE(status["connections_waiting"].dump().find("waiting for 'src'"), std::string::npos)
         << status.dump();
     Peers peers(server.name());
@@ -227,7 +249,8 @@ TEST_F(JackConnections, AConnectionToAPortThatAppearsLaterIsMadeWhenItAppears) {
     ASSERT_EQ(a.status, 200) << a.body;
     EXPECT_EQ(json::parse(a.body)["state"], "waiting");
     EXPECT_TRUE(saved_within(state, "late:out", "phantom:hw_in_adat1", true));
-    const json status = json::parse(phantom->request("GET", "/api/status").body);
+    const json status =
+        status_once([](const json& s) { return !s["connections_waiting"].empty(); });
     EXPECT_NE(status["connections_waiting"].dump().find("waiting for 'late' (1 connection: "
                                                         "phantom:hw_in_adat1)"),
               std::string::npos)
@@ -247,7 +270,7 @@ TEST_F(JackConnections, AConnectionToAPortThatAppearsLaterIsMadeWhenItAppears) {
         "[ late port ] connected %.0f ms after its client activated\n",
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - activated)
             .count());
-    EXPECT_EQ(state_of("late:out", "phantom:hw_in_adat1"), "connected");
+    EXPECT_EQ(state_within("late:out", "phantom:hw_in_adat1", "connected"), "connected");
     // The client leaves: the connection waits again, still kept.
     jack_client_close(late);
     for (int k = 0; k < 100 && state_of("late:out", "phantom:hw_in_adat1") != "waiting"; ++k)
