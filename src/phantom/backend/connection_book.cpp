@@ -19,12 +19,13 @@ void ConnectionBook::replace(const std::vector<PortPair>& pairs) {
     ++revision_;
 }
 
-bool ConnectionBook::add(const PortPair& pair) {
+bool ConnectionBook::add(const PortPair& pair, bool connected) {
+    const State state = connected ? State::Connected : State::Waiting;
     if (Entry* e = find(pair)) {
-        if (e->state == State::Refused) e->state = State::Waiting;  // asked again: try again
+        if (e->state == State::Refused || connected) e->state = state;  // asked again: try again
         return false;
     }
-    entries_.push_back({pair, State::Waiting, -1});
+    entries_.push_back({pair, state, -1});
     ++revision_;
     return true;
 }

@@ -40,8 +40,9 @@ class ConnectionBook {
 
     // Replace every entry (a state file, a PUT); all wait until the next reconcile.
     void replace(const std::vector<PortPair>& pairs);
-    // Add one (waiting until seen) / forget one; false if it was already there / absent.
-    bool add(const PortPair& pair);
+    // Add one (waiting until seen, or `connected`: just made) / forget one; false if it was
+    // already there / absent.
+    bool add(const PortPair& pair, bool connected = false);
     bool remove(const PortPair& pair);
     // Every entry waits again (the server came back: nothing of ours is connected yet).
     void all_waiting();

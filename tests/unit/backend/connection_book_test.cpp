@@ -138,5 +138,19 @@ TEST(ConnectionBook, ReplaceDropsDuplicatesAndRemoveForgets) {
     EXPECT_EQ(book.pairs(), (std::vector<PortPair>{kSystem}));
 }
 
+TEST(ConnectionBook, OneJustMadeIsConnectedAtOnceAndAReadThatMissesItDoesNotForgetIt) {
+    ConnectionBook book;
+    Graph g;
+    book.add(kSystem, true);
+    EXPECT_EQ(state_of(book, kSystem), "connected");
+    // A read taken before the connection shows: settling, not forgotten at once.
+    book.reconcile(g.connections, g.exists(), 0);
+    EXPECT_EQ(state_of(book, kSystem), "connected");
+    g.connections = {kSystem};
+    book.reconcile(g.connections, g.exists(), 50);
+    EXPECT_FALSE(book.settling());
+    EXPECT_EQ(state_of(book, kSystem), "connected");
+}
+
 }  // namespace
 }  // namespace phantom::backend

@@ -399,9 +399,10 @@ PortConnection JackBackend::connect(const PortPair& pair, bool wait) {
                 fmt::format("{} → {}: the JACK server refused the connection (error {}; is the "
                             "port's client active?)",
                             pair.first, pair.second, rc));
-        book_.add(pair);
+        book_.add(pair, true);
         book_loaded_ = true;
         graph_epoch_.fetch_add(1);
+        update_waiting_summary();
         return {pair.first, pair.second, "connected"};
     }
     book_.add(pair);  // made when its port appears (or the server is back)
