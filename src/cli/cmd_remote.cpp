@@ -292,8 +292,8 @@ void add_remote_commands(CLI::App& app) {
                         "Connect two JACK ports (one of them Phantom's) and keep the connection "
                         "in Phantom's state");
     connect
-        ->add_option("FROM TO", *ends,
-                     "an output port, then an input port, e.g. "
+        ->add_option("PORTS", *ends,
+                     "FROM TO: an output port, then an input port, e.g. "
                      "system:capture_3 phantom:hw_in_adat1")
         ->expected(2)
         ->required();
@@ -313,7 +313,7 @@ void add_remote_commands(CLI::App& app) {
     auto* disconnect = add("disconnect",
                            "Disconnect two JACK ports and forget the connection in Phantom's "
                            "state");
-    disconnect->add_option("FROM TO", *ends, "the output port, then the input port")
+    disconnect->add_option("PORTS", *ends, "FROM TO: the output port, then the input port")
         ->expected(2)
         ->required();
     disconnect->callback([r, ends] {
