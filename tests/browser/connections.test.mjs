@@ -76,7 +76,8 @@ describe('the Connections view on JACK', () => {
     await page.getByRole('button', { name: 'Disconnect system:capture_3 from phantom:hw_in_adat1' })
       .click();
     await eventually(async () => !(await http.call('GET', '/api/connections')).connections.some(
-      (c) => c.from === 'system:capture_3'), 'the connection gone', 3000);
+      (c) => c.from === 'system:capture_3' && c.to === 'phantom:hw_in_adat1'),
+    'the connection gone', 3000);
     await eventually(async () => await row('system:capture_3', 'phantom:hw_in_adat1').count() === 0,
       'the row gone', 3000);
     assert.deepEqual(page.errors, []);
