@@ -46,7 +46,7 @@ std::vector<std::pair<std::string, std::string>> parse_connections(const nlohman
                     "{}: connections[{}]: expected {{\"from\": \"client:port\", \"to\": "
                     "\"client:port\"}}",
                     where, k));
-            const std::string name = c[field].get<std::string>();
+            std::string name = c[field].get<std::string>();
             const auto colon = name.find(':');
             if (name.size() > kMaxPortNameBytes || colon == 0 || colon == std::string::npos ||
                 colon + 1 == name.size())
