@@ -5,5 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/setup-browser-tests.sh
+scripts/setup-network-tests.sh
 build_dir=${PHANTOM_BUILD_DIR:-build}
 ctest --test-dir "$build_dir" --output-on-failure --parallel "$(nproc)"

@@ -1,5 +1,6 @@
 // The commands that talk to a running `phantom start` over its HTTP API: snapshot, midi,
-// status (get/set/list: cmd_params.cpp; meters: cmd_meters.cpp). They only translate; the
+// connect, disconnect, connections, status (get/set/list: cmd_params.cpp; meters:
+// cmd_meters.cpp). They only translate; the
 // instance does the work.
 #include <fmt/format.h>
 #include <unistd.h>
@@ -142,6 +143,65 @@ void add_remote_commands(CLI::App& app) {
         }
     });
 
+    // JACK connections of Phantom's ports, kept with its state (docs/user-guide.md).
+    auto ends = std::make_shared<std::vector<std::string>>();
+    auto wait = std::make_shared<bool>(false);
+    auto* connect = add("connect",
+                        "Connect two JACK ports (one of them Phantom's) and keep the connection "
+                        "in Phantom's state");
+    connect
+        ->add_option("PORTS", *ends,
+                     "FROM TO: an output port, then an input port, e.g. "
+                     "system:capture_3 phantom:hw_in_adat1")
+        ->expected(2)
+        ->required();
+    connect->add_flag("--wait", *wait,
+                      "keep it even if a port does not exist yet: it is made when the port "
+                      "appears (a netjack2 slave that joins later)");
+    connect->callback([r, ends, wait] {
+        json a = call(*r, "POST", "/api/connections",
+                      {{"from", (*ends)[0]}, {"to", (*ends)[1]}, {"wait", *wait}});
+        print_or_json(*r, a, [&] {
+            std::printf("%s → %s: %s\n", a["from"].get<std::string>().c_str(),
+                        a["to"].get<std::string>().c_str(),
+                        a["state"] == "waiting" ? "kept; made when the port appears"
+                                                : a["state"].get<std::string>().c_str());
+        });
+    });
+    auto* disconnect = add("disconnect",
+                           "Disconnect two JACK ports and forget the connection in Phantom's "
+                           "state");
+    disconnect->add_option("PORTS", *ends, "FROM TO: the output port, then the input port")
+        ->expected(2)
+        ->required();
+    disconnect->callback([r, ends] {
+        json a = call(*r, "DELETE", "/api/connections", {{"from", (*ends)[0]}, {"to", (*ends)[1]}});
+        print_or_json(*r, a, [&] {
+            std::printf("disconnected %s → %s\n", (*ends)[0].c_str(), (*ends)[1].c_str());
+        });
+    });
+    auto list_ports = std::make_shared<bool>(false);
+    auto* connections =
+        add("connections", "List the JACK connections Phantom keeps, with their state");
+    connections->add_flag("--ports", *list_ports, "also list every port of the JACK graph");
+    connections->callback([r, list_ports] {
+        json a = call(*r, "GET", "/api/connections");
+        print_or_json(*r, a, [&] {
+            for (const auto& c : a["connections"])
+                std::printf("%-40s → %-40s %s\n", c["from"].get<std::string>().c_str(),
+                            c["to"].get<std::string>().c_str(),
+                            c["state"].get<std::string>().c_str());
+            if (a["connections"].empty()) std::printf("no connections kept\n");
+            if (!*list_ports) return;
+            std::printf("\nports:\n");
+            for (const auto& p : a["ports"])
+                std::printf("  %-44s %-6s %s%s\n", p["name"].get<std::string>().c_str(),
+                            p["direction"].get<std::string>().c_str(),
+                            p["type"].get<std::string>().c_str(),
+                            p["ours"].get<bool>() ? " (Phantom)" : "");
+        });
+    });
+
     auto* status = add("status", "Backend, rate, block size, latency, DSP load, xruns, clips");
     status->callback([r] {
         json s = call(*r, "GET", "/api/status");
@@ -188,6 +248,8 @@ void add_remote_commands(CLI::App& app) {
                     static_cast<unsigned long long>(f.value("subscribers", 0ULL)),
                     note.empty() ? "" : "; ", note.c_str());
             }
+            for (const auto& w : s.value("connections_waiting", json::array()))
+                std::printf("connections %s\n", w.get<std::string>().c_str());
             if (!notice.empty()) std::printf("state     %s\n", notice.c_str());
             if (!save_error.empty())
                 std::printf("SAVE FAILED  %s (changes are kept in memory until a save works)\n",

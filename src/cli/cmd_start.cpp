@@ -139,7 +139,8 @@ void add_start_command(CLI::App& app) {
                     "a network (192.168.1.0/24) or host whose OSC is taken, beyond this machine")
         ->take_all();
     cmd->add_flag("--no-autoconnect", a->no_autoconnect,
-                  "JACK: do not connect the hardware-side ports to system:*");
+                  "JACK: do not connect the hardware-side ports to system:* at the first start "
+                  "(later starts make the connections kept in the state: phantom connections)");
     cmd->add_option("--jack-server", a->live.jack_server,
                     "JACK: the server name (default: the "
                     "default server)");

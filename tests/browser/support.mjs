@@ -98,9 +98,9 @@ export async function openPanel(browser, url, view) {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  // Refusals the tests provoke on purpose (422, 409) are logged by the browser as errors too.
+  // Refusals the tests provoke on purpose (422, 409, 404) are logged by the browser as errors too.
   page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of 4(22|09)/.test(m.text())) errors.push(m.text());
+    if (m.type() === 'error' && !/status of 4(22|09|04)/.test(m.text())) errors.push(m.text());
   });
   await page.goto(url + (view ? '#' + view : ''));
   await page.waitForSelector('body[data-ready="true"]', { timeout: 15000 });

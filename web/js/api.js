@@ -52,6 +52,13 @@ export const snapshots = {
   remove: (name) => request('DELETE', '/api/snapshots/' + encodeURIComponent(name)),
 };
 
+export const connections = {
+  list: () => getJson('/api/connections'),
+  status: () => getJson('/api/status'),
+  connect: (from, to) => request('POST', '/api/connections', { from, to }),
+  disconnect: (from, to) => request('DELETE', '/api/connections', { from, to }),
+};
+
 export const clearClip = (id) => request('POST', '/api/meters/clear', id ? { id } : {});
 
 // A control being dragged sends at most one request at a time per path; the newest value

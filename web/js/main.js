@@ -6,6 +6,7 @@ import { el } from './controls.js';
 import { History } from './history.js';
 import { MeterBoard } from './meters.js';
 import { Store } from './store.js';
+import { connectionsView } from './views/connections.js';
 import { deviceView } from './views/device.js';
 import { inputsView } from './views/inputs.js';
 import { mixerView } from './views/mixer.js';
@@ -20,6 +21,7 @@ const views = [
   ['routing', 'Routing', routingView],
   ['monitor', 'Monitor', monitorView],
   ['snapshots', 'Snapshots', snapshotsView],
+  ['connections', 'Connections', connectionsView],
   ['device', 'Device', deviceView],
   ['status', 'Status', statusView],
 ];

@@ -122,6 +122,7 @@ LiveInstance::LiveInstance(const LiveOptions& o) {
         backend_ = std::move(virtual_backend);
     }
     controller_ = std::make_unique<control::Controller>(*iface_, backend_->analog_available());
+    controller_->attach_patchbay(backend_->patchbay());  // before the state's connections load
     notice_ = apply_state_file(*controller_, state, state_path_);
     controller_->set_state_notice(notice_);  // in /api/status for the whole run
     for (const auto& source : o.sources)

@@ -13,6 +13,10 @@
 #include "phantom/io/feed.hpp"
 
 namespace phantom::backend {
+class Patchbay;
+}
+
+namespace phantom::backend {
 
 struct BackendStatus {
     std::string backend = "virtual";
@@ -25,6 +29,9 @@ struct BackendStatus {
     std::uint64_t xruns = 0;
     std::uint64_t record_overruns = 0;
     std::uint64_t source_starved_frames = 0;  // silence played because a file fell behind
+    // Kept connections whose port is absent, a line a client: "waiting for 'liveroom' (8
+    // connections: hw_in_adat1–8)". A netjack2 slave that left is said here, not only silent.
+    std::vector<std::string> waiting;
 };
 
 class LiveBackend {
@@ -41,6 +48,8 @@ class LiveBackend {
     virtual BackendStatus status() const = 0;
     // False where the analog stages (preamp, pad, 48 V) are real hardware's, not ours.
     virtual bool analog_available() const = 0;
+    // The graph of ports Phantom's connections are kept in (JACK), or null.
+    virtual Patchbay* patchbay() { return nullptr; }
 };
 
 }  // namespace phantom::backend

@@ -514,6 +514,14 @@ void Controller::load(const session::Session& s, const std::string& file) {
         snapshots.emplace(name, params);
     }
     session::apply_session(s, iface_, file);
+    if (s.connections && patchbay_) {
+        try {
+            patchbay_->restore(*s.connections);
+        } catch (const backend::PatchbayError& e) {
+            throw session::SessionError(fmt::format("{}: connections: {}", file, e.what()));
+        }
+    }
+    kept_connections_ = s.connections;
     snapshots_ = std::move(snapshots);
     midi_bindings_ = s.midi;
     ++revision_;
@@ -524,7 +532,80 @@ session::Session Controller::capture() const {
     session::Session s = session::capture_session(iface_);
     s.snapshots.insert(snapshots_.begin(), snapshots_.end());
     s.midi = midi_bindings_;
+    s.connections = patchbay_ ? patchbay_->saved() : kept_connections_;
+    if (!s.connections) s.connections = kept_connections_;
     return s;
+}
+
+void Controller::attach_patchbay(backend::Patchbay* patchbay) {
+    std::lock_guard lock(mutex_);
+    patchbay_ = patchbay;
+}
+
+namespace {
+
+[[noreturn]] void rethrow_patchbay(const backend::PatchbayError& e) {
+    using Kind = backend::PatchbayError::Kind;
+    const ErrorKind kind = e.kind() == Kind::Malformed     ? ErrorKind::Malformed
+                           : e.kind() == Kind::UnknownPort ? ErrorKind::UnknownPath
+                                                           : ErrorKind::Conflict;
+    throw CommandError(kind, e.what());
+}
+
+void require_patchbay(const backend::Patchbay* patchbay) {
+    if (!patchbay)
+        throw CommandError(ErrorKind::NotAvailable,
+                           "connections are JACK's: the virtual hardware has no ports to connect "
+                           "(start with --backend jack)");
+}
+
+}  // namespace
+
+std::vector<backend::PortConnection> Controller::connections() const {
+    std::lock_guard lock(mutex_);
+    require_patchbay(patchbay_);
+    return patchbay_->connections();
+}
+
+std::vector<backend::GraphPort> Controller::ports() const {
+    std::lock_guard lock(mutex_);
+    require_patchbay(patchbay_);
+    return patchbay_->ports();
+}
+
+backend::PortConnection Controller::connect(const std::string& from, const std::string& to,
+                                            bool wait) {
+    std::lock_guard lock(mutex_);
+    require_patchbay(patchbay_);
+    try {
+        return patchbay_->connect({from, to}, wait);
+    } catch (const backend::PatchbayError& e) {
+        rethrow_patchbay(e);
+    }
+}
+
+void Controller::disconnect(const std::string& from, const std::string& to) {
+    std::lock_guard lock(mutex_);
+    require_patchbay(patchbay_);
+    try {
+        patchbay_->disconnect({from, to});
+    } catch (const backend::PatchbayError& e) {
+        rethrow_patchbay(e);
+    }
+}
+
+void Controller::set_connections(const std::vector<backend::PortPair>& pairs) {
+    std::lock_guard lock(mutex_);
+    require_patchbay(patchbay_);
+    if (pairs.size() > session::kMaxConnections)
+        throw CommandError(ErrorKind::OutOfRange,
+                           fmt::format("{} connections: at most {} are kept", pairs.size(),
+                                       session::kMaxConnections));
+    try {
+        patchbay_->replace(pairs);
+    } catch (const backend::PatchbayError& e) {
+        rethrow_patchbay(e);
+    }
 }
 
 void Controller::attach_midi(MidiSurface* midi) {
@@ -551,7 +632,8 @@ nlohmann::json Controller::midi_bindings() const {
 
 std::uint64_t Controller::revision() const {
     std::lock_guard lock(mutex_);
-    return revision_;
+    // Both only count up: their sum changes whenever either does.
+    return revision_ + (patchbay_ ? patchbay_->revision() : 0);
 }
 
 std::uint64_t Controller::changes_since(std::uint64_t after, std::vector<Change>& out,

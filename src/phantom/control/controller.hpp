@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "phantom/backend/live_backend.hpp"
+#include "phantom/backend/patchbay.hpp"
 #include "phantom/control/command_error.hpp"
 #include "phantom/control/midi_surface.hpp"
 #include "phantom/control/results.hpp"
@@ -109,6 +110,19 @@ class Controller {
     void set_midi_bindings(const nlohmann::json& bindings);
     nlohmann::json midi_bindings() const;
 
+    // The JACK connections of Phantom's ports (backend/patchbay.hpp), kept with the state. The
+    // backend's patchbay is attached before the state is loaded; without one (the virtual
+    // hardware) a loaded list is kept as it is for the next run on JACK, and the commands are
+    // refused as NotAvailable. Errors: Malformed (not a port name), UnknownPath (no such port,
+    // none of Phantom's, not connected), Conflict (the server refused: direction, type).
+    void attach_patchbay(backend::Patchbay* patchbay);
+    std::vector<backend::PortConnection> connections() const;
+    std::vector<backend::GraphPort> ports() const;
+    backend::PortConnection connect(const std::string& from, const std::string& to, bool wait);
+    void disconnect(const std::string& from, const std::string& to);
+    // All of them at once, all-or-nothing.
+    void set_connections(const std::vector<backend::PortPair>& pairs);
+
     // Parameter changes after sequence number `after`, oldest first; returns the last sequence
     // number. `lost` is set when the log no longer reaches back that far (resync needed).
     std::uint64_t changes_since(std::uint64_t after, std::vector<Change>& out, bool& lost) const;
@@ -150,6 +164,8 @@ class Controller {
     std::string save_error_, state_notice_;
     MidiSurface* midi_ = nullptr;
     nlohmann::json midi_bindings_;  // null: none learned
+    backend::Patchbay* patchbay_ = nullptr;
+    std::optional<std::vector<backend::PortPair>> kept_connections_;  // with no patchbay
     std::uint64_t revision_ = 0;
     std::deque<Change> change_log_;
     std::uint64_t change_seq_ = 0;

@@ -29,6 +29,50 @@ std::pair<size_t, size_t> line_column(const std::string& text, size_t byte) {
 
 }  // namespace
 
+std::vector<std::pair<std::string, std::string>> parse_connections(const nlohmann::json& value,
+                                                                   const std::string& where) {
+    if (!value.is_array())
+        throw SessionError(fmt::format(
+            "{}: connections: expected an array of {{\"from\": port, \"to\": port}}", where));
+    if (value.size() > kMaxConnections)
+        throw SessionError(fmt::format("{}: connections: {} of them (at most {} are kept)", where,
+                                       value.size(), kMaxConnections));
+    std::vector<std::pair<std::string, std::string>> out;
+    for (size_t k = 0; k < value.size(); ++k) {
+        const auto& c = value[k];
+        auto port = [&](const char* field) {
+            if (!c.is_object() || !c.contains(field) || !c[field].is_string())
+                throw SessionError(fmt::format(
+                    "{}: connections[{}]: expected {{\"from\": \"client:port\", \"to\": "
+                    "\"client:port\"}}",
+                    where, k));
+            std::string name = c[field].get<std::string>();
+            const auto colon = name.find(':');
+            if (name.size() > kMaxPortNameBytes || colon == 0 || colon == std::string::npos ||
+                colon + 1 == name.size())
+                throw SessionError(fmt::format(
+                    "{}: connections[{}].{}: '{}' is not a port name (client:port, at most {} "
+                    "bytes)",
+                    where, k, field, name.substr(0, 80), kMaxPortNameBytes));
+            return name;
+        };
+        std::string from = port("from");
+        std::string to = port("to");
+        out.emplace_back(std::move(from), std::move(to));
+        if (c.size() != 2)
+            throw SessionError(fmt::format(
+                "{}: connections[{}]: only \"from\" and \"to\" belong there", where, k));
+    }
+    return out;
+}
+
+nlohmann::json connections_to_json(const std::vector<std::pair<std::string, std::string>>& list) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& [from, to] : list)
+        out.push_back({{"from", from}, {"to", to}});
+    return out;
+}
+
 Session read_session(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw SessionError(fmt::format("{}: cannot open the session file", path));
@@ -111,10 +155,12 @@ Session parse_session_text(const std::string& text, const std::string& path) {
                     throw SessionError(
                         fmt::format("{}: midi: expected an array of binding objects", path));
             s.midi = value;
+        } else if (key == "connections") {
+            s.connections = parse_connections(value, path);
         } else {
             throw SessionError(
                 fmt::format("{}: unknown key '{}' (expected phantom_session, "
-                            "device, params, sources, snapshots, midi)",
+                            "device, params, sources, snapshots, midi, connections)",
                             path, key));
         }
     }
@@ -209,6 +255,7 @@ std::string session_to_json(const Session& session) {
     if (!session.sources.empty()) doc["sources"] = session.sources;
     if (!session.snapshots.empty()) doc["snapshots"] = session.snapshots;
     if (session.midi.is_array() && !session.midi.empty()) doc["midi"] = session.midi;
+    if (session.connections) doc["connections"] = connections_to_json(*session.connections);
     return doc.dump(2) + "\n";
 }
 

@@ -6,7 +6,11 @@
 //     "sources": { "in1": "condenser:sine:1k:94dBSPL" },
 //     "snapshots": { "tracking": { "/mix/hp1/in1/gain": -3 } },
 //     "midi": [ { "control": "cc", "channel": 1, "number": 7, "path": "/monitor/volume",
-//                 "mode": "absolute" } ] }
+//                 "mode": "absolute" } ] },
+//     "connections": [ { "from": "system:capture_1", "to": "phantom:hw_in_in1" } ] }
+//
+// "connections" holds the JACK connections of Phantom's ports (backend/connection_book.hpp);
+// absent until Phantom first ran on JACK, when the automatic connections are made instead.
 //
 // "midi" holds the MIDI remote's learned bindings; the session layer keeps them as they are
 // (an array of objects) and the remote checks each when it starts.
@@ -17,8 +21,11 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -37,13 +44,25 @@ struct Session {
     std::map<std::string, std::string> sources;    // channel id → source text
     std::map<std::string, std::map<std::string, nlohmann::json>> snapshots;  // name → params
     nlohmann::json midi;  // learned MIDI bindings: null, or an array of objects
+    // JACK connections, source → destination; none: never set (connect automatically).
+    std::optional<std::vector<std::pair<std::string, std::string>>> connections;
 };
+
+// At most this many connections are kept (64 channels each way to a few peers is a few
+// hundred); a port name is at most this long (JACK's own limit is 320 bytes with the client).
+constexpr size_t kMaxConnections = 4096;
+constexpr size_t kMaxPortNameBytes = 320;
 
 // Limits of a session or state file, far above what one holds (a few levels of nesting; a
 // stress-64 state with every parameter changed is well under a MiB, and each snapshot adds at
 // most as much), far below what would exhaust the memory or the stack.
 constexpr size_t kMaxSessionBytes = size_t{256} << 20;
 constexpr int kMaxSessionDepth = 32;
+
+// The "connections" list: checked (a shape error names the item) / written.
+std::vector<std::pair<std::string, std::string>> parse_connections(const nlohmann::json& value,
+                                                                   const std::string& where);
+nlohmann::json connections_to_json(const std::vector<std::pair<std::string, std::string>>& list);
 
 // [control-thread] Parse a session file; SessionError with file:line:column for bad JSON or a
 // bad shape. Never throws anything else for any content (fuzz/session_file_fuzz.cpp).

@@ -21,6 +21,8 @@ export function statusView(ctx, root) {
     fact('Up', `${Math.round(s.uptime_s)} s`);
     if (s.save_error) fact('Saving FAILED', `${s.save_error} (changes are kept in memory)`);
     if (s.state_notice) fact('State file', s.state_notice);
+    // A kept connection whose port is absent (a netjack2 slave gone): said, not only silent.
+    for (const w of s.connections_waiting || []) fact('Connections', w);
     // Control surfaces (OSC, MIDI): where they listen and what they dropped, so a tablet or a
     // controller that "does nothing" can be diagnosed here.
     for (const f of s.surfaces || []) {

@@ -4,7 +4,10 @@
 #include <jack/metadata.h>
 #include <jack/uuid.h>
 
+#include <fmt/ranges.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <stdexcept>
@@ -98,6 +101,8 @@ bool JackBackend::open_client() {
     jack_set_buffer_size_callback(client_, buffer_size_cb, this);
     jack_set_sample_rate_callback(client_, sample_rate_cb, this);
     jack_set_port_connect_callback(client_, port_connect_cb, this);
+    jack_set_port_registration_callback(client_, port_registration_cb, this);
+    jack_set_graph_order_callback(client_, graph_order_cb, this);
     server_rate_hz_.store(rate_hz_);
     graph_epoch_.fetch_add(1);
     lost_.store(false);
@@ -198,11 +203,20 @@ void JackBackend::start() {
 }
 
 void JackBackend::connect_saved_or_auto() {
-    if (!connections_.empty()) {
-        for (const auto& [from, to] : connections_)
-            jack_connect(client_, from.c_str(), to.c_str());  // a port gone since: skipped
+    if (book_loaded_) {
+        // Nothing of ours is connected yet (a start, the server back, a new rate): each kept
+        // connection is made now if its ports exist, or when they appear.
+        book_.all_waiting();
+        for (const auto& pair : book_.pairs())
+            if (jack_port_by_name(client_, pair.first.c_str()) &&
+                jack_port_by_name(client_, pair.second.c_str()))
+                make(pair);
+        graph_epoch_.fetch_add(1);  // read the result at the next poll
         return;
     }
+    // The first start with no list: the device's ports in order onto the system's, as a
+    // hardware interface's converters are; kept from then on like any other connection.
+    book_loaded_ = true;
     if (!options_.autoconnect) return;
     auto connect_in_order = [&](unsigned long flags, std::vector<Port>& ours,
                                 bool ours_are_inputs) {
@@ -222,9 +236,8 @@ void JackBackend::connect_saved_or_auto() {
     connect_in_order(JackPortIsInput, hw_out_, false);  // hw_out → system:playback_N
 }
 
-void JackBackend::remember_connections() {
-    const std::uint32_t epoch = graph_epoch_.load(std::memory_order_acquire);
-    std::vector<std::pair<std::string, std::string>> now;
+std::set<PortPair> JackBackend::read_connections() {
+    std::set<PortPair> now;
     size_t index = 0;
     for (auto* group : {&hw_in_, &hw_out_, &capture_, &playback_}) {
         for (const auto& p : *group) {
@@ -233,7 +246,7 @@ void JackBackend::remember_connections() {
             if (!peers) continue;
             const std::string mine = jack_port_name(p.handle);
             for (size_t k = 0; peers[k]; ++k)
-                now.emplace_back(p.is_input ? peers[k] : mine, p.is_input ? mine : peers[k]);
+                now.emplace(p.is_input ? peers[k] : mine, p.is_input ? mine : peers[k]);
             jack_free(peers);
         }
     }
@@ -245,12 +258,233 @@ void JackBackend::remember_connections() {
         const std::string mine = jack_port_name(port);
         const bool is_input = port == midi_.in_port();
         for (size_t k = 0; peers[k]; ++k)
-            now.emplace_back(is_input ? peers[k] : mine, is_input ? mine : peers[k]);
+            now.emplace(is_input ? peers[k] : mine, is_input ? mine : peers[k]);
         jack_free(peers);
     }
-    connections_ = std::move(now);
+    return now;
+}
+
+bool JackBackend::make(const PortPair& pair) {
+    jack_port_t* from = jack_port_by_name(client_, pair.first.c_str());
+    jack_port_t* to = jack_port_by_name(client_, pair.second.c_str());
+    if (!from || !to) return false;
+    const bool right_way =
+        (jack_port_flags(from) & JackPortIsOutput) && (jack_port_flags(to) & JackPortIsInput);
+    const char* from_type = jack_port_type(from);
+    const char* to_type = jack_port_type(to);
+    if (!right_way || !from_type || !to_type || std::strcmp(from_type, to_type) != 0) {
+        book_.set_refused(pair);  // never connectable: say so, do not retry
+        return false;
+    }
+    const int rc = jack_connect(client_, pair.first.c_str(), pair.second.c_str());
+    // A client that registered its ports but is not active yet is refused for now.
+    return rc == 0 || rc == EEXIST;
+}
+
+void JackBackend::reconcile() {
+    const std::uint32_t epoch = graph_epoch_.load(std::memory_order_acquire);
+    const std::set<PortPair> seen = read_connections();
     // A change since `epoch` leaves the epochs apart: every port stays live until the next read.
     read_epoch_.store(epoch, std::memory_order_release);
+    const long long now = now_ms();
+    auto exists = [&](const std::string& name) {
+        return jack_port_by_name(client_, name.c_str()) != nullptr;
+    };
+    const std::vector<PortPair> to_make = book_.reconcile(seen, exists, now);
+    bool retry = false;
+    for (const auto& pair : to_make)
+        if (!make(pair)) retry = retry || book_.contains(pair);
+    next_reconcile_ms_ = -1;
+    if (retry) next_reconcile_ms_ = now + kRetryMs;
+    if (book_.settling())
+        next_reconcile_ms_ = next_reconcile_ms_ < 0
+                                 ? now + ConnectionBook::kSettleMs
+                                 : std::min(next_reconcile_ms_, now + ConnectionBook::kSettleMs);
+    update_waiting_summary();
+}
+
+void JackBackend::update_waiting_summary() {
+    // Grouped by the client whose port is absent: "waiting for 'liveroom' (8 connections:
+    // phantom:hw_in_adat1, …)".
+    std::vector<std::pair<std::string, std::vector<std::string>>> by_client;
+    for (const auto& c : book_.entries()) {
+        if (c.state == "connected") continue;
+        const bool from_ours = is_ours(c.from);
+        const std::string& peer = from_ours ? c.to : c.from;
+        const std::string& mine = from_ours ? c.from : c.to;
+        std::string key = c.state == "refused" ? "" : peer.substr(0, peer.find(':'));
+        if (c.state != "refused" && client_ && jack_port_by_name(client_, peer.c_str()))
+            key = peer;  // present, not connected yet (its client is not active)
+        auto it = std::find_if(by_client.begin(), by_client.end(),
+                               [&](const auto& g) { return g.first == key; });
+        if (it == by_client.end()) it = by_client.insert(by_client.end(), {key, {}});
+        it->second.push_back(c.state == "refused" ? c.from + " → " + c.to : mine);
+    }
+    std::string summary;
+    for (const auto& [client, ports] : by_client) {
+        std::string line;
+        if (client.empty())
+            line = fmt::format("refused by the server (direction or type): {}",
+                               fmt::join(ports, ", "));
+        else
+            line = fmt::format("waiting for '{}' ({} connection{}: {})", client, ports.size(),
+                               ports.size() == 1 ? "" : "s", fmt::join(ports, ", "));
+        summary += (summary.empty() ? "" : "\n") + line;
+    }
+    std::lock_guard lock(summary_mutex_);
+    waiting_summary_ = std::move(summary);
+}
+
+bool JackBackend::is_ours(const std::string& port) const {
+    if (std::find(port_names_.begin(), port_names_.end(), port) != port_names_.end()) return true;
+    const std::string prefix = options_.client_name + ":";
+    return port == prefix + "midi_ctl_in" || port == prefix + "midi_ctl_out";
+}
+
+void JackBackend::check_pair(const PortPair& pair, bool wait) const {
+    const auto longest = static_cast<size_t>(jack_port_name_size() - 1);
+    for (const std::string* name : {&pair.first, &pair.second})
+        if (name->empty() || name->size() > longest || name->find(':') == std::string::npos ||
+            name->find(':') == 0)
+            throw PatchbayError(
+                PatchbayError::Kind::Malformed,
+                fmt::format("'{}': a port is named client:port (1..{} bytes)", *name, longest));
+    const bool from_ours = is_ours(pair.first), to_ours = is_ours(pair.second);
+    if (!from_ours && !to_ours)
+        throw PatchbayError(
+            PatchbayError::Kind::UnknownPort,
+            fmt::format("{} → {}: neither is a port of {} (connections kept are those of "
+                        "Phantom's own ports)",
+                        pair.first, pair.second, options_.client_name));
+    auto own_direction = [&](const std::string& name, bool want_output) {
+        const bool input = name.find(":hw_in_") != std::string::npos ||
+                           name.find(":playback_") != std::string::npos ||
+                           name.ends_with(":midi_ctl_in");
+        if (input == want_output)
+            throw PatchbayError(PatchbayError::Kind::Refused,
+                                fmt::format("{} is an {} of Phantom's: a connection runs from an "
+                                            "output to an input",
+                                            name, input ? "input" : "output"));
+    };
+    if (from_ours) own_direction(pair.first, true);
+    if (to_ours) own_direction(pair.second, false);
+    if (wait || lost_.load() || !client_) return;
+    for (const std::string* name : {&pair.first, &pair.second})
+        if (!jack_port_by_name(client_, name->c_str()))
+            throw PatchbayError(PatchbayError::Kind::UnknownPort,
+                                fmt::format("no port named '{}' (is its client running? `phantom "
+                                            "connect --wait` keeps the connection until it "
+                                            "appears)",
+                                            *name));
+}
+
+std::vector<GraphPort> JackBackend::ports() const {
+    std::vector<GraphPort> out;
+    if (!client_ || lost_.load()) return out;
+    const char** names = jack_get_ports(client_, nullptr, nullptr, 0);
+    if (!names) return out;
+    for (size_t k = 0; names[k]; ++k) {
+        jack_port_t* port = jack_port_by_name(client_, names[k]);
+        if (!port) continue;
+        const char* type = jack_port_type(port);
+        out.push_back({names[k], (jack_port_flags(port) & JackPortIsOutput) != 0,
+                       type && std::strcmp(type, JACK_DEFAULT_MIDI_TYPE) == 0, is_ours(names[k])});
+    }
+    jack_free(names);
+    return out;
+}
+
+PortConnection JackBackend::connect(const PortPair& pair, bool wait) {
+    check_pair(pair, wait);
+    const bool live = client_ && !lost_.load() && active_.load();
+    if (live && jack_port_by_name(client_, pair.first.c_str()) &&
+        jack_port_by_name(client_, pair.second.c_str())) {
+        jack_port_t* from = jack_port_by_name(client_, pair.first.c_str());
+        jack_port_t* to = jack_port_by_name(client_, pair.second.c_str());
+        if (!(jack_port_flags(from) & JackPortIsOutput) || !(jack_port_flags(to) & JackPortIsInput))
+            throw PatchbayError(PatchbayError::Kind::Refused,
+                                fmt::format("{} → {}: a connection runs from an output to an input",
+                                            pair.first, pair.second));
+        if (std::strcmp(jack_port_type(from), jack_port_type(to)) != 0)
+            throw PatchbayError(
+                PatchbayError::Kind::Refused,
+                fmt::format("{} → {}: one carries audio, the other MIDI", pair.first, pair.second));
+        const int rc = jack_connect(client_, pair.first.c_str(), pair.second.c_str());
+        if (rc != 0 && rc != EEXIST && wait) {  // its client not active yet: made when it is
+            book_.add(pair);
+            book_loaded_ = true;
+            next_reconcile_ms_ = now_ms() + kRetryMs;
+            update_waiting_summary();
+            return {pair.first, pair.second, "waiting"};
+        }
+        if (rc != 0 && rc != EEXIST)
+            throw PatchbayError(
+                PatchbayError::Kind::Refused,
+                fmt::format("{} → {}: the JACK server refused the connection (error {}; is the "
+                            "port's client active?)",
+                            pair.first, pair.second, rc));
+        book_.add(pair, true);
+        book_loaded_ = true;
+        graph_epoch_.fetch_add(1);
+        update_waiting_summary();
+        return {pair.first, pair.second, "connected"};
+    }
+    book_.add(pair);  // made when its port appears (or the server is back)
+    book_loaded_ = true;
+    update_waiting_summary();
+    return {pair.first, pair.second, "waiting"};
+}
+
+void JackBackend::disconnect(const PortPair& pair) {
+    const bool live = client_ && !lost_.load();
+    jack_port_t* from = live ? jack_port_by_name(client_, pair.first.c_str()) : nullptr;
+    const bool connected = from && jack_port_connected_to(from, pair.second.c_str());
+    if (!book_.contains(pair) && !connected)
+        throw PatchbayError(
+            PatchbayError::Kind::UnknownPort,
+            fmt::format("{} → {}: not connected, and not kept", pair.first, pair.second));
+    if (connected && jack_disconnect(client_, pair.first.c_str(), pair.second.c_str()) != 0)
+        throw PatchbayError(
+            PatchbayError::Kind::Refused,
+            fmt::format("{} → {}: the JACK server refused to disconnect", pair.first, pair.second));
+    book_.remove(pair);
+    book_loaded_ = true;
+    graph_epoch_.fetch_add(1);
+    update_waiting_summary();
+}
+
+void JackBackend::replace(const std::vector<PortPair>& pairs) {
+    for (const auto& pair : pairs)
+        check_pair(pair, true);  // all checked before anything changes
+    const std::set<PortPair> wanted(pairs.begin(), pairs.end());
+    if (client_ && !lost_.load() && active_.load())
+        for (const auto& pair : read_connections())
+            if (!wanted.count(pair))
+                jack_disconnect(client_, pair.first.c_str(), pair.second.c_str());
+    book_.replace(pairs);
+    book_loaded_ = true;
+    if (client_ && !lost_.load() && active_.load())
+        for (const auto& pair : pairs)
+            if (jack_port_by_name(client_, pair.first.c_str()) &&
+                jack_port_by_name(client_, pair.second.c_str()))
+                make(pair);
+    graph_epoch_.fetch_add(1);
+    update_waiting_summary();
+}
+
+void JackBackend::restore(const std::vector<PortPair>& pairs) {
+    // The state file's list may name another client (--jack-name changed): kept as it is, each
+    // waits for its ports; only the shape is checked.
+    for (const auto& pair : pairs)
+        if (pair.first.empty() || pair.second.empty())
+            throw PatchbayError(PatchbayError::Kind::Malformed, "a connection with no port name");
+    book_.replace(pairs);
+    book_loaded_ = true;
+}
+
+std::optional<std::vector<PortPair>> JackBackend::saved() const {
+    if (!book_loaded_) return std::nullopt;
+    return book_.pairs();
 }
 
 void JackBackend::unregister_ports() {
@@ -312,7 +546,7 @@ void JackBackend::poll() {
     if (client_ && active_.load() && server_rate_hz_.load() != iface_->sample_rate_hz()) {
         // The server changed its rate under us (PipeWire can): stop, rebuild, come back ramped
         // with the same connections, as a hardware interface re-locks to a new clock.
-        remember_connections();
+        reconcile();
         jack_deactivate(client_);
         active_.store(false);
         if (!follow_rate(server_rate_hz_.load())) return;  // stays stopped, message says why
@@ -323,9 +557,12 @@ void JackBackend::poll() {
         }
         return;
     }
-    // Asking the server for the connections wakes it; do so only when they have changed.
-    if (client_ && active_.load() && graph_epoch_.load() != read_epoch_.load())
-        remember_connections();
+    // Asking the server for the connections wakes it; do so only when they have changed (or a
+    // kept connection is due another try).
+    if (client_ && active_.load() &&
+        (graph_epoch_.load() != read_epoch_.load() ||
+         (next_reconcile_ms_ >= 0 && now >= next_reconcile_ms_)))
+        reconcile();
 }
 
 bool JackBackend::follow_rate(std::uint32_t rate_hz) {
@@ -356,13 +593,27 @@ BackendStatus JackBackend::status() const {
     b.rate_hz = rate_hz_;
     b.frames = buffer_frames_.load();
     if (client_ && active_.load() && !hw_in_.empty() && !hw_out_.empty()) {
+        // latency_cb gives each of our outputs the union of what reaches our inputs (capture),
+        // and each input the union of what follows our outputs (playback): whichever ports are
+        // connected (system:*, a netjack2 slave's), the worst path in and out.
         jack_latency_range_t in{}, out{};
-        jack_port_get_latency_range(hw_in_[0].handle, JackCaptureLatency, &in);
-        jack_port_get_latency_range(hw_out_[0].handle, JackPlaybackLatency, &out);
+        jack_port_get_latency_range(hw_out_[0].handle, JackCaptureLatency, &in);
+        jack_port_get_latency_range(hw_in_[0].handle, JackPlaybackLatency, &out);
         b.latency_frames = static_cast<int>(in.max + out.max);
     }
     b.dsp_load = dsp_load_.load(std::memory_order_relaxed);
     b.xruns = xruns_.load(std::memory_order_relaxed);
+    std::string summary;
+    {
+        std::lock_guard lock(summary_mutex_);
+        summary = waiting_summary_;
+    }
+    for (size_t pos = 0; pos < summary.size();) {
+        size_t end = summary.find('\n', pos);
+        if (end == std::string::npos) end = summary.size();
+        b.waiting.push_back(summary.substr(pos, end - pos));
+        pos = end + 1;
+    }
     return b;
 }
 
@@ -446,6 +697,17 @@ void JackBackend::port_connect_cb(jack_port_id_t, jack_port_id_t, int, void* sel
     // JACK's notification thread: only a count; poll() reads the graph, and until then the
     // audio thread takes every port as connected.
     static_cast<JackBackend*>(self)->graph_epoch_.fetch_add(1, std::memory_order_release);
+}
+
+void JackBackend::port_registration_cb(jack_port_id_t, int, void* self) {
+    // A port came or went: a kept connection may wait for it. Only a count, as above.
+    static_cast<JackBackend*>(self)->graph_epoch_.fetch_add(1, std::memory_order_release);
+}
+
+int JackBackend::graph_order_cb(void* self) {
+    // A client activated (its ports are connectable only from then on), or the order changed.
+    static_cast<JackBackend*>(self)->graph_epoch_.fetch_add(1, std::memory_order_release);
+    return 0;
 }
 
 void JackBackend::latency_cb(jack_latency_callback_mode_t mode, void* self) {

@@ -15,18 +15,26 @@
 // port's buffer is memory the cycle would find cold. After the server goes away poll() retries
 // every kRetryMs and, once a server is back, re-registers the ports and restores the
 // connections it had.
+//
+// The connections of Phantom's ports are part of its state (connection_book.hpp): read from the
+// graph on the control thread when JACK notifies a change (a connection, a port registered, a
+// client activated; the callbacks only count), restored at start and after the server comes
+// back, and made when a port they wait for appears.
 #pragma once
 
 #include <jack/jack.h>
 
 #include <atomic>
 #include <cstdint>
+#include <mutex>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "phantom/backend/jack/jack_midi_ports.hpp"
 #include "phantom/backend/live_backend.hpp"
+#include "phantom/backend/patchbay.hpp"
 #include "phantom/engine/interface.hpp"
 
 namespace phantom::backend {
@@ -42,7 +50,7 @@ struct JackOptions {
 // Why jack_client_open failed, for the user: no server, the name taken, or the raw status.
 std::string describe_open_failure(jack_status_t status, const JackOptions& options);
 
-class JackBackend final : public LiveBackend {
+class JackBackend final : public LiveBackend, public Patchbay {
   public:
     static constexpr int kRetryMs = 250;
 
@@ -63,6 +71,16 @@ class JackBackend final : public LiveBackend {
     std::vector<std::string> stop() override;
     BackendStatus status() const override;
     bool analog_available() const override { return false; }
+    Patchbay* patchbay() override { return this; }
+
+    std::vector<PortConnection> connections() const override { return book_.entries(); }
+    std::vector<GraphPort> ports() const override;
+    PortConnection connect(const PortPair& pair, bool wait) override;
+    void disconnect(const PortPair& pair) override;
+    void replace(const std::vector<PortPair>& pairs) override;
+    void restore(const std::vector<PortPair>& pairs) override;
+    std::optional<std::vector<PortPair>> saved() const override;
+    std::uint64_t revision() const override { return book_.revision(); }
 
     // Before start(): who takes the control-surface MIDI (none: the ports stay silent).
     void set_midi_handler(MidiCtlHandler* handler) { midi_.set_handler(handler); }
@@ -88,7 +106,17 @@ class JackBackend final : public LiveBackend {
     std::vector<std::pair<Port*, std::string>> pretty_names();
     void update_pretty_names();
     void connect_saved_or_auto();
-    void remember_connections();
+    // Read the graph: which ports the audio thread must serve, and the book's merge; then make
+    // the kept connections whose ports exist now.
+    void reconcile();
+    std::set<PortPair> read_connections();
+    // The connection is made or was already; false when the server would not (yet).
+    bool make(const PortPair& pair);
+    bool is_ours(const std::string& port) const;
+    // Malformed / UnknownPort / Refused for a pair Phantom cannot keep; `wait`: an absent
+    // peer is allowed.
+    void check_pair(const PortPair& pair, bool wait) const;
+    void update_waiting_summary();
     // The audio thread's view of an output port: its buffer, or nullptr (cleared once) when
     // nothing is connected to it.
     float* output_buffer(const Port& port, size_t index, bool live, jack_nframes_t frames);
@@ -102,6 +130,8 @@ class JackBackend final : public LiveBackend {
     static int buffer_size_cb(jack_nframes_t frames, void* self);
     static int sample_rate_cb(jack_nframes_t rate_hz, void* self);
     static void port_connect_cb(jack_port_id_t a, jack_port_id_t b, int connected, void* self);
+    static void port_registration_cb(jack_port_id_t port, int registered, void* self);
+    static int graph_order_cb(void* self);
     // Rebuild the engine at the server's rate; false (and a message) if the device cannot.
     bool follow_rate(std::uint32_t rate_hz);
     int process(jack_nframes_t frames);
@@ -129,10 +159,14 @@ class JackBackend final : public LiveBackend {
     jack_nframes_t written_frames_ = 0;
 
     JackMidiPorts midi_;  // registered with the audio ports when options_.midi_ports
-    std::vector<std::pair<std::string, std::string>> connections_;  // source → destination
+    ConnectionBook book_;
+    bool book_loaded_ = false;  // a list from the state file or a user: no automatic connections
+    long long next_reconcile_ms_ = -1;  // a connection the server refused yet: try again then
+    mutable std::mutex summary_mutex_;  // status() runs outside the controller's lock
+    std::string waiting_summary_;
     std::atomic<bool> lost_{false};
     std::atomic<bool> active_{false};
-    std::atomic<std::uint32_t> graph_epoch_{1};  // counted up by the port-connect callback
+    std::atomic<std::uint32_t> graph_epoch_{1};  // counted up by the graph callbacks
     std::atomic<std::uint32_t> read_epoch_{0};   // the epoch connected_ was read at
     std::atomic<std::uint64_t> xruns_{0};
     std::atomic<float> dsp_load_{0.0f};

@@ -126,7 +126,8 @@ json to_json(const control::Status& s) {
               {"events", s.events},
               {"state_notice", s.state_notice},
               {"save_error", s.save_error},
-              {"uptime_s", s.uptime_s}};
+              {"uptime_s", s.uptime_s},
+              {"connections_waiting", b.waiting}};
     json surfaces = json::array();
     for (const auto& f : s.surfaces)
         surfaces.push_back({{"name", f.name},

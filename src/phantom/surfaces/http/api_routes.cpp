@@ -199,6 +199,76 @@ ApiResponse midi_route(control::Controller& c, const ApiRequest& r, const std::s
                   {"path", r.path}});
 }
 
+json to_json(const backend::PortConnection& c) {
+    return {{"from", c.from}, {"to", c.to}, {"state", c.state}};
+}
+
+// {"from": "client:port", "to": "client:port"} (and, for a connect, "wait": bool).
+backend::PortPair pair_from_json(const json& item, const std::string& where) {
+    if (!item.is_object() || !item.contains("from") || !item["from"].is_string() ||
+        !item.contains("to") || !item["to"].is_string())
+        throw BadRequest(
+            fmt::format("{}: expected {{\"from\": \"client:port\", \"to\": \"client:port\"}}",
+                        where),
+            item);
+    for (const auto& [key, value] : item.items())
+        if (key != "from" && key != "to" && key != "wait" && key != "state")
+            throw BadRequest(fmt::format("{}: unknown field '{}'", where, key), item);
+    return {item["from"].get<std::string>(), item["to"].get<std::string>()};
+}
+
+// The JACK connections of Phantom's ports: GET them (and every port of the graph); PUT the
+// whole list; POST one (connect), DELETE one (disconnect).
+ApiResponse connections_route(control::Controller& c, const ApiRequest& r,
+                              const std::string& rest) {
+    if (!rest.empty() && rest != "/")
+        return error(404,
+                     {{"error", fmt::format("{}: no such endpoint (see docs/http-api.md)", r.path)},
+                      {"path", r.path}});
+    const std::string where = r.method + " /api/connections";
+    if (r.method == "GET") {
+        json list = json::array();
+        for (const auto& k : c.connections())
+            list.push_back(to_json(k));
+        json ports = json::array();
+        for (const auto& p : c.ports())
+            ports.push_back({{"name", p.name},
+                             {"direction", p.is_output ? "output" : "input"},
+                             {"type", p.is_midi ? "midi" : "audio"},
+                             {"ours", p.ours}});
+        return {200, {{"connections", list}, {"ports", ports}}, {}};
+    }
+    if (r.method == "PUT") {
+        json body = parse_body(r);
+        const json* items = &body;
+        if (body.is_object() && body.contains("connections")) items = &body["connections"];
+        if (!items->is_array())
+            throw BadRequest(where + ": expected {\"connections\": [{\"from\": …, \"to\": …}, …]}",
+                             body);
+        std::vector<backend::PortPair> pairs;
+        for (const auto& item : *items)
+            pairs.push_back(pair_from_json(item, where));
+        c.set_connections(pairs);
+        json list = json::array();
+        for (const auto& k : c.connections())
+            list.push_back(to_json(k));
+        return {200, {{"connections", list}}, {}};
+    }
+    if (r.method == "POST") {
+        json body = parse_body(r);
+        const backend::PortPair pair = pair_from_json(body, where);
+        if (body.contains("wait") && !body["wait"].is_boolean())
+            throw BadRequest(where + ": \"wait\" is true or false", body);
+        return {200, to_json(c.connect(pair.first, pair.second, body.value("wait", false))), {}};
+    }
+    if (r.method == "DELETE") {
+        const backend::PortPair pair = pair_from_json(parse_body(r), where);
+        c.disconnect(pair.first, pair.second);
+        return {200, {{"disconnected", {{"from", pair.first}, {"to", pair.second}}}}, {}};
+    }
+    return method_not_allowed(r, "GET, PUT, POST, DELETE");
+}
+
 bool starts_with(const std::string& s, const std::string& prefix) {
     return s.compare(0, prefix.size(), prefix) == 0 &&
            (s.size() == prefix.size() || s[prefix.size()] == '/');
@@ -216,6 +286,7 @@ ApiResponse route_api(control::Controller& c, const ApiRequest& r) {
         if (starts_with(p, "/api/params")) return params_route(c, r, p.substr(11));
         if (starts_with(p, "/api/snapshots")) return snapshots_route(c, r, p.substr(14));
         if (starts_with(p, "/api/midi")) return midi_route(c, r, p.substr(9));
+        if (starts_with(p, "/api/connections")) return connections_route(c, r, p.substr(16));
         auto get_only = [&](auto&& produce) -> ApiResponse {
             if (r.method != "GET") return method_not_allowed(r, "GET");
             return {200, produce(), {}};
