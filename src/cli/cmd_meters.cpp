@@ -2,13 +2,15 @@
 // of its last block and the peak held over the last 2 s; polled ten times a second, the block
 // peaks alone miss almost every drum hit. So a rise of the held peak counts as a peak that
 // happened between two readings, and the shown peak falls back at the panel's 24 dB/s.
-// On a terminal the table is redrawn in place; piped, each reading is one line.
+// On a terminal the table is redrawn in place, each row with the channel's name (/name/ID);
+// piped, each reading is one line of ids, the keys a script can rely on.
 #include <fmt/format.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <thread>
 
 #include "commands.hpp"
@@ -32,6 +34,7 @@ constexpr auto kOncePoll = std::chrono::milliseconds(50);
 
 struct Row {
     std::string id;
+    std::string name;  // the user's name for the channel ("Kick"), "" when it is the id
     double shown_dbfs = kFloorDbfs;  // the bar: highest recent peak, falling back
     double hold_dbfs = kFloorDbfs;   // the instance's 2 s hold, as the panel's line
     double rms_dbfs = kFloorDbfs;
@@ -46,7 +49,10 @@ class MeterTable {
         size_t k = 0;
         for (const char* group : {"inputs", "outputs"}) {
             for (const auto& e : meters[group]) {
-                if (k == rows_.size()) rows_.push_back({e["id"].get<std::string>()});
+                if (k == rows_.size()) {
+                    rows_.emplace_back();
+                    rows_.back().id = e["id"].get<std::string>();
+                }
                 Row& row = rows_[k++];
                 const double peak = e["peak_dbfs"].get<double>();
                 const double hold = e["hold_dbfs"].get<double>();
@@ -65,12 +71,29 @@ class MeterTable {
         }
     }
 
+    // "main.L" is named after "main"; an instance without names (older) leaves them empty.
+    void set_names(const json& params) {
+        std::map<std::string, std::string> names;
+        if (params.is_array())
+            for (const auto& p : params)
+                if (p["value"].is_string())
+                    names[p["path"].get<std::string>().substr(6)] = p["value"].get<std::string>();
+        for (Row& r : rows_) {
+            const size_t dot = r.id.find('.');
+            const auto it = names.find(r.id.substr(0, dot));
+            r.name = it == names.end()
+                         ? std::string()
+                         : it->second + (dot == std::string::npos ? std::string()
+                                                                  : " " + r.id.substr(dot + 1));
+        }
+    }
+
     void print_table() const {
         for (const Row& r : rows_)
-            std::printf("%-10s %s %s dBFS  hold %s  rms %s%s\n", r.id.c_str(),
-                        bar(r.shown_dbfs, r.hold_dbfs).c_str(), level(r.shown_dbfs).c_str(),
-                        level(r.hold_dbfs).c_str(), level(r.rms_dbfs).c_str(),
-                        r.clip ? "  CLIP" : "");
+            std::printf("%-8s %-20.20s %s %s dBFS  hold %s  rms %s%s\n", r.id.c_str(),
+                        r.name.c_str(), bar(r.shown_dbfs, r.hold_dbfs).c_str(),
+                        level(r.shown_dbfs).c_str(), level(r.hold_dbfs).c_str(),
+                        level(r.rms_dbfs).c_str(), r.clip ? "  CLIP" : "");
     }
 
     // "0.10 in1=-12.3 in2=-inf … main.L=-6.0 clip=in5": one reading per line, for a pipe.
@@ -106,6 +129,15 @@ class MeterTable {
     std::vector<Row> rows_;
 };
 
+// The channels' names; none from an instance that has no /name (an older one).
+json names_of(const Remote& r) {
+    try {
+        return call(r, "GET", "/api/params?prefix=%2Fname%2F");
+    } catch (const UsageError&) {
+        return json::array();
+    }
+}
+
 }  // namespace
 
 void add_meters_command(CLI::App& app) {
@@ -137,17 +169,25 @@ void add_meters_command(CLI::App& app) {
                 const auto now = Clock::now();
                 table.update(a, std::chrono::duration<double>(now - last).count(), false);
                 last = now;
-                if (now - start >= kOnceWindow) break;
+                if (now - start >= kOnceWindow) {
+                    table.set_names(names_of(*r));
+                    break;
+                }
                 std::this_thread::sleep_for(kOncePoll);
             }
             print_or_json(*r, a, [&] { table.print_table(); });
             return;
         }
+        auto next_names = start;
         for (;;) {
             json a = call(*r, "GET", "/api/meters");
             const auto now = Clock::now();
             table.update(a, std::chrono::duration<double>(now - last).count(), true);
             last = now;
+            if (!plain && now >= next_names) {  // a rename shows within two seconds
+                table.set_names(names_of(*r));
+                next_names = now + std::chrono::seconds(2);
+            }
             const double t_s = std::chrono::duration<double>(now - start).count();
             print_or_json(*r, a, [&] {
                 if (plain) {

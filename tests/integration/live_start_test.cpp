@@ -455,11 +455,13 @@ TEST(LiveCli, MetersCatchATransientThatNoSingleReadingHolds) {
     ASSERT_TRUE(p.wait_ready()) << p.log();
     const std::string at = " --http 127.0.0.1:" + std::to_string(p.port());
     const double expected_dbfs = -6.0;  // a digital input passes the sample as it is
+    ASSERT_EQ(run_command(phantom_command("set /name/in2 'Snare top'" + at)).exit_code, 0);
     auto once = run_command(phantom_command("meters --once" + at));
     ASSERT_EQ(once.exit_code, 0) << once.err;
     EXPECT_NEAR(shown_peak_dbfs(meter_row(once.out, "adat1")), expected_dbfs, 0.05) << once.out;
     // Every channel has its row, silent ones too, in the same order every time.
     EXPECT_EQ(shown_peak_dbfs(meter_row(once.out, "in2")), -INFINITY) << once.out;
+    EXPECT_NE(meter_row(once.out, "in2").find("Snare top"), std::string::npos) << once.out;
     EXPECT_FALSE(meter_row(once.out, "main.L").empty()) << once.out;
 
     // Piped: one line per reading, no screen control, each line every channel.
