@@ -21,53 +21,6 @@ namespace {
 
 using nlohmann::json;
 
-// A client "src" playing test_sample() and a client "sink" checking it, not connected by
-// the test: Phantom's kept connections do that.
-struct Peers {
-    Source src;
-    Sink sink;
-    explicit Peers(const std::string& server) {
-        src.client = open_client("src", server);
-        sink.client = open_client("sink", server);
-        if (!src.client || !sink.client) return;
-        src.port =
-            jack_port_register(src.client, "out", JACK_DEFAULT_AUDIO_TYPE, JackPortIsOutput, 0);
-        sink.port =
-            jack_port_register(sink.client, "in", JACK_DEFAULT_AUDIO_TYPE, JackPortIsInput, 0);
-        jack_set_process_callback(src.client, Source::process, &src);
-        jack_set_process_callback(sink.client, Sink::process, &sink);
-        jack_set_xrun_callback(sink.client, Sink::on_xrun, &sink);
-        ok = jack_activate(src.client) == 0 && jack_activate(sink.client) == 0;
-    }
-    ~Peers() {
-        if (src.client) jack_client_close(src.client);
-        if (sink.client) jack_client_close(sink.client);
-    }
-    bool ok = false;
-};
-
-// Half a second checked, taken again (up to three times) when a cycle ran late: see
-// jack_test.cpp's pass_test_signal.
-void expect_bit_exact(Sink& sink) {
-    long checked = 0, nonzero = 0, mismatches = 0, xruns = 0;
-    for (int attempt = 0; attempt < 3; ++attempt) {
-        sink.checked = sink.nonzero = sink.mismatches = sink.xruns = 0;
-        sink.armed.store(true);
-        std::this_thread::sleep_for(500ms);
-        sink.armed.store(false);
-        std::this_thread::sleep_for(100ms);
-        checked = sink.checked.load();
-        nonzero = sink.nonzero.load();
-        mismatches = sink.mismatches.load();
-        xruns = sink.xruns.load();
-        if (xruns == 0) break;
-    }
-    EXPECT_GT(checked, 48000 / 4);
-    EXPECT_GT(nonzero, checked / 2) << "no signal came through";
-    EXPECT_EQ(xruns, 0) << "every passage had an xrun";
-    EXPECT_EQ(mismatches, 0) << "of " << checked << " samples";
-}
-
 std::string read_file(const std::string& path) {
     std::ifstream in(path);
     std::stringstream s;
@@ -168,7 +121,7 @@ class JackConnections : public ::testing::Test {
 };
 
 TEST_F(JackConnections, ConnectionsMadeByAnyoneAreKeptAcrossARestartOfPhantom) {
-    Peers peers(server.name());
+    SignalPeers peers(server.name());
     ASSERT_TRUE(peers.ok);
     // Made by another client, as qjackctl would; and one automatic connection undone.
     ASSERT_EQ(jack_connect(observer, "src:out", "phantom:playback_1"), 0);
@@ -189,12 +142,12 @@ TEST_F(JackConnections, ConnectionsMadeByAnyoneAreKeptAcrossARestartOfPhantom) {
     // What the user undid stays undone: the list replaces the automatic connections.
     EXPECT_FALSE(connected(observer, "system:capture_2", "phantom:hw_in_in2"));
     std::this_thread::sleep_for(1000ms);  // past the power-on ramp
-    expect_bit_exact(peers.sink);
+    expect_bit_exact_in_the_same_cycle(check_passage(peers.sink), 48000);
 }
 
 TEST_F(JackConnections, AfterAServerRestartTheKeptConnectionsAreMadeAsTheirPortsReturn) {
     {
-        Peers peers(server.name());
+        SignalPeers peers(server.name());
         ASSERT_TRUE(peers.ok);
         // Through Phantom's own API this time.
         auto a = phantom->request("POST", "/api/connections",
@@ -229,12 +182,12 @@ TEST_F(JackConnections, AfterAServerRestartTheKeptConnectionsAreMadeAsTheirPorts
     });
     EXPECT_NE(status["connections_waiting"].dump().find("waiting for 'src'"), std::string::npos)
         << status.dump();
-    Peers peers(server.name());
+    SignalPeers peers(server.name());
     ASSERT_TRUE(peers.ok);
     EXPECT_TRUE(connected_within(observer, "src:out", "phantom:playback_1", 2000ms));
     EXPECT_TRUE(connected_within(observer, "phantom:hw_out_main.L", "sink:in", 2000ms));
     std::this_thread::sleep_for(1000ms);  // past the power-on ramp of the restart
-    expect_bit_exact(peers.sink);
+    expect_bit_exact_in_the_same_cycle(check_passage(peers.sink), 48000);
     // Still kept in the file, never dropped while their ports were away.
     EXPECT_TRUE(saved_within(state, "src:out", "phantom:playback_1", true));
 }

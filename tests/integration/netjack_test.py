@@ -20,17 +20,17 @@ run in parallel). Run by ctest with Debian's /usr/bin/python3 (python3-jack-clie
 import fcntl
 import json
 import os
-import re
 import signal
-import subprocess
 import sys
 import tempfile
 import time
 import unittest
-import urllib.request
 
 import jack
 import numpy as np
+
+import netns_support
+from netns_support import Process, call, run, wait_for_http
 
 PHANTOM = os.environ["PHANTOM_BINARY"]
 TAG = f"pj{os.getpid() % 100000}"  # namespaces and links of this run only
@@ -56,10 +56,6 @@ def frames_of(samples):
     return (x * K_INV) % M
 
 
-def run(*cmd, check=True):
-    return subprocess.run(cmd, check=check, capture_output=True, text=True)
-
-
 class JackLock:
     """The lock every JACK test holds while its servers run (tests/support/jack_test_lock.hpp)."""
 
@@ -73,52 +69,12 @@ class JackLock:
 
 
 def make_namespaces():
-    """Two namespaces joined by a veth pair, multicast routed onto it. None, or why not."""
-    if os.geteuid() != 0:
-        return "network namespaces need root"
-    steps = [
-        ["ip", "netns", "add", MASTER_NS],
-        ["ip", "netns", "add", SLAVE_NS],
-        ["ip", "link", "add", f"{TAG}a", "type", "veth", "peer", "name", f"{TAG}b"],
-        ["ip", "link", "set", f"{TAG}a", "netns", MASTER_NS],
-        ["ip", "link", "set", f"{TAG}b", "netns", SLAVE_NS],
-        ["ip", "-n", MASTER_NS, "addr", "add", "10.79.0.1/24", "dev", f"{TAG}a"],
-        ["ip", "-n", SLAVE_NS, "addr", "add", "10.79.0.2/24", "dev", f"{TAG}b"],
-    ]
-    for ns, dev in ((MASTER_NS, f"{TAG}a"), (SLAVE_NS, f"{TAG}b")):
-        steps += [["ip", "-n", ns, "link", "set", "lo", "up"],
-                  ["ip", "-n", ns, "link", "set", dev, "up"],
-                  ["ip", "-n", ns, "route", "add", "224.0.0.0/4", "dev", dev]]
-    for step in steps:
-        r = run(*step, check=False)
-        if r.returncode != 0:
-            remove_namespaces()
-            return f"`{' '.join(step)}` failed: {r.stderr.strip()}"
-    return None
+    """The master's and the slave's namespaces. None, or why not."""
+    return netns_support.make_namespaces(TAG, MASTER_NS, SLAVE_NS, "10.79.0")
 
 
 def remove_namespaces():
-    for ns in (MASTER_NS, SLAVE_NS):  # the veth pair goes with them
-        run("ip", "netns", "del", ns, check=False)
-
-
-class Process:
-    """A child process with a log file, stopped (TERM, then KILL) by stop()."""
-
-    def __init__(self, cmd, log):
-        self.log = log
-        self.out = open(log, "w")
-        self.proc = subprocess.Popen(cmd, stdout=self.out, stderr=subprocess.STDOUT)
-
-    def stop(self, sig=signal.SIGTERM):
-        if self.proc.poll() is None:
-            self.proc.send_signal(sig)
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.out.close()
+    netns_support.remove_namespaces(MASTER_NS, SLAVE_NS)
 
 
 def wait_for_server(name, seconds=10):
@@ -139,21 +95,10 @@ class Phantom(Process):
                           "--session", state, "--http", "127.0.0.1:0", "--osc", "off",
                           "--midi", "off", "--quiet", *(["--device", device] if device else [])],
                          log)
-        self.http = None
-        deadline = time.time() + 15
-        while time.time() < deadline and not self.http:
-            if m := re.search(r"(http://127\.0\.0\.1:\d+)/", open(log).read()):
-                self.http = m.group(1)
-            time.sleep(0.05)
-        if not self.http:
-            raise RuntimeError("phantom did not start: " + open(log).read())
+        self.http = wait_for_http(log)
 
     def call(self, method, path, body=None):
-        req = urllib.request.Request(self.http + path, method=method,
-                                     data=None if body is None else json.dumps(body).encode(),
-                                     headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(req, timeout=5) as r:
-            return json.load(r)
+        return call(self.http, method, path, body)
 
 
 class Generator:

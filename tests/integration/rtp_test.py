@@ -16,7 +16,6 @@ Run by ctest with Debian's /usr/bin/python3 (python3-jack-client, python3-numpy)
 
 import json
 import os
-import re
 import shutil
 import signal
 import socket
@@ -26,7 +25,9 @@ import tempfile
 import threading
 import time
 import unittest
-import urllib.request
+
+import netns_support
+from netns_support import Process, call, run, wait_for_http
 
 PHANTOM = os.environ.get("PHANTOM_BINARY", "")
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -44,52 +45,15 @@ M = 1 << 23
 K = 2654435761
 
 
-def run(*cmd, check=True):
-    return subprocess.run(cmd, check=check, capture_output=True, text=True)
-
-
 def make_namespaces():
-    steps = [["ip", "netns", "add", NS_A], ["ip", "netns", "add", NS_B],
-             ["ip", "link", "add", f"{TAG}a", "type", "veth", "peer", "name", f"{TAG}b"],
-             ["ip", "link", "set", f"{TAG}a", "netns", NS_A],
-             ["ip", "link", "set", f"{TAG}b", "netns", NS_B],
-             ["ip", "-n", NS_A, "addr", "add", "10.81.0.1/24", "dev", f"{TAG}a"],
-             ["ip", "-n", NS_B, "addr", "add", "10.81.0.2/24", "dev", f"{TAG}b"]]
-    for ns, dev in ((NS_A, f"{TAG}a"), (NS_B, f"{TAG}b")):
-        steps += [["ip", "-n", ns, "link", "set", "lo", "up"],
-                  ["ip", "-n", ns, "link", "set", dev, "up"],
-                  ["ip", "-n", ns, "route", "add", "224.0.0.0/4", "dev", dev]]
-    for step in steps:
-        r = run(*step, check=False)
-        if r.returncode != 0:
-            remove_namespaces()
-            return f"`{' '.join(step)}` failed: {r.stderr.strip()}"
-    return None
+    return netns_support.make_namespaces(TAG, NS_A, NS_B, "10.81.0")
 
 
 def remove_namespaces():
-    for ns in (NS_A, NS_B):
-        run("ip", "netns", "del", ns, check=False)
+    netns_support.remove_namespaces(NS_A, NS_B)
 
 
 # ---- inside namespace A, under dbus-run-session ----------------------------------------------
-
-
-class Process:
-    def __init__(self, cmd, log, env=None):
-        self.log = log
-        self.out = open(log, "w")
-        self.proc = subprocess.Popen(cmd, stdout=self.out, stderr=subprocess.STDOUT, env=env)
-
-    def stop(self, sig=signal.SIGTERM):
-        if self.proc.poll() is None:
-            self.proc.send_signal(sig)
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.out.close()
 
 
 def sap_announcer(stop, sdp):
@@ -143,14 +107,7 @@ class RtpWithPhantom(unittest.TestCase):
                                "--http", "127.0.0.1:0", "--osc", "off", "--midi", "off",
                                "--quiet"], log, env)
         cls.stack.append(cls.phantom.stop)
-        deadline = time.time() + 15
-        cls.http = None
-        while time.time() < deadline and not cls.http:
-            if m := re.search(r"(http://127\.0\.0\.1:\d+)/", open(log).read()):
-                cls.http = m.group(1)
-            time.sleep(0.05)
-        if not cls.http:
-            raise RuntimeError("phantom did not start: " + open(log).read())
+        cls.http = wait_for_http(log)
         device = cls.call("GET", "/api/device")
         cls.capture = {name: f"phantom:capture_{k + 1}"
                        for k, name in enumerate(device["capture_channels"])}
@@ -164,11 +121,7 @@ class RtpWithPhantom(unittest.TestCase):
 
     @classmethod
     def call(cls, method, path, body=None):
-        req = urllib.request.Request(cls.http + path, method=method,
-                                     data=None if body is None else json.dumps(body).encode(),
-                                     headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(req, timeout=5) as r:
-            return json.load(r)
+        return call(cls.http, method, path, body)
 
     @classmethod
     def wait_client(cls, name):

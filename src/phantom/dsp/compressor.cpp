@@ -3,15 +3,10 @@
 #include <algorithm>
 #include <cmath>
 
-#include "phantom/dsp/fast_math.hpp"
+#include "phantom/dsp/dynamics_passes.hpp"
 #include "phantom/dsp/gain_computer.hpp"
 
 namespace phantom::dsp {
-
-namespace {
-// −200 dBFS: the detector's floor, so silence does not take the logarithm of zero.
-constexpr float kLevelFloor = 1e-10f;
-}  // namespace
 
 float time_constant_coefficient(double time_s, double sample_rate_hz) {
     if (time_s <= 0.0) return 0.0f;
@@ -71,16 +66,10 @@ void Compressor::process(const AudioBlock& block) {
             const int n = std::min(kChunk, block.frames - start);
             float* x0 = block.channels[d] + start;
             float* x1 = linked ? block.channels[1] + start : nullptr;
-            for (int i = 0; i < n; ++i)
-                db[i] = std::fabs(x0[i]);
-            if (linked)
-                for (int i = 0; i < n; ++i)
-                    db[i] = 0.5f * (db[i] + std::fabs(x1[i]) + std::fabs(db[i] - std::fabs(x1[i])));
-            for (int i = 0; i < n; ++i) {
-                const float level = kDbPerLog2 * fast_log2(db[i] + kLevelFloor);
-                db[i] = compressor_gain_db(level, k.threshold_db, k.slope, k.knee_db,
-                                           k.half_inverse_knee);
-            }
+            dynamics::target_gains_db(x0, x1, n, db, [&k](float level) {
+                return compressor_gain_db(level, k.threshold_db, k.slope, k.knee_db,
+                                          k.half_inverse_knee);
+            });
             for (int i = 0; i < n; ++i) {
                 const float target = db[i];
                 const float a = target < g ? k.attack_coefficient : k.release_coefficient;
@@ -89,13 +78,7 @@ void Compressor::process(const AudioBlock& block) {
                 deepest_db = std::min(deepest_db, g);
                 db[i] = g + makeup;
             }
-            for (int i = 0; i < n; ++i)
-                db[i] = fast_exp2(db[i] * (1.0f / kDbPerLog2));
-            for (int i = 0; i < n; ++i)
-                x0[i] *= db[i];
-            if (linked)
-                for (int i = 0; i < n; ++i)
-                    x1[i] *= db[i];
+            dynamics::apply_gains_db(x0, x1, n, db);
         }
         // Below −400 dB of gain change the envelope has settled; flushing keeps it normal.
         gain_db_[static_cast<size_t>(d)] = flush_denormal(g);

@@ -4,14 +4,10 @@
 #include <cmath>
 
 #include "phantom/dsp/compressor.hpp"
-#include "phantom/dsp/fast_math.hpp"
+#include "phantom/dsp/dynamics_passes.hpp"
 #include "phantom/dsp/gain_computer.hpp"
 
 namespace phantom::dsp {
-
-namespace {
-constexpr float kLevelFloor = 1e-10f;  // −200 dBFS
-}  // namespace
 
 ExpanderCoefficients design_expander(const ExpanderSettings& s, double sample_rate_hz) {
     ExpanderCoefficients c;
@@ -62,16 +58,10 @@ void Expander::process(const AudioBlock& block) {
             const int n = std::min(kChunk, block.frames - start);
             float* x0 = block.channels[d] + start;
             float* x1 = linked ? block.channels[1] + start : nullptr;
-            for (int i = 0; i < n; ++i)
-                db[i] = std::fabs(x0[i]);
-            if (linked)
-                for (int i = 0; i < n; ++i)
-                    db[i] = 0.5f * (db[i] + std::fabs(x1[i]) + std::fabs(db[i] - std::fabs(x1[i])));
-            for (int i = 0; i < n; ++i) {
-                const float level = kDbPerLog2 * fast_log2(db[i] + kLevelFloor);
-                db[i] = expander_gain_db(level, k.threshold_db, k.slope, k.knee_db,
-                                         k.half_inverse_knee, k.range_db);
-            }
+            dynamics::target_gains_db(x0, x1, n, db, [&k](float level) {
+                return expander_gain_db(level, k.threshold_db, k.slope, k.knee_db,
+                                        k.half_inverse_knee, k.range_db);
+            });
             for (int i = 0; i < n; ++i) {
                 const float target = db[i];
                 if (target >= g) {  // opening (or open): the hold restarts
@@ -85,13 +75,7 @@ void Expander::process(const AudioBlock& block) {
                 deepest_db = std::min(deepest_db, g);
                 db[i] = g;
             }
-            for (int i = 0; i < n; ++i)
-                db[i] = fast_exp2(db[i] * (1.0f / kDbPerLog2));
-            for (int i = 0; i < n; ++i)
-                x0[i] *= db[i];
-            if (linked)
-                for (int i = 0; i < n; ++i)
-                    x1[i] *= db[i];
+            dynamics::apply_gains_db(x0, x1, n, db);
         }
         gain_db_[static_cast<size_t>(d)] = flush_denormal(g);
         hold_left_[static_cast<size_t>(d)] = hold;
