@@ -116,10 +116,12 @@ describe('the panel as a console on studio-8x8', () => {
     await field.fill('Kick');
     await field.press('Enter');
     await eventually(async () => (await http.value('/name/in1')) === 'Kick', 'the name set');
-    assert.equal(await page.locator('.meter-name').first().textContent(), 'Kick');
+    await eventually(async () => (await page.locator('.meter-name').first().textContent()) === 'Kick',
+      'the meter named');
     await http.set('/name/hp1', 'Singer cue');  // from elsewhere: followed
     await showView(page, 'Mixer');
-    assert.equal(await page.getByRole('textbox', { name: 'in1 name' }).inputValue(), 'Kick');
+    await eventually(async () => (await page.getByRole('textbox', { name: 'in1 name' }).inputValue())
+      === 'Kick', 'the mixer strip named');
     await eventually(async () => /Singer cue/.test(
       await page.getByRole('tab', { name: 'hp1 mix' }).textContent()), 'the output tab named');
     await showView(page, 'Routing');

@@ -141,16 +141,20 @@ function mixChanges(ctx, from, to) {
   return changes.filter((c) => c.before !== c.after);
 }
 
+// The step is in the history before the batch goes, and the batch goes through the history's
+// queue: a Ctrl+Z pressed before the server has answered finds the step and runs after it,
+// never before it (an undo overtaking its own change would leave the change in place).
 async function applyRecorded(ctx, changes, label) {
   if (!changes.length) { ctx.message(`${label}: nothing to change`, 'info'); return; }
+  ctx.history.close();
+  ctx.history.record(changes, label);
+  ctx.history.close();
   try {
-    await batch(changes.map((c) => ({ path: c.path, value: c.after })));
-    ctx.history.close();
-    ctx.history.record(changes, label);
-    ctx.history.close();
+    await ctx.history.queue(() => batch(changes.map((c) => ({ path: c.path, value: c.after }))));
     ctx.actionSucceeded();
     ctx.message(`${label} (Ctrl+Z undoes it)`, 'ok');
   } catch (e) {
+    ctx.history.forget(changes[0].path);  // refused: not a step to undo
     ctx.message(e.message, 'error');
   }
 }

@@ -53,8 +53,9 @@ export function snapshotsView(ctx, root) {
     return item;
   };
 
-  // A recall is one undo step: what it changed goes back as it was (rising levels glide).
-  const recall = async (n) => {
+  // A recall is one undo step: what it changed goes back as it was (rising levels glide). It
+  // runs in the history's queue, so a Ctrl+Z pressed before the answer waits for the step.
+  const recall = (n) => ctx.history.queue(async () => {
     const before = new Map();
     for (const [path, p] of ctx.store.params) if (p.type !== 'string') before.set(path, p.value);
     const r = await snapshots.recall(n);
@@ -65,7 +66,7 @@ export function snapshotsView(ctx, root) {
     ctx.history.record(changes, `recall ${n}`, () => snapshots.recall(n));
     ctx.actionSucceeded();
     return r;
-  };
+  });
 
   const save = async () => {
     const wanted = name.value.trim();
