@@ -4,13 +4,17 @@ PHANTOM_NETJACK_SECONDS (600): a master (`jackd -d dummy` + netmanager) with Pha
 device on it, a slave (`jackd -d net -C 64 -P 64`) whose 64 channels feed Phantom's 64 inputs
 through kept connections, and 64 of Phantom's output channels sent back to the slave.
 
-Printed, never asserted (docs/benchmarks.md keeps the figures): the master's late cycles (xrun
-lines of its log), those in which jackd names Phantom ("client = phantom was not finished"),
-those of the slave, Phantom's own xrun count and its DSP load every 60 s. A late cycle that
-jackd does not lay at Phantom's door is the machine's (a shared VM schedules late), not
-Phantom's.
+Two peers run beside Phantom on the master, identical to each other: ecasound, 64 channels in
+from the slave and 64 out (`-f:f32_le,64,48000 -i:jack -o:jack`), as clients `peer1` and
+`peer2`. The late cycles in which jackd names a client still running its callback ("client =
+X was not finished, state = Running") are counted for each: the two peers' counts are the
+spread the machine's scheduler makes, and Phantom's is compared with it.
 
-Root (namespaces); Debian's /usr/bin/python3 with python3-jack-client.
+Printed, never asserted (docs/benchmarks.md keeps the figures): the master's late cycles (xrun
+lines of its log), per client (Phantom, peer1, peer2, the slave's netmanager client), those of
+the slave, Phantom's own xrun count and its DSP load every 60 s.
+
+Root (namespaces); Debian's /usr/bin/python3 with python3-jack-client; ecasound.
 Usage: sudo /usr/bin/python3 bench/netjack_64ch.py [BUILD_DIR]   (default: build)"""
 
 import json
@@ -28,6 +32,7 @@ import netjack_test as nj  # noqa: E402  the namespaces, servers and Phantom of 
 
 SECONDS = int(os.environ.get("PHANTOM_NETJACK_SECONDS", "600"))
 CHANNELS = 64
+PEERS = ("peer1", "peer2")
 
 
 def main():
@@ -71,6 +76,21 @@ def main():
                 if states.count("connected") >= CHANNELS:
                     break
                 time.sleep(0.2)
+            env = dict(os.environ, JACK_DEFAULT_SERVER=nj.MASTER)
+            for peer in PEERS:
+                eca = nj.Process(["ecasound", "-q", f"-G:jack,{peer},notransport",
+                                  f"-f:f32_le,{CHANNELS},48000", "-i:jack", "-o:jack"],
+                                 log(peer), env=env)
+                stack.append(eca.stop)
+            deadline = time.time() + 10
+            while time.time() < deadline and not all(
+                    f"{peer}:in_{CHANNELS}" in nj.run("jack_lsp", "-s", nj.MASTER,
+                                                      check=False).stdout for peer in PEERS):
+                time.sleep(0.2)
+            for peer in PEERS:
+                for k in range(1, CHANNELS + 1):
+                    nj.run("jack_connect", "-s", nj.MASTER, f"{nj.SLAVE_NAME}:from_slave_{k}",
+                           f"{peer}:in_{k}")
             for k, name in enumerate(outs, start=1):
                 phantom.call("POST", "/api/connections",
                              {"from": f"phantom:hw_out_{name}", "to": f"{nj.SLAVE_NAME}:to_slave_{k}"})
@@ -95,12 +115,14 @@ def main():
     # (the machine's scheduling), "Running" one still running its callback.
     master_log = open(log("master")).read().splitlines()
     late = [line for line in master_log if "XRun" in line]
-    phantom_late = [line for line in late if "client = phantom was not finished" in line]
-    phantom_running = [line for line in phantom_late if "state = Running" in line]
     slave_late = [line for line in open(log("slave")).read().splitlines() if "XRun" in line]
-    print(f"netjack_64ch: {SECONDS} s; late-client lines on the master {len(late)}, naming Phantom "
-          f"{len(phantom_late)} (of them still running its callback: {len(phantom_running)}); "
-          f"on the slave {len(slave_late)}; logs in {work}")
+    print(f"netjack_64ch: {SECONDS} s; late-client lines on the master {len(late)}, on the slave "
+          f"{len(slave_late)}; logs in {work}")
+    print("  client      named late   of them still running its callback")
+    for client in ("phantom", *PEERS, nj.SLAVE_NAME):
+        named = [line for line in late if f"client = {client} was not finished" in line]
+        running = [line for line in named if "state = Running" in line]
+        print(f"  {client:10} {len(named):11} {len(running):12}")
     return 0
 
 

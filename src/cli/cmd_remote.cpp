@@ -249,7 +249,7 @@ void add_remote_commands(CLI::App& app) {
                     note.empty() ? "" : "; ", note.c_str());
             }
             for (const auto& w : s.value("connections_waiting", json::array()))
-                std::printf("connections %s\n", w.get<std::string>().c_str());
+                std::printf("waiting   %s\n", w.get<std::string>().c_str());
             if (!notice.empty()) std::printf("state     %s\n", notice.c_str());
             if (!save_error.empty())
                 std::printf("SAVE FAILED  %s (changes are kept in memory until a save works)\n",

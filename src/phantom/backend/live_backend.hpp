@@ -29,8 +29,9 @@ struct BackendStatus {
     std::uint64_t xruns = 0;
     std::uint64_t record_overruns = 0;
     std::uint64_t source_starved_frames = 0;  // silence played because a file fell behind
-    // Kept connections whose port is absent, a line a client: "waiting for 'liveroom' (8
-    // connections: hw_in_adat1–8)". A netjack2 slave that left is said here, not only silent.
+    // Kept connections whose port is absent, a line a client: "inputs adat1–8: 'liveroom' is
+    // not connected (8 kept connections wait for it)". A netjack2 slave that left is said here,
+    // not only silent.
     std::vector<std::string> waiting;
 };
 

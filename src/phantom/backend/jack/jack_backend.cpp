@@ -1,4 +1,5 @@
 #include "phantom/backend/jack/jack_backend.hpp"
+#include "phantom/backend/waiting_summary.hpp"
 
 #include <fmt/format.h>
 #include <jack/metadata.h>
@@ -304,35 +305,13 @@ void JackBackend::reconcile() {
 }
 
 void JackBackend::update_waiting_summary() {
-    // Grouped by the client whose port is absent: "waiting for 'liveroom' (8 connections:
-    // phantom:hw_in_adat1, …)".
-    std::vector<std::pair<std::string, std::vector<std::string>>> by_client;
-    for (const auto& c : book_.entries()) {
-        if (c.state == "connected") continue;
-        const bool from_ours = is_ours(c.from);
-        const std::string& peer = from_ours ? c.to : c.from;
-        const std::string& mine = from_ours ? c.from : c.to;
-        std::string key = c.state == "refused" ? "" : peer.substr(0, peer.find(':'));
-        if (c.state != "refused" && client_ && jack_port_by_name(client_, peer.c_str()))
-            key = peer;  // present, not connected yet (its client is not active)
-        auto it = std::find_if(by_client.begin(), by_client.end(),
-                               [&](const auto& g) { return g.first == key; });
-        if (it == by_client.end()) it = by_client.insert(by_client.end(), {key, {}});
-        it->second.push_back(c.state == "refused" ? c.from + " → " + c.to : mine);
-    }
-    std::string summary;
-    for (const auto& [client, ports] : by_client) {
-        std::string line;
-        if (client.empty())
-            line = fmt::format("refused by the server (direction or type): {}",
-                               fmt::join(ports, ", "));
-        else
-            line = fmt::format("waiting for '{}' ({} connection{}: {})", client, ports.size(),
-                               ports.size() == 1 ? "" : "s", fmt::join(ports, ", "));
-        summary += (summary.empty() ? "" : "\n") + line;
-    }
+    auto lines = describe_waiting(
+        book_.entries(), [this](const std::string& port) { return is_ours(port); },
+        [this](const std::string& port) {
+            return client_ && jack_port_by_name(client_, port.c_str()) != nullptr;
+        });
     std::lock_guard lock(summary_mutex_);
-    waiting_summary_ = std::move(summary);
+    waiting_summary_ = std::move(lines);
 }
 
 bool JackBackend::is_ours(const std::string& port) const {
@@ -603,16 +582,9 @@ BackendStatus JackBackend::status() const {
     }
     b.dsp_load = dsp_load_.load(std::memory_order_relaxed);
     b.xruns = xruns_.load(std::memory_order_relaxed);
-    std::string summary;
     {
         std::lock_guard lock(summary_mutex_);
-        summary = waiting_summary_;
-    }
-    for (size_t pos = 0; pos < summary.size();) {
-        size_t end = summary.find('\n', pos);
-        if (end == std::string::npos) end = summary.size();
-        b.waiting.push_back(summary.substr(pos, end - pos));
-        pos = end + 1;
+        b.waiting = waiting_summary_;
     }
     return b;
 }

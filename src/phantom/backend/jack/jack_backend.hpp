@@ -163,7 +163,7 @@ class JackBackend final : public LiveBackend, public Patchbay {
     bool book_loaded_ = false;  // a list from the state file or a user: no automatic connections
     long long next_reconcile_ms_ = -1;  // a connection the server refused yet: try again then
     mutable std::mutex summary_mutex_;  // status() runs outside the controller's lock
-    std::string waiting_summary_;
+    std::vector<std::string> waiting_summary_;
     std::atomic<bool> lost_{false};
     std::atomic<bool> active_{false};
     std::atomic<std::uint32_t> graph_epoch_{1};  // counted up by the graph callbacks
