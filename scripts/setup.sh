@@ -11,7 +11,7 @@ packages=(
   libsndfile1-dev libsamplerate0-dev libzita-resampler-dev libreaderwriterqueue-dev
   libgtest-dev libbenchmark-dev
   libboost1.81-dev libjack-jackd2-dev jackd2
-  sox curl python3
+  sox ecasound curl python3
   liblo-tools python3-liblo
 )
 apt_install setup "${packages[@]}"
