@@ -82,15 +82,17 @@ def main():
                                   f"-f:f32_le,{CHANNELS},48000", "-i:jack", "-o:jack"],
                                  log(peer), env=env)
                 stack.append(eca.stop)
-            deadline = time.time() + 10
-            while time.time() < deadline and not all(
-                    f"{peer}:in_{CHANNELS}" in nj.run("jack_lsp", "-s", nj.MASTER,
-                                                      check=False).stdout for peer in PEERS):
-                time.sleep(0.2)
+            # ecasound registers its ports before it activates: connect once the server takes it.
             for peer in PEERS:
                 for k in range(1, CHANNELS + 1):
-                    nj.run("jack_connect", "-s", nj.MASTER, f"{nj.SLAVE_NAME}:from_slave_{k}",
-                           f"{peer}:in_{k}")
+                    deadline = time.time() + 10
+                    while nj.run("jack_connect", "-s", nj.MASTER,
+                                 f"{nj.SLAVE_NAME}:from_slave_{k}", f"{peer}:in_{k}",
+                                 check=False).returncode != 0:
+                        if time.time() > deadline:
+                            print(f"netjack_64ch: {peer}:in_{k} could not be connected")
+                            return 2
+                        time.sleep(0.2)
             for k, name in enumerate(outs, start=1):
                 phantom.call("POST", "/api/connections",
                              {"from": f"phantom:hw_out_{name}", "to": f"{nj.SLAVE_NAME}:to_slave_{k}"})
