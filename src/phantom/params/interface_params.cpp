@@ -246,8 +246,9 @@ class Builder {
                 "talk to the performers: talkback input into the chosen outputs, monitors dimmed"));
             m.talkback_source = p_.tree.add(choice_param("/monitor/talkback_source", names, def,
                                                          "the input the talkback mic is on"));
-            m.talkback_level = p_.tree.add(float_param("/monitor/talkback_level", -60.0, 12.0, 0.0,
-                                                       "dB", "talkback level in the headphones"));
+            m.talkback_level =
+                p_.tree.add(float_param("/monitor/talkback_level", -60.0, 12.0, 0.0, "dB",
+                                        "talkback level in the outputs it reaches"));
         }
         if (spec_.monitor.direct_monitor)
             m.direct = p_.tree.add(
