@@ -3,9 +3,11 @@
 // left out; an unknown path that is not a retired one is still refused.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "phantom/app/offline_session.hpp"
+#include "phantom/app/state_saver.hpp"
 #include "phantom/device/device_catalog.hpp"
 #include "phantom/session/session.hpp"
 #include "test_signals.hpp"
@@ -50,6 +52,19 @@ TEST(RetiredSolo, ARenderOfAnOldSessionSaysSoAmongItsWarnings) {
     app::OfflineSession session(setup);
     EXPECT_TRUE(mentions(session.iface().warnings(), "per-mix solo"));
     EXPECT_EQ(session.controller().snapshot("verse").params.size(), 1u);
+}
+
+TEST(RetiredSolo, AStateFileWithPerMixSolosIsLoadedNotSetAsideAndTheNoticeSaysSo) {
+    const std::string path = test::temp_dir("retired-solo") + "state.json";
+    std::ofstream(path) << kOldSession;
+    const app::StateFile file = app::read_state_file(path);
+    engine::Interface iface(device::load_device("studio-8x8"), 48000, 64);
+    control::Controller controller(iface, true);
+    const std::string notice = app::apply_state_file(controller, file, path);
+    EXPECT_NE(notice.find("per-mix solo"), std::string::npos) << notice;
+    EXPECT_EQ(notice.find("moved aside"), std::string::npos) << notice;
+    EXPECT_TRUE(std::filesystem::exists(path));
+    EXPECT_EQ(iface.params().value(iface.params().require("/mix/hp1/in2/gain")), -6.0);
 }
 
 TEST(RetiredSolo, OtherUnknownPathsAreStillRefused) {

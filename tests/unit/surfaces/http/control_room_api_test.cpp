@@ -45,7 +45,10 @@ TEST_F(ControlRoomApi, SoloLinkedPairAndClearAllInOneCommand) {
     EXPECT_EQ(value("/solo/in1"), 0.0);
     EXPECT_EQ(value("/solo/in2"), 0.0);
     EXPECT_EQ(value("/solo/hp2"), 0.0);
-    EXPECT_EQ(ok("GET", "/api/params/monitor/solo_clear")["value"], false);
+    const json action = ok("GET", "/api/params/monitor/solo_clear");
+    EXPECT_EQ(action["value"], false);
+    // A client tells an action by its description (docs/parameters.md).
+    EXPECT_EQ(action["description"].get<std::string>().rfind("action:", 0), 0u);
     // The per-mix solo is gone.
     EXPECT_EQ(status("PUT", "/api/params/mix/hp1/in2/solo", R"({"value": true})"), 404);
 }
