@@ -203,6 +203,21 @@ TEST_P(ControlRoom, TalkbackReachesTheChosenOutputsAndDimsTheMonitorsByItsOwnAmo
     expect_scaled(r->out("main.L"), p_, db(-30), "monitors dimmed by talkback_dim");
 }
 
+// desktop-2x2's headphones can only mirror the main mix: the performer's phones keep that mix
+// while the monitors play the solo.
+TEST_P(ControlRoom, OnADesktopInterfaceTheMirroredPhonesKeepTheMixWhileTheMonitorsSolo) {
+    auto r = std::make_unique<Rig>("desktop-2x2", rate(), 256);
+    r->source("in1", file("in1", x_));
+    r->source("pb1", file("pb1", p_));
+    r->set("/solo/in1", "on");
+    r->start();
+    r->run(kFrames, block());
+    EXPECT_EQ(r->out("main.L"), x_);
+    EXPECT_EQ(r->out("main.R"), x_);
+    EXPECT_EQ(r->out("hp1.L"), p_);  // the main mix: pb1 hard left
+    EXPECT_EQ(peak(r->out("hp1.R")), 0.0f);
+}
+
 INSTANTIATE_TEST_SUITE_P(Setups, ControlRoom, testing::ValuesIn(engine_setups()), setup_name);
 
 // Not per rate: the tree's actions.
