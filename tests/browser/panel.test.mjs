@@ -233,6 +233,35 @@ describe('the panel on studio-8x8', () => {
     await page.getByRole('button', { name: 'Dim', exact: true }).click();
   });
 
+  it('a strip\'s S solos to the monitors and leaves every mix; Clear solos and Recall act once',
+    async () => {
+      // in1 in hp1's mix only: the main mix does not carry it.
+      await http.batch({ '/mix/hp1/in1/gain': 0 });
+      const peak = async (id) => (await http.meter(id)).peak_dbfs;
+      const settled = async (id) => { await sleep(400); return peak(id); };
+      const cue = await settled('hp1.L');
+      assert.ok(cue > -60, `hp1.L ${cue}`);
+      assert.ok((await peak('main.L')) < -120, 'main has no in1');
+      await showView(page, 'Mixer');
+      await page.getByRole('button', { name: 'Solo in1', exact: true }).click();
+      await eventually(async () => (await http.value('/solo/in1')) === true, '/solo/in1 set');
+      assert.ok((await settled('main.L')) > -60, 'in1 (PFL) on the monitors');
+      assert.ok(Math.abs((await peak('hp1.L')) - cue) < 0.1, 'hp1 as it was');
+      await showView(page, 'Monitor');
+      await page.getByRole('button', { name: 'Clear solos', exact: true }).click();
+      await eventually(async () => (await http.value('/solo/in1')) === false, 'solos cleared');
+      assert.equal(await http.value('/monitor/solo_clear'), false);
+      await http.set('/monitor/volume', -23);  // 3 dB under the reference: no glide
+      await page.getByRole('button', { name: 'Recall', exact: true }).click();
+      await eventually(async () => (await http.value('/monitor/volume')) === -20, 'recalled');
+      await http.batch({ '/mix/hp1/in1/gain': '-inf', '/monitor/volume': -20 });
+      await http.set('/monitor/volume', -14);
+      await http.set('/monitor/volume', -8);
+      await http.set('/monitor/volume', -2);
+      await http.set('/monitor/volume', 0);
+      await eventually(async () => (await http.value('/monitor/volume')) === 0, 'volume back');
+    });
+
   it('switches 48 V on only after a held press, and asks first on a passive ribbon', async () => {
     await showView(page, 'Inputs');
     const p48 = page.getByRole('button', { name: 'in1 phantom' });

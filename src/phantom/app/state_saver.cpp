@@ -72,7 +72,10 @@ std::string apply_state_file(Controller& controller, const StateFile& file,
     if (!file.session) return file.message;
     try {
         controller.load(*file.session, path);
-        return file.message;
+        std::string message = file.message;
+        for (const auto& notice : file.session->notices)  // loaded, with something left out
+            message += (message.empty() ? "" : "\n") + notice;
+        return message;
     } catch (const std::exception& e) {
         return set_aside(path, e.what());
     }

@@ -166,6 +166,8 @@ std::vector<std::string> Controller::glide_large_rises(std::vector<params::Param
 }
 
 ApplyResult Controller::apply_guarded(std::vector<params::ParamChange> changes, bool guard) {
+    // An action (/monitor/recall) is the changes it stands for: a rise it makes glides too.
+    changes = iface_.params().expand_actions(changes);
     iface_.params().check(changes);  // nothing glides from a batch that is refused
     std::vector<std::string> gliding;
     if (guard) gliding = glide_large_rises(changes);
@@ -323,7 +325,7 @@ Snapshot Controller::snapshot(const std::string& name) const {
         // Stored in the session's format; read back through the tree, which checked it on
         // the way in (a path this device does not have is left out).
         const auto i = tree.find(path);
-        if (!i || tree.schema(*i).type == params::ParamType::String) continue;  // names: no
+        if (!i || !session::in_snapshots(tree.schema(*i))) continue;  // names, solos: no
         try {
             snap.params.emplace_back(path,
                                      typed_value(tree.schema(*i), tree.parse_json(*i, stored)));
@@ -373,8 +375,8 @@ void Controller::save_snapshot(const std::string& name) {
     std::map<std::string, json> state;
     for (size_t i = 0; i < tree.size(); ++i) {
         auto index = static_cast<ParamIndex>(i);
-        // Names belong to the studio, not to a mix: a snapshot neither keeps nor recalls them.
-        if (tree.schema(index).type == params::ParamType::String) continue;
+        // Names belong to the studio and solos to the control room: not kept (in_snapshots).
+        if (!session::in_snapshots(tree.schema(index))) continue;
         if (!tree.is_default(index)) state[tree.schema(index).path] = tree.to_json(index);
     }
     // Saving over "verse" as "Verse" keeps the spelling just typed.

@@ -102,6 +102,7 @@ void Engine::snap_to_targets() {
         st.gain.snap(targets_.output_gain.load(o));
         st.mono.snap(targets_.output_mono.load(o));
         st.talkback.snap(targets_.output_talkback.load(o));
+        st.solo.snap(targets_.output_solo.load(o));
     }
 }
 
@@ -134,6 +135,7 @@ void Engine::process_chunk(const BlockIo& io, int offset, int frames) {
     }
     run_sources(*plan, io, offset, frames);
     run_routes(*plan, frames);
+    run_output_solos(frames);
     run_outputs(io, offset, frames);
     if (power_silent_frames_ > 0)
         power_silent_frames_ -= frames;
@@ -311,6 +313,34 @@ void Engine::run_routes(const Plan& plan, int frames) {
             accumulate_stereo(src, out_l, bus_buffer(r.bus_channel + 1u), left, right, frames);
         else
             left.accumulate(src, out_l, frames);
+    }
+}
+
+// Soloed outputs into the solo bus: each one's mix (a mono mix on both sides) at its solo gain
+// (1 for PFL, its volume for AFL), ramped. The mixes themselves are only read.
+void Engine::run_output_solos(int frames) {
+    if (layout_.solo_bus < 0) return;
+    const auto solo = static_cast<size_t>(layout_.solo_bus);
+    float* dst_l = bus_buffer(static_cast<size_t>(layout_.bus_first_channel[solo]));
+    float* dst_r = dst_l + stride_;
+    for (size_t o = 0; o < outputs_.size(); ++o) {
+        dsp::GainRamp& ramp = outputs_[o].solo;
+        ramp.set_target(targets_.output_solo.load(o), ramp_frames_);
+        const int bus = targets_.output_solo_bus.load(o);
+        if (ramp.silent() || bus == layout_.solo_bus || !bus_has_signal(bus)) {
+            ramp.skip(frames);
+            continue;
+        }
+        const auto b = static_cast<size_t>(bus);
+        const float* l = bus_buffer(static_cast<size_t>(layout_.bus_first_channel[b]));
+        const float* r = layout_.bus_channels[b] == 2 ? l + stride_ : l;
+        float* g = scratch(0);
+        ramp.fill(g, frames);
+        for (int k = 0; k < frames; ++k) {
+            dst_l[k] += l[k] * g[k];
+            dst_r[k] += r[k] * g[k];
+        }
+        bus_written_[solo] = frames;
     }
 }
 

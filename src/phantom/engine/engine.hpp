@@ -4,8 +4,9 @@
 //
 //   sources (hardware, host playback, or the virtual analog world) ─► input stage (front-end
 //   gain and pickup filter on virtual hardware, converter clip, NaN guard, trim, polarity,
-//   meter, capture) ─► buses (every live crosspoint, ramped) ─► outputs (mirror crossfade,
-//   mono, talkback, volume, DAC clip, guard, meter) ─► loopback capture.
+//   meter, capture) ─► buses (every live crosspoint, ramped; soloed outputs into the solo bus)
+//   ─► outputs (mirror crossfade, mono, talkback, volume, DAC clip, guard, meter) ─► loopback
+//   capture.
 //
 // Invariants:
 //  - process() never allocates, locks, logs, throws or makes a system call (tested with an
@@ -51,6 +52,10 @@ struct EngineLayout {
     std::vector<int> bus_first_channel, bus_channels;
     std::vector<int> output_first_channel, output_channels;
     std::vector<bool> output_is_monitor;
+    // The control room's own stereo buses (-1: none), after the mixes: the solo bus (soloed
+    // sources by their routes, soloed outputs by run_output_solos) and the bus that plays a
+    // pair of sources on the monitors (/monitor/source).
+    int solo_bus = -1, room_bus = -1;
     int capture = 0;
     int loopback = 0;
 
@@ -102,6 +107,7 @@ class Engine {
     void run_sources(const Plan& plan, const BlockIo& io, int offset, int frames);
     void run_routes(const Plan& plan, int frames);
     void rebuild_batches(const Plan& plan);
+    void run_output_solos(int frames);
     void run_outputs(const BlockIo& io, int offset, int frames);
     void run_loopback(const BlockIo& io, int offset, int frames);
     void fetch_bus(int bus, int channel, int out_channels, float* dst, int frames) const;
@@ -160,7 +166,7 @@ class Engine {
     struct OutputState {
         int bus = -1;
         int previous_bus = -1;
-        dsp::GainRamp fade_in, fade_out, gain, mono, talkback;
+        dsp::GainRamp fade_in, fade_out, gain, mono, talkback, solo;
     };
     std::vector<OutputState> outputs_;
     int power_silent_frames_ = 0;  // power-on: outputs held at zero for this many more frames

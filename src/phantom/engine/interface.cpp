@@ -23,6 +23,14 @@ EngineLayout make_layout(const device::DeviceSpec& spec, const params::Interface
         l.bus_channels.push_back(bus.channels);
         ch += bus.channels;
     }
+    if (!p.room.source_solo.empty()) {  // the control room's solo and room buses, stereo
+        for (int* bus : {&l.solo_bus, &l.room_bus}) {
+            *bus = static_cast<int>(l.bus_channels.size());
+            l.bus_first_channel.push_back(ch);
+            l.bus_channels.push_back(2);
+            ch += 2;
+        }
+    }
     ch = 0;
     for (const auto& out : spec.outputs) {
         l.output_first_channel.push_back(ch);
@@ -67,8 +75,10 @@ Interface::Interface(device::DeviceSpec spec, std::uint32_t sample_rate_hz, int 
     has_filter_.assign(n, 0);
     ribbon_warned_.assign(n, 0);
     condenser_warned_.assign(n, 0);
-    route_live_.assign(params_.crosspoints.size(), 0);
-    route_silent_since_.assign(params_.crosspoints.size(), -1);
+    // Every bus of the engine's, the control room's included, has a crosspoint per source.
+    const size_t crosspoints = engine_->layout().bus_channels.size() * n;
+    route_live_.assign(crosspoints, 0);
+    route_silent_since_.assign(crosspoints, -1);
     derive();
     publish_plan();
 }

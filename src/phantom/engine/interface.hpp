@@ -88,6 +88,9 @@ class Interface {
 
     // Messages for the user: 48 V on a ribbon, a condenser without 48 V, faults, clips.
     const std::vector<std::string>& warnings() const { return warnings_; }
+    // [control-thread] A message of the control layer for the same list (a session that held
+    // a parameter that is gone, say).
+    void note(std::string text) { warnings_.push_back(std::move(text)); }
     std::uint64_t fault_count() const { return fault_count_; }
 
     // Names of channels, in engine order.
@@ -107,6 +110,17 @@ class Interface {
     void derive_sources(const std::vector<double>& v);
     void derive_routes(const std::vector<double>& v);
     void derive_outputs(const std::vector<double>& v);
+    // One crosspoint's targets, keeping the plan's live routes in step (a route comes alive
+    // when its target leaves zero and leaves the plan once it has ramped to silence).
+    void store_route(size_t crosspoint, double left, double right, std::int64_t now);
+    // The control room (control_room_derivation.cpp): the solo bus's and the room bus's
+    // crosspoints, what each output gives the solo bus, and which bus the monitors play.
+    void derive_room_routes(const std::vector<double>& v, std::int64_t now);
+    void derive_output_solos(const std::vector<double>& v);
+    bool any_solo(const std::vector<double>& v) const;
+    int room_listen_bus(const std::vector<double>& v) const;  // the mix AFL reads
+    int room_play_bus(const std::vector<double>& v) const;    // what the monitors play, no solo
+    int solo_output(const std::vector<double>& v) const;      // -1: the monitors
     void publish_plan();
     void warn_once(std::vector<char>& flags, size_t s, bool condition, const std::string& text);
     // A source's stream replaced (or removed): its count is kept, its warnings start afresh.

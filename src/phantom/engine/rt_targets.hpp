@@ -35,7 +35,9 @@ struct RtTargets {
           output_gain(outputs),
           output_mono(outputs),
           output_talkback(outputs),
-          output_bus(outputs) {}
+          output_bus(outputs),
+          output_solo(outputs),
+          output_solo_bus(outputs) {}
 
     AtomicArray<float> input_gain;   // analog front end (source units → dBFS), or digital scale
     AtomicArray<float> trim_gain;    // digital trim × polarity
@@ -45,6 +47,8 @@ struct RtTargets {
     AtomicArray<float> output_mono;  // 0 stereo … 1 mono (monitor outputs)
     AtomicArray<float> output_talkback;  // talkback level into this output
     AtomicArray<int> output_bus;         // bus it plays (mirrors resolved), -1 silent
+    AtomicArray<float> output_solo;      // this output's mix into the solo bus (0: not soloed)
+    AtomicArray<int> output_solo_bus;    // the mix that is (its own bus, mirrors resolved)
     // Bumped after every write of route_left/right, so the audio thread can skip re-reading
     // thousands of unchanged crosspoints.
     std::atomic<std::uint64_t> route_generation{0};

@@ -1,8 +1,9 @@
 // Interface::derive(): the whole parameter tree → linear RT targets. [control-thread]
-// Solo, pan law, direct monitoring, dim, speaker sets, mirrors and talkback are resolved here
-// so the audio thread only multiplies.
+// Pan law, direct monitoring, dim, speaker sets, mirrors, talkback and the control room
+// (control_room_derivation.cpp) are resolved here so the audio thread only multiplies.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "phantom/dsp/pan_law.hpp"
@@ -97,16 +98,12 @@ void Interface::derive_routes(const std::vector<double>& v) {
     const auto now = static_cast<std::int64_t>(engine_->frames_processed());
     const int direct = static_cast<int>(value_or(v, params_.monitor.direct, 0.0));
     for (size_t b = 0; b < params_.buses.size(); ++b) {
-        bool any_solo = false;
-        for (size_t s = 0; s < n; ++s)
-            any_solo = any_solo ||
-                       flag(v, params_.crosspoint(static_cast<int>(b), static_cast<int>(s)).solo);
         const bool stereo = params_.buses[b].channels == 2;
         int analog_seen = 0;
         for (size_t s = 0; s < n; ++s) {
             const auto& x = params_.crosspoint(static_cast<int>(b), static_cast<int>(s));
-            const bool audible = !flag(v, x.mute) && (!any_solo || flag(v, x.solo));
-            const double g = audible ? db_to_gain(v[static_cast<size_t>(x.gain)]) : 0.0;
+            // Solo is the control room's (control_room_derivation.cpp): it never touches a mix.
+            const double g = flag(v, x.mute) ? 0.0 : db_to_gain(v[static_cast<size_t>(x.gain)]);
             double left = g, right = 0.0;
             if (stereo) {
                 const auto pan = dsp::constant_power_pan(value_or(v, x.pan, 0.0));
@@ -127,40 +124,52 @@ void Interface::derive_routes(const std::vector<double>& v) {
                     (odd ? left : right) += 1.0;
                 }
             }
-            const size_t xi = b * n + s;
-            t.route_left.store(xi, static_cast<float>(left));
-            t.route_right.store(xi, static_cast<float>(right));
-            const bool nonzero =
-                static_cast<float>(left) != 0.0f || static_cast<float>(right) != 0.0f;
-            if (nonzero) {
-                route_silent_since_[xi] = -1;
-                if (!route_live_[xi]) {
-                    route_live_[xi] = 1;
-                    plan_dirty_ = true;
-                }
-            } else if (route_live_[xi] && route_silent_since_[xi] < 0) {
-                route_silent_since_[xi] = now;
-                if (!started_) {  // nothing is ramping yet: drop it now
-                    route_live_[xi] = 0;
-                    route_silent_since_[xi] = -1;
-                    plan_dirty_ = true;
-                }
-            }
+            store_route(b * n + s, left, right, now);
         }
     }
+    derive_room_routes(v, now);  // reads the mixes' targets just stored (AFL)
     t.route_generation.fetch_add(1, std::memory_order_release);
+}
+
+void Interface::store_route(size_t xi, double left, double right, std::int64_t now) {
+    RtTargets& t = engine_->targets();
+    t.route_left.store(xi, static_cast<float>(left));
+    t.route_right.store(xi, static_cast<float>(right));
+    const bool nonzero = static_cast<float>(left) != 0.0f || static_cast<float>(right) != 0.0f;
+    if (nonzero) {
+        route_silent_since_[xi] = -1;
+        if (!route_live_[xi]) {
+            route_live_[xi] = 1;
+            plan_dirty_ = true;
+        }
+    } else if (route_live_[xi] && route_silent_since_[xi] < 0) {
+        route_silent_since_[xi] = now;
+        if (!started_) {  // nothing is ramping yet: drop it now
+            route_live_[xi] = 0;
+            route_silent_since_[xi] = -1;
+            plan_dirty_ = true;
+        }
+    }
 }
 
 void Interface::derive_outputs(const std::vector<double>& v) {
     RtTargets& t = engine_->targets();
     const auto& m = params_.monitor;
+    const auto& room = params_.room;
     const bool talkback = flag(v, m.talkback);
-    const double dim =
-        (flag(v, m.dim) || talkback) ? db_to_gain(value_or(v, m.dim_level, 0.0)) : 1.0;
+    // Dim and talkback's own dim do not add up: the deeper one holds.
+    double dim_db = flag(v, m.dim) ? value_or(v, m.dim_level, 0.0) : 0.0;
+    if (talkback)
+        dim_db = std::min(dim_db, value_or(v, room.talkback_dim, value_or(v, m.dim_level, 0.0)));
+    const double dim = db_to_gain(dim_db);
     const double monitor = flag(v, m.mute) ? 0.0 : db_to_gain(value_or(v, m.volume, 0.0)) * dim;
     const auto speakers =
         static_cast<params::SpeakerChoice>(static_cast<int>(value_or(v, m.speakers, 0.0)));
     const double talkback_gain = talkback ? db_to_gain(value_or(v, m.talkback_level, 0.0)) : 0.0;
+    // While anything is soloed the solo output plays the solo bus instead of what it played.
+    const int solo_bus = any_solo(v) ? engine_->layout().solo_bus : -1;
+    const int soloist = solo_bus >= 0 ? solo_output(v) : -1;
+    const int monitors_play = solo_bus >= 0 && soloist < 0 ? solo_bus : room_play_bus(v);
 
     for (size_t o = 0; o < spec_.outputs.size(); ++o) {
         const auto& out = spec_.outputs[o];
@@ -176,11 +185,15 @@ void Interface::derive_outputs(const std::vector<double>& v) {
         }
         t.output_gain.store(o, static_cast<float>(gain));
         t.output_mono.store(o, flag(v, m.mono) ? 1.0f : 0.0f);
-        t.output_talkback.store(o, out.role == device::OutputRole::Headphone
-                                       ? static_cast<float>(talkback_gain)
-                                       : 0.0f);
-        t.output_bus.store(o, params_.resolved_bus(static_cast<int>(o), v));
+        const bool talks_to = room.talkback_to.empty() ? out.role == device::OutputRole::Headphone
+                                                       : flag(v, room.talkback_to[o]);
+        t.output_talkback.store(o, talks_to ? static_cast<float>(talkback_gain) : 0.0f);
+        int bus = params_.resolved_bus(static_cast<int>(o), v);
+        if (out.role == device::OutputRole::Monitor && monitors_play >= 0) bus = monitors_play;
+        if (soloist == static_cast<int>(o)) bus = solo_bus;
+        t.output_bus.store(o, bus);
     }
+    derive_output_solos(v);
     int tb_source = -1;
     if (m.talkback_source >= 0)
         tb_source = m.talkback_choice_source[static_cast<size_t>(

@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "phantom/params/control_room_params.hpp"
+#include "phantom/params/schema_factories.hpp"
+
 namespace phantom::params {
 
 using device::DeviceSpec;
@@ -12,49 +15,11 @@ using device::OutputRole;
 
 namespace {
 
-constexpr double kFaderMaxDb = 6.0;
 constexpr double kTrimRangeDb = 24.0;
 constexpr double kSpeakerTrimRangeDb = 30.0;
 // A name fits a narrow strip and a terminal column; longer ones are refused, not cut.
 constexpr size_t kNameMaxChars = 32;
-const double kOff = -INFINITY;
-
-ParamSchema float_param(std::string path, double min, double max, double def, std::string unit,
-                        std::string description) {
-    ParamSchema s;
-    s.path = std::move(path);
-    s.type = ParamType::Float;
-    s.min = min;
-    s.max = max;
-    s.default_value = def;
-    s.unit = std::move(unit);
-    s.description = std::move(description);
-    return s;
-}
-
-ParamSchema bool_param(std::string path, bool def, std::string description) {
-    ParamSchema s;
-    s.path = std::move(path);
-    s.type = ParamType::Bool;
-    s.min = 0;
-    s.max = 1;
-    s.default_value = def ? 1.0 : 0.0;
-    s.description = std::move(description);
-    return s;
-}
-
-ParamSchema choice_param(std::string path, std::vector<std::string> choices, int def,
-                         std::string description) {
-    ParamSchema s;
-    s.path = std::move(path);
-    s.type = ParamType::Choice;
-    s.min = 0;
-    s.max = static_cast<double>(choices.size()) - 1;
-    s.default_value = def;
-    s.choices = std::move(choices);
-    s.description = std::move(description);
-    return s;
-}
+const double kOff = kFaderOff;
 
 class Builder {
   public:
@@ -72,6 +37,7 @@ class Builder {
         add_loopback_and_clock();
         add_names();
         add_stereo_links();
+        add_control_room_params(p_, spec_);
         add_mirror_constraint();
         return std::move(p_);
     }
@@ -212,8 +178,6 @@ class Builder {
                                                     "constant-power pan, -1 left … +1 right"));
                 }
                 x.mute = p_.tree.add(bool_param(base + "/mute", false, "mute in this mix"));
-                x.solo = p_.tree.add(bool_param(
-                    base + "/solo", false, "solo in this mix (others in the mix fall silent)"));
             }
         }
     }
@@ -260,7 +224,7 @@ class Builder {
         m.dim = p_.tree.add(bool_param("/monitor/dim", false, "dim the monitors"));
         m.dim_level =
             p_.tree.add(float_param("/monitor/dim_level", -60.0, 0.0, spec_.monitor.dim_db, "dB",
-                                    "how far Dim (and talkback) lowers the monitors"));
+                                    "how far Dim lowers the monitors"));
         m.mute = p_.tree.add(bool_param("/monitor/mute", false, "mute the monitors"));
         m.mono =
             p_.tree.add(bool_param("/monitor/mono", false, "sum the monitors to mono (L+R)/2"));
@@ -279,11 +243,12 @@ class Builder {
             }
             m.talkback = p_.tree.add(bool_param(
                 "/monitor/talkback", false,
-                "talk to the performers: talkback input into the headphones, monitors dimmed"));
+                "talk to the performers: talkback input into the chosen outputs, monitors dimmed"));
             m.talkback_source = p_.tree.add(choice_param("/monitor/talkback_source", names, def,
                                                          "the input the talkback mic is on"));
-            m.talkback_level = p_.tree.add(float_param("/monitor/talkback_level", -60.0, 12.0, 0.0,
-                                                       "dB", "talkback level in the headphones"));
+            m.talkback_level =
+                p_.tree.add(float_param("/monitor/talkback_level", -60.0, 12.0, 0.0, "dB",
+                                        "talkback level in the outputs it reaches"));
         }
         if (spec_.monitor.direct_monitor)
             m.direct = p_.tree.add(
@@ -354,8 +319,9 @@ class Builder {
 
     // A pair is two adjacent sources of one kind (and one digital port), the first at an even
     // place in its group: in1+in2, in3+in4, pb1+pb2. Linked, a move of either's fader in any
-    // mix moves the other by the same dB, mute and solo go together, and so do the input's
-    // trim and preamp gain; linking itself changes nothing (no jump in the sound).
+    // mix moves the other by the same dB, mutes go together, and so do the input's trim and
+    // preamp gain (and the control room's solo, control_room_params.cpp); linking itself
+    // changes nothing (no jump in the sound).
     void add_stereo_links() {
         p_.source_links.assign(p_.sources.size(), -1);
         auto& tree = p_.tree;
@@ -370,7 +336,7 @@ class Builder {
             if (b.kind != a.kind || b.digital_port != a.digital_port) continue;
             const ParamIndex link = tree.add(bool_param(
                 "/link/" + a.id, false,
-                fmt::format("{} and {} as a stereo pair: one fader, mute and solo in every mix",
+                fmt::format("{} and {} as a stereo pair: one fader and mute in every mix, one solo",
                             a.id, b.id)));
             p_.source_links[s] = link;
             using Gang = ParamTree::Gang;
@@ -379,7 +345,6 @@ class Builder {
                 const auto& y = p_.crosspoint(static_cast<int>(bus), static_cast<int>(s + 1));
                 tree.gang(link, x.gain, y.gain, Gang::RelativeDb);
                 tree.gang(link, x.mute, y.mute, Gang::Copy);
-                tree.gang(link, x.solo, y.solo, Gang::Copy);
             }
             const InputParamIds& ia = p_.inputs[s];
             const InputParamIds& ib = p_.inputs[s + 1];

@@ -29,7 +29,7 @@ struct InputParamIds {
 };
 
 struct CrosspointParamIds {
-    ParamIndex gain = -1, pan = -1, mute = -1, solo = -1;
+    ParamIndex gain = -1, pan = -1, mute = -1;
 };
 
 struct BusInfo {
@@ -52,6 +52,26 @@ struct MonitorParamIds {
     std::vector<int> talkback_choice_source;  // choice index → source index
 };
 
+// The control room (control_room_params.cpp): solo to the monitors, what the monitors play,
+// where talkback goes, the reference listening level. All -1 / empty on a device without a
+// monitor output.
+enum class SoloMode { Pfl = 0, Afl = 1 };
+struct RoomSourceChoice {
+    int output = -1;        // an output's mix (-1: not an output)
+    int first_source = -1;  // a stereo pair of sources, this one and the next (-1: not a pair)
+};                          // both -1: the main mix
+struct ControlRoomParamIds {
+    std::vector<ParamIndex> source_solo;  // /solo/<id>, one per source
+    std::vector<ParamIndex> output_solo;  // /solo/<id>, one per output, -1 on monitor outputs
+    ParamIndex solo_mode = -1, solo_output = -1, solo_clear = -1;
+    std::vector<int> solo_output_choice;  // choice index → output index, -1 = the monitors
+    ParamIndex source = -1;               // /monitor/source
+    std::vector<RoomSourceChoice> source_choice;  // choice index → what it plays
+    std::vector<ParamIndex> talkback_to;          // one per output, -1 where none
+    ParamIndex talkback_dim = -1;
+    ParamIndex reference_level = -1, recall = -1, store_reference = -1;
+};
+
 enum class SpeakerChoice { A = 0, B = 1, AB = 2 };
 enum class DirectMonitor { Off = 0, Mono = 1, Stereo = 2 };
 enum class LevelStandard { ProPlus4Dbu = 0, ConsumerMinus10Dbv = 1 };
@@ -64,6 +84,7 @@ struct InterfaceParams {
     std::vector<CrosspointParamIds> crosspoints;  // [bus * sources.size() + source]
     std::vector<OutputParamIds> outputs;          // one per DeviceSpec output
     MonitorParamIds monitor;
+    ControlRoomParamIds room;
     ParamIndex loopback_source = -1;
     std::vector<int> loopback_choice_output;  // choice index → output index, -1 = none
     ParamIndex clock_source = -1;

@@ -296,7 +296,37 @@ nlohmann::json ParamTree::to_json(ParamIndex i) const {
     return nullptr;
 }
 
-ParamTree::Candidate ParamTree::candidate(const std::vector<ParamChange>& changes) const {
+std::vector<ParamChange> ParamTree::expand_actions(const std::vector<ParamChange>& changes) const {
+    auto action_of = [&](ParamIndex i) -> const ActionRule* {
+        for (const auto& a : actions_)
+            if (a.trigger == i) return &a;
+        return nullptr;
+    };
+    if (std::none_of(changes.begin(), changes.end(),
+                     [&](const ParamChange& c) { return action_of(c.index) != nullptr; }))
+        return changes;
+    // The values as the batch has them up to each action: "set the volume, then store it as
+    // the reference" stores the new volume.
+    std::vector<double> seen = values_;
+    std::vector<ParamChange> out;
+    for (const auto& c : changes) {
+        const ActionRule* action = action_of(c.index);
+        if (!action) {
+            out.push_back(c);
+            seen[static_cast<size_t>(c.index)] = c.value;
+            continue;
+        }
+        if (check_value(c.index, c.value) == 0.0) continue;  // "off": nothing to do
+        for (auto& step : action->run(seen)) {
+            seen[static_cast<size_t>(step.index)] = step.value;
+            out.push_back(std::move(step));
+        }
+    }
+    return out;
+}
+
+ParamTree::Candidate ParamTree::candidate(const std::vector<ParamChange>& batch) const {
+    const std::vector<ParamChange> changes = actions_.empty() ? batch : expand_actions(batch);
     Candidate next{values_, texts_};
     std::vector<double>& candidate = next.values;
     for (const auto& c : changes) {

@@ -47,6 +47,17 @@ class ParamTree {
     void gang(ParamIndex link, ParamIndex a, ParamIndex b, Gang how) {
         gangs_.push_back({link, a, b, how});
     }
+    // An action is a Bool that does something when set on and always reads off (clear every
+    // solo, recall the reference level). `run` gets the values as the batch has them so far and
+    // returns the changes the action stands for; a batch holding the action applies those in its
+    // place, so every surface (HTTP, OSC, MIDI, CLI, a session) gets the same behaviour.
+    using Action = std::function<std::vector<ParamChange>(const std::vector<double>& values)>;
+    void add_action(ParamIndex trigger, Action run) {
+        actions_.push_back({trigger, std::move(run)});
+    }
+    // The batch with every action set on replaced by its changes and every action set off
+    // dropped; apply() and check() do this themselves. Throws ParamError for a bad value.
+    std::vector<ParamChange> expand_actions(const std::vector<ParamChange>& changes) const;
 
     size_t size() const { return schemas_.size(); }
     const ParamSchema& schema(ParamIndex i) const { return schemas_[static_cast<size_t>(i)]; }
@@ -102,6 +113,11 @@ class ParamTree {
     std::vector<double> values_;
     std::vector<std::string> texts_;
     std::vector<GangRule> gangs_;
+    struct ActionRule {
+        ParamIndex trigger;
+        Action run;
+    };
+    std::vector<ActionRule> actions_;
     std::unordered_map<std::string, ParamIndex> by_path_;
     std::vector<Constraint> constraints_;
     std::vector<std::vector<ParamIndex>> links_;

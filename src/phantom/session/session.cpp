@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <string_view>
 
 #include "phantom/io/atomic_file.hpp"
 #include "phantom/session/json_depth.hpp"
@@ -25,6 +26,38 @@ std::pair<size_t, size_t> line_column(const std::string& text, size_t byte) {
         }
     }
     return {line, column};
+}
+
+// "/mix/OUT/SRC/solo": the per-mix solo, gone since solo became the control room's.
+bool is_retired_mix_solo(const std::string& path) {
+    constexpr std::string_view kPrefix = "/mix/", kSuffix = "/solo";
+    if (path.size() <= kPrefix.size() + kSuffix.size() || path.rfind(kPrefix, 0) != 0 ||
+        path.compare(path.size() - kSuffix.size(), kSuffix.size(), kSuffix) != 0)
+        return false;
+    const std::string middle =
+        path.substr(kPrefix.size(), path.size() - kPrefix.size() - kSuffix.size());
+    const auto slash = middle.find('/');
+    return slash != std::string::npos && slash > 0 && slash + 1 < middle.size() &&
+           middle.find('/', slash + 1) == std::string::npos;
+}
+
+// Leaves the retired parameters out of `params`; says which, once, in `notices`.
+void drop_retired(std::map<std::string, nlohmann::json>& params, const std::string& where,
+                  std::vector<std::string>& notices) {
+    std::vector<std::string> dropped;
+    for (auto it = params.begin(); it != params.end();)
+        if (is_retired_mix_solo(it->first)) {
+            dropped.push_back(it->first);
+            it = params.erase(it);
+        } else {
+            ++it;
+        }
+    if (dropped.empty()) return;
+    notices.push_back(fmt::format(
+        "{}: {} per-mix solo{} left out ({}{}): solo is the control room's now and changes no "
+        "mix (/solo/<id>, /monitor/solo_mode)",
+        where, dropped.size(), dropped.size() == 1 ? "" : "s", dropped.front(),
+        dropped.size() > 1 ? " …" : ""));
 }
 
 }  // namespace
@@ -166,6 +199,9 @@ Session parse_session_text(const std::string& text, const std::string& path) {
     }
     if (s.device.empty())
         throw SessionError(fmt::format("{}: device: required field is missing", path));
+    drop_retired(s.params, path + ": params", s.notices);
+    for (auto& [name, snapshot] : s.snapshots)
+        drop_retired(snapshot, path + ": snapshots." + name, s.notices);
     return s;
 }
 
@@ -206,6 +242,12 @@ void apply_session(const Session& session, engine::Interface& iface, const std::
     iface.apply(changes);
     for (const auto& [channel, source] : session.sources)
         iface.set_source(channel, source);
+    for (const auto& notice : session.notices)
+        iface.note(notice);
+}
+
+bool in_snapshots(const params::ParamSchema& schema) {
+    return schema.type != params::ParamType::String && schema.path.rfind("/solo/", 0) != 0;
 }
 
 std::vector<params::ParamChange> full_state_changes(
@@ -213,10 +255,8 @@ std::vector<params::ParamChange> full_state_changes(
     std::vector<double> wanted(tree.size());
     for (size_t i = 0; i < tree.size(); ++i)
         wanted[i] = tree.schema(static_cast<params::ParamIndex>(i)).default_value;
-    // Names (String parameters) are the studio's, not a snapshot's: never recalled.
-    auto is_name = [&](params::ParamIndex i) {
-        return tree.schema(i).type == params::ParamType::String;
-    };
+    // Names and the control room's listening are not a snapshot's: never recalled.
+    auto is_name = [&](params::ParamIndex i) { return !in_snapshots(tree.schema(i)); };
     for (const auto& [path, value] : params) {
         params::ParamIndex i = tree.require(path);
         if (is_name(i)) continue;

@@ -18,6 +18,8 @@
 // A snapshot holds the mixer state (every non-default parameter), not the sources.
 //
 // Loading is all-or-nothing: every path, type and range is checked before anything changes.
+// Parameters that are gone on purpose load with a notice instead of an error: the per-mix
+// solo (/mix/OUT/SRC/solo) became the control room's /solo/SRC and is left out.
 #pragma once
 
 #include <map>
@@ -46,6 +48,9 @@ struct Session {
     nlohmann::json midi;  // learned MIDI bindings: null, or an array of objects
     // JACK connections, source → destination; none: never set (connect automatically).
     std::optional<std::vector<std::pair<std::string, std::string>>> connections;
+    // What was read but is no longer used (a parameter that is gone), for the user: loading
+    // goes on without it.
+    std::vector<std::string> notices;
 };
 
 // At most this many connections are kept (64 channels each way to a few peers is a few
@@ -74,8 +79,12 @@ Session parse_session_text(const std::string& text, const std::string& path);
 // the interface is unchanged on error.
 void apply_session(const Session& session, engine::Interface& iface, const std::string& file);
 
+// What a snapshot keeps and recalls: the mix, not the studio's names (String parameters) and
+// not the control room's solos (a recall must not leave the monitors soloed, nor unsolo them).
+bool in_snapshots(const params::ParamSchema& schema);
+
 // The changes that bring `tree` to the state `params` stands for (every parameter it does not
-// name at its default), validated as a whole; names (String parameters) are left as they are.
+// name at its default), validated as a whole; what in_snapshots() leaves out is left as it is.
 // Throws params::ParamError.
 std::vector<params::ParamChange> full_state_changes(
     const std::map<std::string, nlohmann::json>& params, const params::ParamTree& tree);

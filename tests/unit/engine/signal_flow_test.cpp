@@ -149,16 +149,18 @@ TEST_P(SignalFlow, TalkbackGoesToHeadphonesAndDimsMain) {
     EXPECT_EQ(peak(r->out("line3")), 0.0f);
 }
 
-TEST_P(SignalFlow, SoloInOneMixSilencesTheOthersOfThatMixOnly) {
+// Solo is the control room's: the monitors play the soloed source (PFL: as it arrives, at unity
+// on both sides) and every other mix stays as it was (control_room_test.cpp has the rest).
+TEST_P(SignalFlow, SoloPlaysOnTheMonitorsAndLeavesEveryOtherMixAlone) {
     auto r = rig();
     r->source("pb1", file("x", x_));
     r->source("pb2", file("y", y_));
-    r->set("/mix/main/pb1/solo", "on");
+    r->set("/solo/pb1", "on");
     r->set("/mix/hp1/pb2/gain", "0");
     r->start();
     r->run(kFrames, block());
     expect_scaled(r->out("main.L"), x_, 1.0, "main.L");
-    EXPECT_EQ(peak(r->out("main.R")), 0.0f);
+    expect_scaled(r->out("main.R"), x_, 1.0, "main.R: pb2 is not soloed");
     expect_scaled(r->out("hp1.R"), y_, 0.70711, "hp1 unaffected", 1e-5);
 }
 

@@ -179,8 +179,10 @@ TEST(StereoPairs, LinkedFadersMoveByTheSameDbAndSwitchesTogetherInEveryMix) {
     EXPECT_EQ(value_of(p, "/mix/hp1/in1/gain"), -8.0);
     p.tree.set_text("/mix/hp1/in2/mute", "on");
     EXPECT_EQ(value_of(p, "/mix/hp1/in1/mute"), 1.0);
-    p.tree.set_text("/mix/main/in1/solo", "on");
-    EXPECT_EQ(value_of(p, "/mix/main/in2/solo"), 1.0);
+    p.tree.set_text("/solo/in1", "on");  // the control room's solo of the pair
+    EXPECT_EQ(value_of(p, "/solo/in2"), 1.0);
+    p.tree.set_text("/solo/in2", "off");
+    EXPECT_EQ(value_of(p, "/solo/in1"), 0.0);
     p.tree.set_text("/input/in1/trim", "3");
     EXPECT_EQ(value_of(p, "/input/in2/trim"), 3.0);
     // At the fader's top the follower stops at its own top rather than past it.

@@ -19,7 +19,7 @@ TEST(ParamTree, StudioHasTheDesignPaths) {
                              "/input/in5/level",    "/input/in1/trim",
                              "/input/in1/polarity", "/input/adat3/trim",
                              "/mix/hp1/in1/gain",   "/mix/hp1/in1/pan",
-                             "/mix/hp1/pb3/mute",   "/mix/hp1/in2/solo",
+                             "/mix/hp1/pb3/mute",   "/solo/in2",
                              "/output/hp1/volume",  "/output/hp1/mirror",
                              "/monitor/volume",     "/monitor/dim",
                              "/monitor/dim_level",  "/monitor/mono",
@@ -32,7 +32,9 @@ TEST(ParamTree, StudioHasTheDesignPaths) {
     // main's mix.
     for (const char* path :
          {"/input/in5/gain", "/input/in5/pad", "/input/in5/phantom", "/input/in3/mode/inst",
-          "/mix/line3/in1/pan", "/mix/alt/in1/gain", "/input/pb1/trim"})
+          "/mix/line3/in1/pan", "/mix/alt/in1/gain", "/input/pb1/trim",
+          // Solo is the control room's, not a mix's; the monitors are not soloed onto themselves.
+          "/mix/hp1/in2/solo", "/solo/main", "/solo/alt"})
         EXPECT_FALSE(p.tree.find(path)) << path;
 }
 
@@ -155,7 +157,10 @@ TEST(ParamTree, StressDeviceHasEveryCrosspoint) {
     EXPECT_EQ(p.sources.size(), 128u);
     EXPECT_EQ(p.buses.size(), 32u);
     EXPECT_EQ(p.crosspoints.size(), 128u * 32u);
-    EXPECT_TRUE(p.tree.find("/mix/line32/in64/solo"));
+    EXPECT_TRUE(p.tree.find("/mix/line32/in64/mute"));
+    // No monitor output: no control room, so no solo either.
+    EXPECT_FALSE(p.tree.find("/mix/line32/in64/solo"));
+    EXPECT_FALSE(p.tree.find("/solo/in64"));
     EXPECT_EQ(p.tree.value(p.tree.require("/mix/line32/pb64/gain")), 0.0);
 }
 

@@ -1,13 +1,14 @@
 // Mixer: the TotalMix submix idea in TotalMix's three rows. The outputs row at the top picks
 // the output being mixed (its own strip stays in view at the right); below it, the hardware
-// inputs row and the playback row show each source's fader, pan, mute and solo in that
-// output's mix, narrow enough that studio-8x8's 18 inputs fit at 1440 px. A row longer than
+// inputs row and the playback row show each source's fader, pan and mute in that output's mix
+// (and its control-room solo), narrow enough that studio-8x8's 18 inputs fit at 1440 px. A row longer than
 // the screen is shown a bank at a time. A linked stereo pair (/link/<id>) is one strip with one
 // fader (the server moves the other side), balance and width. A mirrored output's mix is not
 // heard: the page says whose mix plays and offers that mix or to stop mirroring.
 import { batch } from '../api.js';
 import { Choice, el, Fader, Knob, NameField, nameText, Toggle } from '../controls.js';
 import { Meter } from '../meters.js';
+import { soloToggle } from './control_room.js';
 import { pairStrip } from './pair_strip.js';
 
 const kStripPx = 67;   // a compact strip with its gap (panel.css .mix-strip)
@@ -48,7 +49,7 @@ function monoStrip(ctx, bus, src) {
     new Meter(ctx, [src], src, { barWidth: 5, height: 140, scale: false }).node));
   strip.append(el('div', { class: 'switches' },
     new Toggle(ctx, p('mute'), { text: 'M', kind: 'mute' }).node,
-    new Toggle(ctx, p('solo'), { text: 'S', kind: 'solo' }).node));
+    soloToggle(ctx, src)));
   if (ctx.store.has(`/link/${src}`))
     strip.append(new Toggle(ctx, `/link/${src}`, { text: '∞ St', kind: 'link',
       label: `Link ${src} stereo` }).node);
@@ -115,20 +116,25 @@ function masterStrip(ctx, id) {
   if (level) r.append(new Fader(ctx, level, { compact: true }).node);
   r.append(new Meter(ctx, outputChannels(ctx, id), id, { height: 140 }).node);
   master.append(r);
+  // Speaker set B plays main's mix: metered where main is.
+  if (role === 'monitor')
+    for (const b of ctx.device.outputs.filter((o) => o.role === 'monitor' && o.id !== id))
+      r.append(new Meter(ctx, outputChannels(ctx, b.id), b.id, { height: 140 }).node);
   if (ctx.store.has(`/output/${id}/mute`))
     master.append(new Toggle(ctx, `/output/${id}/mute`, { text: 'M', kind: 'mute' }).node);
+  master.append(soloToggle(ctx, id));
   if (ctx.store.has(`/output/${id}/mirror`))
     master.append(el('label', { class: 'field' }, el('span', { text: 'Plays' }),
       new Choice(ctx, `/output/${id}/mirror`, { maxButtons: 0 }).node));
   return master;
 }
 
-// Copy every source's level, pan, mute and solo of one mix into another (TotalMix's
+// Copy every source's level, pan and mute of one mix into another (TotalMix's
 // Copy/Paste Submix), or clear a mix: one batch, one undo step.
 function mixChanges(ctx, from, to) {
   const changes = [];
   for (const src of ctx.store.children(`/mix/${to}/`)) {
-    for (const leaf of ['gain', 'pan', 'mute', 'solo']) {
+    for (const leaf of ['gain', 'pan', 'mute']) {
       const dst = `/mix/${to}/${src}/${leaf}`;
       if (!ctx.store.has(dst)) continue;
       let after;

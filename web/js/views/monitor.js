@@ -1,8 +1,10 @@
-// Monitor controller: the big volume knob, Dim, Mute, Mono, speaker A / B / A+B, Talkback
-// (held or latched), the headphone outputs (their own mix or a mirror, and their volume), and
+// Monitor controller: the big volume knob with every monitor output's meter (speaker sets A
+// and B), Dim, Mute, Mono, speaker A / B / A+B, Talkback (held or latched), the control room
+// (control_room.js: source, solo, reference level, talkback targets), the headphone outputs (their own mix or a mirror, and their volume), and
 // a Lock that keeps the monitor volume and Dim from being changed by accident in this panel.
 import { Choice, el, Knob, MomentaryToggle, Toggle } from '../controls.js';
 import { Meter } from '../meters.js';
+import { controlRoomSection } from './control_room.js';
 import { midiLearn } from './midi_learn.js';
 
 export function monitorView(ctx, root) {
@@ -27,9 +29,11 @@ export function monitorView(ctx, root) {
     if (has('talkback'))
       buttons.append(new MomentaryToggle(ctx, '/monitor/talkback', { text: 'Talkback',
         kind: 'talkback' }).node);
-    const main = ctx.device.output_channels.filter((c) => c.startsWith('main'));
-    controller.append(el('div', { class: 'monitor-top' }, knob.node,
-      main.length ? new Meter(ctx, main, 'main', { height: 150 }).node : null), buttons);
+    // Every monitor output's meter beside the knob: speaker set B is metered where main is.
+    const monitorMeters = ctx.device.outputs.filter((o) => o.role === 'monitor').map((o) =>
+      new Meter(ctx, ctx.device.output_channels.filter((c) => c === o.id || c.startsWith(o.id + '.')),
+        o.id, { height: 150 }).node);
+    controller.append(el('div', { class: 'monitor-top' }, knob.node, ...monitorMeters), buttons);
     if (has('speakers')) {
       controller.append(new Choice(ctx, '/monitor/speakers', { names: {
         A: ['A', 'Speaker A'], B: ['B', 'Speaker B'], AB: ['A+B', 'Speakers A+B'] } }).node);
@@ -48,7 +52,7 @@ export function monitorView(ctx, root) {
       if (ctx.store.has(path)) settings.append(new Knob(ctx, path, { size: 44,
         caption: `${ctx.name(out.id)} trim`, label: `${out.id} trim` }).node);
     }
-    controller.append(settings, lock, midiLearn(ctx));
+    controller.append(settings, controlRoomSection(ctx) || '', lock, midiLearn(ctx));
   }
 
   const headphones = ctx.device.outputs.filter((o) => o.role === 'headphone');

@@ -1,10 +1,11 @@
-// A linked stereo pair in one output's mix: one strip, one fader, mute and solo (bound to the
-// first channel; the server moves the second with it, /link/<id>), both meters, and balance and
+// A linked stereo pair in one output's mix: one strip, one fader, mute and the control room's
+// solo (bound to the first channel; the server moves the second with it, /link/<id>), both meters, and balance and
 // width in place of two pans. Balance b and width w stand for the pans b - w (left channel)
 // and b + w (right channel), each kept within -1…+1; both are sent as one batch.
 import { batch } from '../api.js';
 import { el, Fader, NameField, Toggle } from '../controls.js';
 import { Meter } from '../meters.js';
+import { soloToggle } from './control_room.js';
 import { formatValue } from '../scale.js';
 
 function slider(label, value, onInput) {
@@ -75,7 +76,7 @@ export function pairStrip(ctx, bus, left, right) {
     new Meter(ctx, [left, right], left, { barWidth: 5, height: 140, scale: false }).node));
   strip.append(el('div', { class: 'switches' },
     new Toggle(ctx, p(left, 'mute'), { text: 'M', kind: 'mute', label: `${bus} ${left}+${right} mute` }).node,
-    new Toggle(ctx, p(left, 'solo'), { text: 'S', kind: 'solo', label: `${bus} ${left}+${right} solo` }).node));
+    soloToggle(ctx, left, `Solo ${left}+${right}`)));
   strip.append(new Toggle(ctx, `/link/${left}`, { text: '∞ St', kind: 'link',
     label: `Link ${left} stereo` }).node);
   return strip;
