@@ -20,6 +20,7 @@ void add_render_command(CLI::App& app);
 void add_start_command(CLI::App& app);
 void add_param_commands(CLI::App& app);  // get, set, list
 void add_meters_command(CLI::App& app);
+void add_plugins_command(CLI::App& app);  // LV2 plugins installed here
 void add_remote_commands(
     CLI::App& app);  // snapshot, midi, connect, disconnect, connections, status
 

@@ -12,6 +12,7 @@
 #include "phantom/device/description_error.hpp"
 #include "phantom/engine/interface.hpp"
 #include "phantom/params/param_error.hpp"
+#include "phantom/processors/lv2/lv2_world.hpp"
 #include "phantom/session/session.hpp"
 
 namespace {
@@ -28,6 +29,7 @@ int run(int argc, char** argv) {
     phantom::cli::add_param_commands(app);
     phantom::cli::add_meters_command(app);
     phantom::cli::add_remote_commands(app);
+    phantom::cli::add_plugins_command(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::Success& e) {  // --help, --version
@@ -45,6 +47,9 @@ int run(int argc, char** argv) {
         std::fprintf(stderr, "phantom: %s\n", e.what());
         return 2;
     } catch (const phantom::control::CommandError& e) {
+        std::fprintf(stderr, "phantom: %s\n", e.what());
+        return 2;
+    } catch (const phantom::processors::lv2::Lv2Error& e) {
         std::fprintf(stderr, "phantom: %s\n", e.what());
         return 2;
     } catch (const phantom::params::ParamError& e) {
