@@ -31,7 +31,7 @@ std::string absolute_request(const std::string& request) {
 }
 
 void print_recording(const json& r, const char* verb) {
-    std::printf("%s %llu %s → %s (%.1f s)\n", verb,
+    std::printf("%s%llu %s → %s (%.1f s)\n", verb,
                 static_cast<unsigned long long>(r["id"].get<std::uint64_t>()),
                 r["what"].get<std::string>().c_str(), r["path"].get<std::string>().c_str(),
                 r["seconds"].get<double>());
@@ -68,12 +68,12 @@ void add_record_command(CLI::App& app) {
         }
         print_or_json(*r, a, [&] {
             if (*action == "stop") {
-                print_recording(a["stopped"], "stopped");
+                print_recording(a["stopped"], "stopped ");
                 return;
             }
             if (a["recordings"].empty()) std::printf("no recordings running\n");
             for (const auto& rec : a["recordings"])
-                print_recording(rec, *action == "start" ? "recording" : "");
+                print_recording(rec, *action == "start" ? "recording " : "");
         });
     });
 }

@@ -55,6 +55,8 @@ TEST(LiveRecording, AnyTapStartedAndStoppedWhileRunningAndAllFinishedOnSigterm) 
     ASSERT_TRUE(phantom.wait_ready()) << phantom.log();
     ASSERT_EQ(phantom.request("PUT", "/api/params/mix/main/in1/gain", R"({"value": 0})").status,
               200);
+    // The outputs rise over the power-on ramp (0.6 s) after start: record main once they are up.
+    std::this_thread::sleep_for(900ms);
     auto started = phantom.request("POST", "/api/recordings",
                                    json({{"record", {"main=" + t + "main.wav"}}}).dump());
     ASSERT_EQ(started.status, 200) << started.body;

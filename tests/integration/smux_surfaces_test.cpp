@@ -123,6 +123,12 @@ TEST(SmuxJack, PortsFollowTheServersRateAndTheStateComesBack) {
     ASSERT_TRUE(phantom.wait_ready()) << phantom.log();
     ASSERT_EQ(phantom.request("PUT", "/api/params/input/adat7/trim", R"({"value": 5})").status,
               200);
+    // The sound card owns the clock on JACK: the control is refused as the preamp's is.
+    const auto clock = phantom.request("PUT", "/api/params/clock/source", R"({"value": "adat"})");
+    EXPECT_EQ(clock.status, 409) << clock.body;
+    EXPECT_NE(clock.body.find("on JACK the sound card owns the sample clock"), std::string::npos)
+        << clock.body;
+    EXPECT_EQ(json::parse(phantom.request("GET", "/api/status").body)["clock"]["state"], "host");
     // 48 kHz: hw_in 18 (in1-8, adat1-8, spdif1-2), hw_out 22, capture 18 + 2, playback 20.
     auto observe = [&] {
         jack_client_t* c = open_client("observer", server.name());

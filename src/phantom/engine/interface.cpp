@@ -42,6 +42,15 @@ std::string rates_text(const device::DeviceSpec& spec) {
     return s;
 }
 
+// The names whose channel `present(k)` says the rate carries.
+template <typename Present>
+std::vector<std::string> keep_present(const std::vector<std::string>& all, Present present) {
+    std::vector<std::string> names;
+    for (size_t k = 0; k < all.size(); ++k)
+        if (present(k)) names.push_back(all[k]);
+    return names;
+}
+
 }  // namespace
 
 Interface::Interface(device::DeviceSpec spec, std::uint32_t sample_rate_hz, int max_frames)
@@ -410,19 +419,12 @@ bool Interface::output_channel_present(size_t k) const {
 }
 
 std::vector<std::string> Interface::present_output_channel_names() const {
-    std::vector<std::string> names;
-    const auto all = output_channel_names();
-    for (size_t k = 0; k < all.size(); ++k)
-        if (output_channel_present(k)) names.push_back(all[k]);
-    return names;
+    return keep_present(output_channel_names(),
+                        [this](size_t k) { return output_channel_present(k); });
 }
 
 std::vector<std::string> Interface::present_capture_channel_names() const {
-    std::vector<std::string> names;
-    const auto all = capture_channel_names();
-    for (size_t k = 0; k < all.size(); ++k)
-        if (capture_present(k)) names.push_back(all[k]);
-    return names;
+    return keep_present(capture_channel_names(), [this](size_t k) { return capture_present(k); });
 }
 
 size_t Interface::capture_channel_count() const {

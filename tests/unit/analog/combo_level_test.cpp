@@ -14,7 +14,7 @@
 namespace phantom::engine {
 namespace {
 
-constexpr double kDbvInDbu = 2.2184874961635637;  // 20·log10(1 / 0.7746)
+constexpr double kDbvInDbu = 2.2184874961635637;  // 20·log10(1 V / √0.6 V)
 const double kMinus10DbvDbu = -10.0 + kDbvInDbu;
 
 float captured_peak(const std::string& input, const std::vector<std::string>& sets) {
