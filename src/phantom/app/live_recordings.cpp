@@ -10,6 +10,7 @@ namespace phantom::app {
 std::vector<control::RecordingInfo> LiveRecordings::start(
     const std::vector<std::pair<std::string, std::string>>& requests) {
     std::vector<RecordRequest> asked;
+    asked.reserve(requests.size());
     for (const auto& [what, path] : requests)
         asked.push_back({what, path});
     const auto planned = plan_recordings(iface_, asked);  // throws before anything starts

@@ -37,7 +37,7 @@ std::string RatePresence::absent_id_in(const std::string& path) const {
     while (start <= path.size()) {
         size_t end = path.find('/', start);
         if (end == std::string::npos) end = path.size();
-        const std::string segment = path.substr(start, end - start);
+        std::string segment = path.substr(start, end - start);
         if (id_absent(segment)) return segment;
         start = end + 1;
     }
