@@ -78,4 +78,17 @@ void add_record_command(CLI::App& app) {
     });
 }
 
+void add_rate_command(CLI::App& app) {
+    auto r = std::make_shared<Remote>();
+    auto rate = std::make_shared<std::uint32_t>(0);
+    auto* cmd = add_remote_subcommand(
+        app, r, "rate",
+        "Change the virtual hardware's sample rate while running (ADAT follows: S/MUX)");
+    cmd->add_option("HZ", *rate, "the new rate, e.g. 96000")->required();
+    cmd->callback([r, rate] {
+        const json a = call(*r, "PUT", "/api/rate", {{"rate_hz", *rate}});
+        print_or_json(*r, a, [&] { std::printf("running at %u Hz\n", *rate); });
+    });
+}
+
 }  // namespace phantom::cli

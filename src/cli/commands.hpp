@@ -21,6 +21,7 @@ void add_start_command(CLI::App& app);
 void add_param_commands(CLI::App& app);  // get, set, list
 void add_meters_command(CLI::App& app);
 void add_record_command(CLI::App& app);  // record start/stop/list while running
+void add_rate_command(CLI::App& app);    // the virtual hardware's rate while running
 void add_remote_commands(
     CLI::App& app);  // snapshot, midi, connect, disconnect, connections, status
 

@@ -29,6 +29,7 @@ int run(int argc, char** argv) {
     phantom::cli::add_meters_command(app);
     phantom::cli::add_remote_commands(app);
     phantom::cli::add_record_command(app);
+    phantom::cli::add_rate_command(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::Success& e) {  // --help, --version

@@ -99,6 +99,35 @@ TEST(SmuxLive, TheHttpParameterListAndSpecSheetAt96k) {
     EXPECT_NE(phantom.stop(SIGTERM), -1);
 }
 
+TEST(SmuxLive, TheVirtualHardwareChangesRateOnRequestAndKeepsTheState) {
+    const std::string dir = temp_dir("smux-live-rate");
+    fs::remove(dir + "state.json");
+    LiveProcess phantom{{"--session", dir + "state.json"}, dir + "log"};
+    ASSERT_TRUE(phantom.wait_ready()) << phantom.log();
+    ASSERT_EQ(phantom.request("PUT", "/api/params/input/adat7/trim", R"({"value": 5})").status,
+              200);
+    ASSERT_EQ(phantom.request("PUT", "/api/params/input/adat2/trim", R"({"value": -2})").status,
+              200);
+    const std::string http = "--http 127.0.0.1:" + std::to_string(phantom.port()) + " ";
+    auto r = run_command(phantom_command("rate " + http + "96000"));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    json s = json::parse(phantom.request("GET", "/api/status").body);
+    EXPECT_EQ(s["rate_hz"], 96000.0);
+    EXPECT_EQ(phantom.request("GET", "/api/params/input/adat7/trim").status, 409);
+    EXPECT_EQ(json::parse(phantom.request("GET", "/api/params/input/adat2/trim").body)["value"],
+              -2.0);
+    EXPECT_EQ(json::parse(phantom.request("GET", "/api/device").body)["capture_channels"].size(),
+              14u + 2);
+    r = run_command(phantom_command("rate " + http + "22050"));
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("does not run at 22050 Hz"), std::string::npos) << r.err;
+    ASSERT_EQ(phantom.request("PUT", "/api/rate", R"({"rate_hz": 48000})").status, 200);
+    const auto back = phantom.request("GET", "/api/params/input/adat7/trim");
+    ASSERT_EQ(back.status, 200) << back.body;
+    EXPECT_EQ(json::parse(back.body)["value"], 5.0);
+    EXPECT_EQ(phantom.stop(SIGTERM), 0);
+}
+
 size_t phantom_ports(jack_client_t* c) {
     const char** ports = jack_get_ports(c, "^phantom:", JACK_DEFAULT_AUDIO_TYPE, 0);
     size_t n = 0;
@@ -129,6 +158,8 @@ TEST(SmuxJack, PortsFollowTheServersRateAndTheStateComesBack) {
     EXPECT_NE(clock.body.find("on JACK the sound card owns the sample clock"), std::string::npos)
         << clock.body;
     EXPECT_EQ(json::parse(phantom.request("GET", "/api/status").body)["clock"]["state"], "host");
+    // The server sets the rate on JACK.
+    EXPECT_EQ(phantom.request("PUT", "/api/rate", R"({"rate_hz": 96000})").status, 409);
     // 48 kHz: hw_in 18 (in1-8, adat1-8, spdif1-2), hw_out 22, capture 18 + 2, playback 20.
     auto observe = [&] {
         jack_client_t* c = open_client("observer", server.name());

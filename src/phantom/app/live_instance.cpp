@@ -128,6 +128,21 @@ LiveInstance::LiveInstance(const LiveOptions& o) {
     }
     controller_ = std::make_unique<control::Controller>(*iface_, backend_->analog_available());
     controller_->attach_recorder(recordings_.get());
+    if (auto* virtual_backend = dynamic_cast<backend::VirtualLiveBackend*>(backend_.get()))
+        // [control-thread, under the controller's lock] Stop the audio, rebuild at the rate
+        // (a rate the device does not run at throws before anything changes), start again
+        // with the power-on ramp, as a hardware interface re-locks.
+        controller_->attach_rate_changer([this, virtual_backend](std::uint32_t rate_hz) {
+            auto& driver = virtual_backend->driver();
+            driver.stop();
+            try {
+                iface_->change_sample_rate(rate_hz);
+            } catch (...) {
+                driver.start(true);
+                throw;
+            }
+            driver.start(true);
+        });
     controller_->attach_patchbay(backend_->patchbay());  // before the state's connections load
     notice_ = apply_state_file(*controller_, state, state_path_);
     controller_->set_state_notice(notice_);  // in /api/status for the whole run
@@ -249,7 +264,8 @@ std::vector<std::string> LiveInstance::shutdown() {
     osc_.reset();  // no more commands
     server_.reset();
     controller_->attach_recorder(nullptr);  // the backend finishes every recording below
-    if (midi_remote_) {                     // held buttons released (talkback is not saved as on)
+    controller_->attach_rate_changer(nullptr);
+    if (midi_remote_) {  // held buttons released (talkback is not saved as on)
         midi_remote_->stop();
         controller_->attach_midi(nullptr);
     }

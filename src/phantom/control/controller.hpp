@@ -19,6 +19,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -124,6 +125,14 @@ class Controller {
     // All of them at once, all-or-nothing.
     void set_connections(const std::vector<backend::PortPair>& pairs);
 
+    // The sample rate while running, on request: the live run on the virtual hardware attaches
+    // how (stop the audio, rebuild at the rate, start again); on JACK the server sets the rate
+    // and there is none (NotAvailable). The state of channels that stay is kept; that of
+    // channels the rate drops (S/MUX) waits for them. Errors: OutOfRange (a rate the device
+    // does not run at), Conflict (recordings are running).
+    void attach_rate_changer(std::function<void(std::uint32_t)> changer);
+    void change_rate(std::uint32_t rate_hz);
+
     // Recording while running (control/recorder.hpp): attached by the live run on the virtual
     // hardware before the server starts; without one the commands are NotAvailable. Errors:
     // Malformed (an empty request), OutOfRange (a request the device cannot take, with the
@@ -182,6 +191,7 @@ class Controller {
     nlohmann::json midi_bindings_;  // null: none learned
     backend::Patchbay* patchbay_ = nullptr;
     Recorder* recorder_ = nullptr;
+    std::function<void(std::uint32_t)> rate_changer_;
     std::optional<std::vector<backend::PortPair>> kept_connections_;  // with no patchbay
     std::uint64_t revision_ = 0;
     std::deque<Change> change_log_;

@@ -1,4 +1,4 @@
-// Controller: recording while running (control/recorder.hpp), kept apart from the parameter
+// Controller: recording and the sample rate while running, kept apart from the parameter
 // commands in controller.cpp.
 #include <fmt/format.h>
 
@@ -17,6 +17,32 @@ namespace {
 }
 
 }  // namespace
+
+void Controller::attach_rate_changer(std::function<void(std::uint32_t)> changer) {
+    std::lock_guard lock(mutex_);
+    rate_changer_ = std::move(changer);
+}
+
+void Controller::change_rate(std::uint32_t rate_hz) {
+    std::lock_guard lock(mutex_);
+    if (!rate_changer_)
+        throw CommandError(ErrorKind::NotAvailable,
+                           "the sample rate: not available on this hardware (on JACK the server "
+                           "sets it; Phantom follows)");
+    if (rate_hz == iface_.sample_rate_hz()) return;
+    if (recorder_ && !recorder_->list().empty())
+        throw CommandError(ErrorKind::Conflict,
+                           fmt::format("the sample rate: {} recordings are running; stop them "
+                                       "first (phantom record stop)",
+                                       recorder_->list().size()));
+    try {
+        rate_changer_(rate_hz);
+    } catch (const std::invalid_argument& e) {
+        throw CommandError(ErrorKind::OutOfRange, e.what());
+    }
+    backend_.rate_hz = rate_hz;  // the status says so now, not at the live loop's next report
+    ++revision_;
+}
 
 void Controller::attach_recorder(Recorder* recorder) {
     std::lock_guard lock(mutex_);

@@ -56,6 +56,26 @@ std::vector<std::pair<std::string, std::string>> requests_from(const ApiRequest&
 
 }  // namespace
 
+ApiResponse rate_route(control::Controller& c, const ApiRequest& r) {
+    if (r.method != "PUT")
+        return {
+            405,
+            {{"error", fmt::format("{} is not allowed on {} (allowed: PUT)", r.method, r.path)}},
+            "PUT"};
+    const std::string form = "PUT /api/rate: expected {\"rate_hz\": 96000}";
+    if (r.body.empty()) malformed(form);
+    JsonParse parsed = parse_json_body(r.body, "PUT /api/rate");
+    if (!parsed.value) malformed(parsed.error.value("error", form));
+    const json& body = *parsed.value;
+    if (!body.is_object() || body.size() != 1 || !body.contains("rate_hz") ||
+        !body["rate_hz"].is_number_unsigned())
+        malformed(form);
+    const auto rate = body["rate_hz"].get<std::uint64_t>();
+    if (rate > 1000000) malformed(form);
+    c.change_rate(static_cast<std::uint32_t>(rate));
+    return {200, {{"rate_hz", rate}}, {}};
+}
+
 ApiResponse recordings_route(control::Controller& c, const ApiRequest& r, const std::string& rest) {
     if (rest.empty() || rest == "/") {
         if (r.method == "GET") return {200, {{"recordings", list_json(c.recordings())}}, {}};

@@ -14,4 +14,8 @@ namespace phantom::http {
 
 ApiResponse recordings_route(control::Controller& c, const ApiRequest& r, const std::string& rest);
 
+// PUT /api/rate {"rate_hz": 96000}: the virtual hardware's sample rate while running
+// (Controller::change_rate); 409 on JACK, 422 for a rate the device does not run at.
+ApiResponse rate_route(control::Controller& c, const ApiRequest& r);
+
 }  // namespace phantom::http
