@@ -215,6 +215,8 @@ void add_remote_commands(CLI::App& app) {
             std::printf("rate      %g Hz, %d frames, latency %d frames (%.2f ms)\n",
                         s["rate_hz"].get<double>(), s["frames"].get<int>(),
                         s["latency_frames"].get<int>(), s["latency_ms"].get<double>());
+            if (s.contains("clock"))  // older instances do not send it
+                std::printf("clock     %s\n", s["clock"].value("message", std::string()).c_str());
             std::printf("DSP load  %.2f %%\nxruns     %llu\n", s["dsp_load_percent"].get<double>(),
                         static_cast<unsigned long long>(s["xruns"].get<std::uint64_t>()));
             std::string clips;

@@ -22,7 +22,7 @@ struct RenderArgs {
     std::string device;
     std::uint32_t rate = 0;
     int frames = 1024;  // offline: large blocks amortise per-block work
-    std::vector<std::string> sources, sets, records;
+    std::vector<std::string> sources, sets, records, clock_inputs;
     std::string session, save_session, duration;
     int bits = 32;
     bool quiet = false;
@@ -115,6 +115,8 @@ void run_render(const RenderArgs& a) {
         setup.sources.push_back(split_assignment(s, "--source"));
     for (const auto& s : a.sets)
         setup.sets.push_back(split_assignment(s, "--set"));
+    for (const auto& c : a.clock_inputs)
+        setup.clock_inputs.push_back(split_assignment(c, "--clock-input"));
     app::OfflineSession offline(setup);
     engine::Interface& iface = offline.iface();
     const std::uint32_t rate = iface.sample_rate_hz();
@@ -168,6 +170,10 @@ void add_render_command(CLI::App& app) {
         ->take_all();
     cmd->add_option("--set", a->sets,
                     "PATH=VALUE, e.g. /mix/main/in1/gain=-6 (see `phantom params`)")
+        ->take_all();
+    cmd->add_option("--clock-input", a->clock_inputs,
+                    "INPUT=RATE|none: what an external clock input carries (wordclock=48000, "
+                    "adat=none); /clock/source picks the input")
         ->take_all();
     cmd->add_option("--session", a->session, "session file (JSON) to load first");
     cmd->add_option("--save-session", a->save_session,

@@ -27,7 +27,7 @@ extern "C" void on_stop_signal(int) {
 struct StartArgs {
     app::LiveOptions live;
     std::string http = "127.0.0.1:7480";
-    std::vector<std::string> allow_hosts, sources, records;
+    std::vector<std::string> allow_hosts, sources, records, clock_inputs;
     std::string osc = "127.0.0.1:7481";
     std::vector<std::string> osc_allow;
     bool no_autoconnect = false;
@@ -64,6 +64,8 @@ void run_start(StartArgs& a) {
         a.live.sources.push_back(split_assignment(s, "--source"));
     for (const auto& r : a.records)
         a.live.records.push_back(split_assignment(r, "--record"));
+    for (const auto& c : a.clock_inputs)
+        a.live.clock_inputs.push_back(split_assignment(c, "--clock-input"));
 
     struct sigaction action {};
     action.sa_handler = on_stop_signal;
@@ -130,7 +132,15 @@ void add_start_command(CLI::App& app) {
     cmd->add_option("--source", a->sources,
                     "CHANNEL=SOURCE: what plays into a channel (virtual hardware), as in render")
         ->take_all();
-    cmd->add_option("--record", a->records, "OUTPUT=FILE: record an output while running")
+    cmd->add_option("--record", a->records,
+                    "WHAT=FILE: record while running, as render: an output (main=take.wav), a "
+                    "capture channel (in1=…), loopback=…, capture=DIR/ or outputs=DIR/; more "
+                    "with `phantom record start`")
+        ->take_all();
+    cmd->add_option("--clock-input", a->clock_inputs,
+                    "INPUT=RATE|none: what an external clock input of the virtual hardware "
+                    "carries, e.g. wordclock=48000, adat=44100 (wrong rate), spdif=none; "
+                    "/clock/source picks the input")
         ->take_all();
     cmd->add_option("--osc", a->osc,
                     "ADDR:PORT of the OSC server (UDP; default 127.0.0.1:7481), or off; any "

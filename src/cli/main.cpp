@@ -30,6 +30,8 @@ int run(int argc, char** argv) {
     phantom::cli::add_meters_command(app);
     phantom::cli::add_remote_commands(app);
     phantom::cli::add_plugins_command(app);
+    phantom::cli::add_record_command(app);
+    phantom::cli::add_rate_command(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::Success& e) {  // --help, --version

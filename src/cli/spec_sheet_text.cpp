@@ -39,8 +39,8 @@ std::string spec_sheet_text(const DeviceSpec& spec) {
     std::string rates;
     for (auto r : spec.sample_rates) {
         auto rc = device::channel_counts(spec, r);
-        rates += fmt::format("{}{} kHz ({}×{})", rates.empty() ? "" : ", ", rate_text(r), rc.inputs,
-                             rc.outputs);
+        rates += fmt::format("{}{} kHz ({}×{}; host {}×{})", rates.empty() ? "" : ", ",
+                             rate_text(r), rc.inputs, rc.outputs, rc.capture, rc.playback);
     }
     line("  sample rates: " + rates);
     std::string clocks;
@@ -67,7 +67,9 @@ std::string spec_sheet_text(const DeviceSpec& spec) {
         if (in.hiz_ohm > 0)
             controls += in.hiz_ohm >= 1e6 ? fmt::format(", Hi-Z {:g} MΩ", in.hiz_ohm / 1e6)
                                           : fmt::format(", Hi-Z {:g} kΩ", in.hiz_ohm / 1e3);
-        if (in.level_switch) controls += ", +4 dBu/-10 dBV";
+        if (in.has_level_switch())
+            controls += in.kind == device::InputKind::Combo ? ", +4 dBu/-10 dBV (line mode)"
+                                                            : ", +4 dBu/-10 dBV";
         controls += ", trim, polarity";
         line(fmt::format("  {:<6} {:<14} {:<6} {}; 0 dBFS = +{:g} dBu", in.id, in.label,
                          device::to_string(in.kind), controls, in.full_scale_dbu));

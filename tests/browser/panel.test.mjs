@@ -5,6 +5,8 @@
 // press (and a confirmation on a passive ribbon); snapshots and the routing matrix work.
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
@@ -457,5 +459,52 @@ describe('the panel on stress-64', () => {
       await browser.close();
       await phantom.stop();
     }
+  });
+});
+
+// The digital side in the Status view: the clock's lock, and recording while running started
+// and stopped from the panel (the file appears, under its own name, only on Stop).
+describe('the Status view: clock and recording', () => {
+  let phantom, browser, page, http, dir;
+
+  before(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'phantom-recording-'));
+    phantom = await startPhantom(['--source', 'in1=sine:1k:-20dBFS']);
+    http = api(phantom.url);
+    browser = await launchBrowser();
+    page = await openPanel(browser, phantom.url, 'status');
+  });
+
+  after(async () => {
+    await browser?.close();
+    await phantom?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows the clock not locked when its source has no signal, and locked again', async () => {
+    await showView(page, 'Status');
+    const clock = page.getByRole('definition').filter({ hasText: 'clock' });
+    await eventually(async () => /internal clock at 48000 Hz/.test(await clock.first().textContent()),
+      'internal clock shown', 3000);
+    await http.call('PUT', '/api/params/clock/source', { value: 'wordclock' });
+    await eventually(async () => /not locked: no signal on wordclock/.test(
+      await page.getByRole('definition').filter({ hasText: 'not locked' }).first().textContent()),
+    'no signal shown', 3000);
+    await http.call('PUT', '/api/params/clock/source', { value: 'internal' });
+  });
+
+  it('starts a recording from the panel and puts the file in place on Stop', async () => {
+    await showView(page, 'Status');
+    const file = path.join(dir, 'panel-main.wav');
+    await page.getByRole('textbox', { name: 'What to record' }).fill(`in1=${file}`);
+    await page.getByRole('button', { name: 'Record', exact: true }).click();
+    const stop = page.getByRole('button', { name: 'Stop recording in1' });
+    await eventually(async () => (await stop.count()) === 1, 'the recording listed', 3000);
+    assert.equal(existsSync(file), false);  // under a temp name while it runs
+    await sleep(300);
+    await stop.click();
+    await eventually(async () => existsSync(file), 'the file in place', 3000);
+    assert.deepEqual((await http.call('GET', '/api/recordings')).recordings, []);
+    assert.deepEqual(page.errors, []);
   });
 });

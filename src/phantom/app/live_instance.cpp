@@ -99,9 +99,10 @@ LiveInstance::LiveInstance(const LiveOptions& o) {
     if (o.frames < 16 || o.frames > 8192)
         throw std::invalid_argument(fmt::format("--frames {}: expected 16..8192", o.frames));
     if (o.backend == "jack") {
-        if (!o.sources.empty() || !o.records.empty())
+        if (!o.sources.empty() || !o.records.empty() || !o.clock_inputs.empty())
             throw std::invalid_argument(
-                "--source and --record belong to the virtual hardware; on JACK, connect ports");
+                "--source, --record and --clock-input belong to the virtual hardware; on JACK, "
+                "connect ports (the sound card owns the clock)");
         backend::JackOptions jo;
         jo.client_name = o.jack_name;
         jo.server_name = o.jack_server;
@@ -111,17 +112,37 @@ LiveInstance::LiveInstance(const LiveOptions& o) {
         // The server sets the rate; blocks of any size are taken (longer ones are split).
         iface_ = std::make_unique<engine::Interface>(std::move(spec), jack->sample_rate_hz(),
                                                      std::max(jack->buffer_frames(), 1024));
+        iface_->set_host_owns_clock(true);
         jack->attach(*iface_);
         backend_ = std::move(jack);
     } else {
         const std::uint32_t rate = o.rate_hz ? o.rate_hz : spec.default_rate;
         iface_ = std::make_unique<engine::Interface>(std::move(spec), rate, o.frames);
+        for (const auto& [input, text] : o.clock_inputs)
+            iface_->set_clock_input(input, engine::parse_clock_input_rate(input, text));
         auto virtual_backend = std::make_unique<backend::VirtualLiveBackend>(*iface_, o.frames);
-        for (const auto& [output, path] : o.records)
-            virtual_backend->driver().add_recording(output, path);
+        recordings_ = std::make_unique<LiveRecordings>(*iface_, virtual_backend->driver());
+        // `--record` takes the forms of `render --record`, refused before anything runs.
+        recordings_->start(o.records);
         backend_ = std::move(virtual_backend);
     }
     controller_ = std::make_unique<control::Controller>(*iface_, backend_->analog_available());
+    controller_->attach_recorder(recordings_.get());
+    if (auto* virtual_backend = dynamic_cast<backend::VirtualLiveBackend*>(backend_.get()))
+        // [control-thread, under the controller's lock] Stop the audio, rebuild at the rate
+        // (a rate the device does not run at throws before anything changes), start again
+        // with the power-on ramp, as a hardware interface re-locks.
+        controller_->attach_rate_changer([this, virtual_backend](std::uint32_t rate_hz) {
+            auto& driver = virtual_backend->driver();
+            driver.stop();
+            try {
+                iface_->change_sample_rate(rate_hz);
+            } catch (...) {
+                driver.start(true);
+                throw;
+            }
+            driver.start(true);
+        });
     controller_->attach_patchbay(backend_->patchbay());  // before the state's connections load
     notice_ = apply_state_file(*controller_, state, state_path_);
     controller_->set_state_notice(notice_);  // in /api/status for the whole run
@@ -242,6 +263,8 @@ std::vector<std::string> LiveInstance::shutdown() {
     stopped_ = true;
     osc_.reset();  // no more commands
     server_.reset();
+    controller_->attach_recorder(nullptr);  // the backend finishes every recording below
+    controller_->attach_rate_changer(nullptr);
     if (midi_remote_) {  // held buttons released (talkback is not saved as on)
         midi_remote_->stop();
         controller_->attach_midi(nullptr);

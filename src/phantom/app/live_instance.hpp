@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "phantom/app/live_recordings.hpp"
 #include "phantom/app/state_lock.hpp"
 #include "phantom/app/state_saver.hpp"
 #include "phantom/backend/live_backend.hpp"
@@ -44,7 +45,12 @@ struct LiveOptions {
     http::HttpOptions http;
     std::optional<osc::OscOptions> osc;  // none: no OSC server (`phantom start` sets one)
     std::vector<std::pair<std::string, std::string>> sources;  // channel → source text
-    std::vector<std::pair<std::string, std::string>> records;  // output → file
+    // What to record while running: the forms of `render --record` (main=take.wav, in1=…,
+    // loopback=…, capture=DIR/, outputs=DIR/), virtual hardware only.
+    std::vector<std::pair<std::string, std::string>> records;
+    // Virtual hardware: what an external clock input carries ("wordclock" → "48000", "adat" →
+    // "none"); engine/clock_lock.hpp.
+    std::vector<std::pair<std::string, std::string>> clock_inputs;
     bool jack_autoconnect = true;
     std::string jack_server;            // empty: the default server ($JACK_DEFAULT_SERVER)
     std::string jack_name = "phantom";  // the client's name, the part before ':' of its ports
@@ -87,6 +93,7 @@ class LiveInstance {
     std::unique_ptr<control::Controller> controller_;
     std::unique_ptr<midi::MidiLink> midi_link_;  // outlives the backend whose thread uses it
     std::unique_ptr<backend::LiveBackend> backend_;
+    std::unique_ptr<LiveRecordings> recordings_;  // virtual hardware: recording while running
     std::unique_ptr<backend::JackMidiClient> midi_client_;  // virtual hardware + --midi jack
     std::unique_ptr<midi::MidiRemote> midi_remote_;
     std::unique_ptr<io::Butler> butler_;  // stopped before the backend and interface go

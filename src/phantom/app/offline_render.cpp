@@ -7,12 +7,12 @@
 #include <chrono>
 #include <condition_variable>
 #include <exception>
-#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
 
+#include "phantom/app/record_request.hpp"
 #include "phantom/io/file_recorder.hpp"
 #include "phantom/io/file_stream.hpp"
 
@@ -20,33 +20,12 @@ namespace phantom::app {
 
 using io::FileRecorder;
 
-namespace fs = std::filesystem;
-
 namespace {
 
 struct Tap {
     std::unique_ptr<FileRecorder> recorder;
     std::vector<const float*> channels;
 };
-
-std::string file_name(std::string channel) {
-    std::replace(channel.begin(), channel.end(), '.', '-');
-    return channel + ".wav";
-}
-
-void ensure_folder(const std::string& path) {
-    std::error_code ec;
-    fs::create_directories(path, ec);
-    if (ec || !fs::is_directory(path))
-        throw std::invalid_argument(
-            fmt::format("--record: {} is not a folder that can be created", path));
-}
-
-void ensure_parent(const std::string& path) {
-    fs::path parent = fs::path(path).parent_path();
-    if (!parent.empty() && !fs::is_directory(parent))
-        throw std::invalid_argument(fmt::format("--record: the folder of {} does not exist", path));
-}
 
 // Read-ahead on the second core: the file sources are read, decoded and converted on this
 // thread while the render thread mixes and writes. Each source's ring (a second of audio)
@@ -241,7 +220,6 @@ class WriteBehind {
 
 RenderSummary render_offline(engine::Interface& iface, const RenderOptions& opt) {
     const int block = std::clamp(opt.block_frames, 1, iface.engine().max_frames());
-    const auto& spec = iface.spec();
     const auto out_names = iface.output_channel_names();
     const auto cap_names = iface.capture_channel_names();
     const auto rate = static_cast<int>(iface.sample_rate_hz());
@@ -262,49 +240,11 @@ RenderSummary render_offline(engine::Interface& iface, const RenderOptions& opt)
         std::vector<const float*> channels;
     };
     std::vector<Planned> planned;
-    auto output_channels = [&](size_t o) {
-        std::vector<const float*> chans;
-        const auto first = static_cast<size_t>(iface.engine().layout().output_first_channel[o]);
-        const auto channels = static_cast<size_t>(spec.outputs[o].channels);
-        chans.reserve(channels);
-        for (size_t c = 0; c < channels; ++c)
-            chans.push_back(out_ptr[first + c]);
-        return chans;
-    };
-    for (const auto& r : opt.records) {
-        if (r.path.empty())
-            throw std::invalid_argument(
-                fmt::format("--record {}=: the file name is empty", r.what));
-        if (r.what == "capture") {
-            ensure_folder(r.path);
-            for (size_t c = 0; c < cap_names.size(); ++c)
-                planned.push_back(
-                    {(fs::path(r.path) / file_name(cap_names[c])).string(), {cap_ptr[c]}});
-        } else if (r.what == "outputs") {
-            ensure_folder(r.path);
-            for (size_t o = 0; o < spec.outputs.size(); ++o)
-                planned.push_back({(fs::path(r.path) / file_name(spec.outputs[o].id)).string(),
-                                   output_channels(o)});
-        } else if (int o = spec.output_index(r.what); o >= 0) {
-            ensure_parent(r.path);
-            planned.push_back({r.path, output_channels(static_cast<size_t>(o))});
-        } else if (r.what == "loopback" && spec.host.loopback > 0) {
-            ensure_parent(r.path);
-            planned.push_back({r.path,
-                               {cap_ptr[static_cast<size_t>(spec.host.capture)],
-                                cap_ptr[static_cast<size_t>(spec.host.capture) + 1]}});
-        } else if (auto it = std::find(cap_names.begin(), cap_names.end(), r.what);
-                   it != cap_names.end()) {
-            ensure_parent(r.path);
-            planned.push_back({r.path, {cap_ptr[static_cast<size_t>(it - cap_names.begin())]}});
-        } else {
-            std::string outs;
-            for (const auto& out : spec.outputs)
-                outs += (outs.empty() ? "" : ", ") + out.id;
-            throw std::invalid_argument(fmt::format(
-                "--record {}: not an output ({}), a capture channel, loopback, capture or outputs",
-                r.what, outs));
-        }
+    for (const auto& p : plan_recordings(iface, opt.records)) {
+        Planned plan{p.path, {}};
+        for (size_t c : p.channels)
+            plan.channels.push_back(p.capture ? cap_ptr[c] : out_ptr[c]);
+        planned.push_back(std::move(plan));
     }
     // Only channels someone records are handed to the engine; the rest stay null (not written).
     std::vector<float*> out_io(out_ptr.size(), nullptr), cap_io(cap_ptr.size(), nullptr);
@@ -373,8 +313,9 @@ RenderSummary render_offline(engine::Interface& iface, const RenderOptions& opt)
     iface.engine().read_meters(meters);
     const size_t n_sources = iface.layout().sources.size();
     for (size_t c = 0; c < out_names.size(); ++c)
-        summary.outputs.push_back(
-            {out_names[c], meters[n_sources + c].peak_max, meters[n_sources + c].clips});
+        if (iface.output_channel_present(c))
+            summary.outputs.push_back(
+                {out_names[c], meters[n_sources + c].peak_max, meters[n_sources + c].clips});
     for (size_t s = 0; s < n_sources; ++s)
         if (iface.source(s))
             summary.inputs.push_back(

@@ -9,17 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "phantom/app/record_request.hpp"
 #include "phantom/engine/interface.hpp"
 
 namespace phantom::app {
-
-// What to record: an output id ("main", "line1"), a capture channel id ("in1", "adat3"),
-// "loopback", or a folder for every channel of a kind: "capture" (one mono file per capture
-// channel) or "outputs" (one file per output).
-struct RecordRequest {
-    std::string what;
-    std::string path;
-};
 
 struct RenderOptions {
     std::uint64_t frames = 0;

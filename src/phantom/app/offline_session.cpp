@@ -16,6 +16,8 @@ OfflineSession::OfflineSession(const OfflineSetup& setup) {
     const std::uint32_t rate = setup.rate_hz ? setup.rate_hz : spec.default_rate;
     iface_ = std::make_unique<engine::Interface>(std::move(spec), rate, setup.block_frames);
     // Offline, the analog stages are always the virtual hardware's.
+    for (const auto& [input, text] : setup.clock_inputs)
+        iface_->set_clock_input(input, engine::parse_clock_input_rate(input, text));
     controller_ = std::make_unique<control::Controller>(*iface_, /*analog_available=*/true);
     if (sess) controller_->load(*sess, setup.session_path);
     for (const auto& source : setup.sources)  // a pair: clang 14 captures no structured binding

@@ -28,8 +28,9 @@ struct OfflineSetup {
     std::uint32_t rate_hz = 0;  // 0: the device's default
     int block_frames = 1024;
     std::string session_path;
-    std::vector<std::pair<std::string, std::string>> sources;  // channel → source text
-    std::vector<std::pair<std::string, std::string>> sets;     // path → value as typed
+    std::vector<std::pair<std::string, std::string>> sources;       // channel → source text
+    std::vector<std::pair<std::string, std::string>> sets;          // path → value as typed
+    std::vector<std::pair<std::string, std::string>> clock_inputs;  // input → rate or none
 };
 
 class OfflineSession {

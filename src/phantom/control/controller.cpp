@@ -53,12 +53,37 @@ ParamIndex Controller::require(const std::string& path) const {
 
 void Controller::check_available(ParamIndex i) const {
     const auto& s = iface_.params().schema(i);
+    check_present_at_rate(i);
     if (s.analog_only && !analog_available_)
-        throw CommandError(ErrorKind::NotAvailable,
-                           fmt::format("{}: not available on this hardware (on JACK the preamp, "
-                                       "pad and 48 V are the sound card's own controls)",
-                                       s.path),
-                           s.path);
+        throw CommandError(
+            ErrorKind::NotAvailable,
+            fmt::format("{}: not available on this hardware (on JACK the {})", s.path,
+                        i == iface_.layout().clock_source
+                            ? "sound card owns the sample clock"
+                            : "preamp, pad and 48 V are the sound card's own "
+                              "controls"),
+            s.path);
+}
+
+void Controller::check_present_at_rate(ParamIndex i) const {
+    const auto& presence = iface_.presence();
+    if (presence.param_present(i)) return;
+    const auto& s = iface_.params().schema(i);
+    throw CommandError(
+        ErrorKind::NotAvailable,
+        fmt::format("{}: {}", s.path, presence.why_absent(presence.absent_id_in(s.path))), s.path);
+}
+
+void Controller::check_choice_present(const params::ParamChange& c) const {
+    // A choice that names a channel the rate does not carry (/loopback/source adat7-8 at
+    // 96 kHz, a mirror of it) is refused as the channel's own parameters are.
+    const auto& s = iface_.params().schema(c.index);
+    if (s.type != params::ParamType::Choice) return;
+    const auto k = static_cast<size_t>(c.value);
+    if (k >= s.choices.size() || !iface_.presence().id_absent(s.choices[k])) return;
+    throw CommandError(ErrorKind::NotAvailable,
+                       fmt::format("{}: {}", s.path, iface_.presence().why_absent(s.choices[k])),
+                       s.path, Value(s.choices[k]));
 }
 
 void Controller::rethrow(const params::ParamError& e, std::optional<Value> value) const {
@@ -73,8 +98,8 @@ DeviceInfo Controller::device() const {
     DeviceInfo d;
     d.spec = &iface_.spec();
     d.sample_rate_hz = iface_.sample_rate_hz();
-    d.capture_channels = iface_.capture_channel_names();
-    d.output_channels = iface_.output_channel_names();
+    d.capture_channels = iface_.present_capture_channel_names();
+    d.output_channels = iface_.present_output_channel_names();
     // What the virtual hardware plays into each input: the panel asks before 48 V goes onto a
     // passive ribbon.
     const auto& layout = iface_.layout();
@@ -88,10 +113,12 @@ DeviceInfo Controller::device() const {
 std::vector<ParamInfo> Controller::params(const std::string& prefix) const {
     std::vector<double> values;
     std::vector<std::string> texts;
+    std::vector<char> present;  // the rate's channels only (S/MUX): the rest are kept unseen
     {
         std::lock_guard lock(mutex_);
         values = iface_.params().values();
         texts = iface_.params().texts();
+        present = iface_.presence().param;
     }
     // The schemas never change after construction: read them without the lock.
     const auto& tree = iface_.params();
@@ -99,6 +126,7 @@ std::vector<ParamInfo> Controller::params(const std::string& prefix) const {
     for (size_t i = 0; i < values.size(); ++i) {
         const auto& s = tree.schema(static_cast<ParamIndex>(i));
         if (s.path.compare(0, prefix.size(), prefix) != 0) continue;
+        if (i < present.size() && !present[i]) continue;
         list.push_back(
             {&s, typed_value(s, values[i], texts[i]), !s.analog_only || analog_available_});
     }
@@ -111,6 +139,7 @@ std::vector<ParamInfo> Controller::params(const std::string& prefix) const {
 ParamInfo Controller::param(const std::string& path) const {
     std::lock_guard lock(mutex_);
     const ParamIndex i = require(path);
+    check_present_at_rate(i);
     const auto& s = iface_.params().schema(i);
     return {&s, value_of(iface_.params(), i), !s.analog_only || analog_available_};
 }
@@ -198,6 +227,7 @@ ApplyResult Controller::apply_batch(const std::vector<SetParam>& batch, bool gua
             const ParamIndex i = require(p.path);
             check_available(i);
             changes.push_back(parse_change(iface_.params(), i, p.value));
+            check_choice_present(changes.back());
         }
         item = nullptr;
         return apply_guarded(changes, guard);
@@ -226,12 +256,19 @@ MeterSnapshot Controller::meters() const {
     const size_t source_count = iface_.layout().sources.size();
     MeterSnapshot m;
     for (size_t k = 0; k < ids.size() && k < readings.size(); ++k) {
+        if (!meter_present(k)) continue;  // a channel the rate does not carry has no meter
         const auto& r = readings[k];
         (k < source_count ? m.inputs : m.outputs)
             .push_back({ids[k], meter_dbfs(r.peak), meter_dbfs(r.rms), meter_dbfs(r.peak_hold),
                         clip_lit(k, r.clips)});
     }
     return m;
+}
+
+bool Controller::meter_present(size_t meter) const {
+    const size_t sources = iface_.layout().sources.size();
+    return meter < sources ? iface_.presence().source_present(meter)
+                           : iface_.output_channel_present(meter - sources);
 }
 
 bool Controller::clip_lit(size_t meter, std::uint32_t clips) const {
@@ -249,7 +286,7 @@ std::vector<std::string> Controller::clear_clips(const std::string& id) {
     for (size_t k = 0; k < ids.size() && k < readings.size(); ++k) {
         // "main" names both main.L and main.R.
         const bool match = id.empty() || ids[k] == id || ids[k].rfind(id + ".", 0) == 0;
-        if (!match) continue;
+        if (!match || !meter_present(k)) continue;
         clip_base_[k] = readings[k].clips;
         cleared.push_back(ids[k]);
     }
@@ -267,13 +304,14 @@ Status Controller::status() const {
     const auto ids = meter_ids();
     Status st;
     for (size_t k = 0; k < ids.size() && k < readings.size(); ++k)
-        if (clip_lit(k, readings[k].clips)) st.clips.push_back(ids[k]);
+        if (meter_present(k) && clip_lit(k, readings[k].clips)) st.clips.push_back(ids[k]);
     const auto& w = iface_.warnings();
     st.events.assign(w.end() - std::min<ptrdiff_t>(20, std::ssize(w)), w.end());
     st.backend = backend_;
     st.device = iface_.spec().id;
     st.rate_hz = backend_.rate_hz ? backend_.rate_hz : iface_.sample_rate_hz();
     st.held_phantom = held_phantom_;
+    st.clock = iface_.clock();
     st.save_error = save_error_;
     st.state_notice = state_notice_;
     st.surfaces = surfaces_;

@@ -19,6 +19,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -28,6 +29,7 @@
 #include "phantom/backend/patchbay.hpp"
 #include "phantom/control/command_error.hpp"
 #include "phantom/control/midi_surface.hpp"
+#include "phantom/control/recorder.hpp"
 #include "phantom/control/results.hpp"
 #include "phantom/control/snapshot_name.hpp"
 #include "phantom/control/value.hpp"
@@ -123,6 +125,24 @@ class Controller {
     // All of them at once, all-or-nothing.
     void set_connections(const std::vector<backend::PortPair>& pairs);
 
+    // The sample rate while running, on request: the live run on the virtual hardware attaches
+    // how (stop the audio, rebuild at the rate, start again); on JACK the server sets the rate
+    // and there is none (NotAvailable). The state of channels that stay is kept; that of
+    // channels the rate drops (S/MUX) waits for them. Errors: OutOfRange (a rate the device
+    // does not run at), Conflict (recordings are running).
+    void attach_rate_changer(std::function<void(std::uint32_t)> changer);
+    void change_rate(std::uint32_t rate_hz);
+
+    // Recording while running (control/recorder.hpp): attached by the live run on the virtual
+    // hardware before the server starts; without one the commands are NotAvailable. Errors:
+    // Malformed (an empty request), OutOfRange (a request the device cannot take, with the
+    // reason), UnknownPath (no such recording), Conflict (the recording failed: why).
+    void attach_recorder(Recorder* recorder);
+    std::vector<RecordingInfo> recordings() const;
+    std::vector<RecordingInfo> start_recordings(
+        const std::vector<std::pair<std::string, std::string>>& requests);
+    RecordingInfo stop_recording(std::uint64_t id);
+
     // Parameter changes after sequence number `after`, oldest first; returns the last sequence
     // number. `lost` is set when the log no longer reaches back that far (resync needed).
     std::uint64_t changes_since(std::uint64_t after, std::vector<Change>& out, bool& lost) const;
@@ -146,6 +166,11 @@ class Controller {
     void check_snapshot_name(const std::string& name) const;
     params::ParamIndex require(const std::string& path) const;
     void check_available(params::ParamIndex i) const;
+    // NotAvailable, naming the reason, for a parameter of a channel the sample rate does not
+    // carry (S/MUX: /input/adat7/trim at 96 kHz), or a choice naming such a channel.
+    void check_present_at_rate(params::ParamIndex i) const;
+    void check_choice_present(const params::ParamChange& c) const;
+    bool meter_present(size_t meter) const;
     std::vector<Change> apply_locked(const std::vector<params::ParamChange>& changes,
                                      bool cancel_glides);
     [[noreturn]] void rethrow(const params::ParamError& e, std::optional<Value> value) const;
@@ -165,6 +190,8 @@ class Controller {
     MidiSurface* midi_ = nullptr;
     nlohmann::json midi_bindings_;  // null: none learned
     backend::Patchbay* patchbay_ = nullptr;
+    Recorder* recorder_ = nullptr;
+    std::function<void(std::uint32_t)> rate_changer_;
     std::optional<std::vector<backend::PortPair>> kept_connections_;  // with no patchbay
     std::uint64_t revision_ = 0;
     std::deque<Change> change_log_;

@@ -9,6 +9,7 @@
 #include "phantom/backend/live_backend.hpp"
 #include "phantom/control/value.hpp"
 #include "phantom/device/device_spec.hpp"
+#include "phantom/engine/clock_lock.hpp"
 #include "phantom/params/param_schema.hpp"
 
 namespace phantom::control {
@@ -93,6 +94,9 @@ struct Status {
     std::string state_notice;               // the state file at start: set aside, and why
     std::vector<SurfaceStatus> surfaces;    // OSC, MIDI: as each last reported
     double uptime_s = 0;
+    // The sample clock's lock (locked / no signal / wrong rate), the one place the status, the
+    // panel and the studio doctor read it from.
+    engine::ClockLock clock;
 };
 
 struct Snapshot {

@@ -39,6 +39,12 @@ struct InputSpec {
     double full_scale_dbu = 18.0;  // 0 dBFS at +4 dBu reference, no pad, 0 dB gain
 
     std::vector<InputMode> modes() const;
+    // A +4 dBu / -10 dBV switch: a line input's if the description gives it one; a combo
+    // input's always, for its line (TRS) path, in force in line mode only.
+    bool has_level_switch() const { return level_switch || kind == InputKind::Combo; }
+    bool level_switch_in_force(InputMode mode) const {
+        return kind == InputKind::Combo ? mode == InputMode::Line : level_switch;
+    }
 };
 
 // A digital port (ADAT, S/PDIF): mono input channels <prefix>1..N and stereo output pairs

@@ -50,6 +50,15 @@ std::string rates_text(const device::DeviceSpec& spec) {
     return s;
 }
 
+// The names whose channel `present(k)` says the rate carries.
+template <typename Present>
+std::vector<std::string> keep_present(const std::vector<std::string>& all, Present present) {
+    std::vector<std::string> names;
+    for (size_t k = 0; k < all.size(); ++k)
+        if (present(k)) names.push_back(all[k]);
+    return names;
+}
+
 }  // namespace
 
 Interface::Interface(device::DeviceSpec spec, std::uint32_t sample_rate_hz, int max_frames)
@@ -63,6 +72,7 @@ Interface::Interface(device::DeviceSpec spec, std::uint32_t sample_rate_hz, int 
         throw std::invalid_argument(
             fmt::format("block size {} is outside 1..8192 frames", max_frames));
     engine_ = std::make_unique<Engine>(make_layout(spec_, params_), sample_rate_hz, max_frames);
+    presence_ = params::rate_presence(spec_, params_, sample_rate_hz_);
     const size_t n = params_.sources.size();
     source_specs_.resize(n);
     auto bank = std::make_shared<SignalBank>();
@@ -80,12 +90,16 @@ Interface::Interface(device::DeviceSpec spec, std::uint32_t sample_rate_hz, int 
     route_live_.assign(crosspoints, 0);
     route_silent_since_.assign(crosspoints, -1);
     derive();
+    update_clock();
     publish_plan();
 }
 
 std::vector<params::ParamIndex> Interface::apply(const std::vector<params::ParamChange>& changes) {
     auto changed = params_.tree.apply(changes);
-    if (!changed.empty()) derive();
+    if (!changed.empty()) {
+        derive();
+        update_clock();
+    }
     if (plan_dirty_) publish_plan();
     return changed;
 }
@@ -96,7 +110,8 @@ std::vector<params::ParamIndex> Interface::set_text(const std::string& path,
     return apply({params_.tree.change_from_text(i, text)});
 }
 
-void Interface::set_source(const std::string& channel_id, const std::string& source_text) {
+void Interface::set_source(const std::string& channel_id, const std::string& source_text,
+                           AbsentChannel absent) {
     const int s = params_.source_index(channel_id);
     if (s < 0) {
         std::string known;
@@ -105,6 +120,8 @@ void Interface::set_source(const std::string& channel_id, const std::string& sou
         throw SourceError(fmt::format("{}: no such input or playback channel on {} (channels: {})",
                                       channel_id, spec_.id, known));
     }
+    if (absent == AbsentChannel::Refuse && !presence_.source_present(static_cast<size_t>(s)))
+        throw SourceError(presence_.why_absent(channel_id));
     analog::SourceSpec spec;
     try {
         spec = analog::parse_source_spec(source_text);
@@ -121,6 +138,7 @@ void Interface::set_source(const std::string& channel_id, const std::string& sou
     publish_streams();
     source_specs_[static_cast<size_t>(s)] = spec;
     derive();
+    update_clock();
     plan_dirty_ = true;
     publish_plan();
 }
@@ -148,6 +166,9 @@ void Interface::change_sample_rate(std::uint32_t sample_rate_hz) {
     // engine), generators and file readers (new signals). The parameter tree stays as it is.
     const std::uint32_t old_rate = sample_rate_hz_;
     sample_rate_hz_ = sample_rate_hz;
+    // The parameters of channels the new rate does not carry stay in the tree, hidden; those
+    // it brings back are in force again with the values they had.
+    presence_ = params::rate_presence(spec_, params_, sample_rate_hz);
     engine_ = std::make_unique<Engine>(make_layout(spec_, params_), sample_rate_hz,
                                        engine_->max_frames());
     auto bank = std::make_shared<SignalBank>();
@@ -173,8 +194,56 @@ void Interface::change_sample_rate(std::uint32_t sample_rate_hz) {
     route_silent_since_.assign(route_silent_since_.size(), -1);
     started_ = false;
     derive();
+    update_clock();
     plan_dirty_ = true;
     publish_plan();
+}
+
+void Interface::set_clock_input(const std::string& input, std::uint32_t rate_hz) {
+    std::string inputs;
+    bool known = false;
+    for (const auto& c : spec_.clock_sources) {
+        if (c == "internal") continue;
+        inputs += (inputs.empty() ? "" : ", ") + c;
+        known = known || c == input;
+    }
+    if (!known)
+        throw std::invalid_argument(
+            fmt::format("--clock-input {}: {} has no such clock input ({})", input, spec_.id,
+                        inputs.empty() ? "it has none: internal clock only" : inputs));
+    clock_inputs_.rate_hz[input] = rate_hz;
+    update_clock();
+    if (plan_dirty_) publish_plan();
+}
+
+void Interface::set_host_owns_clock(bool host) {
+    host_owns_clock_ = host;
+    update_clock();
+    if (plan_dirty_) publish_plan();
+}
+
+void Interface::update_clock() {
+    std::string source = "internal";
+    if (params_.clock_source >= 0 && !spec_.clock_sources.empty())
+        source = spec_.clock_sources[static_cast<size_t>(params_.tree.value(params_.clock_source))];
+    std::uint32_t input_rate = 0;
+    if (auto it = clock_inputs_.rate_hz.find(source); it != clock_inputs_.rate_hz.end()) {
+        input_rate = it->second;
+    } else {
+        // Unset: a digital port with something playing into it carries the interface's rate.
+        for (size_t s = 0; s < params_.sources.size(); ++s) {
+            const auto& info = params_.sources[s];
+            if (info.kind == SourceKind::Digital && source_specs_[s] &&
+                spec_.digital_ports[static_cast<size_t>(info.digital_port)].id == source)
+                input_rate = sample_rate_hz_;
+        }
+    }
+    const bool was_muted = clock_.digital_inputs_muted();
+    const std::string was = clock_.message();
+    clock_ = clock_lock(source, input_rate, sample_rate_hz_, host_owns_clock_);
+    if (clock_.digital_inputs_muted() != was_muted) plan_dirty_ = true;
+    if (clock_.message() != was && (clock_.digital_inputs_muted() || was_muted))
+        warnings_.push_back("clock: " + clock_.message());
 }
 
 void Interface::refill_sources() {
@@ -310,10 +379,9 @@ void Interface::publish_plan() {
         sp.filter = filters_[s];
         sp.has_filter = has_filter_[s] != 0;
         sp.converter = info.kind != SourceKind::Playback;
-        if (info.kind == SourceKind::Digital) {
-            const auto& port = spec_.digital_ports[static_cast<size_t>(info.digital_port)];
-            sp.live = info.digital_channel < port.channels_at(sample_rate_hz_);
-        }
+        // Absent at this rate (S/MUX), or a digital input without clock lock: silent.
+        sp.live = presence_.source_present(s) &&
+                  !(info.kind == SourceKind::Digital && clock_.digital_inputs_muted());
     }
     for (size_t x = 0; x < route_live_.size(); ++x) {
         if (!route_live_[x]) continue;
@@ -346,6 +414,27 @@ std::vector<std::string> Interface::output_channel_names() const {
         }
     }
     return names;
+}
+
+bool Interface::capture_present(size_t k) const {
+    // Host capture channel k carries source k (inputs in order); loopback is always there.
+    return k >= static_cast<size_t>(spec_.host.capture) || presence_.source_present(k);
+}
+
+bool Interface::output_channel_present(size_t k) const {
+    const auto& first = engine_->layout().output_first_channel;
+    for (size_t o = first.size(); o-- > 0;)
+        if (k >= static_cast<size_t>(first[o])) return presence_.output_present(o);
+    return false;
+}
+
+std::vector<std::string> Interface::present_output_channel_names() const {
+    return keep_present(output_channel_names(),
+                        [this](size_t k) { return output_channel_present(k); });
+}
+
+std::vector<std::string> Interface::present_capture_channel_names() const {
+    return keep_present(capture_channel_names(), [this](size_t k) { return capture_present(k); });
 }
 
 size_t Interface::capture_channel_count() const {

@@ -23,10 +23,12 @@
 #include "phantom/analog/input_front_end.hpp"
 #include "phantom/analog/source_spec.hpp"
 #include "phantom/device/device_spec.hpp"
+#include "phantom/engine/clock_lock.hpp"
 #include "phantom/engine/engine.hpp"
 #include "phantom/io/audio_file.hpp"
 #include "phantom/io/feed.hpp"
 #include "phantom/params/interface_params.hpp"
+#include "phantom/params/rate_presence.hpp"
 
 namespace phantom::engine {
 
@@ -34,6 +36,8 @@ class SourceError : public std::runtime_error {
   public:
     using std::runtime_error::runtime_error;
 };
+
+enum class AbsentChannel { Refuse, Keep };
 
 class Interface {
   public:
@@ -53,7 +57,11 @@ class Interface {
 
     // [control-thread] What plays into a channel of the virtual hardware ("in1", "adat3",
     // "pb1"). Throws SourceError naming the channel and the reason; changes nothing on error.
-    void set_source(const std::string& channel_id, const std::string& source_text);
+    // A channel the sample rate does not carry (adat7 at 96 kHz) is refused, naming the
+    // reason, unless `absent` is Keep (a session's state): then the source is kept, silent,
+    // for when the rate brings the channel back.
+    void set_source(const std::string& channel_id, const std::string& source_text,
+                    AbsentChannel absent = AbsentChannel::Refuse);
     void set_loop_sources(bool loop) { loop_sources_ = loop; }
     // [control-thread] Top up the rings of streamed file sources before each block, offline.
     // Live, the I/O thread does it through source_feeds() instead, never under a lock the
@@ -100,6 +108,28 @@ class Interface {
     size_t capture_channel_count() const;
     size_t playback_channel_count() const { return static_cast<size_t>(spec_.host.playback); }
     size_t hardware_input_count() const { return engine_->layout().first_playback; }
+
+    // Which channels and parameters exist at the current rate (S/MUX: adat5–8 not at 96 kHz).
+    // The engine keeps the device's largest layout; absent channels are silent, unwritten and
+    // hidden from every surface, their parameters kept for when the rate brings them back.
+    const params::RatePresence& presence() const { return presence_; }
+    // Capture channel k (host capture then loopback) / output channel k (engine order) exists.
+    bool capture_present(size_t k) const;
+    bool output_channel_present(size_t k) const;
+    // The names above, only the channels the rate carries (what the host and the user see).
+    std::vector<std::string> present_output_channel_names() const;
+    std::vector<std::string> present_capture_channel_names() const;
+
+    // The sample clock (engine/clock_lock.hpp): /clock/source and what the external clock
+    // inputs carry. Without lock the digital inputs (ADAT, S/PDIF) are muted.
+    const ClockLock& clock() const { return clock_; }
+    // [control-thread] Virtual hardware: what an external clock input carries, 0 = no signal.
+    // Unset, an ADAT or S/PDIF input carries the interface's rate while any of its channels
+    // has a source, and word clock nothing. Throws std::invalid_argument for an input the
+    // device does not have.
+    void set_clock_input(const std::string& input, std::uint32_t rate_hz);
+    // [control-thread] On JACK the sound card owns the clock: never "not locked" here.
+    void set_host_owns_clock(bool host);
 
     // Routes in the current plan (for tests of the pruning).
     size_t live_route_count() const;
@@ -149,6 +179,12 @@ class Interface {
     bool plan_dirty_ = true;
     std::uint64_t plans_published_ = 0;
     bool started_ = false;
+
+    params::RatePresence presence_;
+    void update_clock();
+    ClockInputs clock_inputs_;
+    bool host_owns_clock_ = false;
+    ClockLock clock_;
 
     std::vector<std::string> warnings_;
     std::vector<char> ribbon_warned_, condenser_warned_;

@@ -35,8 +35,9 @@ analog::FrontEndSettings Interface::front_end_settings(size_t s,
     st.gain_db = value_or(v, ids.gain, 0.0);
     st.pad = flag(v, ids.pad);
     st.phantom = flag(v, ids.phantom);
-    st.consumer_level = value_or(v, ids.level, 0.0) ==
-                        static_cast<double>(params::LevelStandard::ConsumerMinus10Dbv);
+    st.consumer_level = in.level_switch_in_force(st.mode) &&
+                        value_or(v, ids.level, 0.0) ==
+                            static_cast<double>(params::LevelStandard::ConsumerMinus10Dbv);
     return st;
 }
 

@@ -136,9 +136,11 @@ class Builder {
                     s2.analog_only = true;
                     ids.mode = p_.tree.add(s2);
                 }
-                if (in.level_switch) {
+                if (in.has_level_switch()) {
                     auto s2 = choice_param(base + "/level", {"+4dBu", "-10dBV"}, 0,
-                                           "line input reference level");
+                                           in.kind == device::InputKind::Combo
+                                               ? "line input reference level (in line mode)"
+                                               : "line input reference level");
                     s2.analog_only = true;
                     ids.level = p_.tree.add(s2);
                 }
@@ -163,6 +165,8 @@ class Builder {
             size_t default_l = SIZE_MAX, default_r = SIZE_MAX;
             if (next_pb < n_sources) default_l = next_pb++;
             if (bus.channels == 2 && next_pb < n_sources) default_r = next_pb++;
+            for (size_t pb : {default_l, default_r})
+                if (pb != SIZE_MAX) p_.sources[pb].default_output = bus.output;
             for (size_t s = 0; s < n_sources; ++s) {
                 CrosspointParamIds& x = p_.crosspoints[b * n_sources + s];
                 std::string base = fmt::format("/mix/{}/{}", bus.id, p_.sources[s].id);
@@ -268,8 +272,11 @@ class Builder {
                 p_.tree.add(choice_param("/loopback/source", names, 0,
                                          "the output returned to the host as capture channels"));
         }
-        p_.clock_source = p_.tree.add(choice_param("/clock/source", spec_.clock_sources, 0,
-                                                   "where the sample clock comes from"));
+        // On JACK the sound card owns the clock: a virtual-hardware control, as the preamp's.
+        auto clock = choice_param("/clock/source", spec_.clock_sources, 0,
+                                  "where the sample clock comes from");
+        clock.analog_only = true;
+        p_.clock_source = p_.tree.add(clock);
     }
 
     static ParamSchema name_param(std::string path, const std::string& label,

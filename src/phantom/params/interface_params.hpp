@@ -22,6 +22,7 @@ struct SourceInfo {
     int analog_index = -1;  // into DeviceSpec::analog_inputs
     int digital_port = -1;  // into DeviceSpec::digital_ports
     int digital_channel = -1;
+    int default_output = -1;  // playback: the output its default route feeds (-1: none)
 };
 
 struct InputParamIds {

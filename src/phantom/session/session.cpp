@@ -234,14 +234,14 @@ void apply_session(const Session& session, engine::Interface& iface, const std::
         engine::Interface scratch(iface.spec(), iface.sample_rate_hz(), 16);
         try {
             for (const auto& [channel, source] : session.sources)
-                scratch.set_source(channel, source);
+                scratch.set_source(channel, source, engine::AbsentChannel::Keep);
         } catch (const engine::SourceError& e) {
             throw SessionError(fmt::format("{}: sources: {}", file, e.what()));
         }
     }
     iface.apply(changes);
     for (const auto& [channel, source] : session.sources)
-        iface.set_source(channel, source);
+        iface.set_source(channel, source, engine::AbsentChannel::Keep);
     for (const auto& notice : session.notices)
         iface.note(notice);
 }

@@ -218,11 +218,15 @@ TEST_P(SignalFlow, DesktopDirectMonitoringAndMirroredHeadphones) {
 
 TEST_P(SignalFlow, AdatCarriesFewerChannelsAtHigherRates) {
     auto r = rig();
-    r->source("adat5", file("x", x_));
+    const bool single_speed = rate() <= 48000;
+    // Beyond single speed adat5 does not exist (S/MUX): a source on it is refused.
+    if (single_speed)
+        r->source("adat5", file("x", x_));
+    else
+        EXPECT_THROW(r->source("adat5", file("x", x_)), engine::SourceError);
     r->source("adat2", file("x", x_));
     r->start();
     r->run(kFrames, block());
-    const bool single_speed = rate() <= 48000;
     EXPECT_EQ(peak(r->cap("adat5")) > 0, single_speed);
     EXPECT_EQ(r->cap("adat2"), x_);  // two channels survive even at 192 kHz
 }

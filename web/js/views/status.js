@@ -1,16 +1,20 @@
 // Status: what the engine reports, refreshed while the view is open.
 import { getJson } from '../api.js';
 import { el } from '../controls.js';
+import { recordingsSection } from './recordings.js';
 
 export function statusView(ctx, root) {
   const facts = el('dl', { class: 'facts', 'aria-label': 'Status' });
   const events = el('ul', { class: 'events', 'aria-label': 'Events' });
   root.append(facts, el('h2', { text: 'Events' }), events);
+  recordingsSection(ctx, root);  // gone on JACK (the API answers "not available")
   const show = (s) => {
     facts.replaceChildren();
     const fact = (term, value) => facts.append(el('dt', { text: term }), el('dd', { text: value }));
     fact('Backend', `${s.backend} (${s.state})${s.message ? ': ' + s.message : ''}`);
     fact('Sample rate', `${s.rate_hz} Hz`);
+    // The clock's lock (locked / no signal / wrong rate): without it the digital inputs are muted.
+    if (s.clock) fact('Clock', s.clock.message);
     fact('Buffer', `${s.frames} frames`);
     fact('Latency', `${s.latency_frames} frames, ${s.latency_ms} ms`);
     fact('DSP load', `${s.dsp_load_percent} %`);

@@ -138,6 +138,7 @@ void JackBackend::attach(engine::Interface& iface) {
     const size_t ports = hw_in_.size() + hw_out_.size() + capture_.size() + playback_.size();
     connected_ = std::vector<std::atomic<bool>>(ports);
     written_.assign(ports, 1);  // unknown: cleared once if nothing is connected
+    update_presence();
     register_ports();
 }
 
@@ -172,22 +173,56 @@ void JackBackend::update_pretty_names() {
     }
 }
 
-void JackBackend::register_ports() {
+void JackBackend::register_port(Port& p) {
+    p.handle = jack_port_register(client_, p.short_name.c_str(), JACK_DEFAULT_AUDIO_TYPE,
+                                  p.is_input ? JackPortIsInput : JackPortIsOutput, 0);
+    if (!p.handle)
+        throw std::runtime_error(fmt::format("JACK refused to register the port {}", p.short_name));
+    const jack_uuid_t uuid = jack_port_uuid(p.handle);
+    jack_set_property(client_, uuid, JACK_METADATA_PRETTY_NAME, p.pretty_name.c_str(),
+                      "text/plain");
+}
+
+void JackBackend::list_port_names() {
     port_names_.clear();
-    for (auto* group : {&hw_in_, &hw_out_, &capture_, &playback_}) {
-        for (auto& p : *group) {
-            p.handle = jack_port_register(client_, p.short_name.c_str(), JACK_DEFAULT_AUDIO_TYPE,
-                                          p.is_input ? JackPortIsInput : JackPortIsOutput, 0);
-            if (!p.handle)
-                throw std::runtime_error(
-                    fmt::format("JACK refused to register the port {}", p.short_name));
-            const jack_uuid_t uuid = jack_port_uuid(p.handle);
-            jack_set_property(client_, uuid, JACK_METADATA_PRETTY_NAME, p.pretty_name.c_str(),
-                              "text/plain");
-            port_names_.push_back(jack_port_name(p.handle));
-        }
-    }
+    for (auto* group : {&hw_in_, &hw_out_, &capture_, &playback_})
+        for (auto& p : *group)
+            if (p.handle) port_names_.push_back(jack_port_name(p.handle));
+}
+
+void JackBackend::register_ports() {
+    for (auto* group : {&hw_in_, &hw_out_, &capture_, &playback_})
+        for (auto& p : *group)
+            if (p.present) register_port(p);
+    list_port_names();
     if (options_.midi_ports) midi_.register_ports(client_);
+}
+
+void JackBackend::update_presence() {
+    const auto& presence = iface_->presence();
+    for (size_t k = 0; k < hw_in_.size(); ++k)
+        hw_in_[k].present = presence.source_present(k);
+    for (size_t k = 0; k < hw_out_.size(); ++k)
+        hw_out_[k].present = iface_->output_channel_present(k);
+    for (size_t k = 0; k < capture_.size(); ++k)
+        capture_[k].present = iface_->capture_present(k);
+    const size_t first_pb = iface_->layout().sources.size() - playback_.size();
+    for (size_t k = 0; k < playback_.size(); ++k)
+        playback_[k].present = presence.source_present(first_pb + k);
+}
+
+void JackBackend::sync_ports() {
+    for (auto* group : {&hw_in_, &hw_out_, &capture_, &playback_})
+        for (auto& p : *group) {
+            if (p.present && !p.handle) {
+                register_port(p);
+            } else if (!p.present && p.handle) {
+                jack_remove_properties(client_, jack_port_uuid(p.handle));
+                jack_port_unregister(client_, p.handle);
+                p.handle = nullptr;
+            }
+        }
+    list_port_names();
 }
 
 void JackBackend::start() {
@@ -224,12 +259,16 @@ void JackBackend::connect_saved_or_auto() {
         const char** system = jack_get_ports(client_, "^system:", JACK_DEFAULT_AUDIO_TYPE,
                                              flags | JackPortIsPhysical);
         if (!system) return;
-        for (size_t k = 0; system[k] && k < ours.size(); ++k) {
-            const char* mine = jack_port_name(ours[k].handle);
+        size_t k = 0;
+        for (auto& port : ours) {
+            if (!port.handle) continue;
+            if (!system[k]) break;
+            const char* mine = jack_port_name(port.handle);
             if (ours_are_inputs)
                 jack_connect(client_, system[k], mine);
             else
                 jack_connect(client_, mine, system[k]);
+            ++k;
         }
         jack_free(system);
     };
@@ -242,6 +281,10 @@ std::set<PortPair> JackBackend::read_connections() {
     size_t index = 0;
     for (auto* group : {&hw_in_, &hw_out_, &capture_, &playback_}) {
         for (const auto& p : *group) {
+            if (!p.handle) {  // a channel the rate does not carry: nothing to read
+                connected_[index++].store(false, std::memory_order_relaxed);
+                continue;
+            }
             const char** peers = jack_port_get_all_connections(client_, p.handle);
             connected_[index++].store(peers != nullptr, std::memory_order_relaxed);
             if (!peers) continue;
@@ -512,6 +555,10 @@ void JackBackend::poll() {
             lost_.store(true);
             return;
         }
+        for (auto* group : {&hw_in_, &hw_out_, &capture_, &playback_})
+            for (auto& p : *group)
+                p.handle = nullptr;  // went with the old client
+        update_presence();           // before registering: the rate may have changed while away
         register_ports();
         iface_->start_live();  // engine idle since the server left: come back ramped
         if (jack_activate(client_) == 0) {
@@ -529,6 +576,8 @@ void JackBackend::poll() {
         jack_deactivate(client_);
         active_.store(false);
         if (!follow_rate(server_rate_hz_.load())) return;  // stays stopped, message says why
+        update_presence();
+        sync_ports();
         iface_->start_live();
         if (jack_activate(client_) == 0) {
             active_.store(true);
@@ -595,7 +644,7 @@ int JackBackend::process_cb(jack_nframes_t frames, void* self) {
 
 float* JackBackend::output_buffer(const Port& port, size_t index, bool live,
                                   jack_nframes_t frames) {
-    if (!live && !written_[index]) return nullptr;
+    if (!port.handle || (!live && !written_[index])) return nullptr;
     auto* buffer = static_cast<float*>(jack_port_get_buffer(port.handle, frames));
     written_[index] = live ? 1 : 0;
     if (live) return buffer;
@@ -616,18 +665,20 @@ int JackBackend::process(jack_nframes_t frames) {
     }
     size_t index = 0;
     auto live = [&] { return !graph_read || connected_[index].load(std::memory_order_relaxed); };
-    for (size_t k = 0; k < hw_in_.size(); ++k, ++index)
-        hw_in_ptr_[k] =
-            live() ? static_cast<const float*>(jack_port_get_buffer(hw_in_[k].handle, frames))
+    // A port the rate does not carry has no handle: the engine reads silence, writes nothing.
+    auto in_buffer = [&](const Port& p) {
+        return p.handle && live()
+                   ? static_cast<const float*>(jack_port_get_buffer(p.handle, frames))
                    : nullptr;
+    };
+    for (size_t k = 0; k < hw_in_.size(); ++k, ++index)
+        hw_in_ptr_[k] = in_buffer(hw_in_[k]);
     for (size_t k = 0; k < hw_out_.size(); ++k, ++index)
         hw_out_ptr_[k] = output_buffer(hw_out_[k], index, live(), frames);
     for (size_t k = 0; k < capture_.size(); ++k, ++index)
         capture_ptr_[k] = output_buffer(capture_[k], index, live(), frames);
     for (size_t k = 0; k < playback_.size(); ++k, ++index)
-        playback_ptr_[k] =
-            live() ? static_cast<const float*>(jack_port_get_buffer(playback_[k].handle, frames))
-                   : nullptr;
+        playback_ptr_[k] = in_buffer(playback_[k]);
     engine::BlockIo io;
     io.frames = static_cast<int>(frames);
     io.hw_inputs = hw_in_ptr_.data();
@@ -692,7 +743,7 @@ void JackBackend::latency_cb(jack_latency_callback_mode_t mode, void* self) {
     for (auto* group : {&b->hw_in_, &b->hw_out_, &b->capture_, &b->playback_}) {
         for (const auto& p : *group) {
             // Capture: read our connected inputs' upstream latency; playback: our outputs'.
-            if (p.is_input != capture || !jack_port_connected(p.handle)) continue;
+            if (!p.handle || p.is_input != capture || !jack_port_connected(p.handle)) continue;
             jack_latency_range_t r{};
             jack_port_get_latency_range(p.handle, mode, &r);
             range.min = std::min(range.min, r.min);
@@ -703,7 +754,8 @@ void JackBackend::latency_cb(jack_latency_callback_mode_t mode, void* self) {
     if (!any) range = {0, 0};
     for (auto* group : {&b->hw_in_, &b->hw_out_, &b->capture_, &b->playback_})
         for (const auto& p : *group)
-            if (p.is_input == !capture) jack_port_set_latency_range(p.handle, mode, &range);
+            if (p.handle && p.is_input == !capture)
+                jack_port_set_latency_range(p.handle, mode, &range);
 }
 
 }  // namespace phantom::backend

@@ -97,10 +97,18 @@ class JackBackend final : public LiveBackend, public Patchbay {
         std::string short_name, pretty_name;
         bool is_input = false;
         jack_port_t* handle = nullptr;
+        bool present = true;  // the sample rate carries its channel (S/MUX: not adat5–8 at 96k)
     };
 
     bool open_client();  // false: open_status_ says why
     void register_ports();
+    // [control-thread, client inactive] Each port's presence at the interface's rate; then
+    // sync_ports() unregisters the ports whose channel the rate dropped and registers those
+    // it brought back (their kept connections are made again by connect_saved_or_auto).
+    void update_presence();
+    void sync_ports();
+    void register_port(Port& p);
+    void list_port_names();
     // Every port's pretty name from the channel names (/name/ID), and the ports whose name
     // changed told to the server ([control-thread], from poll()).
     std::vector<std::pair<Port*, std::string>> pretty_names();

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <numeric>
 #include <stdexcept>
+#include <thread>
 
 namespace phantom::backend {
 
@@ -38,6 +39,13 @@ RealtimeVirtualDriver::RealtimeVirtualDriver(engine::Interface& iface, int block
                     std::vector<float>(static_cast<size_t>(block_frames)));
     for (auto& b : out_buf_)
         out_ptr_.push_back(b.data());
+    cap_buf_.assign(iface.capture_channel_count(),
+                    std::vector<float>(static_cast<size_t>(block_frames)));
+    for (auto& b : cap_buf_)
+        cap_ptr_.push_back(b.data());
+    tap_ptr_.assign(out_ptr_.begin(), out_ptr_.end());
+    tap_ptr_.insert(tap_ptr_.end(), cap_ptr_.begin(), cap_ptr_.end());
+    publish_taps();
 }
 
 RealtimeVirtualDriver::~RealtimeVirtualDriver() {
@@ -46,7 +54,6 @@ RealtimeVirtualDriver::~RealtimeVirtualDriver() {
 
 void RealtimeVirtualDriver::add_recording(const std::string& output_id, const std::string& path,
                                           int bits) {
-    if (running()) throw std::logic_error("add_recording: the driver is running");
     const int o = iface_.spec().output_index(output_id);
     if (o < 0)
         throw std::invalid_argument(
@@ -56,11 +63,72 @@ void RealtimeVirtualDriver::add_recording(const std::string& output_id, const st
     const int channels = iface_.spec().outputs[static_cast<size_t>(o)].channels;
     std::vector<size_t> tapped(static_cast<size_t>(channels));
     std::iota(tapped.begin(), tapped.end(), first);
-    taps_.push_back(std::make_shared<RecordTap>(
-        std::move(tapped), static_cast<size_t>(kRingSeconds * iface_.sample_rate_hz()),
-        std::make_unique<io::FileRecorder>(path, channels,
-                                           static_cast<int>(iface_.sample_rate_hz()), bits)));
-    record_feeds_.set(io::FeedList::Items(taps_.begin(), taps_.end()));
+    add_tap(std::move(tapped), path, bits);
+}
+
+std::uint64_t RealtimeVirtualDriver::add_tap(std::vector<size_t> channels, const std::string& path,
+                                             int bits) {
+    if (channels.empty()) throw std::invalid_argument("a recording needs a channel");
+    for (size_t c : channels)
+        if (c >= tap_ptr_.size())
+            throw std::invalid_argument(fmt::format("recording channel {} is out of range", c));
+    const int count = static_cast<int>(channels.size());
+    auto tap = std::make_shared<RecordTap>(
+        std::move(channels), static_cast<size_t>(kRingSeconds * iface_.sample_rate_hz()),
+        std::make_unique<io::FileRecorder>(path, count, static_cast<int>(iface_.sample_rate_hz()),
+                                           bits));
+    std::lock_guard lock(taps_mutex_);
+    const std::uint64_t id = next_tap_id_++;
+    taps_.emplace_back(id, std::move(tap));
+    publish_taps();
+    return id;
+}
+
+std::string RealtimeVirtualDriver::finish_tap(std::uint64_t id) {
+    return release_tap(id)->finish();
+}
+
+void RealtimeVirtualDriver::discard_tap(std::uint64_t id) {
+    release_tap(id);  // the last owner: its recorder removes the temp file
+}
+
+std::shared_ptr<RecordTap> RealtimeVirtualDriver::release_tap(std::uint64_t id) {
+    std::shared_ptr<RecordTap> tap;
+    {
+        std::lock_guard lock(taps_mutex_);
+        auto it =
+            std::find_if(taps_.begin(), taps_.end(), [&](const auto& t) { return t.first == id; });
+        if (it == taps_.end()) throw std::out_of_range(fmt::format("no recording {}", id));
+        tap = std::move(it->second);
+        taps_.erase(it);
+        publish_taps();
+    }
+    // The audio thread lets go of the old set at its next block; until then it may still write
+    // into this tap's rings, so the file is finished only after (bounded: 2 s).
+    for (int k = 0; k < 2000; ++k) {
+        {
+            std::lock_guard lock(taps_mutex_);
+            tap_sets_.collect(!running());
+            if (tap_sets_.retired() == 0) break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return tap;
+}
+
+void RealtimeVirtualDriver::publish_taps() {
+    auto set = std::make_unique<TapSet>();
+    io::FeedList::Items feeds;
+    const size_t outputs = out_ptr_.size();
+    for (const auto& [id, tap] : taps_) {
+        set->taps.push_back(tap);
+        feeds.push_back(tap);
+        for (size_t c : tap->channels())
+            set->wants_capture = set->wants_capture || c >= outputs;
+    }
+    tap_sets_.publish(std::move(set));
+    tap_sets_.collect(!running());
+    record_feeds_.set(std::move(feeds));
 }
 
 void RealtimeVirtualDriver::start(bool power_on) {
@@ -79,6 +147,7 @@ void RealtimeVirtualDriver::audio_loop() {
     engine::BlockIo io;
     io.frames = block_frames_;
     io.outputs = out_ptr_.data();
+    const float* const* tapped = tap_ptr_.data();
     const auto period = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
         static_cast<double>(block_frames_) / iface_.sample_rate_hz()));
     const double period_s = std::chrono::duration<double>(period).count();
@@ -86,11 +155,13 @@ void RealtimeVirtualDriver::audio_loop() {
     auto period_start = Clock::now();
     while (!stop_requested_.load(std::memory_order_acquire)) {
         const auto t0 = Clock::now();
+        const TapSet* taps = tap_sets_.acquire();
+        io.capture = taps->wants_capture ? cap_ptr_.data() : nullptr;
         iface_.process(io);
         const auto t1 = Clock::now();
         // Recorded channels into their rings; a full ring drops frames and counts them.
-        for (const auto& tap : taps_)
-            if (const size_t dropped = tap->write_rt(out_ptr_.data(), frames))
+        for (const auto& tap : taps->taps)
+            if (const size_t dropped = tap->write_rt(tapped, frames))
                 overruns_.fetch_add(dropped, std::memory_order_relaxed);
         const auto load =
             static_cast<float>(std::chrono::duration<double>(t1 - t0).count() / period_s);
@@ -113,12 +184,15 @@ void RealtimeVirtualDriver::audio_loop() {
 }
 
 void RealtimeVirtualDriver::drain_taps() {
-    for (const auto& tap : taps_)
+    std::lock_guard lock(taps_mutex_);
+    for (const auto& [id, tap] : taps_)
         tap->service();
 }
 
 void RealtimeVirtualDriver::poll() {
     iface_.maintain();
+    std::lock_guard lock(taps_mutex_);
+    tap_sets_.collect();  // the sets of recordings since started or stopped
 }
 
 void RealtimeVirtualDriver::stop() {
@@ -133,7 +207,8 @@ std::vector<std::string> RealtimeVirtualDriver::finish() {
     stop();
     std::vector<std::string> paths;
     std::string failed;
-    for (const auto& tap : taps_) {
+    std::lock_guard lock(taps_mutex_);
+    for (const auto& [id, tap] : taps_) {
         try {
             paths.push_back(tap->finish());
         } catch (const std::exception& e) {
@@ -141,7 +216,7 @@ std::vector<std::string> RealtimeVirtualDriver::finish() {
         }
     }
     taps_.clear();
-    record_feeds_.set({});
+    publish_taps();
     if (!failed.empty()) throw std::runtime_error(failed);
     return paths;
 }
@@ -157,7 +232,8 @@ DriverStats RealtimeVirtualDriver::stats() const {
 
 std::vector<std::string> RealtimeVirtualDriver::record_errors() const {
     std::vector<std::string> errors;
-    for (const auto& tap : taps_)
+    std::lock_guard lock(taps_mutex_);
+    for (const auto& [id, tap] : taps_)
         if (auto e = tap->error(); !e.empty()) errors.push_back(std::move(e));
     return errors;
 }

@@ -17,6 +17,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -24,6 +25,7 @@
 #include "phantom/backend/virtual/record_tap.hpp"
 #include "phantom/engine/interface.hpp"
 #include "phantom/io/feed.hpp"
+#include "phantom/rt/plan_exchange.hpp"
 
 namespace phantom::backend {
 
@@ -45,8 +47,21 @@ class RealtimeVirtualDriver {
     RealtimeVirtualDriver(const RealtimeVirtualDriver&) = delete;
     RealtimeVirtualDriver& operator=(const RealtimeVirtualDriver&) = delete;
 
-    // Record an output (by id) to a file; before start(). Throws std::invalid_argument.
+    // Record an output (by id) to a file. Throws std::invalid_argument.
     void add_recording(const std::string& output_id, const std::string& path, int bits = 32);
+    // Record any channels to a file, before start() or while running: `channels` index the
+    // output channels (engine order) and, from output_channel_count() on, the capture
+    // channels (host capture, then loopback). The file is written under a temp name; returns
+    // the recording's id. Throws std::invalid_argument (a channel out of range) or the file's
+    // error, with nothing started.
+    std::uint64_t add_tap(std::vector<size_t> channels, const std::string& path, int bits = 32);
+    // Stop one recording: the audio thread lets go of it (within a block), what is left is
+    // written and the file renamed into place. Returns its path; throws std::runtime_error if
+    // it failed (the reason), std::out_of_range for an unknown id.
+    std::string finish_tap(std::uint64_t id);
+    // Stop one recording and remove its file (a start that failed part-way).
+    void discard_tap(std::uint64_t id);
+    size_t output_channel_count() const { return out_ptr_.size(); }
     // The recordings, for the I/O thread that drains them.
     const io::FeedList& record_feeds() const { return record_feeds_; }
 
@@ -68,14 +83,31 @@ class RealtimeVirtualDriver {
     std::vector<std::string> record_errors() const;
 
   private:
+    // What the audio thread feeds, published whole (rt::PlanExchange) whenever a recording
+    // starts or stops, so that recordings come and go while the audio runs.
+    struct TapSet {
+        std::vector<std::shared_ptr<RecordTap>> taps;
+        bool wants_capture = false;  // a tap reads capture channels: the engine writes them
+    };
     void audio_loop();
     void drain_taps();
+    void publish_taps();  // with taps_mutex_ held
+    // Out of the audio thread's set, and no longer written by it; std::out_of_range if unknown.
+    std::shared_ptr<RecordTap> release_tap(std::uint64_t id);
 
     engine::Interface& iface_;
     int block_frames_;
     std::vector<std::vector<float>> out_buf_;
     std::vector<float*> out_ptr_;
-    std::vector<std::shared_ptr<RecordTap>> taps_;
+    std::vector<std::vector<float>> cap_buf_;
+    std::vector<float*> cap_ptr_;
+    std::vector<const float*> tap_ptr_;  // outputs then capture channels: what taps index
+    std::vector<std::pair<std::uint64_t, std::shared_ptr<RecordTap>>> taps_;
+    std::uint64_t next_tap_id_ = 1;
+    // Guards taps_ and tap_sets_' control side: recordings start and stop from the server's
+    // threads while the control loop reads their errors. Never taken by the audio thread.
+    mutable std::mutex taps_mutex_;
+    rt::PlanExchange<TapSet> tap_sets_;
     io::FeedList record_feeds_;
     std::thread thread_;
     std::string scheduling_notice_;

@@ -22,7 +22,7 @@ namespace phantom::backend {
 
 class RecordTap final : public io::Feed {
   public:
-    // `channels`: output channel indices, in the file's order.
+    // `channels`: indices into the array write_rt() is given, in the file's order.
     RecordTap(std::vector<size_t> channels, size_t ring_frames,
               std::unique_ptr<io::FileRecorder> recorder);
 
@@ -34,6 +34,8 @@ class RecordTap final : public io::Feed {
     // std::runtime_error if the recording failed (now or earlier).
     std::string finish();
     std::string error() const;
+    // The channels it takes, in the file's order (indices into write_rt's array).
+    const std::vector<size_t>& channels() const { return channels_; }
 
   private:
     void drain();  // with mutex_ held

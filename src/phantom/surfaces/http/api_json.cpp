@@ -107,6 +107,16 @@ json to_json(const control::MeterSnapshot& m) {
     return {{"inputs", channels(m.inputs)}, {"outputs", channels(m.outputs)}};
 }
 
+static json clock_json(const engine::ClockLock& c) {
+    json j = {{"source", c.source},
+              {"state", engine::to_string(c.state)},
+              {"locked", c.locked()},
+              {"digital_inputs_muted", c.digital_inputs_muted()},
+              {"message", c.message()}};
+    if (c.input_rate_hz) j["input_rate_hz"] = c.input_rate_hz;
+    return j;
+}
+
 json to_json(const control::Status& s) {
     const auto& b = s.backend;
     json j = {{"backend", b.backend},
@@ -127,7 +137,8 @@ json to_json(const control::Status& s) {
               {"state_notice", s.state_notice},
               {"save_error", s.save_error},
               {"uptime_s", s.uptime_s},
-              {"connections_waiting", b.waiting}};
+              {"connections_waiting", b.waiting},
+              {"clock", clock_json(s.clock)}};
     json surfaces = json::array();
     for (const auto& f : s.surfaces)
         surfaces.push_back({{"name", f.name},

@@ -20,7 +20,10 @@ nlohmann::json spec_sheet_json(const DeviceSpec& spec) {
     json counts = json::object();
     for (auto r : spec.sample_rates) {
         auto c = device::channel_counts(spec, r);
-        counts[std::to_string(r)] = {{"inputs", c.inputs}, {"outputs", c.outputs}};
+        counts[std::to_string(r)] = {{"inputs", c.inputs},
+                                     {"outputs", c.outputs},
+                                     {"capture", c.capture},
+                                     {"playback", c.playback}};
     }
     j["channel_counts"] = counts;
     for (const auto& in : spec.analog_inputs) {
@@ -38,7 +41,7 @@ nlohmann::json spec_sheet_json(const DeviceSpec& spec) {
         ji["phantom"] = in.phantom;
         if (!in.phantom_group.empty()) ji["phantom_group"] = in.phantom_group;
         if (in.hiz_ohm > 0) ji["hiz_ohm"] = in.hiz_ohm;
-        ji["level_switch"] = in.level_switch;
+        ji["level_switch"] = in.has_level_switch();
         j["inputs"].push_back(ji);
     }
     j["digital"] = json::array();
