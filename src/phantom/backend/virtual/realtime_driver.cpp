@@ -87,6 +87,10 @@ void RealtimeVirtualDriver::audio_loop() {
     while (!stop_requested_.load(std::memory_order_acquire)) {
         const auto t0 = Clock::now();
         iface_.process(io);
+        // A virtual fault (`--fault overload:TIME`): the machine is busy elsewhere and the
+        // cycle ends that much later, as measured by the load and the deadline below.
+        if (const double extra_s = iface_.overload_s(); extra_s > 0.0)
+            std::this_thread::sleep_for(std::chrono::duration<double>(extra_s));
         const auto t1 = Clock::now();
         // Recorded channels into their rings; a full ring drops frames and counts them.
         for (const auto& tap : taps_)
