@@ -20,6 +20,7 @@ void add_render_command(CLI::App& app);
 void add_start_command(CLI::App& app);
 void add_param_commands(CLI::App& app);  // get, set, list
 void add_meters_command(CLI::App& app);
+void add_doctor_commands(CLI::App& app);  // doctor, fault
 void add_remote_commands(
     CLI::App& app);  // snapshot, midi, connect, disconnect, connections, status
 

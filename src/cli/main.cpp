@@ -28,6 +28,7 @@ int run(int argc, char** argv) {
     phantom::cli::add_param_commands(app);
     phantom::cli::add_meters_command(app);
     phantom::cli::add_remote_commands(app);
+    phantom::cli::add_doctor_commands(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::Success& e) {  // --help, --version

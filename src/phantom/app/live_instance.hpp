@@ -45,6 +45,7 @@ struct LiveOptions {
     std::optional<osc::OscOptions> osc;  // none: no OSC server (`phantom start` sets one)
     std::vector<std::pair<std::string, std::string>> sources;  // channel → source text
     std::vector<std::pair<std::string, std::string>> records;  // output → file
+    std::vector<std::string> faults;  // virtual faults (analog/fault_spec.hpp), as given
     bool jack_autoconnect = true;
     std::string jack_server;            // empty: the default server ($JACK_DEFAULT_SERVER)
     std::string jack_name = "phantom";  // the client's name, the part before ':' of its ports

@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -31,8 +32,13 @@
 #include "phantom/control/results.hpp"
 #include "phantom/control/snapshot_name.hpp"
 #include "phantom/control/value.hpp"
+#include "phantom/doctor/findings.hpp"
 #include "phantom/engine/interface.hpp"
 #include "phantom/session/session.hpp"
+
+namespace phantom::doctor {
+class Doctor;
+}
 
 namespace phantom::control {
 
@@ -123,6 +129,17 @@ class Controller {
     // All of them at once, all-or-nothing.
     void set_connections(const std::vector<backend::PortPair>& pairs);
 
+    // The studio doctor (doctor/; control/doctor_commands.cpp): examine the running interface
+    // now (the live loop, every ~100 ms); findings() is the last examination's result.
+    void run_doctor(std::chrono::steady_clock::time_point now);
+    std::vector<doctor::Finding> findings() const;
+    // Virtual faults (analog/fault_spec.hpp): NotAvailable where the analog world is real
+    // (JACK), OutOfRange for a fault that does not parse or names no analog input.
+    std::vector<std::string> faults() const;
+    void add_fault(const std::string& text);
+    // "" all, an input id, or "machine" (the overload); UnknownPath for anything else.
+    void clear_faults(const std::string& where);
+
     // Parameter changes after sequence number `after`, oldest first; returns the last sequence
     // number. `lost` is set when the log no longer reaches back that far (resync needed).
     std::uint64_t changes_since(std::uint64_t after, std::vector<Change>& out, bool& lost) const;
@@ -166,6 +183,9 @@ class Controller {
     nlohmann::json midi_bindings_;  // null: none learned
     backend::Patchbay* patchbay_ = nullptr;
     std::optional<std::vector<backend::PortPair>> kept_connections_;  // with no patchbay
+    // Made at the first examination; shared_ptr so that this header needs only its name.
+    std::shared_ptr<doctor::Doctor> doctor_;
+    std::vector<doctor::Finding> findings_;
     std::uint64_t revision_ = 0;
     std::deque<Change> change_log_;
     std::uint64_t change_seq_ = 0;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "phantom/surfaces/http/api_json.hpp"
+#include "phantom/surfaces/http/doctor_routes.hpp"
 #include "phantom/surfaces/http/json_codec.hpp"
 
 namespace phantom::http {
@@ -287,6 +288,8 @@ ApiResponse route_api(control::Controller& c, const ApiRequest& r) {
         if (starts_with(p, "/api/snapshots")) return snapshots_route(c, r, p.substr(14));
         if (starts_with(p, "/api/midi")) return midi_route(c, r, p.substr(9));
         if (starts_with(p, "/api/connections")) return connections_route(c, r, p.substr(16));
+        if (p == "/api/doctor") return doctor_route(c, r);
+        if (starts_with(p, "/api/faults")) return faults_route(c, r, p.substr(11));
         auto get_only = [&](auto&& produce) -> ApiResponse {
             if (r.method != "GET") return method_not_allowed(r, "GET");
             return {200, produce(), {}};
