@@ -91,7 +91,8 @@ INSTANTIATE_TEST_SUITE_P(EveryRule, DoctorLive, testing::ValuesIn(doctor_cases()
 void expect_clean_run(std::chrono::seconds length, const std::string& name) {
     const std::string dir = temp_dir(name);
     std::filesystem::copy_file(
-        std::string(PHANTOM_TEST_DATA_DIR) + "/../../examples/demo-session.json",
+        std::filesystem::path(PHANTOM_TEST_DATA_DIR).parent_path().parent_path() / "examples" /
+            "demo-session.json",
         dir + "state.json");
     LiveProcess p({"--session", dir + "state.json"}, dir + "log");
     ASSERT_TRUE(p.wait_ready()) << p.log();

@@ -84,8 +84,13 @@ void Doctor::gather_input(engine::Interface& iface, size_t s, const std::vector<
     const dsp::MeterReading& m = meters_[s];
     in.peak_dbfs = to_dbfs(m.peak_hold);
     in.rms_dbfs = to_dbfs(m.rms);
-    // Clipping: the meter's clip count grew within the history; how far over, from the tap.
     ClipState& c = clips_[s];
+    if (in.peak_dbfs < kNoSignalDbfs)
+        c.signal_since = Clock::time_point{};
+    else if (c.signal_since == Clock::time_point{})
+        c.signal_since = now;
+    in.signal_s = c.signal_since == Clock::time_point{} ? 0.0 : seconds(now - c.signal_since);
+    // Clipping: the meter's clip count grew within the history; how far over, from the tap.
     if (c.seen && m.clips > c.clips) c.last_clip = now;
     const bool first = !c.seen;
     c.clips = m.clips;
@@ -127,6 +132,9 @@ void Doctor::gather_input(engine::Interface& iface, size_t s, const std::vector<
         else if (in.muted_path.empty())
             in.muted_path = fmt::format("/mix/{}/{}/mute", layout.buses[bus].id, in.id);
     }
+    // A silent input (nothing plugged in, or unplugged since) says nothing about hum or DC;
+    // its window starts afresh, so nothing older than its silence is judged.
+    if (in.peak_dbfs < kNoSignalDbfs) windows_[s].clear();
     if (windows_[s].full()) {
         const std::vector<float> w = windows_[s].ordered();
         const DcReading dc = find_dc(w.data(), w.size());

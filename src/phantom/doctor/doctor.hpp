@@ -51,6 +51,7 @@ class Doctor {
         Clock::time_point last_clip{};
         float over = 0.0f;  // the largest pre-converter peak since last_over
         Clock::time_point last_over{};
+        Clock::time_point signal_since{};  // epoch: silent
     };
     std::vector<ClipState> clips_;
     struct Sample {

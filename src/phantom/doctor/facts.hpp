@@ -28,6 +28,7 @@ struct InputFacts {
     std::optional<analog::SourceSpec> plugged;
     // Levels over the last seconds (dBFS): the meter's held peak and RMS.
     double peak_dbfs = -150.0, rms_dbfs = -150.0;
+    double signal_s = 0.0;      // how long the input has had signal without a break (seconds)
     bool clipping = false;      // the converter clipped within the window
     double over_dbfs = -150.0;  // the largest peak before the converter, in the window
     // The input's controls.

@@ -23,12 +23,15 @@ const double kStandardsGapDb = u::kProLineDbu - u::dbv_to_dbu(u::kConsumerLineDb
 // 11.8 dB less what music's crest and a quiet passage may take away.
 constexpr double kConsumerBelowNominalDb = 8.0;
 constexpr double kSineRmsDb = 3.0103;  // a sine's peak over its RMS
+// The RMS meter (300 ms time constant) is within 0.2 dB of a new level after 1 s.
+constexpr double kSettleS = 1.0;
 
 void clipping(const InputFacts& in, std::vector<Finding>& out) {
     if (!in.clipping) return;
     // The peak before the converter, when it was caught; else at least the headroom.
     const double over = in.over_dbfs > 0 ? in.over_dbfs : 0.0;
-    const double take_off = std::ceil(over + kClipHeadroomDb);
+    // Rounded up to whole dB, forgiving what a float's last digits add (4.0001 is 4).
+    const double take_off = std::ceil(over + kClipHeadroomDb - 0.01);
     Finding f{Severity::Critical, "clipping", in.id,
               in.over_dbfs > 0
                   ? fmt::format("clips at the converter: peaks {:.1f} dB over full scale", over)
@@ -63,7 +66,7 @@ void clipping(const InputFacts& in, std::vector<Finding>& out) {
 
 void consumer_on_pro(const InputFacts& in, std::vector<Finding>& out) {
     if (!in.spec || !in.has_level_switch || in.consumer_level || in.mode != InputMode::Line ||
-        in.peak_dbfs < kNoSignalDbfs)
+        in.signal_s < kSettleS)
         return;
     // The meter's RMS of a +4 dBu sine: a full-scale sine reads -3.01 dBFS RMS.
     const double nominal_dbfs =

@@ -43,7 +43,7 @@ class SampleWindow {
     explicit SampleWindow(size_t capacity = 0) : data_(capacity) {}
     void push(const float* x, size_t n);
     bool full() const { return filled_ >= data_.size() && !data_.empty(); }
-    void clear() { filled_ = 0; }
+    void clear() { filled_ = next_ = 0; }
     // Oldest first.
     std::vector<float> ordered() const;
 

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
 
 #include "doctor_cases.hpp"
@@ -163,7 +164,9 @@ TEST(DoctorRules, FindingsComeMostSevereFirst) {
 TEST(DoctorClean, TheShippedExampleSessionHasNoFinding) {
     DoctorRig d;
     const std::string path =
-        std::string(PHANTOM_TEST_DATA_DIR) + "/../../examples/demo-session.json";
+        (std::filesystem::path(PHANTOM_TEST_DATA_DIR).parent_path().parent_path() / "examples" /
+         "demo-session.json")
+            .string();
     control::Controller c(d.iface(), true);
     c.load(session::read_session(path), path);
     d.start();

@@ -126,6 +126,9 @@ TEST(SampleWindow, KeepsTheLastValuesInOrder) {
     w.push(x + 3, 3);
     EXPECT_TRUE(w.full());
     EXPECT_EQ(w.ordered(), (std::vector<float>{3, 4, 5, 6}));
+    w.clear();
+    w.push(x, 2);
+    EXPECT_EQ(w.ordered(), (std::vector<float>{1, 2}));
 }
 
 }  // namespace
