@@ -1,4 +1,5 @@
-// Fuzz target: a source text (`--source CH=TEXT`, a session's "sources") → parse_source_spec.
+// Fuzz target: a source text (`--source CH=TEXT`, a session's "sources") → parse_source_spec,
+// and the same bytes as a virtual fault (`--fault`, POST /api/faults) → parse_fault_spec.
 // Anything is either refused with SourceSpecError or gives a spec whose numbers are finite and
 // in range, and whose generator renders finite samples (what reaches the engine after the
 // input's fault guard must never be a NaN or an Inf).
@@ -6,6 +7,7 @@
 #include <cstdint>
 #include <string>
 
+#include "phantom/analog/fault_spec.hpp"
 #include "phantom/analog/input_front_end.hpp"
 #include "phantom/analog/signal_source.hpp"
 #include "phantom/analog/source_spec.hpp"
@@ -22,6 +24,15 @@ void require(bool ok) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string text(reinterpret_cast<const char*>(data), size);
+    try {
+        const FaultSpec f = parse_fault_spec(text);
+        require(std::isfinite(f.level) && f.level >= -200 && f.level <= 40);
+        require(f.kind != FaultKind::Overload ||
+                (f.overload_s > 0 && f.overload_s <= kMaxOverloadS));
+        require(f.kind == FaultKind::Overload ? f.channel.empty() : !f.channel.empty());
+        require(f.kind != FaultKind::Hum || f.mains_hz == 50.0 || f.mains_hz == 60.0);
+    } catch (const SourceSpecError&) {
+    }
     SourceSpec s;
     try {
         s = parse_source_spec(text);

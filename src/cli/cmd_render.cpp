@@ -22,7 +22,7 @@ struct RenderArgs {
     std::string device;
     std::uint32_t rate = 0;
     int frames = 1024;  // offline: large blocks amortise per-block work
-    std::vector<std::string> sources, sets, records, clock_inputs;
+    std::vector<std::string> sources, sets, records, clock_inputs, faults;
     std::string session, save_session, duration;
     int bits = 32;
     bool quiet = false;
@@ -117,6 +117,7 @@ void run_render(const RenderArgs& a) {
         setup.sets.push_back(split_assignment(s, "--set"));
     for (const auto& c : a.clock_inputs)
         setup.clock_inputs.push_back(split_assignment(c, "--clock-input"));
+    setup.faults = a.faults;
     app::OfflineSession offline(setup);
     engine::Interface& iface = offline.iface();
     const std::uint32_t rate = iface.sample_rate_hz();
@@ -167,6 +168,10 @@ void add_render_command(CLI::App& app) {
                     "CHANNEL=SOURCE: what plays into an input or playback channel, e.g. in1=a.wav, "
                     "in2=sine:440:-20dBu, in3=condenser:sine:1k:94dBSPL, "
                     "in4=guitar:riff.wav:-20dBV, pb1=mix.wav#1")
+        ->take_all();
+    cmd->add_option("--fault", a->faults,
+                    "a virtual fault: CHANNEL=hum:50|60:LEVEL, CHANNEL=dc:LEVEL, "
+                    "CHANNEL=polarity, CHANNEL=dead (docs/user-guide.md, Virtual faults)")
         ->take_all();
     cmd->add_option("--set", a->sets,
                     "PATH=VALUE, e.g. /mix/main/in1/gain=-6 (see `phantom params`)")

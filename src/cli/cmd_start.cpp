@@ -142,6 +142,11 @@ void add_start_command(CLI::App& app) {
                     "carries, e.g. wordclock=48000, adat=44100 (wrong rate), spdif=none; "
                     "/clock/source picks the input")
         ->take_all();
+    cmd->add_option("--fault", a->live.faults,
+                    "a virtual fault to troubleshoot against: CHANNEL=hum:50|60:LEVEL, "
+                    "CHANNEL=dc:LEVEL, CHANNEL=polarity, CHANNEL=dead or overload:TIME "
+                    "(docs/user-guide.md, Virtual faults)")
+        ->take_all();
     cmd->add_option("--osc", a->osc,
                     "ADDR:PORT of the OSC server (UDP; default 127.0.0.1:7481), or off; any "
                     "address but loopback takes only the senders allowed by --osc-allow");

@@ -13,7 +13,8 @@ import {
   api, artifacts, eventually, launchBrowser, openPanel, showView, sleep, startPhantom,
 } from './support.mjs';
 
-const views = ['Inputs', 'Mixer', 'Routing', 'Monitor', 'Snapshots', 'Connections', 'Device', 'Status'];
+const views = ['Inputs', 'Mixer', 'Routing', 'Monitor', 'Snapshots', 'Connections', 'Device', 'Status',
+  'Doctor'];
 const db = (gain) => 20 * Math.log10(gain);
 
 describe('the panel on studio-8x8', () => {

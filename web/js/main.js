@@ -8,6 +8,7 @@ import { MeterBoard } from './meters.js';
 import { Store } from './store.js';
 import { connectionsView } from './views/connections.js';
 import { deviceView } from './views/device.js';
+import { doctorBadges, doctorView } from './views/doctor.js';
 import { inputsView } from './views/inputs.js';
 import { mixerView } from './views/mixer.js';
 import { monitorView } from './views/monitor.js';
@@ -24,6 +25,7 @@ const views = [
   ['connections', 'Connections', connectionsView],
   ['device', 'Device', deviceView],
   ['status', 'Status', statusView],
+  ['doctor', 'Doctor', doctorView],
 ];
 
 const store = new Store();
@@ -213,6 +215,17 @@ async function start() {
   });
   pollStatus();
   setInterval(pollStatus, 1000);
+  pollDoctor();
+  setInterval(pollDoctor, 1000);
+}
+
+// The studio doctor's badges on the strips of whichever view is open.
+async function pollDoctor() {
+  try {
+    doctorBadges((await getJson('/api/doctor')).findings);
+  } catch {
+    // the connection badge already says it
+  }
 }
 
 window.phantomPanel = { store, meters, history: ctx.history };

@@ -43,7 +43,52 @@ void SignalSource::rewind() {
         b = 0;
 }
 
+void SignalSource::set_faults(const SourceFaults& faults) {
+    faults_ = faults;
+    for (int k = 0; k < kHumHarmonics; ++k) {
+        const double w = 2.0 * M_PI * faults.hum_hz * kHumHarmonic[k] / sample_rate_hz_;
+        hum_re_[k] = 1.0;
+        hum_im_[k] = 0.0;
+        hum_rot_re_[k] = std::cos(w);
+        hum_rot_im_[k] = std::sin(w);
+    }
+}
+
+void SignalSource::apply_faults(float* out, int frames) {
+    if (faults_.dead) {
+        std::memset(out, 0, static_cast<size_t>(frames) * sizeof(float));
+        return;
+    }
+    if (faults_.inverted)
+        for (int i = 0; i < frames; ++i)
+            out[i] = -out[i];
+    if (faults_.dc != 0.0) {
+        const auto dc = static_cast<float>(faults_.dc);
+        for (int i = 0; i < frames; ++i)
+            out[i] += dc;
+    }
+    if (faults_.hum_hz <= 0.0) return;
+    for (int k = 0; k < kHumHarmonics; ++k) {
+        double re = hum_re_[k], im = hum_im_[k];
+        const double a = faults_.hum_peak[k], cr = hum_rot_re_[k], ci = hum_rot_im_[k];
+        for (int i = 0; i < frames; ++i) {
+            out[i] += static_cast<float>(a * im);
+            const double r = re * cr - im * ci;
+            im = re * ci + im * cr;
+            re = r;
+        }
+        const double norm = 1.0 / std::sqrt(re * re + im * im);
+        hum_re_[k] = re * norm;
+        hum_im_[k] = im * norm;
+    }
+}
+
 void SignalSource::render(float* out, int frames) {
+    render_signal(out, frames);
+    if (faults_.any()) apply_faults(out, frames);
+}
+
+void SignalSource::render_signal(float* out, int frames) {
     switch (spec_.signal) {
         case SignalKind::Sine:
             render_sine(out, frames);

@@ -9,6 +9,7 @@
 #include <memory>
 #include <vector>
 
+#include "phantom/analog/fault_spec.hpp"
 #include "phantom/analog/source_spec.hpp"
 #include "phantom/rt/spsc_ring.hpp"
 
@@ -28,6 +29,17 @@ struct StreamedSamples {
     std::atomic<std::uint64_t> starved_frames{0};
 };
 
+// Faults of the cable and the mains riding on the signal (analog/fault_spec.hpp), already in
+// source units: the Interface converts the volts at the connector.
+struct SourceFaults {
+    bool dead = false;      // nothing arrives
+    bool inverted = false;  // one leg swapped
+    double dc = 0.0;
+    double hum_hz = 0.0;  // 0: no hum
+    double hum_peak[kHumHarmonics] = {};
+    bool any() const { return dead || inverted || dc != 0.0 || hum_hz > 0.0; }
+};
+
 class SignalSource {
   public:
     // `samples` is the file's channel (already at `sample_rate_hz`) for SignalKind::File.
@@ -41,16 +53,22 @@ class SignalSource {
     void render(float* out, int frames);
     void rewind();
 
+    // [control-thread, before the source is published]
+    void set_faults(const SourceFaults& faults);
+    const SourceFaults& faults() const { return faults_; }
+
     const SourceSpec& spec() const { return spec_; }
     size_t length_frames() const;  // 0 for generators
 
   private:
+    void render_signal(float* out, int frames);
     void render_sine(float* out, int frames);
     void render_pink(float* out, int frames);
     void render_sweep(float* out, int frames);
     void render_impulse(float* out, int frames);
     void render_file(float* out, int frames);
     float next_white();
+    void apply_faults(float* out, int frames);
 
     SourceSpec spec_;
     double sample_rate_hz_;
@@ -64,6 +82,10 @@ class SignalSource {
     std::uint32_t rng_ = 0x9e3779b9u;
     float b_[7] = {};
     float pink_scale_ = 1.0f;
+    // Faults; hum as one rotating phasor per harmonic.
+    SourceFaults faults_;
+    double hum_re_[kHumHarmonics] = {}, hum_im_[kHumHarmonics] = {};
+    double hum_rot_re_[kHumHarmonics] = {}, hum_rot_im_[kHumHarmonics] = {};
 };
 
 }  // namespace phantom::analog

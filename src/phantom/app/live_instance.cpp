@@ -149,6 +149,11 @@ LiveInstance::LiveInstance(const LiveOptions& o) {
     for (const auto& source : o.sources)
         controller_->with_interface(
             [&](engine::Interface& i) { i.set_source(source.first, source.second); });
+    if (!o.faults.empty() && o.backend == "jack")
+        throw std::invalid_argument(
+            "--fault belongs to the virtual hardware; on JACK the cables are real");
+    for (const auto& fault : o.faults)
+        controller_->with_interface([&](engine::Interface& i) { i.add_fault(fault); });
     if (midi_on) start_midi(o, std::move(midi_map));
     http::HttpOptions http = o.http;
     // Reachable from the network: a client elsewhere must bring the token printed at start.
@@ -253,6 +258,7 @@ void LiveInstance::run(const std::atomic<bool>& stop,
             backend::BackendStatus status = backend_->status();
             status.source_starved_frames = starved;
             controller_->set_backend_status(status);
+            controller_->run_doctor(now);  // the studio doctor, with the status it reads
             if (on_status) on_status(controller_->status());
         }
     }

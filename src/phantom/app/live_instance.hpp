@@ -51,6 +51,7 @@ struct LiveOptions {
     // Virtual hardware: what an external clock input carries ("wordclock" → "48000", "adat" →
     // "none"); engine/clock_lock.hpp.
     std::vector<std::pair<std::string, std::string>> clock_inputs;
+    std::vector<std::string> faults;  // virtual faults (analog/fault_spec.hpp), as given
     bool jack_autoconnect = true;
     std::string jack_server;            // empty: the default server ($JACK_DEFAULT_SERVER)
     std::string jack_name = "phantom";  // the client's name, the part before ':' of its ports

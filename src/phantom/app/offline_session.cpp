@@ -1,6 +1,9 @@
 #include "phantom/app/offline_session.hpp"
 
+#include <fmt/format.h>
+
 #include <optional>
+#include <stdexcept>
 
 #include "phantom/device/device_catalog.hpp"
 #include "phantom/session/session.hpp"
@@ -23,6 +26,14 @@ OfflineSession::OfflineSession(const OfflineSetup& setup) {
     for (const auto& source : setup.sources)  // a pair: clang 14 captures no structured binding
         controller_->with_interface(
             [&](engine::Interface& i) { i.set_source(source.first, source.second); });
+    for (const auto& fault : setup.faults) {
+        if (fault.rfind("overload", 0) == 0)
+            throw std::invalid_argument(fmt::format(
+                "--fault {}: an overloaded machine needs a live run (phantom start); offline, "
+                "nothing has a deadline",
+                fault));
+        iface_->add_fault(fault);
+    }
     std::vector<control::SetParam> batch;
     for (const auto& [path, text] : setup.sets)
         batch.push_back({path, text});

@@ -5,7 +5,8 @@
 //   1. the session file, if any, is read (it may name the device);
 //   2. the interface is built for the device at the rate and block size;
 //   3. the session is loaded through the controller, all-or-nothing;
-//   4. sources are set, then every `--set` as one batch (Controller::apply_initial: in force
+//   4. sources are set, then faults, then every `--set` as one batch (Controller::apply_initial: in
+//   force
 //      from the first sample, nothing glides before the audio starts).
 //
 // [control-thread] Throws session::SessionError, engine::SourceError, control::CommandError,
@@ -31,6 +32,8 @@ struct OfflineSetup {
     std::vector<std::pair<std::string, std::string>> sources;       // channel → source text
     std::vector<std::pair<std::string, std::string>> sets;          // path → value as typed
     std::vector<std::pair<std::string, std::string>> clock_inputs;  // input → rate or none
+    // Virtual faults (analog/fault_spec.hpp) after the sources; an overload needs a live run.
+    std::vector<std::string> faults;
 };
 
 class OfflineSession {

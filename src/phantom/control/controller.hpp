@@ -21,6 +21,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -33,8 +34,13 @@
 #include "phantom/control/results.hpp"
 #include "phantom/control/snapshot_name.hpp"
 #include "phantom/control/value.hpp"
+#include "phantom/doctor/findings.hpp"
 #include "phantom/engine/interface.hpp"
 #include "phantom/session/session.hpp"
+
+namespace phantom::doctor {
+class Doctor;
+}
 
 namespace phantom::control {
 
@@ -142,6 +148,16 @@ class Controller {
     std::vector<RecordingInfo> start_recordings(
         const std::vector<std::pair<std::string, std::string>>& requests);
     RecordingInfo stop_recording(std::uint64_t id);
+    // The studio doctor (doctor/; control/doctor_commands.cpp): examine the running interface
+    // now (the live loop, every ~100 ms); findings() is the last examination's result.
+    void run_doctor(std::chrono::steady_clock::time_point now);
+    std::vector<doctor::Finding> findings() const;
+    // Virtual faults (analog/fault_spec.hpp): NotAvailable where the analog world is real
+    // (JACK), OutOfRange for a fault that does not parse or names no analog input.
+    std::vector<std::string> faults() const;
+    void add_fault(const std::string& text);
+    // "" all, an input id, or "machine" (the overload); UnknownPath for anything else.
+    void clear_faults(const std::string& where);
 
     // Parameter changes after sequence number `after`, oldest first; returns the last sequence
     // number. `lost` is set when the log no longer reaches back that far (resync needed).
@@ -193,6 +209,9 @@ class Controller {
     Recorder* recorder_ = nullptr;
     std::function<void(std::uint32_t)> rate_changer_;
     std::optional<std::vector<backend::PortPair>> kept_connections_;  // with no patchbay
+    // Made at the first examination; shared_ptr so that this header needs only its name.
+    std::shared_ptr<doctor::Doctor> doctor_;
+    std::vector<doctor::Finding> findings_;
     std::uint64_t revision_ = 0;
     std::deque<Change> change_log_;
     std::uint64_t change_seq_ = 0;

@@ -78,6 +78,7 @@ Engine::Engine(EngineLayout layout, double sample_rate_hz, int max_frames)
       output_fault_latched_(layout_.output_channels.size(), 0),
       meters_(layout_.sources + layout_.output_channel_count()),
       meter_bank_(layout_.sources + layout_.output_channel_count()),
+      analysis_(layout_.first_playback, sample_rate_hz),
       events_(kEventCapacity) {
     for (size_t b = 0; b < layout_.bus_channels.size(); ++b)
         for (int c = 0; c < layout_.bus_channels[b]; ++c)
@@ -214,6 +215,9 @@ void Engine::run_sources(const Plan& plan, const BlockIo& io, int offset, int fr
             if (sp.has_filter) dsp::biquad_process(sp.filter, filter_state_[s], buf, frames);
             input_ramp_[s].apply(buf, buf, frames);
         }
+        // How far over full scale, for the doctor: looked at only when the last block was loud.
+        if (sp.converter && meter.reading().peak >= 0.5f)
+            analysis_.note_peak_rt(s, dsp::bits_to_float(dsp::max_abs_bits(buf, frames)));
         int clipped = sp.converter ? dsp::hard_clip(buf, frames, 1.0f) : 0;
         if (clipped > 0 && meter.reading().clips == 0)
             emit(EngineEventKind::InputClip, static_cast<std::uint32_t>(s));
@@ -223,6 +227,7 @@ void Engine::run_sources(const Plan& plan, const BlockIo& io, int offset, int fr
         source_silent_[s] = meter.reading().peak == 0.0f;
         if (io.capture && static_cast<int>(s) < layout_.capture && io.capture[s])
             dsp::copy(buf, io.capture[s] + offset, frames);
+        if (s < layout_.first_playback) analysis_.push_rt(s, buf, frames);
     }
 }
 

@@ -26,6 +26,7 @@
 #include "phantom/dsp/biquad.hpp"
 #include "phantom/dsp/gain_ramp.hpp"
 #include "phantom/dsp/meter.hpp"
+#include "phantom/engine/analysis_tap.hpp"
 #include "phantom/engine/engine_event.hpp"
 #include "phantom/engine/meter_bank.hpp"
 #include "phantom/engine/plan.hpp"
@@ -87,6 +88,8 @@ class Engine {
 
     // [any-thread] Readings: sources first, then output channels.
     void read_meters(std::vector<dsp::MeterReading>& out) const { meter_bank_.read(out); }
+    // [control-thread] The studio doctor's look at the hardware inputs (analysis_tap.hpp).
+    AnalysisTap& analysis() { return analysis_; }
     void request_meter_reset() { meter_reset_.store(true, std::memory_order_release); }
     // [control-thread] single consumer
     bool pop_event(EngineEvent& event) { return events_.try_dequeue(event); }
@@ -179,6 +182,7 @@ class Engine {
     int ballistics_frames_ = 0;
     MeterBank meter_bank_;
     std::atomic<bool> meter_reset_{false};
+    AnalysisTap analysis_;
 
     moodycamel::ReaderWriterQueue<EngineEvent> events_;
     std::atomic<std::uint64_t> dropped_events_{0};

@@ -83,6 +83,7 @@ Interface::Interface(device::DeviceSpec spec, std::uint32_t sample_rate_hz, int 
     stream_starving_told_.assign(n, 0);
     filters_.resize(n);
     has_filter_.assign(n, 0);
+    faults_.resize(n);
     ribbon_warned_.assign(n, 0);
     condenser_warned_.assign(n, 0);
     // Every bus of the engine's, the control room's included, has a crosspoint per source.
@@ -131,6 +132,8 @@ void Interface::set_source(const std::string& channel_id, const std::string& sou
         throw SourceError(fmt::format("{}: {}", channel_id, e.what()));
     }
     io::FileSignal signal = make_signal(spec, channel_id);
+    if (!faults_[static_cast<size_t>(s)].empty())
+        signal.signal->set_faults(source_faults(static_cast<size_t>(s), spec));
     auto bank = std::make_shared<SignalBank>(*signals_);
     bank->by_source[static_cast<size_t>(s)] = std::move(signal.signal);
     signals_ = bank;
@@ -175,9 +178,12 @@ void Interface::change_sample_rate(std::uint32_t sample_rate_hz) {
     bank->by_source.resize(source_specs_.size());
     std::vector<std::shared_ptr<io::FileStream>> streams(source_specs_.size());
     for (size_t s = 0; s < source_specs_.size(); ++s) {
-        if (!source_specs_[s]) continue;
+        if (!source_specs_[s] && faults_[s].empty()) continue;
         try {
-            io::FileSignal signal = make_signal(*source_specs_[s], params_.sources[s].id);
+            const analog::SourceSpec spec =
+                source_specs_[s] ? *source_specs_[s] : analog::parse_source_spec("silence");
+            io::FileSignal signal = make_signal(spec, params_.sources[s].id);
+            if (!faults_[s].empty()) signal.signal->set_faults(source_faults(s, spec));
             bank->by_source[s] = std::move(signal.signal);
             streams[s] = std::move(signal.stream);
         } catch (const SourceError& e) {

@@ -13,6 +13,7 @@
 // ParamChange; before start() it is in force from the first sample, after start() it ramps.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -20,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "phantom/analog/fault_spec.hpp"
 #include "phantom/analog/input_front_end.hpp"
 #include "phantom/analog/source_spec.hpp"
 #include "phantom/device/device_spec.hpp"
@@ -77,6 +79,16 @@ class Interface {
     }
     size_t longest_file_frames() const;
 
+    // [control-thread] Faults of the virtual world, to troubleshoot against
+    // (analog/fault_spec.hpp; engine/interface_faults.cpp): added one at a time, cleared by
+    // channel ("in1"), "machine" (the overload) or "" (all). A fault on an input with no source
+    // rides on silence. Throws SourceError naming the fault and the reason; changes nothing then.
+    void add_fault(const std::string& text);
+    void clear_faults(const std::string& where);
+    std::vector<std::string> fault_texts() const;
+    // [any-thread] The overloaded machine's extra time in every cycle (the virtual driver).
+    double overload_s() const { return overload_s_.load(std::memory_order_relaxed); }
+
     // [control-thread, engine idle] Run at another rate (a JACK server that came back at 44.1 kHz,
     // say): the engine is rebuilt with the same parameters and sources; call start() or
     // start_live() after. Throws std::invalid_argument, changing nothing, if the device cannot.
@@ -100,6 +112,9 @@ class Interface {
     // a parameter that is gone, say).
     void note(std::string text) { warnings_.push_back(std::move(text)); }
     std::uint64_t fault_count() const { return fault_count_; }
+
+    // The analog front end's settings of analog source `source` under parameter values `v`.
+    analog::FrontEndSettings front_end_settings(size_t source, const std::vector<double>& v) const;
 
     // Names of channels, in engine order.
     std::vector<std::string> output_channel_names() const;
@@ -137,6 +152,10 @@ class Interface {
   private:
     void derive();
     io::FileSignal make_signal(const analog::SourceSpec& spec, const std::string& channel_id) const;
+    // The faults of source `s` in the units of `spec` (volts at the connector converted).
+    analog::SourceFaults source_faults(size_t s, const analog::SourceSpec& spec) const;
+    // Source `s` made again from its spec (or silence) with its faults, and published.
+    void rebuild_signal(size_t s);
     void derive_sources(const std::vector<double>& v);
     void derive_routes(const std::vector<double>& v);
     void derive_outputs(const std::vector<double>& v);
@@ -157,7 +176,6 @@ class Interface {
     void replace_stream(size_t s, std::shared_ptr<io::FileStream> stream);
     void publish_streams();
     void report_streams();
-    analog::FrontEndSettings front_end_settings(size_t source, const std::vector<double>& v) const;
 
     device::DeviceSpec spec_;
     params::InterfaceParams params_;
@@ -185,6 +203,9 @@ class Interface {
     ClockInputs clock_inputs_;
     bool host_owns_clock_ = false;
     ClockLock clock_;
+    std::vector<std::vector<analog::FaultSpec>> faults_;  // by source
+    std::atomic<double> overload_s_{0.0};
+    std::string overload_text_;
 
     std::vector<std::string> warnings_;
     std::vector<char> ribbon_warned_, condenser_warned_;

@@ -10,7 +10,7 @@ export function inputsView(ctx, root) {
     const p = (leaf) => `/input/${id}/${leaf}`;
     const has = (leaf) => ctx.store.has(p(leaf));
     const spec = ctx.device.inputs.find((i) => i.id === id);
-    const strip = el('section', { class: 'strip input-strip', 'aria-label': id },
+    const strip = el('section', { class: 'strip input-strip', 'aria-label': id, 'data-channel': id },
       new NameField(ctx, id).node, el('div', { class: 'strip-label', text: spec ? `${id} · ${spec.label}` : id }));
     if (has('gain')) strip.append(new Knob(ctx, p('gain'), { caption: 'Gain' }).node);
     const switches = el('div', { class: 'switches' });

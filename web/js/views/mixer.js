@@ -42,7 +42,8 @@ function units(ctx, sources) {
 
 function monoStrip(ctx, bus, src) {
   const p = (leaf) => `/mix/${bus}/${src}/${leaf}`;
-  const strip = el('section', { class: 'strip mix-strip', 'aria-label': `${bus} ${src}` },
+  const strip = el('section', { class: 'strip mix-strip', 'aria-label': `${bus} ${src}`,
+    'data-channel': src },
     new NameField(ctx, src).node, el('span', { class: 'strip-id', text: src }));
   if (ctx.store.has(p('pan'))) strip.append(new Knob(ctx, p('pan'), { size: 28 }).node);
   strip.append(el('div', { class: 'fader-row' }, new Fader(ctx, p('gain'), { compact: true }).node,

@@ -158,6 +158,10 @@ void RealtimeVirtualDriver::audio_loop() {
         const TapSet* taps = tap_sets_.acquire();
         io.capture = taps->wants_capture ? cap_ptr_.data() : nullptr;
         iface_.process(io);
+        // A virtual fault (`--fault overload:TIME`): the machine is busy elsewhere and the
+        // cycle ends that much later, as measured by the load and the deadline below.
+        if (const double extra_s = iface_.overload_s(); extra_s > 0.0)
+            std::this_thread::sleep_for(std::chrono::duration<double>(extra_s));
         const auto t1 = Clock::now();
         // Recorded channels into their rings; a full ring drops frames and counts them.
         for (const auto& tap : taps->taps)

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "phantom/surfaces/http/api_json.hpp"
+#include "phantom/surfaces/http/doctor_routes.hpp"
 #include "phantom/surfaces/http/json_codec.hpp"
 #include "phantom/surfaces/http/recordings_route.hpp"
 
@@ -290,6 +291,8 @@ ApiResponse route_api(control::Controller& c, const ApiRequest& r) {
         if (starts_with(p, "/api/connections")) return connections_route(c, r, p.substr(16));
         if (starts_with(p, "/api/recordings")) return recordings_route(c, r, p.substr(15));
         if (p == "/api/rate") return rate_route(c, r);
+        if (p == "/api/doctor") return doctor_route(c, r);
+        if (starts_with(p, "/api/faults")) return faults_route(c, r, p.substr(11));
         auto get_only = [&](auto&& produce) -> ApiResponse {
             if (r.method != "GET") return method_not_allowed(r, "GET");
             return {200, produce(), {}};

@@ -1,0 +1,84 @@
+// Crackles and the backend (rules.hpp).
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "phantom/doctor/rules.hpp"
+
+namespace phantom::doctor {
+
+namespace {
+
+// Xruns in the window that make a finding: a shared machine misses an odd deadline now and
+// then at any buffer size (reliability.md §2 measured 5 in 120 s at 256 frames on jackd), an
+// overloaded one misses them every second. Two a second over the window is the line.
+constexpr double kXrunsPerSecond = 2.0;
+// The share of the period a block may take and still be safe from the scheduler's jitter.
+constexpr double kSafeLoad = 0.7;
+constexpr int kMaxFrames = 8192;
+
+void xruns(const SystemFacts& s, bool virtual_hardware, std::vector<Finding>& out) {
+    if (s.window_s < 1.0 || static_cast<double>(s.xruns_in_window) < kXrunsPerSecond * s.window_s ||
+        s.status.frames <= 0)
+        return;
+    // A block's cost that does not grow with its length (an overloaded machine, a driver's
+    // fixed overhead) fits a period `load / kSafeLoad` times longer; at least twice as long.
+    const double factor = std::max(2.0, s.load_peak / kSafeLoad);
+    int frames = s.status.frames;
+    while (frames < kMaxFrames && frames < s.status.frames * factor)
+        frames *= 2;
+    Finding f{Severity::Warning, "xruns", "machine",
+              fmt::format("crackles: {} xruns in the last {:.0f} s at {} frames (DSP load up to "
+                          "{:.0f} %)",
+                          s.xruns_in_window, s.window_s, s.status.frames, 100.0 * s.load_peak),
+              ""};
+    if (s.load_peak / kSafeLoad * s.status.frames > kMaxFrames)
+        f.fix = "no buffer holds this load: close what else loads the machine";
+    else if (virtual_hardware)
+        f.fix = fmt::format(
+            "a buffer of {} frames would hold them: phantom start --frames {}; or "
+            "close what else loads the machine",
+            frames, frames);
+    else
+        f.fix = fmt::format(
+            "a buffer of {} frames would hold them: set the JACK server's "
+            "(jack_bufsize {}); or close what else loads the machine",
+            frames, frames);
+    out.push_back(f);
+}
+
+// "waiting for 'liveroom' (8 connections: hw_in_adat1–8)" → liveroom
+std::string client_of(const std::string& line) {
+    const auto a = line.find('\'');
+    const auto b = a == std::string::npos ? a : line.find('\'', a + 1);
+    return b == std::string::npos ? std::string("jack") : line.substr(a + 1, b - a - 1);
+}
+
+void waiting_connections(const SystemFacts& s, std::vector<Finding>& out) {
+    for (const auto& line : s.status.waiting)
+        out.push_back({Severity::Warning, "connections-waiting", client_of(line),
+                       fmt::format("kept connections are not made: {} (its ports do not exist: a "
+                                   "netjack2 slave or a program that left)",
+                                   line),
+                       fmt::format("start '{}' again (they connect when its ports come back), or "
+                                   "drop them: phantom disconnect",
+                                   client_of(line))});
+}
+
+void server_lost(const SystemFacts& s, std::vector<Finding>& out) {
+    if (s.status.state != "lost") return;
+    out.push_back({Severity::Critical, "server-lost", s.status.backend,
+                   "the audio server went away: no audio in or out",
+                   "start the server again (jackd, or PipeWire); Phantom reconnects by itself"});
+}
+
+}  // namespace
+
+void system_rules(const Facts& facts, std::vector<Finding>& out) {
+    server_lost(facts.system, out);
+    xruns(facts.system, facts.virtual_hardware, out);
+    waiting_connections(facts.system, out);
+}
+
+}  // namespace phantom::doctor
