@@ -71,6 +71,7 @@ Facts Doctor::gather(engine::Interface& iface, const backend::BackendStatus& sta
     }
     gather_listen(iface, v, facts);
     gather_system(status, now, facts.system);
+    facts.system.clock = iface.clock();
     return facts;
 }
 

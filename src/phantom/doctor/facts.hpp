@@ -12,6 +12,7 @@
 #include "phantom/analog/source_spec.hpp"
 #include "phantom/backend/live_backend.hpp"
 #include "phantom/device/device_spec.hpp"
+#include "phantom/engine/clock_lock.hpp"
 
 namespace phantom::doctor {
 
@@ -79,6 +80,7 @@ struct ListenFacts {
 
 struct SystemFacts {
     backend::BackendStatus status;
+    engine::ClockLock clock;
     std::uint64_t xruns_in_window = 0;
     double window_s = 0.0;
     double load_peak = 0.0;  // the highest DSP load seen in the window (0..)

@@ -48,22 +48,53 @@ void xruns(const SystemFacts& s, bool virtual_hardware, std::vector<Finding>& ou
     out.push_back(f);
 }
 
-// "waiting for 'liveroom' (8 connections: hw_in_adat1–8)" → liveroom
+// "inputs adat1–8: 'liveroom' is not connected (…)" → liveroom
 std::string client_of(const std::string& line) {
     const auto a = line.find('\'');
     const auto b = a == std::string::npos ? a : line.find('\'', a + 1);
     return b == std::string::npos ? std::string("jack") : line.substr(a + 1, b - a - 1);
 }
 
+// "inputs adat1–8: 'liveroom' is not connected (…)" → "inputs adat1–8": the channels that went
+// silent with the absent client are where the finding is.
+std::string channels_of(const std::string& line) {
+    const auto colon = line.find(": '");
+    return colon == std::string::npos ? client_of(line) : line.substr(0, colon);
+}
+
 void waiting_connections(const SystemFacts& s, std::vector<Finding>& out) {
-    for (const auto& line : s.status.waiting)
-        out.push_back({Severity::Warning, "connections-waiting", client_of(line),
-                       fmt::format("kept connections are not made: {} (its ports do not exist: a "
-                                   "netjack2 slave or a program that left)",
+    for (const auto& line : s.status.waiting) {
+        const std::string client = client_of(line);
+        out.push_back({Severity::Warning, "connections-waiting", channels_of(line),
+                       fmt::format("{}: they are silent until its ports come back (a netjack2 "
+                                   "slave or a program that left)",
                                    line),
-                       fmt::format("start '{}' again (they connect when its ports come back), or "
-                                   "drop them: phantom disconnect",
-                                   client_of(line))});
+                       fmt::format("start '{}' again (the kept connections are made when its ports "
+                                   "return), or drop them: phantom disconnect",
+                                   client)});
+    }
+}
+
+// The clock (engine/clock_lock.hpp): without lock the digital inputs are muted, which sounds
+// like dead ADAT and S/PDIF channels; the cause is the clock, so the finding says so.
+void clock_not_locked(const SystemFacts& s, std::vector<Finding>& out) {
+    using engine::ClockState;
+    if (s.clock.locked()) return;
+    const bool wrong_rate = s.clock.state == ClockState::WrongRate;
+    out.push_back(
+        {Severity::Critical, "clock", "clock",
+         wrong_rate ? fmt::format("clock not locked: {} carries {} Hz and the interface runs at {} "
+                                  "Hz; ADAT and S/PDIF inputs are muted",
+                                  s.clock.source, s.clock.input_rate_hz, s.clock.rate_hz)
+                    : fmt::format("clock not locked: no signal on {}; ADAT and S/PDIF inputs are "
+                                  "muted",
+                                  s.clock.source),
+         wrong_rate ? fmt::format("set the clock master to {} Hz, or run Phantom at {} Hz, or "
+                                  "use the internal clock: /clock/source internal",
+                                  s.clock.rate_hz, s.clock.input_rate_hz)
+                    : fmt::format("connect the {} cable (and check the master sends), or use the "
+                                  "internal clock: /clock/source internal",
+                                  s.clock.source)});
 }
 
 void server_lost(const SystemFacts& s, std::vector<Finding>& out) {
@@ -77,6 +108,7 @@ void server_lost(const SystemFacts& s, std::vector<Finding>& out) {
 
 void system_rules(const Facts& facts, std::vector<Finding>& out) {
     server_lost(facts.system, out);
+    clock_not_locked(facts.system, out);
     xruns(facts.system, facts.virtual_hardware, out);
     waiting_connections(facts.system, out);
 }

@@ -134,15 +134,46 @@ TEST(DoctorRules, AnOddXrunIsNotAFinding) {
 TEST(DoctorRules, KeptConnectionsWaitingForAGoneNetworkClient) {
     DoctorRig d;
     d.start();
-    d.status().waiting = {"waiting for 'liveroom' (8 connections: hw_in_adat1–8)"};
+    // The line the JACK backend gives (backend/waiting_summary.hpp) for a netjack2 slave gone.
+    d.status().waiting = {
+        "inputs adat1–8: 'liveroom' is not connected (8 kept connections wait for it)"};
     d.run(0.2);
     const Finding* f = d.find("connections-waiting");
     ASSERT_NE(f, nullptr) << d.all();
-    EXPECT_EQ(f->where, "liveroom");
-    EXPECT_NE(f->what.find("hw_in_adat1–8"), std::string::npos);
+    EXPECT_EQ(f->where, "inputs adat1–8");
+    EXPECT_NE(f->what.find("inputs adat1–8: 'liveroom' is not connected"), std::string::npos)
+        << f->what;
+    EXPECT_NE(f->fix.find("start 'liveroom' again"), std::string::npos) << f->fix;
     d.status().waiting.clear();
     d.run(0.2);
     EXPECT_EQ(d.all(), " (none)");
+}
+
+TEST(DoctorRules, AClockNotLockedIsNamedWithItsCauseAndGoneOnceFixed) {
+    DoctorRig d;
+    d.start();
+    d.set("/clock/source", "wordclock");  // nothing plugged into word clock
+    d.run(0.2);
+    const Finding* f = d.find("clock");
+    ASSERT_NE(f, nullptr) << d.all();
+    EXPECT_EQ(f->where, "clock");
+    EXPECT_NE(f->what.find("no signal on wordclock"), std::string::npos) << f->what;
+    d.iface().set_clock_input("wordclock", 44100);  // a master at the wrong rate
+    d.run(0.2);
+    f = d.find("clock");
+    ASSERT_NE(f, nullptr) << d.all();
+    EXPECT_NE(f->what.find("wordclock carries 44100 Hz and the interface runs at 48000 Hz"),
+              std::string::npos)
+        << f->what;
+    d.iface().set_clock_input("wordclock", 48000);  // the fix: the master at the right rate
+    d.run(0.2);
+    EXPECT_EQ(d.find("clock"), nullptr) << d.all();
+    d.iface().set_clock_input("wordclock", 0);
+    d.run(0.2);
+    ASSERT_NE(d.find("clock"), nullptr);
+    d.set("/clock/source", "internal");  // or the other fix: the internal clock
+    d.run(0.2);
+    EXPECT_EQ(d.find("clock"), nullptr) << d.all();
 }
 
 TEST(DoctorRules, FindingsComeMostSevereFirst) {
