@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -44,15 +43,6 @@ void run(Lv2Processor& p, std::vector<std::vector<float>>& channels, int block) 
     }
 }
 
-std::vector<float> noise(size_t frames, float amplitude, unsigned seed) {
-    std::mt19937 rng(seed);
-    std::uniform_real_distribution<float> d(-amplitude, amplitude);
-    std::vector<float> x(frames);
-    for (auto& v : x)
-        v = d(rng);
-    return x;
-}
-
 std::vector<float> sine(double hz, double amplitude, size_t frames, double rate) {
     std::vector<float> x(frames);
     for (size_t i = 0; i < frames; ++i)
@@ -72,7 +62,7 @@ TEST(Lv2Processor, EgAmpScalesByTheDecibelsItIsSetTo) {
     Lv2Processor amp(world(), kAmp, 1);
     ASSERT_EQ(amp.set("gain", -6.0f), -6.0f);
     amp.prepare(kRate, 256);
-    std::vector<std::vector<float>> ch = {noise(4800, 0.5f, 1)};
+    std::vector<std::vector<float>> ch = {test::noise(4800, 1, 0.5f)};
     const std::vector<float> in = ch[0];
     run(amp, ch, 256);
     const double g = std::pow(10.0, -6.0 / 20.0);
@@ -123,7 +113,7 @@ TEST(Lv2Processor, ADelayReportsItsLatencyAndDelaysByIt) {
 TEST(Lv2Processor, ACompressorGivesTheSamplesLv2applyGivesOnTheSameFile) {
     const std::string dir = test::temp_dir("lv2apply");
     // A burst loud enough to be compressed, then quiet: attack and release both matter.
-    std::vector<float> in = noise(48000, 0.05f, 7);
+    std::vector<float> in = test::noise(48000, 7, 0.05f);
     for (size_t i = 12000; i < 24000; ++i)
         in[i] *= 16.0f;
     test::write_wav(dir + "in.wav", {in}, 48000);
@@ -149,7 +139,7 @@ TEST(Lv2Processor, ACompressorGivesTheSamplesLv2applyGivesOnTheSameFile) {
 
 TEST(Lv2Processor, ADelayGivesTheSamplesLv2applyGivesAtAnyBlockSize) {
     const std::string dir = test::temp_dir("lv2apply-delay");
-    const std::vector<float> in = noise(20000, 0.5f, 11);
+    const std::vector<float> in = test::noise(20000, 11, 0.5f);
     test::write_wav(dir + "in.wav", {in}, 48000);
     const auto r = test::run_command("lv2apply -i " + dir + "in.wav -o " + dir +
                                      "ref.wav -c delay 333 " + kNoDelay);
@@ -189,7 +179,7 @@ TEST(Lv2Processor, AMonoPluginRunsOnEachSideOfAPairAndAStereoOneOnBoth) {
     Lv2Processor amp(world(), kAmp, 2);  // two instances of a mono plugin
     amp.set("gain", -12.0f);
     amp.prepare(kRate, 128);
-    std::vector<std::vector<float>> ch = {noise(1000, 0.5f, 2), noise(1000, 0.5f, 3)};
+    std::vector<std::vector<float>> ch = {test::noise(1000, 2, 0.5f), test::noise(1000, 3, 0.5f)};
     const auto in = ch;
     run(amp, ch, 128);
     const double g = std::pow(10.0, -12.0 / 20.0);
@@ -251,7 +241,7 @@ TEST(Lv2Processor, ANonFiniteBlockIsSilencedAndThePluginResetOffTheAudioThread) 
 TEST(Lv2Processor, ProcessDoesNotAllocateOrBlock) {
     Lv2Processor eq(world(), kFil4Mono, 1);
     eq.prepare(kRate, 256);
-    std::vector<float> x = noise(256, 0.3f, 9);
+    std::vector<float> x = test::noise(256, 9, 0.3f);
     float* ptr = x.data();
     AllocationGuard::reset();
     for (int b = 0; b < 200; ++b) {
