@@ -195,6 +195,22 @@ void Doctor::gather_listen(engine::Interface& iface, const std::vector<double>& 
         l.mirrors.push_back({outputs[o].id, outputs[static_cast<size_t>(target)].id, plays(ids.bus),
                              plays(layout.resolved_bus(static_cast<int>(o), v))});
     }
+    // The control room's source: the main mix, an output's mix, or a pair of sources.
+    l.main_mix_plays = plays(mon.bus);
+    const auto& room = layout.room;
+    if (room.source >= 0) {
+        const auto& choice =
+            room.source_choice[static_cast<size_t>(v[static_cast<size_t>(room.source)])];
+        if (choice.output >= 0) {
+            l.room_source = outputs[static_cast<size_t>(choice.output)].id;
+            l.room_source_plays = plays(layout.resolved_bus(choice.output, v));
+        } else if (choice.first_source >= 0) {
+            const auto first = static_cast<size_t>(choice.first_source);
+            l.room_source = layout.sources[first].id + "+" + layout.sources[first + 1].id;
+            l.room_source_plays = to_dbfs(meters_[first].peak_hold) >= kNoSignalDbfs ||
+                                  to_dbfs(meters_[first + 1].peak_hold) >= kNoSignalDbfs;
+        }
+    }
     // The monitor outputs' meters follow the sources in the meter order.
     size_t ch = layout.sources.size();
     for (const auto& out : outputs) {

@@ -76,6 +76,10 @@ struct ListenFacts {
     std::vector<std::string> playing;
     double main_peak_dbfs = -150.0;  // the monitor outputs' held peak
     std::vector<MirrorFacts> mirrors;
+    // The control room's source (/monitor/source): "main", an output's id ("hp1") or a pair
+    // ("in5+in6"), and whether it and the main mix have something that plays.
+    std::string room_source = "main";
+    bool room_source_plays = false, main_mix_plays = false;
 };
 
 struct SystemFacts {

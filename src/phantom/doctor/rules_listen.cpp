@@ -19,6 +19,17 @@ std::string join(const std::vector<std::string>& ids) {
 
 }  // namespace
 
+// The monitors play another mix than main (/monitor/source: a cue, an input pair) and it is
+// silent while main is not: the engineer hears nothing and thinks the session is dead.
+void room_source_silent(const ListenFacts& l, std::vector<Finding>& out) {
+    if (l.room_source == "main" || l.room_source_plays || !l.main_mix_plays) return;
+    out.push_back({Severity::Warning, "room-source", l.main_id,
+                   fmt::format("the monitors play {} (/monitor/source), which has nothing that "
+                               "plays in it, while the main mix has signal",
+                               l.room_source),
+                   "listen to the main mix: /monitor/source main"});
+}
+
 // An output that mirrors a mix with nothing in it, while its own mix has something: the
 // singer's headphones mirror an empty cue.
 void mirror_of_a_silent_mix(const ListenFacts& l, std::vector<Finding>& out) {
@@ -35,6 +46,7 @@ void mirror_of_a_silent_mix(const ListenFacts& l, std::vector<Finding>& out) {
 void listen_rules(const Facts& facts, std::vector<Finding>& out) {
     const ListenFacts& l = facts.listen;
     mirror_of_a_silent_mix(l, out);
+    room_source_silent(l, out);
     if (!l.has_monitor || l.playing.empty()) return;
     if (l.heard_in_main.empty()) {
         out.push_back({Severity::Info, "nothing-routed", l.main_id,

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string_view>
 
 #include "phantom/doctor/rules.hpp"
 
@@ -106,8 +107,24 @@ void server_lost(const SystemFacts& s, std::vector<Finding>& out) {
 
 }  // namespace
 
+// The host runs at a rate the device does not (a JACK server started at 44.1 kHz for a
+// 48/96 kHz-only interface, PipeWire switching rate): the backend stops and says so in its
+// message (backend/jack/jack_backend.cpp, follow_rate); everything is silent.
+void rate_mismatch(const SystemFacts& s, std::vector<Finding>& out) {
+    constexpr std::string_view kPrefix = "the JACK server runs at ";
+    if (s.status.message.rfind(kPrefix, 0) != 0) return;
+    out.push_back({Severity::Critical, "rate-mismatch", "clock",
+                   fmt::format("sample-rate mismatch between the device and the host: {}; no "
+                               "audio in or out",
+                               s.status.message),
+                   "restart the JACK server at a rate the device runs at (jackd -r 48000 …; "
+                   "`phantom describe DEVICE` lists them), or choose a device that runs at the "
+                   "server's rate"});
+}
+
 void system_rules(const Facts& facts, std::vector<Finding>& out) {
     server_lost(facts.system, out);
+    rate_mismatch(facts.system, out);
     clock_not_locked(facts.system, out);
     xruns(facts.system, facts.virtual_hardware, out);
     waiting_connections(facts.system, out);

@@ -176,6 +176,26 @@ TEST(DoctorRules, AClockNotLockedIsNamedWithItsCauseAndGoneOnceFixed) {
     EXPECT_EQ(d.find("clock"), nullptr) << d.all();
 }
 
+TEST(DoctorRules, AHostAtARateTheDeviceDoesNotRunAtIsARateMismatch) {
+    DoctorRig d;
+    d.start();
+    // What the JACK backend says when the server's rate is not one of the device's.
+    d.status().state = "stopped";
+    d.status().message =
+        "the JACK server runs at 22050 Hz: studio-8x8 does not run at 22050 Hz (supported: "
+        "44100, 48000, 88200, 96000, 176400, 192000)";
+    d.run(0.2);
+    const Finding* f = d.find("rate-mismatch");
+    ASSERT_NE(f, nullptr) << d.all();
+    EXPECT_EQ(f->severity, Severity::Critical);
+    EXPECT_NE(f->what.find("22050 Hz"), std::string::npos) << f->what;
+    EXPECT_NE(f->fix.find("jackd -r"), std::string::npos) << f->fix;
+    d.status().state = "running";  // the server restarted at a rate the device runs at
+    d.status().message.clear();
+    d.run(0.2);
+    EXPECT_EQ(d.find("rate-mismatch"), nullptr) << d.all();
+}
+
 TEST(DoctorRules, FindingsComeMostSevereFirst) {
     DoctorRig d;
     d.iface().set_source("in1", "condenser:sine:1k:94dBSPL");  // critical: no 48 V
