@@ -21,8 +21,8 @@ void add_start_command(CLI::App& app);
 void add_param_commands(CLI::App& app);  // get, set, list
 void add_meters_command(CLI::App& app);
 void add_plugins_command(CLI::App& app);  // LV2 plugins installed here
-void add_record_command(CLI::App& app);  // record start/stop/list while running
-void add_rate_command(CLI::App& app);    // the virtual hardware's rate while running
+void add_record_command(CLI::App& app);   // record start/stop/list while running
+void add_rate_command(CLI::App& app);     // the virtual hardware's rate while running
 void add_doctor_commands(CLI::App& app);  // doctor, fault
 void add_remote_commands(
     CLI::App& app);  // snapshot, midi, connect, disconnect, connections, status
