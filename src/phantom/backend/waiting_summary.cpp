@@ -11,13 +11,13 @@ namespace phantom::backend {
 
 OwnPortLabel label_own_port(const std::string& port) {
     const std::string local = port.substr(port.find(':') + 1);
-    static const std::pair<const char*, const char*> kinds[] = {
+    static const std::pair<const char*, const char*> kKinds[] = {
         {"hw_in_", "input"},
         {"hw_out_", "output"},
         {"capture_", "capture channel"},
         {"playback_", "playback channel"},
     };
-    for (const auto& [prefix, kind] : kinds)
+    for (const auto& [prefix, kind] : kKinds)
         if (local.starts_with(prefix)) return {kind, local.substr(std::string(prefix).size())};
     return {"MIDI port", local};
 }

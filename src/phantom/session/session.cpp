@@ -201,7 +201,7 @@ Session parse_session_text(const std::string& text, const std::string& path) {
         throw SessionError(fmt::format("{}: device: required field is missing", path));
     drop_retired(s.params, path + ": params", s.notices);
     for (auto& [name, snapshot] : s.snapshots)
-        drop_retired(snapshot, path + ": snapshots." + name, s.notices);
+        drop_retired(snapshot, fmt::format("{}: snapshots.{}", path, name), s.notices);
     return s;
 }
 

@@ -76,6 +76,7 @@ void Lv2Processor::prepare(double sample_rate_hz, int max_block_frames) {
     std::vector<std::vector<float>> silence(
         static_cast<size_t>(channels_), std::vector<float>(static_cast<size_t>(max_block_frames)));
     std::vector<float*> ptrs;
+    ptrs.reserve(silence.size());
     for (auto& ch : silence)
         ptrs.push_back(ch.data());
     for (int frames = 0; frames <= kPrerollFrames; frames += max_block_frames) {
