@@ -528,8 +528,10 @@ void JackBackend::unregister_ports() {
 void JackBackend::close_client() {
     if (!client_) return;
     active_.store(false);
-    midi_.forget();
+    // Closed first: jack_client_close() joins the process thread, which may still be in a
+    // cycle when the server has just gone (it reads the MIDI port handles forget() clears).
     jack_client_close(client_);  // also after a shutdown: frees the client's memory
+    midi_.forget();
     client_ = nullptr;
 }
 
