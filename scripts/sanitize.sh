@@ -35,5 +35,10 @@ for kind in "${kinds[@]}"; do
   # and the doctor rightly says so (xruns).
   realtime+='|^DoctorLiveClean\.'
   [ "$kind" != thread ] || exclude="$exclude|$realtime"
+  # x42's darc, fil4 and dpl leak in their own code (LeakSanitizer: calloc in an unknown module,
+  # the plugin's library unloaded by lilv_instance_free): not Phantom's memory. The LV2 tests
+  # with lv2-examples' plugins run under AddressSanitizer; these four run in the normal build.
+  lv2_x42='^Lv2Processor\.(ACompressorGivesTheSamples|APluginWithAtomPorts|AMonoPluginRunsOnEachSide|ProcessDoesNotAllocate)'
+  [ "$kind" != address,undefined ] || exclude="$exclude|$lv2_x42"
   ctest --test-dir "$dir" --output-on-failure --parallel "$(nproc)" -E "$exclude"
 done
