@@ -5,13 +5,14 @@
 #include <algorithm>
 #include <cmath>
 
-#include "phantom/control/utf8.hpp"
+#include "phantom/params/utf8.hpp"
 #include "phantom/units/levels.hpp"
 
 namespace phantom::control {
 
 using nlohmann::json;
 using params::ParamIndex;
+using params::replace_invalid_utf8;
 
 namespace {
 

@@ -2,9 +2,12 @@
 
 #include <fmt/format.h>
 
-#include "phantom/control/utf8.hpp"
+#include "phantom/params/utf8.hpp"
 
 namespace phantom::control {
+
+using params::decode_utf8;
+using params::find_invalid_utf8;
 
 namespace {
 

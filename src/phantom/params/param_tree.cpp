@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 
+#include "phantom/params/utf8.hpp"
+
 namespace phantom::params {
 
 const char* to_string(ParamType type) {
@@ -68,46 +70,21 @@ std::string allowed_values(const ParamSchema& s) {
 
 namespace {
 
-// The code points of UTF-8 `text`, or -1 if it is not valid UTF-8 (overlong forms and
-// surrogates included); a control character (C0, DEL, C1) sets `control`.
-long code_points(const std::string& text, bool& control) {
-    long count = 0;
-    control = false;
-    for (size_t i = 0; i < text.size(); ++count) {
-        const auto b = static_cast<unsigned char>(text[i]);
-        size_t len = b < 0x80           ? 1
-                     : (b >> 5) == 0x6  ? 2
-                     : (b >> 4) == 0xE  ? 3
-                     : (b >> 3) == 0x1E ? 4
-                                        : 0;
-        if (len == 0 || i + len > text.size()) return -1;
-        std::uint32_t cp = len == 1   ? b
-                           : len == 2 ? (b & 0x1Fu)
-                           : len == 3 ? (b & 0x0Fu)
-                                      : (b & 0x07u);
-        for (size_t k = 1; k < len; ++k) {
-            const auto c = static_cast<unsigned char>(text[i + k]);
-            if ((c >> 6) != 0x2) return -1;
-            cp = (cp << 6) | (c & 0x3Fu);
-        }
-        static constexpr std::uint32_t kMinForLength[] = {0, 0, 0x80, 0x800, 0x10000};
-        if (cp < kMinForLength[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return -1;
-        if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0) || cp == 0x2028 || cp == 0x2029) control = true;
-        i += len;
-    }
-    return count;
+// A control character (C0, DEL, C1, and the line and paragraph separators that end a line in
+// JavaScript) would break the one-line forms every surface shows a text in.
+bool is_control(char32_t cp) {
+    return cp < 0x20 || (cp >= 0x7F && cp < 0xA0) || cp == 0x2028 || cp == 0x2029;
 }
 
 }  // namespace
 
 std::string text_problem(const ParamSchema& s, const std::string& text) {
-    bool control = false;
-    const long chars = code_points(text, control);
-    if (chars < 0) return "is not valid UTF-8";
-    if (chars == 0) return "is empty";
-    if (static_cast<size_t>(chars) > s.max_chars)
-        return fmt::format("is {} characters long", chars);
-    if (control) return "holds a control character (tab, newline …)";
+    std::u32string chars;
+    if (!decode_utf8(text, chars)) return "is not valid UTF-8";
+    if (chars.empty()) return "is empty";
+    if (chars.size() > s.max_chars) return fmt::format("is {} characters long", chars.size());
+    if (std::any_of(chars.begin(), chars.end(), is_control))
+        return "holds a control character (tab, newline …)";
     return "";
 }
 

@@ -39,7 +39,7 @@ std::string quoted_token(const std::string& message) {
 std::string utf8_prefix(std::string_view text, std::size_t max_bytes) {
     std::size_t end = 0;
     while (end < text.size()) {
-        const std::size_t n = std::max<std::size_t>(control::utf8_sequence_length(text, end), 1);
+        const std::size_t n = std::max<std::size_t>(params::utf8_sequence_length(text, end), 1);
         if (end + n > max_bytes) break;
         end += n;
     }

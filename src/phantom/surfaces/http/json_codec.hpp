@@ -16,7 +16,7 @@
 #include <string>
 #include <string_view>
 
-#include "phantom/control/utf8.hpp"
+#include "phantom/params/utf8.hpp"
 
 namespace phantom::http {
 
@@ -24,9 +24,9 @@ namespace phantom::http {
 // every recursive walk of a parsed value (serialisation, copies) stays far from the stack's end.
 inline constexpr int kMaxJsonDepth = 64;
 
-// Below every surface, so that the controller checks the text clients choose (control/utf8.hpp).
-using control::find_invalid_utf8;
-using control::replace_invalid_utf8;
+// Below every surface, so that the controller checks the text clients choose (params/utf8.hpp).
+using params::find_invalid_utf8;
+using params::replace_invalid_utf8;
 // At most `max_bytes` of `text`, cut before a character, never inside one; invalid bytes
 // replaced. For echoing the start of a body in an error.
 std::string utf8_prefix(std::string_view text, std::size_t max_bytes);

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace phantom::control {
+namespace phantom::params {
 
 // The byte offset of the first byte that is not part of a valid UTF-8 sequence (overlongs,
 // surrogates and code points above U+10FFFF count as invalid), or npos when all is valid.
@@ -19,4 +19,4 @@ bool decode_utf8(std::string_view text, std::u32string& out);
 // The length of the valid UTF-8 sequence at text[i], or 0 when the byte there starts none.
 std::size_t utf8_sequence_length(std::string_view text, std::size_t i);
 
-}  // namespace phantom::control
+}  // namespace phantom::params

@@ -1,6 +1,6 @@
-#include "phantom/control/utf8.hpp"
+#include "phantom/params/utf8.hpp"
 
-namespace phantom::control {
+namespace phantom::params {
 
 namespace {
 
@@ -68,4 +68,4 @@ bool decode_utf8(std::string_view text, std::u32string& out) {
     return true;
 }
 
-}  // namespace phantom::control
+}  // namespace phantom::params
