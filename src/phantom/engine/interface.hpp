@@ -195,6 +195,7 @@ class Interface {
     std::vector<char> route_live_;                  // crosspoint is in the plan
     std::vector<std::int64_t> route_silent_since_;  // frame its target went to 0, -1 if not
     bool plan_dirty_ = true;
+    bool routes_moved_ = true;  // a crosspoint's target changed since the last generation
     std::uint64_t plans_published_ = 0;
     bool started_ = false;
 

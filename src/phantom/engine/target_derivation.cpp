@@ -129,11 +129,17 @@ void Interface::derive_routes(const std::vector<double>& v) {
         }
     }
     derive_room_routes(v, now);  // reads the mixes' targets just stored (AFL)
-    t.route_generation.fetch_add(1, std::memory_order_release);
+    // Only a crosspoint that moved makes the audio thread re-read them all: a change of the
+    // monitor volume, a name or a meter setting leaves the bus batches as they are.
+    if (routes_moved_) t.route_generation.fetch_add(1, std::memory_order_release);
+    routes_moved_ = false;
 }
 
 void Interface::store_route(size_t xi, double left, double right, std::int64_t now) {
     RtTargets& t = engine_->targets();
+    if (t.route_left.load(xi) != static_cast<float>(left) ||
+        t.route_right.load(xi) != static_cast<float>(right))
+        routes_moved_ = true;
     t.route_left.store(xi, static_cast<float>(left));
     t.route_right.store(xi, static_cast<float>(right));
     const bool nonzero = static_cast<float>(left) != 0.0f || static_cast<float>(right) != 0.0f;

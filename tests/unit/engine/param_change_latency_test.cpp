@@ -74,5 +74,28 @@ TEST(ParamChangeLatency, ARouteOpenedFromMinusInfinitySoundsInTheNextBlock) {
     EXPECT_GT(first_block, 0.0f) << "the route sounded only a block later";
 }
 
+// The audio thread re-reads every crosspoint only when one moved: with stress-64's thousands
+// of crosspoints, a fader on an output or the monitor section must not make it do so.
+TEST(ParamChangeLatency, OnlyAMovedCrosspointMakesTheAudioThreadReReadTheMixes) {
+    Rig rig("studio-8x8", kRate, kBlock);
+    rig.source("in1", "sine:1k:-20dBu");
+    rig.set("/mix/hp1/in1/gain", "0");
+    rig.start();
+    rig.run(4 * kBlock, kBlock);
+    const auto generation = [&] {
+        return rig.iface().engine().targets().route_generation.load(std::memory_order_acquire);
+    };
+    const auto before = generation();
+    for (const char* path : {"/monitor/volume", "/output/hp1/volume", "/input/in1/trim"})
+        rig.set(path, "-7");
+    rig.set("/monitor/dim", "on");
+    EXPECT_EQ(generation(), before) << "a change outside the mixes re-read every crosspoint";
+    rig.set("/mix/hp1/in1/gain", "-3");
+    EXPECT_GT(generation(), before) << "a moved crosspoint was not re-read";
+    const auto after_move = generation();
+    rig.set("/mix/hp1/in1/gain", "-3");  // the same value again
+    EXPECT_EQ(generation(), after_move);
+}
+
 }  // namespace
 }  // namespace phantom::test
