@@ -151,10 +151,35 @@ class WriteBehind {
         lock.unlock();
         filled_.notify_one();
     }
-    // [render-thread] Everything queued is written; throws the writer's error, if any.
-    void finish() {
-        stop();
+    // [render-thread] Everything queued is written and every recording committed (closed and
+    // renamed into place); throws the first error, if any. The writer commits the first half of
+    // the recordings while this thread commits the rest: closing a file and renaming it over an
+    // old one (which frees the old one's pages) is a few milliseconds each, on the critical path.
+    void finish_and_commit() {
+        if (channels_ == 0) {
+            for (auto& t : taps_)
+                t.recorder->commit();
+            return;
+        }
+        bool failed = false;
+        {
+            std::unique_lock lock(mutex_);
+            stop_ = true;
+            commit_on_writer_ = taps_.size() / 2;
+            filled_.notify_one();
+            drained_.wait(lock, [this] { return drained_flag_ || error_; });
+            failed = error_ != nullptr;
+        }
+        std::exception_ptr mine;
+        if (!failed) try {
+                for (size_t k = commit_on_writer_; k < taps_.size(); ++k)
+                    taps_[k].recorder->commit();
+            } catch (...) {
+                mine = std::current_exception();
+            }
+        thread_.join();  // after it, error_ is this thread's to read
         if (error_) std::rethrow_exception(error_);
+        if (mine) std::rethrow_exception(mine);
     }
 
   private:
@@ -178,7 +203,20 @@ class WriteBehind {
         for (;;) {
             std::unique_lock lock(mutex_);
             filled_.wait(lock, [this] { return queued_ > 0 || stop_; });
-            if (queued_ == 0) return;  // stopped and drained
+            if (queued_ == 0) {  // stopped and drained
+                drained_flag_ = true;
+                const size_t commits = commit_on_writer_;
+                lock.unlock();
+                drained_.notify_one();
+                try {
+                    for (size_t k = 0; k < commits; ++k)
+                        taps_[k].recorder->commit();
+                } catch (...) {
+                    lock.lock();
+                    error_ = std::current_exception();
+                }
+                return;
+            }
             Slot& slot = slots_[head_];
             lock.unlock();
             try {
@@ -194,6 +232,7 @@ class WriteBehind {
                 error_ = std::current_exception();
                 lock.unlock();
                 space_.notify_one();
+                drained_.notify_one();
                 return;
             }
             lock.lock();
@@ -210,9 +249,10 @@ class WriteBehind {
     std::array<Slot, kSlots> slots_;
     std::thread thread_;
     std::mutex mutex_;
-    std::condition_variable space_, filled_;
+    std::condition_variable space_, filled_, drained_;
     size_t head_ = 0, queued_ = 0;
-    bool stop_ = false;
+    size_t commit_on_writer_ = 0;  // recordings [0, this) are committed by the writer
+    bool stop_ = false, drained_flag_ = false;
     std::exception_ptr error_;
 };
 
@@ -295,16 +335,14 @@ RenderSummary render_offline(engine::Interface& iface, const RenderOptions& opt)
             }
         }
     }
-    write_behind.finish();
+    write_behind.finish_and_commit();
     iface.maintain();
     if (opt.progress) opt.progress(1.0);
     RenderSummary summary;
     summary.frames = opt.frames;
     summary.seconds = static_cast<double>(opt.frames) / rate;
-    for (auto& t : taps) {
-        t.recorder->commit();
+    for (auto& t : taps)
         summary.files.push_back(t.recorder->path());
-    }
     const auto began = opt.started.value_or(t0);
     summary.wall_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
