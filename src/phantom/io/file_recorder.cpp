@@ -43,6 +43,9 @@ FileRecorder::~FileRecorder() {
 
 void FileRecorder::write(const float* const* channels, int frames) {
     const auto ch = static_cast<size_t>(channels_);
+    // A block that would not fit flushes what is pending first, so the buffer stays one flush
+    // long (a larger block than that is the only thing that grows it).
+    if (pending_frames_ + static_cast<size_t>(frames) > kFlushFrames) flush();
     const size_t need = (pending_frames_ + static_cast<size_t>(frames)) * ch;
     if (interleaved_.size() < need) interleaved_.resize(std::max(need, kFlushFrames * ch));
     float* dst = interleaved_.data() + pending_frames_ * ch;
