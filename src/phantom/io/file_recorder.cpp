@@ -51,6 +51,13 @@ void FileRecorder::write(const float* const* channels, int frames) {
     float* dst = interleaved_.data() + pending_frames_ * ch;
     if (channels_ == 1) {
         std::copy(channels[0], channels[0] + frames, dst);
+    } else if (channels_ == 2) {  // the usual case, written so that it vectorises
+        const float* left = channels[0];
+        const float* right = channels[1];
+        for (int f = 0; f < frames; ++f) {
+            dst[2 * f] = left[f];
+            dst[2 * f + 1] = right[f];
+        }
     } else {
         for (int f = 0; f < frames; ++f)
             for (size_t c = 0; c < ch; ++c)
