@@ -22,33 +22,36 @@ namespace {
 constexpr float kScale15 = 1.0f / 32768.0f;       // libsndfile's normfact for 16 bits
 constexpr float kScale31 = 1.0f / 2147483648.0f;  // and for 24 and 32 bits (as top bits)
 
-PHANTOM_DECODE_KERNEL void decode16(const unsigned char* raw, size_t stride, float* out,
-                                    size_t frames) {
+// One sample a `stride` apart: a Word loaded, shifted left by kShift bits as a 32-bit integer,
+// scaled. A 24-bit sample is loaded with the next byte as a 32-bit word: shifting left by 8 drops
+// that byte and puts the sample's sign bit on top, as libsndfile's (b0 << 8 | b1 << 16 | b2 << 24)
+// does. Inlined into each kernel below, so each build (AVX2, baseline) has its own copy: the loads
+// stay scalar (the stride is the frame size), the conversion and the scaling are packed four at a
+// time.
+template <typename Word, int kShift>
+inline void decode_words(const unsigned char* raw, size_t stride, float* out, size_t frames,
+                         float scale) {
     for (size_t i = 0; i < frames; ++i) {
-        std::int16_t v;
-        std::memcpy(&v, raw + i * stride, sizeof v);
-        out[i] = static_cast<float>(v) * kScale15;
+        Word w;
+        std::memcpy(&w, raw + i * stride, sizeof w);
+        const auto bits = static_cast<std::uint32_t>(static_cast<std::int32_t>(w)) << kShift;
+        out[i] = static_cast<float>(static_cast<std::int32_t>(bits)) * scale;
     }
 }
 
-// The sample's 3 bytes and the next byte in one load; shifting left by 8 drops the next byte
-// and puts the sample's sign bit on top, as libsndfile's (b0 << 8 | b1 << 16 | b2 << 24) does.
+PHANTOM_DECODE_KERNEL void decode16(const unsigned char* raw, size_t stride, float* out,
+                                    size_t frames) {
+    decode_words<std::int16_t, 0>(raw, stride, out, frames, kScale15);
+}
+
 PHANTOM_DECODE_KERNEL void decode24(const unsigned char* raw, size_t stride, float* out,
                                     size_t frames) {
-    for (size_t i = 0; i < frames; ++i) {
-        std::uint32_t v;
-        std::memcpy(&v, raw + i * stride, sizeof v);
-        out[i] = static_cast<float>(static_cast<std::int32_t>(v << 8)) * kScale31;
-    }
+    decode_words<std::uint32_t, 8>(raw, stride, out, frames, kScale31);
 }
 
 PHANTOM_DECODE_KERNEL void decode32(const unsigned char* raw, size_t stride, float* out,
                                     size_t frames) {
-    for (size_t i = 0; i < frames; ++i) {
-        std::int32_t v;
-        std::memcpy(&v, raw + i * stride, sizeof v);
-        out[i] = static_cast<float>(v) * kScale31;
-    }
+    decode_words<std::int32_t, 0>(raw, stride, out, frames, kScale31);
 }
 
 PHANTOM_DECODE_KERNEL void decode_float(const unsigned char* raw, size_t stride, float* out,
