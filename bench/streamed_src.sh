@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
-phantom="$(pwd)/$build/phantom"
+case "$build" in /*) phantom="$build/phantom" ;; *) phantom="$(pwd)/$build/phantom" ;; esac
 [ -x "$phantom" ] || { echo "streamed_src: $phantom not built" >&2; exit 2; }
 command -v sox >/dev/null || { echo "streamed_src: sox is not installed" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "streamed_src: /usr/bin/time (GNU time) is not installed" >&2; exit 2; }
