@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Side-by-side: a 16-input → 4 stereo output mix of 60 s at 48 kHz, rendered by `phantom render`
 # and by `sox -M … remix …` with the same gains and the same constant-power pan law. Prints both
-# wall times (best of 3 runs each), their ratio, and the largest difference between the outputs,
-# which must stay below -90 dBFS. Speed is reported, never asserted.
+# wall times (best of PHANTOM_BENCH_RUNS runs each, default 3), their ratio, the least CPU time
+# (user + system) of the same runs and its ratio (steadier than wall time on a shared machine),
+# the load average around the timing, and the largest difference between the outputs, which
+# must stay below -90 dBFS. Speed is reported, never asserted.
 #
 # PHANTOM_BENCH_BITS=24 makes the inputs 24-bit PCM instead of 32-bit float (the outputs stay
 # float on both sides).
@@ -14,6 +16,7 @@ build=${1:-build}
 phantom="$build/phantom"
 [ -x "$phantom" ] || { echo "render_vs_sox: $phantom not built (run scripts/setup.sh)" >&2; exit 2; }
 command -v sox >/dev/null || { echo "render_vs_sox: sox is not installed" >&2; exit 2; }
+[ -x /usr/bin/time ] || { echo "render_vs_sox: /usr/bin/time (GNU time) is not installed" >&2; exit 2; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 seconds=${PHANTOM_BENCH_SECONDS:-60}
@@ -55,27 +58,33 @@ done
 inputs=()
 for i in $(seq 1 16); do inputs+=("$work/in$i.wav"); done
 
-best() {  # best wall time of 3 runs of a command
-  local best_s=""
-  for _ in 1 2 3; do
-    local t0 t1 d
-    t0=$(date +%s.%N); "$@" >/dev/null; t1=$(date +%s.%N)
-    d=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+runs=${PHANTOM_BENCH_RUNS:-3}
+best() {  # "wall_s cpu_s": the best wall time and the least CPU time (user + system) of $runs runs
+  local best_s="" best_cpu=""
+  for _ in $(seq 1 "$runs"); do
+    /usr/bin/time -f "%e %U %S" -o "$work/time" "$@" >/dev/null 2>&1
+    local d cpu
+    read -r d cpu <<<"$(awk '{ printf "%.3f %.3f", $1, $2 + $3 }' "$work/time")"
     if [ -z "$best_s" ] || awk -v d="$d" -v b="$best_s" 'BEGIN { exit !(d < b) }'; then best_s=$d; fi
+    if [ -z "$best_cpu" ] || awk -v d="$cpu" -v b="$best_cpu" 'BEGIN { exit !(d < b) }'; then best_cpu=$cpu; fi
   done
-  echo "$best_s"
+  echo "$best_s $best_cpu"
 }
-phantom_s=$(best "$phantom" "${phantom_args[@]}")
-sox_s=$(best sox -M "${inputs[@]}" -e floating-point -b 32 "$work/sox.wav" remix "${remix[@]}")
+load_before=$(cut -d' ' -f1 /proc/loadavg)
+read -r phantom_s phantom_cpu <<<"$(best "$phantom" "${phantom_args[@]}")"
+read -r sox_s sox_cpu <<<"$(best sox -M "${inputs[@]}" -e floating-point -b 32 "$work/sox.wav" remix "${remix[@]}")"
+load_after=$(cut -d' ' -f1 /proc/loadavg)
 
 # Compare: phantom's 4 stereo files as one 8-channel file minus sox's, loudest sample.
 sox -M "$work"/phantom{1,2,3,4}.wav "$work/phantom.wav"
 diff_db=$(sox -m -v 1 "$work/phantom.wav" -v -1 "$work/sox.wav" -n stats 2>&1 | awk '/^Pk lev dB/ { print $4 }')
 ratio=$(awk -v p="$phantom_s" -v s="$sox_s" 'BEGIN { printf "%.2f", s / p }')
-echo "render_vs_sox: 16 ${bits}-bit inputs -> 4 stereo outputs, ${seconds} s at 48 kHz (best of 3)"
-echo "  phantom render: ${phantom_s} s"
-echo "  sox -M remix:   ${sox_s} s"
-echo "  phantom is ${ratio}x the speed of sox (target: at least 2x, aim 3x)"
+cpu_ratio=$(awk -v p="$phantom_cpu" -v s="$sox_cpu" 'BEGIN { printf "%.2f", s / p }')
+echo "render_vs_sox: 16 ${bits}-bit inputs -> 4 stereo outputs, ${seconds} s at 48 kHz (best of ${runs})"
+echo "  load average (1 min) before / after: ${load_before} / ${load_after}"
+echo "  phantom render: ${phantom_s} s wall, ${phantom_cpu} s CPU"
+echo "  sox -M remix:   ${sox_s} s wall, ${sox_cpu} s CPU"
+echo "  phantom is ${ratio}x the speed of sox (wall; target at least 3x), ${cpu_ratio}x in CPU time"
 echo "  largest difference: ${diff_db} dBFS (limit -90 dBFS)"
 if awk -v d="$diff_db" 'BEGIN { exit !(d == "-inf" || d + 0 < -90) }'; then
   echo "  outputs agree"

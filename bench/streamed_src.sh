@@ -2,7 +2,8 @@
 # Files at another sample rate, converted as they stream (docs/benchmarks.md):
 #  1. a 10-minute 44.1 kHz source rendered for 10 s at 48 kHz, beside the same render from a
 #     48 kHz file and beside `sox in.wav -r 48000 out.wav trim 0 10`: wall time and peak RSS
-#     (best of 3 wall times; the RSS of the same runs, which varies little);
+#     (PHANTOM_BENCH_RUNS runs each, default 9, taking turns; median and range of the wall
+#     times on a millisecond clock, and the largest peak RSS);
 #  2. peak RSS of that render against the source's length: 1, 10 and 60 minutes;
 #  3. live: `phantom start --source in5=<44.1 kHz file>` for PHANTOM_BENCH_LIVE_SECONDS (60; 0
 #     skips it), then source_starved_frames and xruns from /api/status.
@@ -12,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
-phantom="$(pwd)/$build/phantom"
+case "$build" in /*) phantom="$build/phantom" ;; *) phantom="$(pwd)/$build/phantom" ;; esac
 [ -x "$phantom" ] || { echo "streamed_src: $phantom not built" >&2; exit 2; }
 command -v sox >/dev/null || { echo "streamed_src: sox is not installed" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "streamed_src: /usr/bin/time (GNU time) is not installed" >&2; exit 2; }
@@ -31,15 +32,21 @@ measure() {
   /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>&1
   awk '{ printf "%.2f %.0f", $1, $2 / 1024 }' "$work/time"
 }
-best_of_3() {  # best wall time of 3 runs, with that run's RSS
-  local best="" line
-  for _ in 1 2 3; do
-    line=$(measure "$@")
-    if [ -z "$best" ] || awk -v a="${line%% *}" -v b="${best%% *}" 'BEGIN { exit !(a < b) }'; then
-      best=$line
-    fi
+runs=${PHANTOM_BENCH_RUNS:-9}
+# "median_ms min_ms max_ms rss_mb": wall times of $runs runs, taken with a millisecond clock
+# (GNU time's 10 ms would be a third of what is measured), and the largest peak RSS.
+spread() {
+  local times=() rss=0
+  for _ in $(seq 1 "$runs"); do
+    local t0 t1
+    t0=$(date +%s%N)
+    /usr/bin/time -f "%M" -o "$work/time" "$@" >/dev/null 2>&1
+    t1=$(date +%s%N)
+    times+=($(((t1 - t0) / 1000000)))
+    rss=$(awk -v r="$rss" '{ print ($1 > r ? $1 : r) }' "$work/time")
   done
-  echo "$best"
+  printf "%s\n" "${times[@]}" | sort -n | awk -v rss="$rss" '{ t[NR] = $1 } END {
+    printf "%d %d %d %.0f", t[int((NR + 1) / 2)], t[1], t[NR], rss / 1024 }'
 }
 render() {  # source file: in5 into main, main recorded (a mix that does something)
   echo "$phantom" render --device studio-8x8 --rate 48000 --duration 10s --quiet \
@@ -48,16 +55,33 @@ render() {  # source file: in5 into main, main recorded (a mix that does somethi
 
 make_file 10 44100 "$work/song44k.wav"
 make_file 10 48000 "$work/song48k.wav"
-read -r conv_s conv_mb <<<"$(best_of_3 $(render "$work/song44k.wav"))"
-read -r same_s same_mb <<<"$(best_of_3 $(render "$work/song48k.wav"))"
-read -r sox_s sox_mb <<<"$(best_of_3 sox "$work/song44k.wav" -r 48000 "$work/sox.wav" trim 0 10)"
-echo "streamed_src: 10 s rendered at 48 kHz from a 10-minute 24-bit source (best of 3)"
-printf "  %-44s %6s s  %5s MB peak RSS\n" "phantom render, 44.1 kHz file (converted)" "$conv_s" "$conv_mb"
-printf "  %-44s %6s s  %5s MB peak RSS\n" "phantom render, 48 kHz file" "$same_s" "$same_mb"
-printf "  %-44s %6s s  %5s MB peak RSS\n" "sox in.wav -r 48000 out.wav trim 0 10" "$sox_s" "$sox_mb"
-awk -v c="$conv_s" -v s="$same_s" -v cm="$conv_mb" -v sm="$same_mb" 'BEGIN {
-  printf "  converted / same rate: %.2fx the wall time, %.2fx the memory (target: within 2x)\n",
-         (s > 0 ? c / s : 0), (sm > 0 ? cm / sm : 0) }'
+echo "streamed_src: 10 s rendered at 48 kHz from a 10-minute 24-bit source ($runs runs each, interleaved)"
+echo "  load average (1 min) before: $(cut -d' ' -f1 /proc/loadavg)"
+# The three commands take turns, so a burst of load elsewhere falls on all of them.
+: >"$work/conv" ; : >"$work/same" ; : >"$work/sox"
+for _ in $(seq 1 "$runs"); do
+  runs=1 spread $(render "$work/song44k.wav") >>"$work/conv"; echo >>"$work/conv"
+  runs=1 spread $(render "$work/song48k.wav") >>"$work/same"; echo >>"$work/same"
+  runs=1 spread sox "$work/song44k.wav" -r 48000 "$work/sox.wav" trim 0 10 >>"$work/sox"; echo >>"$work/sox"
+done
+summary() {  # file -> "median min max rss"
+  sort -n "$1" | awk '{ t[NR] = $1; if ($4 > r) r = $4 } END {
+    printf "%d %d %d %d", t[int((NR + 1) / 2)], t[1], t[NR], r }'
+}
+read -r conv_ms conv_lo conv_hi conv_mb <<<"$(summary "$work/conv")"
+read -r same_ms same_lo same_hi same_mb <<<"$(summary "$work/same")"
+read -r sox_ms sox_lo sox_hi sox_mb <<<"$(summary "$work/sox")"
+echo "  load average (1 min) after: $(cut -d' ' -f1 /proc/loadavg)"
+printf "  %-44s median %4d ms (%d-%d)  %4s MB peak RSS\n" "phantom render, 44.1 kHz file (converted)" \
+  "$conv_ms" "$conv_lo" "$conv_hi" "$conv_mb"
+printf "  %-44s median %4d ms (%d-%d)  %4s MB peak RSS\n" "phantom render, 48 kHz file" \
+  "$same_ms" "$same_lo" "$same_hi" "$same_mb"
+printf "  %-44s median %4d ms (%d-%d)  %4s MB peak RSS\n" "sox in.wav -r 48000 out.wav trim 0 10" \
+  "$sox_ms" "$sox_lo" "$sox_hi" "$sox_mb"
+awk -v c="$conv_ms" -v s="$same_ms" -v cm="$conv_mb" -v sm="$same_mb" -v x="$sox_ms" 'BEGIN {
+  printf "  converted / same rate: %.2fx the median wall time, %.2fx the memory (target: within 2x)\n",
+         (s > 0 ? c / s : 0), (sm > 0 ? cm / sm : 0)
+  printf "  converted / sox: %.2fx the median wall time\n", (x > 0 ? c / x : 0) }'
 $(render "$work/song44k.wav") | head -1 | sed 's/^/  report: /'
 rm -f "$work/song48k.wav" "$work/sox.wav"
 

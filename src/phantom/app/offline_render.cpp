@@ -24,7 +24,7 @@ namespace {
 
 struct Tap {
     std::unique_ptr<FileRecorder> recorder;
-    std::vector<const float*> channels;
+    std::vector<size_t> rows;  // the recorded channels it takes, as rows of a write-behind slot
 };
 
 // Read-ahead on the second core: the file sources are read, decoded and converted on this
@@ -108,53 +108,77 @@ class ReadAhead {
     std::uint64_t passes_ = 0;
 };
 
-// Write-behind on the second core: the render thread copies each recorded block into a slot of
-// a bounded queue (kSlots blocks: about 0.7 s of audio at 1024 frames) and goes on mixing; this
-// thread interleaves, encodes and writes the files. A full queue makes the render thread wait:
-// the disk sets the pace, memory stays bounded. A write failure is kept and thrown on the
-// render thread at its next block or at finish(), so the render fails as it did when it wrote
-// itself (temp files removed, no partial output).
+// Write-behind on the second core: the engine renders each block's recorded channels straight
+// into a slot of a bounded queue (kSlots blocks: about 0.7 s of audio at 1024 frames), one row
+// per recorded channel, and the render thread goes on mixing; this thread interleaves, encodes
+// and writes the files. No copy between the engine and the queue: the slot is the engine's
+// output buffer for that block. A full queue makes the render thread wait: the disk sets the
+// pace, memory stays bounded. A write failure is kept and thrown on the render thread at its
+// next block or at the end, so the render fails as it did when it wrote itself (temp files
+// removed, no partial output).
 class WriteBehind {
   public:
     static constexpr size_t kSlots = 32;
 
-    WriteBehind(std::vector<Tap>& taps, int block_frames) : taps_(taps), block_(block_frames) {
-        for (const auto& t : taps_)
-            channels_ += t.channels.size();
-        if (channels_ == 0) return;
+    WriteBehind(std::vector<Tap>& taps, size_t rows, int block_frames)
+        : taps_(taps), rows_(rows), block_(block_frames) {
+        if (rows_ == 0) return;
         for (auto& slot : slots_)
-            slot.samples.resize(channels_ * static_cast<size_t>(block_));
+            slot.samples.resize(rows_ * static_cast<size_t>(block_));
         thread_ = std::thread([this] { loop(); });
     }
     ~WriteBehind() { stop(); }
     WriteBehind(const WriteBehind&) = delete;
     WriteBehind& operator=(const WriteBehind&) = delete;
 
-    // [render-thread] Queues the taps' current block; waits while the queue is full.
-    void push(int frames) {
-        if (channels_ == 0) return;
+    // [render-thread] The next slot to render into (row r at r × block frames), waiting while
+    // the queue is full; null when nothing is recorded.
+    float* acquire() {
+        if (rows_ == 0) return nullptr;
         std::unique_lock lock(mutex_);
         space_.wait(lock, [this] { return queued_ < kSlots || error_; });
         if (error_) std::rethrow_exception(error_);
-        const size_t tail = (head_ + queued_) % kSlots;
-        lock.unlock();  // the writer never touches a slot it has not been given
-        Slot& slot = slots_[tail];
-        slot.frames = frames;
-        float* dst = slot.samples.data();
-        for (const auto& t : taps_)
-            for (const float* ch : t.channels) {
-                std::copy(ch, ch + frames, dst);
-                dst += block_;
-            }
-        lock.lock();
+        // The writer never touches a slot it has not been given.
+        return slots_[(head_ + queued_) % kSlots].samples.data();
+    }
+    // [render-thread] The acquired slot now holds `frames`: hand it to the writer.
+    void publish(int frames) {
+        if (rows_ == 0) return;
+        std::unique_lock lock(mutex_);
+        slots_[(head_ + queued_) % kSlots].frames = frames;
         ++queued_;
         lock.unlock();
         filled_.notify_one();
     }
-    // [render-thread] Everything queued is written; throws the writer's error, if any.
-    void finish() {
-        stop();
+    // [render-thread] Everything queued is written and every recording committed (closed and
+    // renamed into place); throws the first error, if any. The writer commits the first half of
+    // the recordings while this thread commits the rest: closing a file and renaming it over an
+    // old one (which frees the old one's pages) is a few milliseconds each, on the critical path.
+    void finish_and_commit() {
+        if (rows_ == 0) {
+            for (auto& t : taps_)
+                t.recorder->commit();
+            return;
+        }
+        bool failed = false;
+        {
+            std::unique_lock lock(mutex_);
+            stop_ = true;
+            commit_on_writer_ = taps_.size() / 2;
+            filled_.notify_one();
+            drained_.wait(lock, [this] { return drained_flag_ || error_; });
+            failed = error_ != nullptr;
+        }
+        std::exception_ptr mine;
+        if (!failed) try {
+                for (size_t k = commit_on_writer_; k < taps_.size(); ++k)
+                    taps_[k].recorder->commit();
+            } catch (...) {
+                mine = std::current_exception();
+            }
+        thread_.join();  // after it, error_ is this thread's to read
         if (error_) std::rethrow_exception(error_);
+        if (mine) std::rethrow_exception(mine);
     }
 
   private:
@@ -178,15 +202,27 @@ class WriteBehind {
         for (;;) {
             std::unique_lock lock(mutex_);
             filled_.wait(lock, [this] { return queued_ > 0 || stop_; });
-            if (queued_ == 0) return;  // stopped and drained
+            if (queued_ == 0) {  // stopped and drained
+                drained_flag_ = true;
+                const size_t commits = commit_on_writer_;
+                lock.unlock();
+                drained_.notify_one();
+                try {
+                    for (size_t k = 0; k < commits; ++k)
+                        taps_[k].recorder->commit();
+                } catch (...) {
+                    lock.lock();
+                    error_ = std::current_exception();
+                }
+                return;
+            }
             Slot& slot = slots_[head_];
             lock.unlock();
             try {
-                const float* src = slot.samples.data();
                 for (auto& t : taps_) {
                     pointers.clear();
-                    for (size_t c = 0; c < t.channels.size(); ++c, src += block_)
-                        pointers.push_back(src);
+                    for (size_t row : t.rows)
+                        pointers.push_back(slot.samples.data() + row * static_cast<size_t>(block_));
                     t.recorder->write(pointers.data(), slot.frames);
                 }
             } catch (...) {
@@ -194,6 +230,7 @@ class WriteBehind {
                 error_ = std::current_exception();
                 lock.unlock();
                 space_.notify_one();
+                drained_.notify_one();
                 return;
             }
             lock.lock();
@@ -205,14 +242,15 @@ class WriteBehind {
     }
 
     std::vector<Tap>& taps_;
+    const size_t rows_;
     const int block_;
-    size_t channels_ = 0;
     std::array<Slot, kSlots> slots_;
     std::thread thread_;
     std::mutex mutex_;
-    std::condition_variable space_, filled_;
+    std::condition_variable space_, filled_, drained_;
     size_t head_ = 0, queued_ = 0;
-    bool stop_ = false;
+    size_t commit_on_writer_ = 0;  // recordings [0, this) are committed by the writer
+    bool stop_ = false, drained_flag_ = false;
     std::exception_ptr error_;
 };
 
@@ -224,43 +262,37 @@ RenderSummary render_offline(engine::Interface& iface, const RenderOptions& opt)
     const auto cap_names = iface.capture_channel_names();
     const auto rate = static_cast<int>(iface.sample_rate_hz());
 
-    std::vector<std::vector<float>> out_buf(out_names.size(),
-                                            std::vector<float>(static_cast<size_t>(block)));
-    std::vector<std::vector<float>> cap_buf(cap_names.size(),
-                                            std::vector<float>(static_cast<size_t>(block)));
-    std::vector<float*> out_ptr, cap_ptr;
-    for (auto& b : out_buf)
-        out_ptr.push_back(b.data());
-    for (auto& b : cap_buf)
-        cap_ptr.push_back(b.data());
-
-    // Resolve every request before creating any file.
+    // Resolve every request before creating any file. Each channel someone records is one row
+    // of the write-behind's slots, however many files take it; the rest stay null (the engine
+    // does not write them).
+    struct Row {
+        bool capture;
+        size_t channel;
+    };
+    std::vector<Row> rows;
     struct Planned {
         std::string path;
-        std::vector<const float*> channels;
+        std::vector<size_t> rows;
     };
     std::vector<Planned> planned;
     for (const auto& p : plan_recordings(iface, opt.records)) {
         Planned plan{p.path, {}};
-        for (size_t c : p.channels)
-            plan.channels.push_back(p.capture ? cap_ptr[c] : out_ptr[c]);
+        for (size_t c : p.channels) {
+            size_t r = 0;
+            while (r < rows.size() && !(rows[r].capture == p.capture && rows[r].channel == c))
+                ++r;
+            if (r == rows.size()) rows.push_back({p.capture, c});
+            plan.rows.push_back(r);
+        }
         planned.push_back(std::move(plan));
     }
-    // Only channels someone records are handed to the engine; the rest stay null (not written).
-    std::vector<float*> out_io(out_ptr.size(), nullptr), cap_io(cap_ptr.size(), nullptr);
-    for (const auto& p : planned)
-        for (const float* ch : p.channels) {
-            for (size_t c = 0; c < out_ptr.size(); ++c)
-                if (out_ptr[c] == ch) out_io[c] = out_ptr[c];
-            for (size_t c = 0; c < cap_ptr.size(); ++c)
-                if (cap_ptr[c] == ch) cap_io[c] = cap_ptr[c];
-        }
+    std::vector<float*> out_io(out_names.size(), nullptr), cap_io(cap_names.size(), nullptr);
     std::vector<Tap> taps;
     for (auto& p : planned) {
         Tap t;
-        t.recorder = std::make_unique<FileRecorder>(p.path, static_cast<int>(p.channels.size()),
-                                                    rate, opt.bits);
-        t.channels = std::move(p.channels);
+        t.recorder =
+            std::make_unique<FileRecorder>(p.path, static_cast<int>(p.rows.size()), rate, opt.bits);
+        t.rows = std::move(p.rows);
         taps.push_back(std::move(t));
     }
 
@@ -270,7 +302,7 @@ RenderSummary render_offline(engine::Interface& iface, const RenderOptions& opt)
     iface.start();
     const auto t0 = std::chrono::steady_clock::now();
     ReadAhead read_ahead(iface.source_feeds());
-    WriteBehind write_behind(taps, block);
+    WriteBehind write_behind(taps, rows.size(), block);
     auto last_progress = t0;
     const std::uint64_t maintain_every = static_cast<std::uint64_t>(rate) / 20;  // 50 ms of audio
     std::uint64_t since_maintain = 0;
@@ -279,8 +311,12 @@ RenderSummary render_offline(engine::Interface& iface, const RenderOptions& opt)
             std::min<std::uint64_t>(static_cast<std::uint64_t>(block), opt.frames - done));
         io.frames = n;
         read_ahead.before_block(static_cast<size_t>(n));
+        if (float* slot = write_behind.acquire())
+            for (size_t r = 0; r < rows.size(); ++r)
+                (rows[r].capture ? cap_io : out_io)[rows[r].channel] =
+                    slot + r * static_cast<size_t>(block);
         iface.process(io);
-        write_behind.push(n);
+        write_behind.publish(n);
         done += static_cast<std::uint64_t>(n);
         since_maintain += static_cast<std::uint64_t>(n);
         if (since_maintain >= maintain_every) {
@@ -295,16 +331,14 @@ RenderSummary render_offline(engine::Interface& iface, const RenderOptions& opt)
             }
         }
     }
-    write_behind.finish();
+    write_behind.finish_and_commit();
     iface.maintain();
     if (opt.progress) opt.progress(1.0);
     RenderSummary summary;
     summary.frames = opt.frames;
     summary.seconds = static_cast<double>(opt.frames) / rate;
-    for (auto& t : taps) {
-        t.recorder->commit();
+    for (auto& t : taps)
         summary.files.push_back(t.recorder->path());
-    }
     const auto began = opt.started.value_or(t0);
     summary.wall_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();

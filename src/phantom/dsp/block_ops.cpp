@@ -1,4 +1,7 @@
 #include "phantom/dsp/block_ops.hpp"
+#include "phantom/dsp/block_ops_windows.hpp"
+
+#include <cstddef>
 
 // Two builds of every kernel on x86-64 with GCC: AVX2 (x86-64-v3) and the baseline. Not under
 // sanitizers: the ifunc resolver runs during relocation, before their runtime is ready.
@@ -63,6 +66,26 @@ PHANTOM_KERNEL int hard_clip(float* x, int frames, float limit) {
         x[i] = v;
     }
     return clipped;
+}
+
+PHANTOM_KERNEL void window_sums(const float* x, int window, int windows, float* sums) {
+    int k = 0;
+    for (; k + 8 <= windows; k += 8) {
+        float acc[8] = {};
+        const float* base = x + static_cast<std::ptrdiff_t>(k) * window;
+        for (int j = 0; j < window; ++j)
+            for (int l = 0; l < 8; ++l)
+                acc[l] += base[static_cast<std::ptrdiff_t>(l) * window + j];
+        for (int l = 0; l < 8; ++l)
+            sums[k + l] = acc[l];
+    }
+    for (; k < windows; ++k) {
+        float acc = 0.0f;
+        const float* base = x + static_cast<std::ptrdiff_t>(k) * window;
+        for (int j = 0; j < window; ++j)
+            acc += base[j];
+        sums[k] = acc;
+    }
 }
 
 PHANTOM_KERNEL void mix_add(const float* src, float* dst, float gain, int frames) {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "phantom/dsp/block_ops_windows.hpp"
+
 namespace phantom::engine {
 
 AnalysisTap::AnalysisTap(size_t sources, double sample_rate_hz)
@@ -14,22 +16,35 @@ AnalysisTap::AnalysisTap(size_t sources, double sample_rate_hz)
         channels_.push_back(std::make_unique<Channel>(capacity));
 }
 
+// Each window is a running sum from 0.0f in sample order, the window left open by the last
+// block finished first; whole windows go through dsp::window_sums, which sums eight side by
+// side with the same additions in the same order (one chain of 1024 dependent additions per
+// source per block was 12 % of a 16-input render's CPU).
 void AnalysisTap::push_rt(size_t source, const float* x, int frames) {
     Channel& c = *channels_[source];
     const float scale = 1.0f / static_cast<float>(decimation_);
-    float sum = c.sum;
-    int count = c.count;
-    for (int i = 0; i < frames; ++i) {
-        sum += x[i];
-        if (++count == decimation_) {
-            const float mean = sum * scale;
-            c.ring.write(&mean, 1);
-            sum = 0.0f;
-            count = 0;
-        }
+    int i = 0;
+    if (c.count > 0) {
+        for (; i < frames && c.count < decimation_; ++i, ++c.count)
+            c.sum += x[i];
+        if (c.count < decimation_) return;  // the block ended inside the window
+        const float mean = c.sum * scale;
+        c.ring.write(&mean, 1);
+        c.sum = 0.0f;
+        c.count = 0;
     }
-    c.sum = sum;
-    c.count = count;
+    constexpr int kBatch = 64;
+    float means[kBatch];
+    while (frames - i >= decimation_) {
+        const int n = std::min(kBatch, (frames - i) / decimation_);
+        dsp::window_sums(x + i, decimation_, n, means);
+        for (int k = 0; k < n; ++k)
+            means[k] *= scale;
+        c.ring.write(means, static_cast<size_t>(n));
+        i += n * decimation_;
+    }
+    for (; i < frames; ++i, ++c.count)
+        c.sum += x[i];
 }
 
 void AnalysisTap::note_peak_rt(size_t source, float peak) {

@@ -43,11 +43,21 @@ FileRecorder::~FileRecorder() {
 
 void FileRecorder::write(const float* const* channels, int frames) {
     const auto ch = static_cast<size_t>(channels_);
+    // A block that would not fit flushes what is pending first, so the buffer stays one flush
+    // long (a larger block than that is the only thing that grows it).
+    if (pending_frames_ + static_cast<size_t>(frames) > kFlushFrames) flush();
     const size_t need = (pending_frames_ + static_cast<size_t>(frames)) * ch;
     if (interleaved_.size() < need) interleaved_.resize(std::max(need, kFlushFrames * ch));
     float* dst = interleaved_.data() + pending_frames_ * ch;
     if (channels_ == 1) {
         std::copy(channels[0], channels[0] + frames, dst);
+    } else if (channels_ == 2) {  // the usual case, written so that it vectorises
+        const float* left = channels[0];
+        const float* right = channels[1];
+        for (int f = 0; f < frames; ++f) {
+            dst[2 * f] = left[f];
+            dst[2 * f + 1] = right[f];
+        }
     } else {
         for (int f = 0; f < frames; ++f)
             for (size_t c = 0; c < ch; ++c)

@@ -27,6 +27,9 @@ class FileRecorder {
     void write(const float* const* channels, int frames);
     void commit();
     const std::string& path() const { return path_; }
+    // Memory this recorder holds: one flush of interleaved frames (and a block more), whatever
+    // the recording's length.
+    size_t buffer_bytes() const { return interleaved_.capacity() * sizeof(float); }
 
   private:
     static constexpr size_t kFlushFrames = 32768;

@@ -51,7 +51,17 @@ FileStream::FileStream(const std::string& path, int channel, bool loop, size_t r
     samples_ = std::make_shared<analog::StreamedSamples>(ring_frames, length);
     sf_command(file_, SFC_SET_NORM_FLOAT, nullptr, SF_TRUE);
     sf_command(file_, SFC_SET_CLIPPING, nullptr, SF_FALSE);
-    if (channels_ > 1) interleaved_.resize(kChunkFrames * static_cast<size_t>(channels_));
+    raw_kind_ = raw_samples_of(
+        info.format, sf_command(file_, SFC_RAW_DATA_NEEDS_ENDSWAP, nullptr, 0) == SF_TRUE);
+    // A mono float file is read straight into place; others pay one pass that decodes and
+    // picks their channel at once.
+    if (raw_kind_ == RawSamples::Float32 && channels_ == 1) raw_kind_ = RawSamples::None;
+    if (raw_kind_ != RawSamples::None)
+        raw_.resize(kChunkFrames * static_cast<size_t>(channels_) *
+                        raw_bytes_per_sample(raw_kind_) +
+                    kRawSlackBytes);
+    else if (channels_ > 1)
+        interleaved_.resize(kChunkFrames * static_cast<size_t>(channels_));
     mono_.resize(kChunkFrames);
     refill();
 }
@@ -63,7 +73,8 @@ FileStream::~FileStream() {
 size_t FileStream::buffer_bytes() const {
     return (samples_->ring.capacity() + interleaved_.capacity() + mono_.capacity() +
             converted_.capacity()) *
-           sizeof(float);
+               sizeof(float) +
+           raw_.capacity();
 }
 
 void FileStream::fail(std::string reason) {
@@ -75,7 +86,13 @@ void FileStream::fail(std::string reason) {
 std::uint64_t FileStream::read_chunk(float* into, std::uint64_t want) {
     const auto want_sf = static_cast<sf_count_t>(want);
     sf_count_t got = 0;
-    if (channels_ == 1) {
+    if (raw_kind_ != RawSamples::None) {
+        const size_t frame_bytes = raw_bytes_per_sample(raw_kind_) * static_cast<size_t>(channels_);
+        const sf_count_t bytes =
+            sf_read_raw(file_, raw_.data(), want_sf * static_cast<sf_count_t>(frame_bytes));
+        got = std::max<sf_count_t>(bytes, 0) / static_cast<sf_count_t>(frame_bytes);
+        decode_channel(raw_kind_, raw_.data(), channels_, channel_, into, static_cast<size_t>(got));
+    } else if (channels_ == 1) {
         got = sf_readf_float(file_, into, want_sf);
     } else {
         got = sf_readf_float(file_, interleaved_.data(), want_sf);
