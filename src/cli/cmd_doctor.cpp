@@ -66,7 +66,8 @@ void add_doctor_commands(CLI::App& app) {
         ->check(CLI::IsMember({"add", "clear", "list"}));
     fault->add_option("FAULT", *what,
                       "add: in1=hum:50:-40dBu, in1=dc:-10dBu, in2=polarity, in1=dead, "
-                      "overload:8ms; clear: an input, machine, or nothing for all");
+                      "overload:8ms, clock=vanish, clock=drift:+1500ppm, pb1=echo-loopback; "
+                      "clear: an input, machine, clock, a playback channel, or nothing for all");
     fault->callback([r, action, what] {
         json a;
         if (*action == "add") {

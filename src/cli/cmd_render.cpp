@@ -171,7 +171,8 @@ void add_render_command(CLI::App& app) {
         ->take_all();
     cmd->add_option("--fault", a->faults,
                     "a virtual fault: CHANNEL=hum:50|60:LEVEL, CHANNEL=dc:LEVEL, "
-                    "CHANNEL=polarity, CHANNEL=dead (docs/user-guide.md, Virtual faults)")
+                    "CHANNEL=polarity, CHANNEL=dead, clock=vanish, clock=drift:PPM, "
+                    "PB=echo-loopback (docs/user-guide.md, Virtual faults)")
         ->take_all();
     cmd->add_option("--set", a->sets,
                     "PATH=VALUE, e.g. /mix/main/in1/gain=-6 (see `phantom params`)")

@@ -144,8 +144,9 @@ void add_start_command(CLI::App& app) {
         ->take_all();
     cmd->add_option("--fault", a->live.faults,
                     "a virtual fault to troubleshoot against: CHANNEL=hum:50|60:LEVEL, "
-                    "CHANNEL=dc:LEVEL, CHANNEL=polarity, CHANNEL=dead or overload:TIME "
-                    "(docs/user-guide.md, Virtual faults)")
+                    "CHANNEL=dc:LEVEL, CHANNEL=polarity, CHANNEL=dead, overload:TIME, "
+                    "clock=vanish, clock=drift:PPM or PB=echo-loopback (docs/user-guide.md, "
+                    "Virtual faults)")
         ->take_all();
     cmd->add_option("--osc", a->osc,
                     "ADDR:PORT of the OSC server (UDP; default 127.0.0.1:7481), or off; any "

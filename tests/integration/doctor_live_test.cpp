@@ -51,6 +51,8 @@ TEST_P(DoctorLive, DiagnosedWithinTwoSecondsAndGoneOnceFixed) {
         args.insert(args.end(), {"--source", channel + "=" + text});
     for (const auto& fault : c.faults)
         args.insert(args.end(), {"--fault", fault});
+    for (const auto& [input, rate] : c.clock_inputs)
+        args.insert(args.end(), {"--clock-input", input + "=" + rate});
     LiveProcess p(args, dir + "log");
     ASSERT_TRUE(p.wait_ready()) << p.log();
     for (const auto& [path, value] : c.setup)

@@ -285,5 +285,38 @@ TEST_F(JackConnections, BadRequestsAreRefusedAndChangeNothing) {
     EXPECT_EQ(connections()["connections"].size(), 1u) << connections().dump();
 }
 
+// A feedback loop through loopback, read from the real graph: loopback.L (capture_19 on
+// studio-8x8: 18 capture channels, then the loopback pair) connected straight back into
+// playback_1, which main's mix holds (SetUp), with loopback returning main. The doctor finds
+// it at main within 2 s, naming the disconnect; undone, the finding goes.
+TEST_F(JackConnections, TheDoctorFindsAFeedbackLoopThroughLoopbackInTheGraph) {
+    ASSERT_EQ(phantom->request("PUT", "/api/params/loopback/source", R"({"value": "main"})").status,
+              200);
+    auto find = [&]() -> json {
+        const json all = json::parse(phantom->request("GET", "/api/doctor").body);
+        for (const auto& f : all["findings"])
+            if (f["rule"] == "feedback-loop") return f;
+        return json();
+    };
+    EXPECT_TRUE(find().is_null());
+    ASSERT_EQ(jack_connect(observer, "phantom:capture_19", "phantom:playback_1"), 0);
+    json f;
+    for (int k = 0; k < 40 && (f = find()).is_null(); ++k)
+        std::this_thread::sleep_for(50ms);
+    ASSERT_FALSE(f.is_null()) << "no feedback-loop finding within 2 s";
+    EXPECT_EQ(f["where"], "main");
+    EXPECT_EQ(f["severity"], "critical");
+    EXPECT_NE(f["what"].get<std::string>().find("loopback.L → pb1"), std::string::npos) << f;
+    EXPECT_NE(f["fix"].get<std::string>().find("/mix/main/pb1/mute on"), std::string::npos) << f;
+    EXPECT_NE(f["fix"].get<std::string>().find(
+                  "phantom disconnect phantom:capture_19 phantom:playback_1"),
+              std::string::npos)
+        << f;
+    ASSERT_EQ(jack_disconnect(observer, "phantom:capture_19", "phantom:playback_1"), 0);
+    for (int k = 0; k < 60 && !(f = find()).is_null(); ++k)
+        std::this_thread::sleep_for(50ms);
+    EXPECT_TRUE(f.is_null()) << f;
+}
+
 }  // namespace
 }  // namespace phantom::test

@@ -21,8 +21,10 @@ struct DoctorCase {
     std::string rule, where;
     std::string what_contains, fix_contains;               // checked when not empty
     std::vector<std::pair<std::string, std::string>> fix;  // parameters, as typed
-    std::string clear_fault;  // the fix replaces a cable: an input, or "machine"
+    std::string clear_fault;  // the fix replaces a cable: an input, "machine" or "clock"
     bool live_only = false;   // needs the real-time driver (an overloaded machine)
+    // What the external clock inputs carry (as after --clock-input): input, rate or none.
+    std::vector<std::pair<std::string, std::string>> clock_inputs = {};
 };
 
 // SM58 (1.85 mV/Pa) at 94 dB SPL into the 3 kΩ mic input (300 Ω source) at 0 dB of gain, on a
@@ -248,6 +250,45 @@ inline std::vector<DoctorCase> doctor_cases() {
          "cancels in mono",
          "/input/in6/polarity on",
          {{"/input/in6/polarity", "on"}},
+         ""},
+        // A master clock on word clock, at the interface's rate, and an ADAT preamp playing:
+        // the master is switched off (the clock vanishes). The fix: the master back on.
+        {"clock_vanishes",
+         {{"adat1", "sine:1k:-20dBFS"}},
+         {"clock=vanish"},
+         {{"/clock/source", "wordclock"}, {"/mix/main/adat1/gain", "0"}},
+         "clock",
+         "clock",
+         "no signal on wordclock",
+         "/clock/source internal",
+         {},
+         "clock",
+         false,
+         {{"wordclock", "48000"}}},
+        // The master drifts 1500 ppm, beyond the ±1000 ppm the interface locks to.
+        {"clock_drifts",
+         {{"adat1", "sine:1k:-20dBFS"}},
+         {"clock=drift:+1500ppm"},
+         {{"/clock/source", "wordclock"}, {"/mix/main/adat1/gain", "0"}},
+         "clock",
+         "clock",
+         "wordclock runs +1500 ppm off 48000 Hz",
+         "the clock master has drifted",
+         {},
+         "clock",
+         false,
+         {{"wordclock", "48000"}}},
+        // A host program plays the loopback (main's mix) back into pb1-2, which main's mix
+        // holds at 0 dB (the default routing): a feedback loop. The fix mutes the return.
+        {"loopback_feedback",
+         {{"in5", "sine:1k:+4dBu"}},
+         {"pb1=echo-loopback"},
+         {{"/mix/main/in5/gain", "0"}, {"/loopback/source", "main"}},
+         "feedback-loop",
+         "main",
+         "loopback.L → pb1, loopback.R → pb2",
+         "/mix/main/pb1/mute on, /mix/main/pb2/mute on",
+         {{"/mix/main/pb1/mute", "on"}, {"/mix/main/pb2/mute", "on"}},
          ""},
         // 12 ms a cycle in a 5.3 ms period: every cycle late (the buffer is checked offline).
         {"xruns",

@@ -12,7 +12,8 @@ namespace phantom::analog {
 namespace {
 
 constexpr const char* kForms =
-    "CHANNEL=hum:50|60:LEVEL, CHANNEL=dc:LEVEL, CHANNEL=polarity, CHANNEL=dead or overload:TIME";
+    "CHANNEL=hum:50|60:LEVEL, CHANNEL=dc:LEVEL, CHANNEL=polarity, CHANNEL=dead, overload:TIME, "
+    "clock=vanish, clock=drift:PPM or PB=echo-loopback";
 
 bool parse_number(std::string_view text, double& out) {
     if (!text.empty() && text.front() == '+') text.remove_prefix(1);
@@ -65,7 +66,23 @@ double parse_time_s(const std::string& token, const std::string& whole) {
     return t * scale;
 }
 
+// A drift in parts per million: "+1500ppm", "-200ppm" or a bare number.
+double parse_ppm(const std::string& token, const std::string& whole) {
+    std::string head = token;
+    strip_suffix(head, "ppm");
+    double ppm = 0;
+    if (!parse_number(head, ppm) || std::abs(ppm) > kMaxDriftPpm)
+        throw SourceSpecError(
+            fmt::format("'{}': '{}' is not a drift within -{:g}..+{:g} ppm (e.g. drift:+1500ppm)",
+                        whole, token, kMaxDriftPpm, kMaxDriftPpm));
+    return ppm;
+}
+
 }  // namespace
+
+bool is_clock_fault(FaultKind kind) {
+    return kind == FaultKind::ClockVanish || kind == FaultKind::ClockDrift;
+}
 
 FaultSpec parse_fault_spec(const std::string& text) {
     FaultSpec f;
@@ -122,6 +139,16 @@ FaultSpec parse_fault_spec(const std::string& text) {
     } else if (kind == "dead") {
         need(1, "CHANNEL=dead");
         f.kind = FaultKind::Dead;
+    } else if (kind == "vanish") {
+        need(1, "CLOCK=vanish, e.g. clock=vanish");
+        f.kind = FaultKind::ClockVanish;
+    } else if (kind == "drift") {
+        need(2, "CLOCK=drift:PPM, e.g. clock=drift:+1500ppm");
+        f.kind = FaultKind::ClockDrift;
+        f.drift_ppm = parse_ppm(parts[1], text);
+    } else if (kind == "echo-loopback") {
+        need(1, "PB=echo-loopback, e.g. pb1=echo-loopback");
+        f.kind = FaultKind::EchoLoopback;
     } else {
         throw SourceSpecError(
             fmt::format("'{}': '{}' is not a fault (expected {})", text, kind, kForms));

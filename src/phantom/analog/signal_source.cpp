@@ -55,6 +55,19 @@ void SignalSource::set_faults(const SourceFaults& faults) {
 }
 
 void SignalSource::apply_faults(float* out, int frames) {
+    if (faults_.echo) {  // a playback channel: what the host echoes comes on top
+        const HostEcho& echo = *faults_.echo;
+        if (echo_block_ != echo.block()) {
+            echo_block_ = echo.block();
+            echo_pos_ = 0;
+        }
+        const float* heard = echo.heard(faults_.echo_channel) + echo_pos_;
+        const int n = std::clamp(echo.heard_frames() - echo_pos_, 0, frames);
+        const float scale = faults_.echo_scale;
+        for (int i = 0; i < n; ++i)
+            out[i] += scale * heard[i];
+        echo_pos_ += frames;
+    }
     if (faults_.dead) {
         std::memset(out, 0, static_cast<size_t>(frames) * sizeof(float));
         return;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "phantom/analog/fault_spec.hpp"
+#include "phantom/analog/host_echo.hpp"
 #include "phantom/analog/source_spec.hpp"
 #include "phantom/rt/spsc_ring.hpp"
 
@@ -37,7 +38,12 @@ struct SourceFaults {
     double dc = 0.0;
     double hum_hz = 0.0;  // 0: no hum
     double hum_peak[kHumHarmonics] = {};
-    bool any() const { return dead || inverted || dc != 0.0 || hum_hz > 0.0; }
+    // A playback channel: the host plays loopback channel `echo_channel` back into it, added
+    // to what it plays, `echo_scale` source units per dBFS unit. Owned by the Interface.
+    const HostEcho* echo = nullptr;
+    int echo_channel = 0;
+    float echo_scale = 1.0f;
+    bool any() const { return dead || inverted || dc != 0.0 || hum_hz > 0.0 || echo; }
 };
 
 class SignalSource {
@@ -86,6 +92,9 @@ class SignalSource {
     SourceFaults faults_;
     double hum_re_[kHumHarmonics] = {}, hum_im_[kHumHarmonics] = {};
     double hum_rot_re_[kHumHarmonics] = {}, hum_rot_im_[kHumHarmonics] = {};
+    // The echo's block read last, and how far into it (a block may be rendered in pieces).
+    std::uint64_t echo_block_ = ~std::uint64_t{0};
+    int echo_pos_ = 0;
 };
 
 }  // namespace phantom::analog

@@ -33,6 +33,15 @@ struct BackendStatus {
     // not connected (8 kept connections wait for it)". A netjack2 slave that left is said here,
     // not only silent.
     std::vector<std::string> waiting;
+    // Phantom's loopback capture ports connected straight to its own playback ports (JACK):
+    // loopback channel (0 = L) and playback channel (0 = pb1), with the ports' full names. The
+    // studio doctor looks for the feedback loop they close.
+    struct LoopbackReturn {
+        int loopback = 0;
+        int playback = 0;
+        std::string from, to;
+    };
+    std::vector<LoopbackReturn> loopback_returns;
 };
 
 class LiveBackend {

@@ -72,7 +72,44 @@ Facts Doctor::gather(engine::Interface& iface, const backend::BackendStatus& sta
     gather_listen(iface, v, facts);
     gather_system(status, now, facts.system);
     facts.system.clock = iface.clock();
+    gather_loopback(iface, v, status, facts.loopback);
     return facts;
+}
+
+// The output loopback returns, and every host path from a loopback channel straight back into
+// a playback channel: JACK's connections (the backend reads them from the graph), or the
+// virtual host's echo (its routing, as an engineer sees a DAW's, not a hidden fault).
+void Doctor::gather_loopback(engine::Interface& iface, const std::vector<double>& v,
+                             const backend::BackendStatus& status, LoopbackFacts& lb) {
+    const auto& layout = iface.layout();
+    if (layout.loopback_source < 0) return;
+    const int o = layout.loopback_choice_output[static_cast<size_t>(
+        v[static_cast<size_t>(layout.loopback_source)])];
+    if (o < 0) return;
+    lb.output = iface.spec().outputs[static_cast<size_t>(o)].id;
+    const auto& el = iface.engine().layout();
+    const size_t first =
+        el.sources + static_cast<size_t>(el.output_first_channel[static_cast<size_t>(o)]);
+    for (int c = 0; c < el.output_channels[static_cast<size_t>(o)]; ++c)
+        if (first + static_cast<size_t>(c) < meters_.size())
+            lb.output_peak_dbfs = std::max(
+                lb.output_peak_dbfs, to_dbfs(meters_[first + static_cast<size_t>(c)].peak_hold));
+    std::vector<backend::BackendStatus::LoopbackReturn> returns = status.loopback_returns;
+    for (const auto& e : iface.loopback_echoes())
+        returns.push_back({e.loopback, e.playback, "", ""});
+    const std::vector<std::string> captures = iface.capture_channel_names();
+    const int bus = layout.resolved_bus(o, v);
+    for (const auto& r : returns) {
+        const size_t s = el.first_playback + static_cast<size_t>(r.playback);
+        const size_t k = static_cast<size_t>(iface.spec().host.capture + r.loopback);
+        if (s >= layout.sources.size() || k >= captures.size()) continue;
+        LoopbackReturnFacts f{captures[k], layout.sources[s].id, r.from, r.to, false};
+        if (bus >= 0) {
+            const auto& x = layout.crosspoint(bus, static_cast<int>(s));
+            f.in_mix = v[static_cast<size_t>(x.gain)] > -INFINITY && !flag(v, x.mute);
+        }
+        lb.returns.push_back(std::move(f));
+    }
 }
 
 void Doctor::gather_input(engine::Interface& iface, size_t s, const std::vector<double>& v,

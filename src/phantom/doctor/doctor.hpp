@@ -40,6 +40,8 @@ class Doctor {
     void gather_listen(engine::Interface& iface, const std::vector<double>& v, Facts& facts);
     void gather_system(const backend::BackendStatus& status, Clock::time_point now,
                        SystemFacts& sys);
+    void gather_loopback(engine::Interface& iface, const std::vector<double>& v,
+                         const backend::BackendStatus& status, LoopbackFacts& lb);
 
     const engine::AnalysisTap* tap_ = nullptr;  // windows restart when the engine is rebuilt
     std::vector<SampleWindow> windows_;

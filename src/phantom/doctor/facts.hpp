@@ -82,6 +82,24 @@ struct ListenFacts {
     bool room_source_plays = false, main_mix_plays = false;
 };
 
+// A host path from a loopback capture channel straight back into a playback channel: a JACK
+// connection (from/to: the ports), or a host program on the virtual hardware echoing the
+// loopback (the fault PB=echo-loopback, which stands in for the host's routing an engineer
+// sees in the DAW). in_mix: the playback channel is routed, unmuted, into the mix loopback
+// returns, so the loop is closed.
+struct LoopbackReturnFacts {
+    std::string capture;   // "loopback.L"
+    std::string playback;  // "pb1"
+    std::string from, to;  // JACK's port names; empty for the virtual host
+    bool in_mix = false;
+};
+
+struct LoopbackFacts {
+    std::string output;  // the output loopback returns ("main"); empty: none
+    double output_peak_dbfs = -150.0;
+    std::vector<LoopbackReturnFacts> returns;
+};
+
 struct SystemFacts {
     backend::BackendStatus status;
     engine::ClockLock clock;
@@ -97,6 +115,7 @@ struct Facts {
     std::vector<PairFacts> pairs;
     ListenFacts listen;
     SystemFacts system;
+    LoopbackFacts loopback;
 };
 
 }  // namespace phantom::doctor

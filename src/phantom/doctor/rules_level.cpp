@@ -90,9 +90,39 @@ void phantom_on_ribbon(const InputFacts& in, std::vector<Finding>& out) {
                    fmt::format("switch 48 V off: /input/{}/phantom off", in.id)});
 }
 
+// A playback channel that carries the loopback back in (a JACK connection, a host program
+// monitoring the loopback) and sits in the mix loopback returns: each block comes round again
+// one period later, at the loop's gain, and grows until the output clips.
+void loopback_feedback(const LoopbackFacts& lb, bool virtual_hardware, std::vector<Finding>& out) {
+    std::string paths, mutes, disconnects;
+    for (const auto& r : lb.returns) {
+        if (!r.in_mix) continue;
+        paths += fmt::format("{}{} → {}", paths.empty() ? "" : ", ", r.capture, r.playback);
+        mutes +=
+            fmt::format("{}/mix/{}/{}/mute on", mutes.empty() ? "" : ", ", lb.output, r.playback);
+        if (!r.from.empty())
+            disconnects += fmt::format("{}phantom disconnect {} {}",
+                                       disconnects.empty() ? "" : "; ", r.from, r.to);
+    }
+    if (paths.empty()) return;
+    Finding f{Severity::Critical, "feedback-loop", lb.output,
+              fmt::format("a feedback loop through loopback: loopback returns {0}'s mix to the "
+                          "host, which plays it back ({1}) into {0}'s mix: it comes round every "
+                          "block, adding to itself, and can grow until it clips ({0} peaks "
+                          "{2:.1f} dBFS)",
+                          lb.output, paths, lb.output_peak_dbfs),
+              fmt::format("break the loop: mute the return in {}'s mix ({})", lb.output, mutes)};
+    if (!disconnects.empty())
+        f.fix += fmt::format(", or disconnect it: {}", disconnects);
+    else if (virtual_hardware)
+        f.fix += ", or stop the host program playing the loopback back (its input monitoring)";
+    out.push_back(f);
+}
+
 }  // namespace
 
 void level_rules(const Facts& facts, std::vector<Finding>& out) {
+    loopback_feedback(facts.loopback, facts.virtual_hardware, out);
     for (const auto& in : facts.inputs) {
         phantom_on_ribbon(in, out);
         clipping(in, out);

@@ -81,6 +81,17 @@ void waiting_connections(const SystemFacts& s, std::vector<Finding>& out) {
 void clock_not_locked(const SystemFacts& s, std::vector<Finding>& out) {
     using engine::ClockState;
     if (s.clock.locked()) return;
+    if (s.clock.state == ClockState::OutOfRange) {
+        out.push_back(
+            {Severity::Critical, "clock", "clock",
+             fmt::format("clock not locked: {} runs {:+.0f} ppm off {} Hz, beyond the ±{:.0f} ppm "
+                         "the interface locks to; ADAT and S/PDIF inputs are muted",
+                         s.clock.source, s.clock.drift_ppm, s.clock.input_rate_hz,
+                         engine::kLockRangePpm),
+             "the clock master has drifted: check it (or its own reference, or choose another "
+             "master), or use the internal clock: /clock/source internal"});
+        return;
+    }
     const bool wrong_rate = s.clock.state == ClockState::WrongRate;
     out.push_back(
         {Severity::Critical, "clock", "clock",

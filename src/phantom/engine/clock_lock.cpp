@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <cmath>
 #include <stdexcept>
 
 namespace phantom::engine {
@@ -17,6 +18,8 @@ const char* to_string(ClockState state) {
             return "no signal";
         case ClockState::WrongRate:
             return "wrong rate";
+        case ClockState::OutOfRange:
+            return "out of range";
         case ClockState::Host:
             return "host";
     }
@@ -28,6 +31,11 @@ std::string ClockLock::message() const {
         case ClockState::Internal:
             return fmt::format("internal clock at {} Hz", rate_hz);
         case ClockState::Locked:
+            if (drift_ppm != 0.0)
+                return fmt::format(
+                    "locked to {} at {} Hz ({:+.0f} ppm: the master drifts, within the ±{:.0f} "
+                    "ppm the interface follows)",
+                    source, rate_hz, drift_ppm, kLockRangePpm);
             return fmt::format("locked to {} at {} Hz", source, rate_hz);
         case ClockState::NoSignal:
             return fmt::format(
@@ -39,6 +47,12 @@ std::string ClockLock::message() const {
                 "not locked: {} carries {} Hz, the interface runs at {} Hz; ADAT and S/PDIF "
                 "inputs muted (set the clock master to {} Hz, or /clock/source to internal)",
                 source, input_rate_hz, rate_hz, rate_hz);
+        case ClockState::OutOfRange:
+            return fmt::format(
+                "not locked: {} runs {:+.0f} ppm off {} Hz, beyond the ±{:.0f} ppm the interface "
+                "locks to; ADAT and S/PDIF inputs muted (check the clock master, or set "
+                "/clock/source to internal)",
+                source, drift_ppm, input_rate_hz, kLockRangePpm);
         case ClockState::Host:
             return "the sound card's clock (JACK)";
     }
@@ -46,7 +60,7 @@ std::string ClockLock::message() const {
 }
 
 ClockLock clock_lock(const std::string& source, std::uint32_t input_rate_hz, std::uint32_t rate_hz,
-                     bool host_owns_clock) {
+                     bool host_owns_clock, double drift_ppm) {
     ClockLock c;
     c.source = source;
     c.rate_hz = rate_hz;
@@ -56,9 +70,11 @@ ClockLock clock_lock(const std::string& source, std::uint32_t input_rate_hz, std
     }
     if (source == "internal") return c;
     c.input_rate_hz = input_rate_hz;
-    c.state = input_rate_hz == 0         ? ClockState::NoSignal
-              : input_rate_hz != rate_hz ? ClockState::WrongRate
-                                         : ClockState::Locked;
+    c.drift_ppm = input_rate_hz == 0 ? 0.0 : drift_ppm;
+    c.state = input_rate_hz == 0                    ? ClockState::NoSignal
+              : input_rate_hz != rate_hz            ? ClockState::WrongRate
+              : std::abs(drift_ppm) > kLockRangePpm ? ClockState::OutOfRange
+                                                    : ClockState::Locked;
     return c;
 }
 

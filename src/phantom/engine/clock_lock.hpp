@@ -7,7 +7,14 @@
 //   external, no signal      not locked: "no signal"
 //   external, another rate   not locked: "wrong rate" (the input's rate named)
 //   external, the same rate  locked
+//   external, the same rate but drifting beyond the lock range (kLockRangePpm)
+//                            not locked: "out of range" (the drift named)
 //   on JACK                  the sound card owns the clock: "external" (never muted here)
+//
+// A drift within the lock range keeps the lock: the interface's PLL follows its master, as a
+// real one does, and the status names the drift. The range is IEC 60958's "Level II" clock
+// accuracy, ±1000 ppm: the accuracy an ordinary digital audio source is allowed, so a receiver
+// that takes every compliant source captures at least that much; beyond it the PLL slips.
 //
 // [control-thread] A plain value, derived by engine::Interface whenever the source, an input or
 // the rate changes, and read from there by the status (and by the studio doctor).
@@ -19,7 +26,10 @@
 
 namespace phantom::engine {
 
-enum class ClockState { Internal, Locked, NoSignal, WrongRate, Host };
+enum class ClockState { Internal, Locked, NoSignal, WrongRate, OutOfRange, Host };
+
+// How far (parts per million) an external clock may be off its rate and still be locked to.
+inline constexpr double kLockRangePpm = 1000.0;
 
 // What each external clock input of the virtual hardware carries: a rate in Hz, or 0 for no
 // signal. An input not listed follows the default (ClockInputs::rate_or_default).
@@ -32,8 +42,12 @@ struct ClockLock {
     ClockState state = ClockState::Internal;
     std::uint32_t rate_hz = 0;        // the interface's sample rate
     std::uint32_t input_rate_hz = 0;  // what the chosen external input carries (0: nothing)
+    double drift_ppm = 0.0;           // how far the external clock is off input_rate_hz
 
-    bool locked() const { return state != ClockState::NoSignal && state != ClockState::WrongRate; }
+    bool locked() const {
+        return state != ClockState::NoSignal && state != ClockState::WrongRate &&
+               state != ClockState::OutOfRange;
+    }
     // Digital inputs (ADAT, S/PDIF) are muted while not locked.
     bool digital_inputs_muted() const { return !locked(); }
     // One line for the status: "locked to wordclock at 48000 Hz", "not locked: no signal on
@@ -41,10 +55,12 @@ struct ClockLock {
     std::string message() const;
 };
 
-const char* to_string(ClockState state);  // "internal", "locked", "no signal", "wrong rate", "host"
+// "internal", "locked", "no signal", "wrong rate", "out of range", "host"
+const char* to_string(ClockState state);
 
+// `drift_ppm`: how far the external clock runs off `input_rate_hz` (a virtual fault).
 ClockLock clock_lock(const std::string& source, std::uint32_t input_rate_hz, std::uint32_t rate_hz,
-                     bool host_owns_clock);
+                     bool host_owns_clock, double drift_ppm = 0.0);
 
 // "--clock-input wordclock=48000", "adat=none": the rate an input carries (0 for none, "none"
 // or "absent"). Throws std::invalid_argument naming the form on anything else.

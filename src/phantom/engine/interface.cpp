@@ -132,7 +132,7 @@ void Interface::set_source(const std::string& channel_id, const std::string& sou
         throw SourceError(fmt::format("{}: {}", channel_id, e.what()));
     }
     io::FileSignal signal = make_signal(spec, channel_id);
-    if (!faults_[static_cast<size_t>(s)].empty())
+    if (has_faults(static_cast<size_t>(s)))
         signal.signal->set_faults(source_faults(static_cast<size_t>(s), spec));
     auto bank = std::make_shared<SignalBank>(*signals_);
     bank->by_source[static_cast<size_t>(s)] = std::move(signal.signal);
@@ -178,12 +178,12 @@ void Interface::change_sample_rate(std::uint32_t sample_rate_hz) {
     bank->by_source.resize(source_specs_.size());
     std::vector<std::shared_ptr<io::FileStream>> streams(source_specs_.size());
     for (size_t s = 0; s < source_specs_.size(); ++s) {
-        if (!source_specs_[s] && faults_[s].empty()) continue;
+        if (!source_specs_[s] && !has_faults(s)) continue;
         try {
             const analog::SourceSpec spec =
                 source_specs_[s] ? *source_specs_[s] : analog::parse_source_spec("silence");
             io::FileSignal signal = make_signal(spec, params_.sources[s].id);
-            if (!faults_[s].empty()) signal.signal->set_faults(source_faults(s, spec));
+            if (has_faults(s)) signal.signal->set_faults(source_faults(s, spec));
             bank->by_source[s] = std::move(signal.signal);
             streams[s] = std::move(signal.stream);
         } catch (const SourceError& e) {
@@ -244,9 +244,19 @@ void Interface::update_clock() {
                 input_rate = sample_rate_hz_;
         }
     }
+    // A virtual fault on this clock input, else on "the external clock" whichever it is.
+    double drift_ppm = 0.0;
+    if (source != "internal") {
+        auto fault = clock_faults_.find(source);
+        if (fault == clock_faults_.end()) fault = clock_faults_.find("clock");
+        if (fault != clock_faults_.end()) {
+            if (fault->second.kind == analog::FaultKind::ClockVanish) input_rate = 0;
+            drift_ppm = fault->second.drift_ppm;
+        }
+    }
     const bool was_muted = clock_.digital_inputs_muted();
     const std::string was = clock_.message();
-    clock_ = clock_lock(source, input_rate, sample_rate_hz_, host_owns_clock_);
+    clock_ = clock_lock(source, input_rate, sample_rate_hz_, host_owns_clock_, drift_ppm);
     if (clock_.digital_inputs_muted() != was_muted) plan_dirty_ = true;
     if (clock_.message() != was && (clock_.digital_inputs_muted() || was_muted))
         warnings_.push_back("clock: " + clock_.message());

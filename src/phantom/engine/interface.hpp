@@ -15,6 +15,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -22,6 +23,7 @@
 #include <vector>
 
 #include "phantom/analog/fault_spec.hpp"
+#include "phantom/analog/host_echo.hpp"
 #include "phantom/analog/input_front_end.hpp"
 #include "phantom/analog/source_spec.hpp"
 #include "phantom/device/device_spec.hpp"
@@ -81,11 +83,21 @@ class Interface {
 
     // [control-thread] Faults of the virtual world, to troubleshoot against
     // (analog/fault_spec.hpp; engine/interface_faults.cpp): added one at a time, cleared by
-    // channel ("in1"), "machine" (the overload) or "" (all). A fault on an input with no source
-    // rides on silence. Throws SourceError naming the fault and the reason; changes nothing then.
+    // channel ("in1"), "machine" (the overload), a clock ("clock", "wordclock") or "" (all). A
+    // fault on an input with no source rides on silence; a clock's fault replaces the one
+    // before on the same clock. Throws SourceError naming the fault and the reason; changes
+    // nothing then.
     void add_fault(const std::string& text);
     void clear_faults(const std::string& where);
     std::vector<std::string> fault_texts() const;
+    // The virtual host's echoes (PB=echo-loopback): loopback channel k (0 = L) plays back into
+    // playback channel p (0 = pb1), one block later. What the doctor reads as it reads JACK's
+    // connections from a loopback port to a playback port.
+    struct LoopbackEcho {
+        int loopback = 0;
+        int playback = 0;
+    };
+    std::vector<LoopbackEcho> loopback_echoes() const;
     // [any-thread] The overloaded machine's extra time in every cycle (the virtual driver).
     double overload_s() const { return overload_s_.load(std::memory_order_relaxed); }
 
@@ -100,8 +112,9 @@ class Interface {
     // then rising to their restored volumes over kPowerOnRampS. For live backends.
     void start_live();
     static constexpr double kPowerOnRampS = 0.6;
-    // [audio-thread]
-    void process(const BlockIo& io) { engine_->process(io); }
+    // [audio-thread] One block. With a host echo (PB=echo-loopback) the loopback channels are
+    // kept for the playback channels that play them in the next block (interface_echo.cpp).
+    void process(const BlockIo& io);
     // [control-thread] Call between blocks or periodically. Also reports, once per source, a
     // file that ended early or a reader that fell behind (warnings()).
     void maintain();
@@ -205,6 +218,26 @@ class Interface {
     bool host_owns_clock_ = false;
     ClockLock clock_;
     std::vector<std::vector<analog::FaultSpec>> faults_;  // by source
+    // The host's echo of loopback into playback pairs: the first playback channel of each
+    // (source index), in the order given, with its text; the buffers, made at the first echo
+    // and kept while the engine may run (the audio thread reads echo_rt_).
+    std::vector<std::pair<size_t, std::string>> echo_faults_;
+    std::shared_ptr<analog::HostEcho> echo_;
+    std::atomic<analog::HostEcho*> echo_rt_{nullptr};
+    std::vector<float*> echo_capture_;  // [audio-thread] capture channels: loopback into echo_
+    void add_echo_fault(const analog::FaultSpec& fault);
+    // The echo fault whose pair holds channel `id` ("pb1" or "pb2" of pb1=echo-loopback), -1.
+    int echo_of(const std::string& id) const;
+    // The signals of the pair from playback source `first` made again (an echo came or went).
+    void rebuild_echo(size_t first);
+    // Which loopback channel playback source `s` echoes, or -1.
+    int echo_channel_of(size_t s) const;
+    // Source `s` has a fault of its own or plays the host's echo: its signal carries them.
+    bool has_faults(size_t s) const { return !faults_[s].empty() || echo_channel_of(s) >= 0; }
+    // Clock faults by clock: "clock" (whichever input /clock/source follows) or an input id.
+    std::map<std::string, analog::FaultSpec> clock_faults_;
+    void add_clock_fault(const analog::FaultSpec& fault);
+    bool is_clock_name(const std::string& name) const;
     std::atomic<double> overload_s_{0.0};
     std::string overload_text_;
 

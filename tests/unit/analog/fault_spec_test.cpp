@@ -28,6 +28,17 @@ TEST(FaultSpec, EveryFormParses) {
     EXPECT_TRUE(load.channel.empty());
     EXPECT_DOUBLE_EQ(load.overload_s, 0.008);
     EXPECT_DOUBLE_EQ(parse_fault_spec("overload:0.02s").overload_s, 0.02);
+    FaultSpec vanish = parse_fault_spec("clock=vanish");
+    EXPECT_EQ(vanish.channel, "clock");
+    EXPECT_EQ(vanish.kind, FaultKind::ClockVanish);
+    FaultSpec drift = parse_fault_spec("wordclock=drift:+1500ppm");
+    EXPECT_EQ(drift.channel, "wordclock");
+    EXPECT_EQ(drift.kind, FaultKind::ClockDrift);
+    EXPECT_DOUBLE_EQ(drift.drift_ppm, 1500.0);
+    EXPECT_DOUBLE_EQ(parse_fault_spec("clock=drift:-200").drift_ppm, -200.0);
+    FaultSpec echo = parse_fault_spec("pb1=echo-loopback");
+    EXPECT_EQ(echo.channel, "pb1");
+    EXPECT_EQ(echo.kind, FaultKind::EchoLoopback);
 }
 
 void expect_refused(const std::string& text, const std::string& part) {
@@ -54,6 +65,12 @@ TEST(FaultSpec, BadFormsAreRefusedNamingThePart) {
     expect_refused("overload:5s", "at most");
     expect_refused("overload:8", "not a time");
     expect_refused("in1=polarity:1", "expected CHANNEL=polarity");
+    expect_refused("clock=drift", "expected CLOCK=drift:PPM");
+    expect_refused("clock=drift:fast", "'fast' is not a drift");
+    expect_refused("clock=drift:+200000ppm", "-100000..+100000 ppm");
+    expect_refused("clock=vanish:now", "expected CLOCK=vanish");
+    expect_refused("vanish", "a fault names its input");
+    expect_refused("pb1=echo-loopback:2", "expected PB=echo-loopback");
 }
 
 TEST(SourceFaults, DeadInvertedDcAndHumActOnTheRenderedSignal) {

@@ -66,6 +66,8 @@ class DoctorScenario : public testing::TestWithParam<test::DoctorCase> {};
 TEST_P(DoctorScenario, DiagnosedWithinTwoSecondsAndGoneOnceFixed) {
     const test::DoctorCase& c = GetParam();
     DoctorRig d;
+    for (const auto& [input, rate] : c.clock_inputs)
+        d.iface().set_clock_input(input, engine::parse_clock_input_rate(input, rate));
     for (const auto& [channel, text] : c.sources)
         d.iface().set_source(channel, text);
     for (const auto& fault : c.faults)
@@ -174,6 +176,39 @@ TEST(DoctorRules, AClockNotLockedIsNamedWithItsCauseAndGoneOnceFixed) {
     d.set("/clock/source", "internal");  // or the other fix: the internal clock
     d.run(0.2);
     EXPECT_EQ(d.find("clock"), nullptr) << d.all();
+}
+
+// The graph's side of a feedback loop (JACK): the backend reports Phantom's loopback.L port
+// connected straight to its playback_1; it is a loop only while loopback returns a mix that
+// holds pb1, unmuted.
+TEST(DoctorRules, ALoopbackPortConnectedToOurOwnPlaybackPortIsAFeedbackLoop) {
+    DoctorRig d;
+    d.start();
+    d.status().loopback_returns = {{0, 0, "phantom:capture_19", "phantom:playback_1"}};
+    d.run(0.2);
+    EXPECT_EQ(d.find("feedback-loop"), nullptr) << "loopback returns nothing yet:" << d.all();
+    d.set("/loopback/source", "main");
+    d.run(0.2);
+    const Finding* f = d.find("feedback-loop");
+    ASSERT_NE(f, nullptr) << d.all();
+    EXPECT_EQ(f->severity, Severity::Critical);
+    EXPECT_EQ(f->where, "main");
+    EXPECT_NE(f->what.find("loopback.L → pb1"), std::string::npos) << f->what;
+    EXPECT_NE(f->fix.find("/mix/main/pb1/mute on"), std::string::npos) << f->fix;
+    EXPECT_NE(f->fix.find("phantom disconnect phantom:capture_19 phantom:playback_1"),
+              std::string::npos)
+        << f->fix;
+    d.set("/mix/main/pb1/mute", "on");  // the loop is broken in the mix
+    d.run(0.2);
+    EXPECT_EQ(d.find("feedback-loop"), nullptr) << d.all();
+    d.set("/mix/main/pb1/mute", "off");
+    d.set("/loopback/source", "hp1");  // loopback returns a mix without pb1
+    d.run(0.2);
+    EXPECT_EQ(d.find("feedback-loop"), nullptr) << d.all();
+    d.set("/loopback/source", "main");
+    d.status().loopback_returns.clear();  // disconnected
+    d.run(0.2);
+    EXPECT_EQ(d.all(), " (none)");
 }
 
 TEST(DoctorRules, AHostAtARateTheDeviceDoesNotRunAtIsARateMismatch) {

@@ -81,6 +81,9 @@ TEST_P(RealtimeSafety, ProcessNeverAllocates) {
             iface.set_text("/input/in1/mode", "inst");
         }
         iface.set_source("pb1", "impulse:-6dBFS");
+        // A host echoing the loopback into pb1 (and on): the loopback kept every block.
+        if (spec.host.loopback > 0 && spec.host.playback >= spec.host.loopback)
+            iface.add_fault("pb1=echo-loopback");
         // Streamed from disk (and converted, on a device at another rate than 48 kHz), read
         // from the ring in process().
         iface.set_source(iface.layout().sources.back().id, file);
@@ -103,6 +106,8 @@ TEST_P(RealtimeSafety, ProcessNeverAllocates) {
                 iface.set_source(iface.layout().sources[1].id,
                                  k % 200 == 50 ? "silence" : "pink:-20dBFS");
             iface.refill_sources();
+            // Every third block without capture channels: the loopback goes to the echo alone.
+            io.capture = k % 3 == 0 ? nullptr : b.cap_ptr.data();
             {
                 AllocationGuard guard;
                 iface.process(io);

@@ -328,6 +328,7 @@ bool JackBackend::make(const PortPair& pair) {
 void JackBackend::reconcile() {
     const std::uint32_t epoch = graph_epoch_.load(std::memory_order_acquire);
     const std::set<PortPair> seen = read_connections();
+    find_loopback_returns(seen);
     // A change since `epoch` leaves the epochs apart: every port stays live until the next read.
     read_epoch_.store(epoch, std::memory_order_release);
     const long long now = now_ms();
@@ -345,6 +346,24 @@ void JackBackend::reconcile() {
                                  ? now + ConnectionBook::kSettleMs
                                  : std::min(next_reconcile_ms_, now + ConnectionBook::kSettleMs);
     update_waiting_summary();
+}
+
+void JackBackend::find_loopback_returns(const std::set<PortPair>& seen) {
+    std::vector<BackendStatus::LoopbackReturn> found;
+    const size_t first_loopback = static_cast<size_t>(iface_->spec().host.capture);
+    for (size_t c = first_loopback; c < capture_.size(); ++c) {
+        if (!capture_[c].handle) continue;
+        const std::string from = jack_port_name(capture_[c].handle);
+        for (size_t p = 0; p < playback_.size(); ++p) {
+            if (!playback_[p].handle) continue;
+            const std::string to = jack_port_name(playback_[p].handle);
+            if (seen.count({from, to}))
+                found.push_back(
+                    {static_cast<int>(c - first_loopback), static_cast<int>(p), from, to});
+        }
+    }
+    std::lock_guard lock(summary_mutex_);
+    loopback_returns_ = std::move(found);
 }
 
 void JackBackend::update_waiting_summary() {
@@ -636,6 +655,7 @@ BackendStatus JackBackend::status() const {
     {
         std::lock_guard lock(summary_mutex_);
         b.waiting = waiting_summary_;
+        if (!lost_.load()) b.loopback_returns = loopback_returns_;
     }
     return b;
 }

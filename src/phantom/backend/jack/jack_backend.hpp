@@ -172,6 +172,10 @@ class JackBackend final : public LiveBackend, public Patchbay {
     long long next_reconcile_ms_ = -1;  // a connection the server refused yet: try again then
     mutable std::mutex summary_mutex_;  // status() runs outside the controller's lock
     std::vector<std::string> waiting_summary_;
+    // Loopback ports connected straight to our own playback ports (the doctor's feedback loop),
+    // read with the connections; under summary_mutex_.
+    std::vector<BackendStatus::LoopbackReturn> loopback_returns_;
+    void find_loopback_returns(const std::set<PortPair>& seen);
     std::atomic<bool> lost_{false};
     std::atomic<bool> active_{false};
     std::atomic<std::uint32_t> graph_epoch_{1};  // counted up by the graph callbacks

@@ -114,6 +114,7 @@ static json clock_json(const engine::ClockLock& c) {
               {"digital_inputs_muted", c.digital_inputs_muted()},
               {"message", c.message()}};
     if (c.input_rate_hz) j["input_rate_hz"] = c.input_rate_hz;
+    if (c.drift_ppm != 0.0) j["drift_ppm"] = c.drift_ppm;
     return j;
 }
 
