@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -98,12 +100,32 @@ void expect_clean_run(std::chrono::seconds length, const std::string& name) {
         dir + "state.json");
     LiveProcess p({"--session", dir + "state.json"}, dir + "log");
     ASSERT_TRUE(p.wait_ready()) << p.log();
+    // An `xruns` finding is no false alarm when the driver really missed its deadlines (the
+    // counter in /api/status rose): on a shared two-core machine the scheduler decides that, not
+    // the studio. It is printed and let pass; every other finding fails the run.
+    const auto xruns = [&] {
+        auto r = p.request("GET", "/api/status");
+        return r.status == 200 ? json::parse(r.body).value("xruns", std::uint64_t{0}) : 0;
+    };
+    const std::uint64_t xruns_at_start = xruns();
+    std::size_t told_xruns = 0;
     const auto t0 = Clock::now();
     while (Clock::now() - t0 < length) {
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
         const json list = findings(p);
-        ASSERT_TRUE(list.empty()) << list.dump(1);
+        for (const auto& f : list) {
+            if (f["rule"] == "xruns" && xruns() > xruns_at_start) {
+                if (told_xruns++ == 0)
+                    std::printf("true xruns on this machine: %s\n", f.dump().c_str());
+                continue;
+            }
+            ADD_FAILURE() << "a false alarm on a clean session: " << f.dump(1);
+            return;
+        }
     }
+    if (told_xruns > 0)
+        std::printf("%zu answers carried the xruns finding, all with real xruns (%llu)\n",
+                    told_xruns, static_cast<unsigned long long>(xruns() - xruns_at_start));
 }
 
 TEST(DoctorLiveClean, TheExampleSessionRunsWithoutAFinding) {
