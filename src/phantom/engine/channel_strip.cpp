@@ -13,10 +13,16 @@ int fade_frames_for(double sample_rate_hz) {
 }
 }  // namespace
 
+void FadeScratch::prepare(double sample_rate_hz, int max_frames) {
+    stride = static_cast<size_t>(std::max(max_frames, 1));
+    dry.assign(stride * dsp::kMaxChannels, 0.0f);
+    gains.assign(stride, 0.0f);
+    fade_frames = fade_frames_for(sample_rate_hz);
+}
+
 template <typename P>
-void SectionFade::run(P& p, bool on, const dsp::AudioBlock& block, float* dry, size_t dry_stride,
-                      float* gains, int fade_frames) {
-    fade_.set_target(on ? 1.0f : 0.0f, fade_frames);
+void SectionFade::run(P& p, bool on, const dsp::AudioBlock& block, FadeScratch& scratch) {
+    fade_.set_target(on ? 1.0f : 0.0f, scratch.fade_frames);
     if (fade_.silent()) {  // off: the samples pass untouched
         if (!parked_) {
             p.reset();  // so that switching on again starts from silence, not a stale tail
@@ -30,12 +36,13 @@ void SectionFade::run(P& p, bool on, const dsp::AudioBlock& block, float* dry, s
         return;
     }
     for (int c = 0; c < block.channel_count; ++c)
-        dsp::copy(block.channels[c], dry + static_cast<size_t>(c) * dry_stride, block.frames);
+        dsp::copy(block.channels[c], scratch.channel(c), block.frames);
     p.process(block);
+    float* gains = scratch.gains.data();
     fade_.fill(gains, block.frames);
     for (int c = 0; c < block.channel_count; ++c) {
         float* x = block.channels[c];
-        const float* d = dry + static_cast<size_t>(c) * dry_stride;
+        const float* d = scratch.channel(c);
         for (int i = 0; i < block.frames; ++i)
             x[i] = d[i] + (x[i] - d[i]) * gains[i];
     }
@@ -55,10 +62,7 @@ bool same(const dsp::BiquadChainCoefficients& a, const dsp::BiquadChainCoefficie
 }  // namespace
 
 void MorphingChain::prepare(double sample_rate_hz, int max_block_frames) {
-    stride_ = static_cast<size_t>(std::max(max_block_frames, 1));
-    old_.assign(stride_ * dsp::kMaxChannels, 0.0f);
-    gains_.assign(stride_, 0.0f);
-    fade_frames_ = fade_frames_for(sample_rate_hz);
+    scratch_.prepare(sample_rate_hz, max_block_frames);
     now_.prepare(sample_rate_hz, max_block_frames);
     before_.prepare(sample_rate_hz, max_block_frames);
     morph_.snap(1.0f);
@@ -69,7 +73,7 @@ void MorphingChain::set_coefficients(const dsp::BiquadChainCoefficients& c) {
     before_ = now_;  // coefficients and state: a fixed-size copy
     now_.set_coefficients(c);
     morph_.snap(0.0f);
-    morph_.set_target(1.0f, fade_frames_);
+    morph_.set_target(1.0f, scratch_.fade_frames);
 }
 
 void MorphingChain::process(const dsp::AudioBlock& block) {
@@ -77,17 +81,18 @@ void MorphingChain::process(const dsp::AudioBlock& block) {
         now_.process(block);
         return;
     }
-    float* old_channels[dsp::kMaxChannels] = {old_.data(), old_.data() + stride_};
+    float* old_channels[dsp::kMaxChannels] = {scratch_.channel(0), scratch_.channel(1)};
     for (int c = 0; c < block.channel_count; ++c)
         dsp::copy(block.channels[c], old_channels[c], block.frames);
     before_.process({old_channels, block.channel_count, block.frames});
     now_.process(block);
-    morph_.fill(gains_.data(), block.frames);
+    float* gains = scratch_.gains.data();
+    morph_.fill(gains, block.frames);
     for (int c = 0; c < block.channel_count; ++c) {
         float* x = block.channels[c];
         const float* o = old_channels[c];
         for (int i = 0; i < block.frames; ++i)
-            x[i] = o[i] + (x[i] - o[i]) * gains_[static_cast<size_t>(i)];
+            x[i] = o[i] + (x[i] - o[i]) * gains[i];
     }
 }
 
@@ -98,10 +103,7 @@ void MorphingChain::reset() {
 }
 
 void InputStrip::prepare(double sample_rate_hz, int max_frames) {
-    dry_stride_ = static_cast<size_t>(std::max(max_frames, 1));
-    dry_.assign(dry_stride_ * dsp::kMaxChannels, 0.0f);
-    gains_.assign(dry_stride_, 0.0f);
-    fade_frames_ = fade_frames_for(sample_rate_hz);
+    scratch_.prepare(sample_rate_hz, max_frames);
     low_cut_.prepare(sample_rate_hz, max_frames);
     eq_.prepare(sample_rate_hz, max_frames);
     comp_.prepare(sample_rate_hz, max_frames);
@@ -141,18 +143,15 @@ bool InputStrip::active() const {
 void InputStrip::run_filters(float* x, int frames) {
     float* channels[1] = {x};
     const dsp::AudioBlock block{channels, 1, frames};
-    low_cut_fade_.run(low_cut_, k_.low_cut_on, block, dry_.data(), dry_stride_, gains_.data(),
-                      fade_frames_);
-    eq_fade_.run(eq_, k_.eq_on, block, dry_.data(), dry_stride_, gains_.data(), fade_frames_);
+    low_cut_fade_.run(low_cut_, k_.low_cut_on, block, scratch_);
+    eq_fade_.run(eq_, k_.eq_on, block, scratch_);
 }
 
 void InputStrip::run_dynamics(float* const* channels, int channel_count, int frames) {
     const dsp::AudioBlock block{channels, channel_count, frames};
     const bool here = !k_.dynamics_elsewhere;
-    comp_fade_.run(comp_, here && k_.comp_on, block, dry_.data(), dry_stride_, gains_.data(),
-                   fade_frames_);
-    gate_fade_.run(gate_, here && k_.gate_on, block, dry_.data(), dry_stride_, gains_.data(),
-                   fade_frames_);
+    comp_fade_.run(comp_, here && k_.comp_on, block, scratch_);
+    gate_fade_.run(gate_, here && k_.gate_on, block, scratch_);
 }
 
 void InputStrip::reset() {
@@ -163,10 +162,7 @@ void InputStrip::reset() {
 }
 
 void OutputStrip::prepare(double sample_rate_hz, int max_frames) {
-    dry_stride_ = static_cast<size_t>(std::max(max_frames, 1));
-    dry_.assign(dry_stride_ * dsp::kMaxChannels, 0.0f);
-    gains_.assign(dry_stride_, 0.0f);
-    fade_frames_ = fade_frames_for(sample_rate_hz);
+    scratch_.prepare(sample_rate_hz, max_frames);
     eq_.prepare(sample_rate_hz, max_frames);
     delay_.prepare(sample_rate_hz, max_frames);
     limiter_.prepare(sample_rate_hz, max_frames);
@@ -201,9 +197,8 @@ void OutputStrip::pull() {
 void OutputStrip::run(float* l, float* r, int frames) {
     float* channels[2] = {l, r};
     const dsp::AudioBlock block{channels, r ? 2 : 1, frames};
-    eq_fade_.run(eq_, k_.eq_on, block, dry_.data(), dry_stride_, gains_.data(), fade_frames_);
-    delay_fade_.run(delay_, k_.delay_on, block, dry_.data(), dry_stride_, gains_.data(),
-                    fade_frames_);
+    eq_fade_.run(eq_, k_.eq_on, block, scratch_);
+    delay_fade_.run(delay_, k_.delay_on, block, scratch_);
     // Switched on, the limiter first fills its lookahead with the signal (its output unused)
     // and only then fades in: a fade from the signal to the limiter's delayed output that
     // began while its delay line held silence would bring the signal in with a step.
@@ -214,7 +209,7 @@ void OutputStrip::run(float* l, float* r, int frames) {
         } else if (limiter_primed_frames_ < limiter_.latency_frames()) {
             float* copies[dsp::kMaxChannels];
             for (int c = 0; c < block.channel_count; ++c) {
-                copies[c] = dry_.data() + static_cast<size_t>(c) * dry_stride_;
+                copies[c] = scratch_.channel(c);
                 dsp::copy(block.channels[c], copies[c], frames);
             }
             limiter_.process({copies, block.channel_count, frames});
@@ -222,8 +217,7 @@ void OutputStrip::run(float* l, float* r, int frames) {
             return;
         }
     }
-    limiter_fade_.run(limiter_, k_.limiter_on, block, dry_.data(), dry_stride_, gains_.data(),
-                      fade_frames_);
+    limiter_fade_.run(limiter_, k_.limiter_on, block, scratch_);
 }
 
 void OutputStrip::reset() {

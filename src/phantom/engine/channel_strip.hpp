@@ -55,6 +55,16 @@ struct OutputStripCoefficients {
     bool eq_on = false, delay_on = false, limiter_on = false;
 };
 
+// The buffers a crossfade needs, sized at prepare: the dry (or old) signal of kMaxChannels
+// channels `stride` apart, and one block of gains. [control-thread] prepare.
+struct FadeScratch {
+    std::vector<float> dry, gains;
+    size_t stride = 0;
+    int fade_frames = 1;
+    void prepare(double sample_rate_hz, int max_frames);
+    float* channel(int c) { return dry.data() + static_cast<size_t>(c) * stride; }
+};
+
 // One section's on/off crossfade. [audio-thread] apart from snap().
 class SectionFade {
   public:
@@ -64,10 +74,8 @@ class SectionFade {
         parked_ = !on;
     }
     // Runs `p` in place on `block`, faded in or out against the dry signal while switching.
-    // `dry` holds kMaxChannels channels `dry_stride` apart; `gains` one block.
     template <typename P>
-    void run(P& p, bool on, const dsp::AudioBlock& block, float* dry, size_t dry_stride,
-             float* gains, int fade_frames);
+    void run(P& p, bool on, const dsp::AudioBlock& block, FadeScratch& scratch);
     // The section touches the samples this block: it is on (a section just switched on must
     // run to start its fade) or still fading out.
     bool active(bool on) const { return on || !fade_.silent(); }
@@ -96,9 +104,7 @@ class MorphingChain final : public dsp::Processor {
   private:
     dsp::BiquadChain now_, before_;
     dsp::GainRamp morph_;  // 0: before_'s output … 1: now_'s
-    std::vector<float> old_, gains_;
-    size_t stride_ = 0;
-    int fade_frames_ = 1;
+    FadeScratch scratch_;  // before_'s output
 };
 
 class InputStrip {
@@ -141,9 +147,7 @@ class InputStrip {
     dsp::Compressor comp_;
     dsp::Expander gate_;
     SectionFade low_cut_fade_, eq_fade_, comp_fade_, gate_fade_;
-    std::vector<float> dry_, gains_;
-    size_t dry_stride_ = 0;
-    int fade_frames_ = 1;
+    FadeScratch scratch_;
 };
 
 class OutputStrip {
@@ -178,10 +182,8 @@ class OutputStrip {
     dsp::AlignmentDelay delay_;
     dsp::Limiter limiter_;
     SectionFade eq_fade_, delay_fade_, limiter_fade_;
-    std::vector<float> dry_, gains_;
+    FadeScratch scratch_;
     int limiter_primed_frames_ = 0;  // of its lookahead, since it was switched on
-    size_t dry_stride_ = 0;
-    int fade_frames_ = 1;
 };
 
 // Copy-on-write: a new strip makes a new bank that shares every other strip (and its state).
