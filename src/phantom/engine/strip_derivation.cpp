@@ -101,13 +101,6 @@ OutputStripCoefficients output_coefficients(const params::OutputStripIds& ids,
     return k;
 }
 
-bool any_section(const InputStripCoefficients& k) {
-    return k.low_cut_on || k.eq_on || k.comp_on || k.gate_on;
-}
-bool any_section(const OutputStripCoefficients& k) {
-    return k.eq_on || k.delay_on || k.limiter_on;
-}
-
 }  // namespace
 
 // The room EQ's band types in the order of the parameter's choices.
@@ -164,34 +157,36 @@ void Interface::derive_strips(const std::vector<double>& v) {
         return *next;
     };
     const size_t n = params_.sources.size();
-    std::vector<InputStripCoefficients> inputs(n);
-    for (size_t s = 0; s < n; ++s)
-        if (params_.input_strips[s].present())
-            inputs[s] = input_coefficients(params_.input_strips[s], v, rate);
-    // A linked pair's dynamics are the first channel's, on both channels.
-    for (size_t s = 0; s + 1 < n; ++s) {
-        if (!on(v, params_.source_links[s]) || !params_.input_strips[s].present() ||
-            !params_.input_strips[s + 1].present())
-            continue;
-        inputs[s].links_next = true;
-        inputs[s + 1].dynamics_elsewhere = true;
-    }
+    auto linked = [&](size_t first) {  // sources first and first + 1 are a linked pair
+        return first + 1 < n && on(v, params_.source_links[first]) &&
+               params_.input_strips[first].present() && params_.input_strips[first + 1].present();
+    };
     for (size_t s = 0; s < n; ++s) {
-        if (!params_.input_strips[s].present()) continue;
+        const auto& ids = params_.input_strips[s];
+        if (!ids.present()) continue;
         std::shared_ptr<InputStrip> strip = next ? next->inputs[s] : strips_->inputs[s];
+        // No strip and nothing on: the dry path, bit for bit, and nothing to design.
+        if (!strip && !on(v, ids.lowcut_on) && !on(v, ids.eq_on) && !on(v, ids.comp_on) &&
+            !on(v, ids.gate_on))
+            continue;
+        InputStripCoefficients k = input_coefficients(ids, v, rate);
+        // A linked pair's dynamics are the first channel's, on both channels.
+        k.links_next = linked(s);
+        k.dynamics_elsewhere = s > 0 && linked(s - 1);
         if (!strip) {
-            if (!any_section(inputs[s])) continue;  // no strip: the dry path, bit for bit
             strip = std::make_shared<InputStrip>();
             strip->prepare(rate, max_frames);
             bank().inputs[s] = strip;
         }
-        strip->post(inputs[s]);
+        strip->post(k);
     }
     for (size_t o = 0; o < params_.output_strips.size(); ++o) {
-        const OutputStripCoefficients k = output_coefficients(params_.output_strips[o], v, rate);
+        const auto& ids = params_.output_strips[o];
         std::shared_ptr<OutputStrip> strip = next ? next->outputs[o] : strips_->outputs[o];
+        if (!strip && !on(v, ids.eq_on) && at(v, ids.delay_ms) <= 0.0 && !on(v, ids.limiter_on))
+            continue;
+        const OutputStripCoefficients k = output_coefficients(ids, v, rate);
         if (!strip) {
-            if (!any_section(k)) continue;
             strip = std::make_shared<OutputStrip>();
             strip->prepare(rate, max_frames);
             bank().outputs[o] = strip;
