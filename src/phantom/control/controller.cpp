@@ -262,8 +262,31 @@ MeterSnapshot Controller::meters() const {
         (k < source_count ? m.inputs : m.outputs)
             .push_back({ids[k], meter_dbfs(r.peak), meter_dbfs(r.rms), meter_dbfs(r.peak_hold),
                         clip_lit(k, r.clips)});
+        add_gain_reduction(k, (k < source_count ? m.inputs : m.outputs).back());
     }
     return m;
+}
+
+void Controller::add_gain_reduction(size_t meter, MeterChannel& channel) const {
+    const auto& tree = iface_.params();
+    const auto& layout = iface_.layout();
+    auto on = [&](params::ParamIndex i) { return i >= 0 && tree.value(i) != 0.0; };
+    const size_t sources = layout.sources.size();
+    const auto& engine = iface_.engine();
+    if (meter < sources) {
+        const auto& ids = layout.input_strips[meter];
+        if (on(ids.comp_on)) channel.comp_gr_db = engine.compressor_gain_reduction_db(meter);
+        if (on(ids.gate_on)) channel.gate_gr_db = engine.gate_gain_reduction_db(meter);
+        return;
+    }
+    const auto& first = engine.layout().output_first_channel;
+    const size_t ch = meter - sources;
+    for (size_t o = first.size(); o-- > 0;) {
+        if (ch < static_cast<size_t>(first[o])) continue;
+        if (on(layout.output_strips[o].limiter_on))
+            channel.limiter_gr_db = engine.limiter_gain_reduction_db(o);
+        return;
+    }
 }
 
 bool Controller::meter_present(size_t meter) const {
@@ -316,6 +339,9 @@ Status Controller::status() const {
     st.save_error = save_error_;
     st.state_notice = state_notice_;
     st.surfaces = surfaces_;
+    for (size_t o = 0; o < iface_.spec().outputs.size(); ++o)
+        st.output_latency_frames.emplace_back(iface_.spec().outputs[o].id,
+                                              iface_.output_latency_frames(o));
     st.uptime_s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
     return st;

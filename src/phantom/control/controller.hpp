@@ -187,6 +187,8 @@ class Controller {
     void check_present_at_rate(params::ParamIndex i) const;
     void check_choice_present(const params::ParamChange& c) const;
     bool meter_present(size_t meter) const;
+    // [under the lock] The strip's gain reduction of meter `meter`, where that section is on.
+    void add_gain_reduction(size_t meter, MeterChannel& channel) const;
     std::vector<Change> apply_locked(const std::vector<params::ParamChange>& changes,
                                      bool cancel_glides);
     [[noreturn]] void rethrow(const params::ParamError& e, std::optional<Value> value) const;

@@ -53,6 +53,9 @@ struct MeterChannel {
     std::string id;
     double peak_dbfs = kMeterFloorDbfs, rms_dbfs = kMeterFloorDbfs, hold_dbfs = kMeterFloorDbfs;
     bool clip = false;
+    // The channel strip's gain reduction in dB (>= 0) over the last block, -1 where that section
+    // is off: an input's compressor and gate, an output's limiter.
+    double comp_gr_db = -1, gate_gr_db = -1, limiter_gr_db = -1;
 };
 struct MeterSnapshot {
     std::vector<MeterChannel> inputs, outputs;
@@ -97,6 +100,8 @@ struct Status {
     // The sample clock's lock (locked / no signal / wrong rate), the one place the status, the
     // panel and the studio doctor read it from.
     engine::ClockLock clock;
+    // The latency each output's strip adds (the limiter's lookahead), by output id; 0 for most.
+    std::vector<std::pair<std::string, int>> output_latency_frames;
 };
 
 struct Snapshot {

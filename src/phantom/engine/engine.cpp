@@ -76,6 +76,9 @@ Engine::Engine(EngineLayout layout, double sample_rate_hz, int max_frames)
       route_right_(layout_.bus_channels.size() * layout_.sources),
       outputs_(layout_.output_channels.size()),
       output_fault_latched_(layout_.output_channels.size(), 0),
+      comp_gr_db_(layout_.sources),
+      gate_gr_db_(layout_.sources),
+      limiter_gr_db_(layout_.output_channels.size()),
       meters_(layout_.sources + layout_.output_channel_count()),
       meter_bank_(layout_.sources + layout_.output_channel_count()),
       analysis_(layout_.first_playback, sample_rate_hz),
@@ -135,6 +138,7 @@ void Engine::process_chunk(const BlockIo& io, int offset, int frames) {
         ballistics_frames_ = frames;
     }
     run_sources(*plan, io, offset, frames);
+    run_input_strips(*plan, io, offset, frames);
     run_routes(*plan, frames);
     run_output_solos(frames);
     run_outputs(io, offset, frames);
@@ -414,7 +418,8 @@ void Engine::run_outputs(const BlockIo& io, int offset, int frames) {
         const bool quiet = !bus_has_signal(st.bus) &&
                            !(st.fade_in.ramping() && bus_has_signal(st.previous_bus)) &&
                            (talkback_source < 0 || st.talkback.silent() ||
-                            source_silent_[static_cast<size_t>(talkback_source)]);
+                            source_silent_[static_cast<size_t>(talkback_source)]) &&
+                           !output_strip_active(o);
         if (quiet) {  // nothing reaches this output: zeros, ramps and meters advanced in O(1)
             st.fade_in.skip(frames);
             st.fade_out.skip(frames);
@@ -475,6 +480,7 @@ void Engine::run_outputs(const BlockIo& io, int offset, int frames) {
         }
 
         apply_shared(st.gain, l, r, frames);
+        run_output_strip(o, l, r, frames);
 
         // DAC: guard, clip at 0 dBFS, meter, deliver.
         for (int c = 0; c < channels; ++c) {

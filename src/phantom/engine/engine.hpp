@@ -88,6 +88,11 @@ class Engine {
 
     // [any-thread] Readings: sources first, then output channels.
     void read_meters(std::vector<dsp::MeterReading>& out) const { meter_bank_.read(out); }
+    // [any-thread] The channel strips' gain reduction in the last block, in dB (>= 0): the
+    // compressor and the gate of source `s`, the limiter of output `o` (engine/engine_strips.cpp).
+    float compressor_gain_reduction_db(size_t s) const { return comp_gr_db_.load(s); }
+    float gate_gain_reduction_db(size_t s) const { return gate_gr_db_.load(s); }
+    float limiter_gain_reduction_db(size_t o) const { return limiter_gr_db_.load(o); }
     // [control-thread] The studio doctor's look at the hardware inputs (analysis_tap.hpp).
     AnalysisTap& analysis() { return analysis_; }
     void request_meter_reset() { meter_reset_.store(true, std::memory_order_release); }
@@ -113,6 +118,11 @@ class Engine {
     void run_output_solos(int frames);
     void run_outputs(const BlockIo& io, int offset, int frames);
     void run_loopback(const BlockIo& io, int offset, int frames);
+    // The processor slots (engine_strips.cpp): every input strip after the input stage, and an
+    // output's strip after its volume.
+    void run_input_strips(const Plan& plan, const BlockIo& io, int offset, int frames);
+    bool output_strip_active(size_t o) const;
+    void run_output_strip(size_t o, float* l, float* r, int frames);
     void fetch_bus(int bus, int channel, int out_channels, float* dst, int frames) const;
     void apply_shared(dsp::GainRamp& ramp, float* a, float* b, int frames);
     void emit(EngineEventKind kind, std::uint32_t channel);
@@ -176,6 +186,9 @@ class Engine {
     int power_ramp_frames_ = 0;    // then ramp this long (once, from the first loud block)
     bool power_ramp_pending_ = false;
     std::vector<char> output_fault_latched_;
+
+    const StripBank* strips_ = nullptr;  // this block's, from the plan
+    AtomicArray<float> comp_gr_db_, gate_gr_db_, limiter_gr_db_;
 
     std::vector<dsp::MeterState> meters_;  // sources, then output channels
     dsp::MeterBallistics ballistics_;

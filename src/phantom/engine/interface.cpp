@@ -90,6 +90,7 @@ Interface::Interface(device::DeviceSpec spec, std::uint32_t sample_rate_hz, int 
     const size_t crosspoints = engine_->layout().bus_channels.size() * n;
     route_live_.assign(crosspoints, 0);
     route_silent_since_.assign(crosspoints, -1);
+    reset_strips();
     derive();
     update_clock();
     publish_plan();
@@ -97,7 +98,9 @@ Interface::Interface(device::DeviceSpec spec, std::uint32_t sample_rate_hz, int 
 
 std::vector<params::ParamIndex> Interface::apply(const std::vector<params::ParamChange>& changes) {
     auto changed = params_.tree.apply(changes);
-    if (!changed.empty()) {
+    if (!changed.empty() && only_strip_params(changed)) {
+        derive_strips(params_.tree.values());  // no targets, no route generation
+    } else if (!changed.empty()) {
         derive();
         update_clock();
     }
@@ -199,6 +202,7 @@ void Interface::change_sample_rate(std::uint32_t sample_rate_hz) {
     route_live_.assign(route_live_.size(), 0);
     route_silent_since_.assign(route_silent_since_.size(), -1);
     started_ = false;
+    reset_strips();  // every strip made and prepared anew at the new rate
     derive();
     update_clock();
     plan_dirty_ = true;
@@ -330,6 +334,7 @@ void Interface::start() {
     }
     publish_plan();
     engine_->snap_to_targets();
+    snap_strips();
     engine_->plans().collect(true);
     started_ = true;
 }
@@ -386,6 +391,7 @@ void Interface::publish_plan() {
     auto plan = std::make_unique<Plan>();
     plan->id = ++plans_published_;
     plan->signals = signals_;
+    plan->strips = strips_;
     const size_t n = params_.sources.size();
     plan->sources.resize(n);
     for (size_t s = 0; s < n; ++s) {

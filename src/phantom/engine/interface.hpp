@@ -159,6 +159,11 @@ class Interface {
     // [control-thread] On JACK the sound card owns the clock: never "not locked" here.
     void set_host_owns_clock(bool host);
 
+    // The processor slots (strip_derivation.cpp). The latency output `o`'s strip adds (the
+    // limiter's lookahead while it is on), in frames.
+    int output_latency_frames(size_t o) const;
+    const StripBank& strips() const { return *strips_; }
+
     // Routes in the current plan (for tests of the pruning).
     size_t live_route_count() const;
 
@@ -184,6 +189,13 @@ class Interface {
     int room_play_bus(const std::vector<double>& v) const;    // what the monitors play, no solo
     int solo_output(const std::vector<double>& v) const;      // -1: the monitors
     void publish_plan();
+    // The channel strips (strip_derivation.cpp): an empty bank (at construction and after a
+    // rate change), the coefficients of every strip posted, and every strip in its settings at
+    // start without fades.
+    void reset_strips();
+    void derive_strips(const std::vector<double>& v);
+    bool only_strip_params(const std::vector<params::ParamIndex>& changed) const;
+    void snap_strips();
     void warn_once(std::vector<char>& flags, size_t s, bool condition, const std::string& text);
     // A source's stream replaced (or removed): its count is kept, its warnings start afresh.
     void replace_stream(size_t s, std::shared_ptr<io::FileStream> stream);
@@ -204,6 +216,9 @@ class Interface {
     std::vector<dsp::BiquadCoefficients> filters_;
     std::vector<char> has_filter_;
     bool loop_sources_ = false;
+
+    std::shared_ptr<const StripBank> strips_;
+    std::vector<char> strip_param_;  // by parameter: a strip's (a change re-derives only strips)
 
     std::vector<char> route_live_;                  // crosspoint is in the plan
     std::vector<std::int64_t> route_silent_since_;  // frame its target went to 0, -1 if not

@@ -9,6 +9,7 @@
 
 #include "phantom/analog/signal_source.hpp"
 #include "phantom/dsp/biquad.hpp"
+#include "phantom/engine/channel_strip.hpp"
 
 namespace phantom::engine {
 
@@ -38,6 +39,7 @@ struct Plan {
     std::vector<SourcePlan> sources;
     std::vector<Route> routes;  // live crosspoints, bus-major
     std::shared_ptr<const SignalBank> signals;
+    std::shared_ptr<const StripBank> strips;  // the processor slots (channel_strip.hpp)
 };
 
 }  // namespace phantom::engine

@@ -52,6 +52,7 @@ void Interface::derive() {
     derive_sources(v);
     derive_routes(v);
     derive_outputs(v);
+    derive_strips(v);
 }
 
 void Interface::derive_sources(const std::vector<double>& v) {

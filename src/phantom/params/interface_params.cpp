@@ -7,6 +7,7 @@
 
 #include "phantom/params/control_room_params.hpp"
 #include "phantom/params/schema_factories.hpp"
+#include "phantom/params/strip_params.hpp"
 
 namespace phantom::params {
 
@@ -37,6 +38,7 @@ class Builder {
         add_loopback_and_clock();
         add_names();
         add_stereo_links();
+        add_strip_params(p_, spec_);
         add_control_room_params(p_, spec_);
         add_mirror_constraint();
         return std::move(p_);

@@ -11,6 +11,7 @@
 
 #include "phantom/device/device_spec.hpp"
 #include "phantom/params/param_tree.hpp"
+#include "phantom/params/strip_param_ids.hpp"
 
 namespace phantom::params {
 
@@ -95,6 +96,9 @@ struct InterfaceParams {
     // Stereo pairs: /link/<id> on the first source of each adjacent pair of one kind (in1+in2,
     // adat1+adat2, pb1+pb2 …), indexed by that source; -1 where no pair starts.
     std::vector<ParamIndex> source_links;
+    // The channel strips (strip_params.cpp): one per source (playback: all -1), one per output.
+    std::vector<InputStripIds> input_strips;
+    std::vector<OutputStripIds> output_strips;
 
     const CrosspointParamIds& crosspoint(int bus, int source) const {
         return crosspoints[static_cast<size_t>(bus) * sources.size() + static_cast<size_t>(source)];

@@ -1,6 +1,7 @@
-// reliability.md §8 test 11: steps on gain (-inf ↔ 0 dB), mute, dim, mono, speaker A/B and a
-// mirror switch with a 1 kHz sine playing: the largest sample-to-sample step of any output
-// stays within 1.01× the sine's own largest step. Changes ramp over about 5 ms.
+// reliability.md §8 test 11: steps on gain (-inf ↔ 0 dB), mute, dim, mono, speaker A/B, a
+// mirror switch and the channel strips' sections and settings with a 1 kHz sine playing: the
+// largest sample-to-sample step of any output stays within 1.01× the sine's own largest step.
+// Changes ramp over about 5 ms.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -37,11 +38,43 @@ TEST_P(Clicks, NoSwitchStepsFasterThanTheSineItself) {
     const float sine_step = max_step(r.out("main.L"));  // the sine's own, before any switch
     ASSERT_GT(sine_step, 0.0f);
     const char* switches[][2] = {
-        {"/mix/main/in5/gain", "-inf"}, {"/mix/main/in5/gain", "0"}, {"/mix/main/in5/mute", "on"},
-        {"/mix/main/in5/mute", "off"},  {"/monitor/dim", "on"},      {"/monitor/dim", "off"},
-        {"/monitor/mono", "on"},        {"/monitor/mono", "off"},    {"/monitor/speakers", "B"},
-        {"/monitor/speakers", "AB"},    {"/monitor/speakers", "A"},  {"/output/hp1/mirror", "main"},
-        {"/output/hp1/mirror", "none"}, {"/monitor/mute", "on"},     {"/monitor/mute", "off"},
+        {"/mix/main/in5/gain", "-inf"},
+        {"/mix/main/in5/gain", "0"},
+        {"/mix/main/in5/mute", "on"},
+        {"/mix/main/in5/mute", "off"},
+        {"/monitor/dim", "on"},
+        {"/monitor/dim", "off"},
+        {"/monitor/mono", "on"},
+        {"/monitor/mono", "off"},
+        {"/monitor/speakers", "B"},
+        {"/monitor/speakers", "AB"},
+        {"/monitor/speakers", "A"},
+        {"/output/hp1/mirror", "main"},
+        {"/output/hp1/mirror", "none"},
+        {"/monitor/mute", "on"},
+        {"/monitor/mute", "off"},
+        // The channel strips: sections switched on and off (crossfaded), settings moved while
+        // the sine plays (coefficients handed over, state kept), an output's delay and limiter.
+        {"/input/in5/lowcut/on", "on"},
+        {"/input/in5/lowcut/freq", "200"},
+        {"/input/in5/eq/on", "on"},
+        {"/input/in5/eq/mid2/gain", "-6"},
+        {"/input/in5/comp/on", "on"},
+        {"/input/in5/gate/on", "on"},
+        {"/input/in5/comp/threshold", "-30"},
+        {"/output/main/eq/on", "on"},
+        {"/output/main/eq/5/on", "on"},
+        {"/output/main/eq/5/gain", "-6"},
+        {"/output/main/delay", "5"},
+        {"/output/hp1/limiter/on", "on"},
+        {"/input/in6/eq/on", "on"},
+        {"/output/hp1/limiter/on", "off"},
+        {"/output/main/delay", "0"},
+        {"/output/main/eq/on", "off"},
+        {"/input/in5/comp/on", "off"},
+        {"/input/in5/gate/on", "off"},
+        {"/input/in5/eq/on", "off"},
+        {"/input/in5/lowcut/on", "off"},
     };
     for (const auto& s : switches) {
         r.set(s[0], s[1]);

@@ -1,7 +1,8 @@
 // reliability.md §8 test 1: Engine::process() never allocates or frees, and never locks, sleeps
 // or enters the kernel (alloc_guard.hpp), on every device, for block sizes 16 … 4096, with a
 // random parameter change before every block and a plan swap (a route coming alive or dying, a
-// new source) every 10 blocks, a file streamed from disk among the sources.
+// new source) every 10 blocks, a file streamed from disk among the sources, and every kind of
+// processor slot running (input strips, a linked pair, output strips).
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -87,6 +88,19 @@ TEST_P(RealtimeSafety, ProcessNeverAllocates) {
         // Streamed from disk (and converted, on a device at another rate than 48 kHz), read
         // from the ring in process().
         iface.set_source(iface.layout().sources.back().id, file);
+        // Every processor slot runs: the first pair's whole strips, linked, and every output's.
+        for (const char* p : {"lowcut/on", "eq/on", "comp/on", "gate/on", "rec_fx"}) {
+            iface.set_text("/input/" + iface.layout().sources[0].id + "/" + p, "on");
+            iface.set_text("/input/" + iface.layout().sources[1].id + "/" + p, "on");
+        }
+        if (iface.layout().source_links[0] >= 0) iface.apply({{iface.layout().source_links[0], 1}});
+        for (const auto& out : spec.outputs) {
+            iface.set_text("/output/" + out.id + "/eq/on", "on");
+            iface.set_text("/output/" + out.id + "/eq/1/on", "on");
+            iface.set_text("/output/" + out.id + "/delay", "3");
+            if (iface.params().find("/output/" + out.id + "/limiter/on"))
+                iface.set_text("/output/" + out.id + "/limiter/on", "on");
+        }
         Buffers b(iface.output_channel_count(), iface.capture_channel_count(), frames);
         engine::BlockIo io;
         io.frames = frames;

@@ -96,12 +96,18 @@ json to_json(const control::RecallResult& r) {
 json to_json(const control::MeterSnapshot& m) {
     auto channels = [](const std::vector<control::MeterChannel>& list) {
         json out = json::array();
-        for (const auto& c : list)
-            out.push_back({{"id", c.id},
-                           {"peak_dbfs", c.peak_dbfs},
-                           {"rms_dbfs", c.rms_dbfs},
-                           {"hold_dbfs", c.hold_dbfs},
-                           {"clip", c.clip}});
+        for (const auto& c : list) {
+            json one = {{"id", c.id},
+                        {"peak_dbfs", c.peak_dbfs},
+                        {"rms_dbfs", c.rms_dbfs},
+                        {"hold_dbfs", c.hold_dbfs},
+                        {"clip", c.clip}};
+            // Only where the section is on: the panel draws a gain-reduction meter there.
+            if (c.comp_gr_db >= 0) one["comp_gr_db"] = c.comp_gr_db;
+            if (c.gate_gr_db >= 0) one["gate_gr_db"] = c.gate_gr_db;
+            if (c.limiter_gr_db >= 0) one["limiter_gr_db"] = c.limiter_gr_db;
+            out.push_back(std::move(one));
+        }
         return out;
     };
     return {{"inputs", channels(m.inputs)}, {"outputs", channels(m.outputs)}};
@@ -140,6 +146,10 @@ json to_json(const control::Status& s) {
               {"uptime_s", s.uptime_s},
               {"connections_waiting", b.waiting},
               {"clock", clock_json(s.clock)}};
+    json strip_latency = json::object();
+    for (const auto& [id, frames] : s.output_latency_frames)
+        strip_latency[id] = frames;
+    j["output_strip_latency_frames"] = std::move(strip_latency);
     json surfaces = json::array();
     for (const auto& f : s.surfaces)
         surfaces.push_back({{"name", f.name},

@@ -1,0 +1,43 @@
+// Which parameter index means what in the channel strips (strip_params.cpp declares them), so
+// the engine's derivation never parses a path. -1 where a channel has no such control.
+#pragma once
+
+#include <array>
+
+#include "phantom/params/param_schema.hpp"
+
+namespace phantom::params {
+
+using StripParamIndex = int;  // the same as ParamIndex (param_tree.hpp)
+
+struct EqBandIds {
+    StripParamIndex on = -1;  // room EQ only: the channel EQ's bands are on at any gain but 0
+    StripParamIndex type = -1, freq = -1, gain = -1, q = -1;
+};
+
+inline constexpr int kInputEqBands = 4;  // low, mid1, mid2, high
+inline constexpr int kOutputEqBands = 12;
+
+// /input/<id>/lowcut/… eq/… comp/… gate/… rec_fx, on every hardware input (analog and
+// digital); all -1 on playback channels.
+struct InputStripIds {
+    StripParamIndex lowcut_on = -1, lowcut_freq = -1, lowcut_slope = -1;
+    StripParamIndex eq_on = -1;
+    std::array<EqBandIds, kInputEqBands> eq{};
+    StripParamIndex comp_on = -1, comp_threshold = -1, comp_ratio = -1, comp_attack = -1,
+                    comp_release = -1, comp_knee = -1, comp_makeup = -1;
+    StripParamIndex gate_on = -1, gate_threshold = -1, gate_ratio = -1, gate_range = -1,
+                    gate_attack = -1, gate_hold = -1, gate_release = -1;
+    StripParamIndex rec_fx = -1;
+    bool present() const { return lowcut_on >= 0; }
+};
+
+// /output/<id>/eq/… delay, and on headphone outputs limiter/…
+struct OutputStripIds {
+    StripParamIndex eq_on = -1;
+    std::array<EqBandIds, kOutputEqBands> eq{};
+    StripParamIndex delay_ms = -1;
+    StripParamIndex limiter_on = -1, limiter_ceiling = -1, limiter_release = -1;
+};
+
+}  // namespace phantom::params
