@@ -50,6 +50,9 @@ struct JackOptions {
 // Why jack_client_open failed, for the user: no server, the name taken, or the raw status.
 std::string describe_open_failure(jack_status_t status, const JackOptions& options);
 
+// [any-thread] The steady clock in milliseconds: when kept connections are retried.
+long long now_ms();
+
 class JackBackend final : public LiveBackend, public Patchbay {
   public:
     static constexpr int kRetryMs = 250;

@@ -1,6 +1,5 @@
 #include "phantom/backend/jack/jack_midi_client.hpp"
 
-#include <chrono>
 #include <stdexcept>
 
 #include "phantom/backend/jack/jack_backend.hpp"
@@ -8,12 +7,6 @@
 namespace phantom::backend {
 
 namespace {
-
-long long now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
 
 void silence(const char*) {}
 
