@@ -101,7 +101,8 @@ void Doctor::gather_loopback(engine::Interface& iface, const std::vector<double>
     const int bus = layout.resolved_bus(o, v);
     for (const auto& r : returns) {
         const size_t s = el.first_playback + static_cast<size_t>(r.playback);
-        const size_t k = static_cast<size_t>(iface.spec().host.capture + r.loopback);
+        const size_t k =
+            static_cast<size_t>(iface.spec().host.capture) + static_cast<size_t>(r.loopback);
         if (s >= layout.sources.size() || k >= captures.size()) continue;
         LoopbackReturnFacts f{captures[k], layout.sources[s].id, r.from, r.to, false};
         if (bus >= 0) {

@@ -34,7 +34,8 @@ void Interface::process(const BlockIo& io) {
         }
     } else {  // only the loopback channels are written, into the echo's buffers
         for (int k = 0; k < loopback; ++k)
-            echo_capture_[static_cast<size_t>(layout.capture + k)] = echo->next(k);
+            echo_capture_[static_cast<size_t>(layout.capture) + static_cast<size_t>(k)] =
+                echo->next(k);
         BlockIo with = io;
         with.capture = echo_capture_.data();
         engine_->process(with);

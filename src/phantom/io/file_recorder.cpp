@@ -54,7 +54,7 @@ void FileRecorder::write(const float* const* channels, int frames) {
     } else if (channels_ == 2) {  // the usual case, written so that it vectorises
         const float* left = channels[0];
         const float* right = channels[1];
-        for (int f = 0; f < frames; ++f) {
+        for (size_t f = 0; f < static_cast<size_t>(frames); ++f) {
             dst[2 * f] = left[f];
             dst[2 * f + 1] = right[f];
         }
