@@ -7,6 +7,9 @@
 //   desktop-2x2        default routing + direct monitoring
 //   studio-8x8         default routing + all 8 analog inputs in main, hp1 and hp2 (a tracking
 //                      session with two cue mixes), talkback held
+//   studio-8x8-strips  studio-8x8's session with issue 16's channel strips: low cut, 4-band EQ
+//                      (every band moved) and compressor on all 8 analog inputs, an 8-band room
+//                      EQ on main, the ear-protection limiter on hp1 and hp2
 //   stress-64          default routing (each playback pair to its line output)
 //   stress-64-full     every one of the 128 × 32 crosspoints active
 #include <benchmark/benchmark.h>
@@ -44,6 +47,25 @@ void studio(Interface& i) {
             i.set_text("/mix/" + std::string(bus) + "/in" + std::to_string(n) + "/gain", "-6");
     i.set_text("/monitor/talkback", "on");
 }
+void strips(Interface& i) {
+    studio(i);
+    for (int n = 1; n <= 8; ++n) {
+        const std::string in = "/input/in" + std::to_string(n);
+        for (const char* on : {"/lowcut/on", "/eq/on", "/comp/on"})
+            i.set_text(in + on, "on");
+        for (const char* band : {"low", "mid1", "mid2", "high"})
+            i.set_text(in + "/eq/" + band + "/gain", "3");
+        i.set_text(in + "/comp/threshold", "-30");
+    }
+    i.set_text("/output/main/eq/on", "on");
+    for (int band = 1; band <= 8; ++band) {
+        const std::string b = "/output/main/eq/" + std::to_string(band);
+        i.set_text(b + "/on", "on");
+        i.set_text(b + "/gain", "-2");
+    }
+    for (const char* hp : {"hp1", "hp2"})
+        i.set_text("/output/" + std::string(hp) + "/limiter/on", "on");
+}
 void nothing(Interface&) {}
 void full(Interface& i) {
     std::vector<phantom::params::ParamChange> changes;
@@ -56,6 +78,7 @@ void full(Interface& i) {
 const Load kLoads[] = {
     {"desktop-2x2", "desktop-2x2", desktop},
     {"studio-8x8", "studio-8x8", studio},
+    {"studio-8x8-strips", "studio-8x8", strips},
     {"stress-64", "stress-64", nothing},
     {"stress-64-full", "stress-64", full},
 };
