@@ -108,7 +108,8 @@ void InputStrip::prepare(double sample_rate_hz, int max_frames) {
     eq_.prepare(sample_rate_hz, max_frames);
     comp_.prepare(sample_rate_hz, max_frames);
     gate_.prepare(sample_rate_hz, max_frames);
-    for (SectionFade* f : {&low_cut_fade_, &eq_fade_, &comp_fade_, &gate_fade_})
+    width_.prepare(sample_rate_hz, max_frames);
+    for (SectionFade* f : {&low_cut_fade_, &eq_fade_, &comp_fade_, &gate_fade_, &width_fade_})
         f->snap(false);
 }
 
@@ -118,6 +119,7 @@ void InputStrip::apply(const InputStripCoefficients& c) {
     eq_.set_coefficients(c.eq);
     comp_.set_coefficients(c.comp);
     gate_.set_coefficients(c.gate);
+    width_.set_coefficients(c.width);
 }
 
 void InputStrip::snap() {
@@ -129,6 +131,7 @@ void InputStrip::snap() {
     eq_fade_.snap(k_.eq_on);
     comp_fade_.snap(k_.comp_on && !k_.dynamics_elsewhere);
     gate_fade_.snap(k_.gate_on && !k_.dynamics_elsewhere);
+    width_fade_.snap(k_.width_on);
 }
 
 void InputStrip::pull() {
@@ -137,7 +140,8 @@ void InputStrip::pull() {
 }
 
 bool InputStrip::active() const {
-    return low_cut_fade_.active(k_.low_cut_on) || eq_fade_.active(k_.eq_on) || dynamics_active();
+    return low_cut_fade_.active(k_.low_cut_on) || eq_fade_.active(k_.eq_on) || dynamics_active() ||
+           width_active();
 }
 
 void InputStrip::run_filters(float* x, int frames) {
@@ -154,11 +158,17 @@ void InputStrip::run_dynamics(float* const* channels, int channel_count, int fra
     gate_fade_.run(gate_, here && k_.gate_on, block, scratch_);
 }
 
+void InputStrip::run_width(float* const* pair, int frames) {
+    const dsp::AudioBlock block{pair, 2, frames};
+    width_fade_.run(width_, k_.width_on, block, scratch_);
+}
+
 void InputStrip::reset() {
     low_cut_.reset();
     eq_.reset();
     comp_.reset();
     gate_.reset();
+    width_.reset();
 }
 
 void OutputStrip::prepare(double sample_rate_hz, int max_frames) {

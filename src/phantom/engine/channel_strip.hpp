@@ -28,6 +28,7 @@
 #include "phantom/dsp/expander.hpp"
 #include "phantom/dsp/gain_ramp.hpp"
 #include "phantom/dsp/limiter.hpp"
+#include "phantom/dsp/stereo_width.hpp"
 #include "phantom/engine/coefficient_mailbox.hpp"
 
 namespace phantom::engine {
@@ -46,6 +47,9 @@ struct InputStripCoefficients {
     // detector; the second channel's own dynamics do not run.
     bool links_next = false;
     bool dynamics_elsewhere = false;
+    // Width and M/S decoding of a linked pair, after its dynamics (the first channel's strip).
+    dsp::StereoMatrix width;
+    bool width_on = false;
 };
 
 struct OutputStripCoefficients {
@@ -122,6 +126,8 @@ class InputStrip {
     void run_filters(float* x, int frames);
     // Compressor and gate on one channel, or on a linked pair with one detector.
     void run_dynamics(float* const* channels, int channel_count, int frames);
+    // Width and M/S on a linked pair (both channels), in place.
+    void run_width(float* const* pair, int frames);
     // After a non-finite output (which the processors' own guards should make impossible).
     void reset();
     // Any section on or still fading: the samples are touched.
@@ -130,6 +136,9 @@ class InputStrip {
         const bool here = !k_.dynamics_elsewhere;
         return comp_fade_.active(here && k_.comp_on) || gate_fade_.active(here && k_.gate_on);
     }
+    bool width_active() const { return width_fade_.active(k_.width_on); }
+    // The strip touches its partner's samples this block (dynamics or width of a linked pair).
+    bool pair_active() const { return (k_.links_next && dynamics_active()) || width_active(); }
     const InputStripCoefficients& coefficients() const { return k_; }
     float comp_gain_reduction_db() const {
         return comp_fade_.active(false) ? comp_.gain_reduction_db() : 0.0f;
@@ -146,7 +155,8 @@ class InputStrip {
     MorphingChain low_cut_, eq_;
     dsp::Compressor comp_;
     dsp::Expander gate_;
-    SectionFade low_cut_fade_, eq_fade_, comp_fade_, gate_fade_;
+    dsp::StereoWidth width_;
+    SectionFade low_cut_fade_, eq_fade_, comp_fade_, gate_fade_, width_fade_;
     FadeScratch scratch_;
 };
 

@@ -23,52 +23,67 @@ void Engine::run_input_strips(const Plan& plan, const BlockIo& io, int offset, i
         if (strips[s]) strips[s]->pull();
     for (const auto& out : strips_->outputs)
         if (out) out->pull();
-    auto ready = [&](size_t s) { return s < count && strips[s] && source_connected_[s]; };
+    auto ready = [&](size_t s) { return strips[s] && source_connected_[s]; };
 
     for (size_t s = 0; s < count; ++s)
         if (ready(s) && strips[s]->active()) strips[s]->run_filters(source_buffer(s), frames);
 
     for (size_t s = 0; s < count; ++s) {
         InputStrip* strip = strips[s].get();
-        if (!strip || !strip->dynamics_active()) continue;
+        if (!strip) continue;
         const InputStripCoefficients& k = strip->coefficients();
-        if (k.links_next && s + 1 < layout_.sources) {
-            // One side of the pair with nothing connected reads as silence (its buffer is not
-            // written this block): a scratch of zeros stands in for it.
-            const bool a = source_connected_[s] != 0, b = source_connected_[s + 1] != 0;
-            if (!a && !b) continue;
-            float* zeros = scratch(1);
-            if (!a || !b) dsp::clear(zeros, frames);
-            float* pair[2] = {a ? source_buffer(s) : zeros, b ? source_buffer(s + 1) : zeros};
-            strip->run_dynamics(pair, 2, frames);
-        } else if (source_connected_[s]) {
-            float* one[1] = {source_buffer(s)};
-            strip->run_dynamics(one, 1, frames);
+        if (strip->dynamics_active()) {
+            if (k.links_next && s + 1 < layout_.sources) {
+                // One side of the pair with nothing connected reads as silence (its buffer is
+                // not written this block): a scratch of zeros stands in for it.
+                const bool a = source_connected_[s] != 0, b = source_connected_[s + 1] != 0;
+                if (a || b) {
+                    float* zeros = scratch(1);
+                    if (!a || !b) dsp::clear(zeros, frames);
+                    float* pair[2] = {a ? source_buffer(s) : zeros,
+                                      b ? source_buffer(s + 1) : zeros};
+                    strip->run_dynamics(pair, 2, frames);
+                }
+            } else if (source_connected_[s]) {
+                float* one[1] = {source_buffer(s)};
+                strip->run_dynamics(one, 1, frames);
+            }
+        }
+        // Width mixes the two sides, after the dynamics: it needs both connected (an idle
+        // side's buffer is not written this block and is never read). A pair just unlinked
+        // still fades its width out (width_on is only ever set on a linked pair's first
+        // channel), so the unlink does not jump.
+        if (strip->width_active() && s + 1 < count && source_connected_[s] &&
+            source_connected_[s + 1]) {
+            float* pair[2] = {source_buffer(s), source_buffer(s + 1)};
+            strip->run_width(pair, frames);
         }
     }
 
     for (size_t s = 0; s < count; ++s) {
         InputStrip* strip = strips[s].get();
-        if (!strip) continue;
-        comp_gr_db_.store(s, strip->comp_gain_reduction_db());
-        gate_gr_db_.store(s, strip->gate_gain_reduction_db());
-        if (!ready(s)) continue;
-        // Touched this block: a partner's linked dynamics count too.
-        const bool partner = s > 0 && strips[s - 1] && strips[s - 1]->coefficients().links_next &&
-                             strips[s - 1]->dynamics_active();
-        if (!strip->active() && !partner) continue;
+        if (strip) {
+            comp_gr_db_.store(s, strip->comp_gain_reduction_db());
+            gate_gr_db_.store(s, strip->gate_gain_reduction_db());
+        }
+        // Touched this block: by its own strip, or by its partner's linked dynamics or width
+        // (the second channel of a pair needs no strip of its own for that).
+        const bool partner = s > 0 && strips[s - 1] && strips[s - 1]->pair_active();
+        if (!source_connected_[s] || (!(strip && strip->active()) && !partner)) continue;
         float* buf = source_buffer(s);
         const std::uint32_t peak_bits = dsp::max_abs_bits(buf, frames);
         if (peak_bits > kFaultThresholdBits) {  // NaN, Inf or absurd: never reaches a bus
             dsp::clear(buf, frames);
-            strip->reset();
+            if (strip) strip->reset();
+            if (partner) strips[s - 1]->reset();
             source_silent_[s] = 1;
         } else {
-            // A filter's tail after the input fell silent is still signal for the buses.
+            // A filter's tail after the input fell silent is still signal for the buses, and
+            // so is what a pair's width moved into a silent side.
             source_silent_[s] = peak_bits == 0;
         }
-        if (strip->coefficients().rec_fx && io.capture && static_cast<int>(s) < layout_.capture &&
-            io.capture[s])
+        if (strip && strip->coefficients().rec_fx && io.capture &&
+            static_cast<int>(s) < layout_.capture && io.capture[s])
             dsp::copy(buf, io.capture[s] + offset, frames);
     }
 }

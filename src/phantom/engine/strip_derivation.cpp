@@ -124,11 +124,13 @@ void Interface::reset_strips() {
             mark(i);
     };
     for (const auto& ids : params_.input_strips) {
-        for (auto i :
-             {ids.lowcut_on, ids.lowcut_freq, ids.lowcut_slope, ids.eq_on, ids.comp_on,
-              ids.comp_threshold, ids.comp_ratio, ids.comp_attack, ids.comp_release, ids.comp_knee,
-              ids.comp_makeup, ids.gate_on, ids.gate_threshold, ids.gate_ratio, ids.gate_range,
-              ids.gate_attack, ids.gate_hold, ids.gate_release, ids.rec_fx})
+        for (auto i : {ids.lowcut_on,      ids.lowcut_freq, ids.lowcut_slope,
+                       ids.eq_on,          ids.comp_on,     ids.comp_threshold,
+                       ids.comp_ratio,     ids.comp_attack, ids.comp_release,
+                       ids.comp_knee,      ids.comp_makeup, ids.gate_on,
+                       ids.gate_threshold, ids.gate_ratio,  ids.gate_range,
+                       ids.gate_attack,    ids.gate_hold,   ids.gate_release,
+                       ids.rec_fx,         ids.width,       ids.ms})
             mark(i);
         for (const auto& b : ids.eq)
             mark_band(b);
@@ -161,18 +163,28 @@ void Interface::derive_strips(const std::vector<double>& v) {
         return first + 1 < n && on(v, params_.source_links[first]) &&
                params_.input_strips[first].present() && params_.input_strips[first + 1].present();
     };
+    // Width 1 without M/S is the identity; width acts only on a linked pair.
+    auto widened = [&](size_t first) {
+        const auto& ids = params_.input_strips[first];
+        return linked(first) && (at(v, ids.width, 1.0) != 1.0 || on(v, ids.ms));
+    };
     for (size_t s = 0; s < n; ++s) {
         const auto& ids = params_.input_strips[s];
         if (!ids.present()) continue;
         std::shared_ptr<InputStrip> strip = next ? next->inputs[s] : strips_->inputs[s];
-        // No strip and nothing on: the dry path, bit for bit, and nothing to design.
+        const bool width_on = widened(s);
+        // No strip and nothing on: the dry path, bit for bit, and nothing to design. The second
+        // channel of a widened pair gets one for its own switches (rec_fx) even when none is on.
         if (!strip && !on(v, ids.lowcut_on) && !on(v, ids.eq_on) && !on(v, ids.comp_on) &&
-            !on(v, ids.gate_on))
+            !on(v, ids.gate_on) && !width_on && !(s > 0 && widened(s - 1)))
             continue;
         InputStripCoefficients k = input_coefficients(ids, v, rate);
         // A linked pair's dynamics are the first channel's, on both channels.
         k.links_next = linked(s);
         k.dynamics_elsewhere = s > 0 && linked(s - 1);
+        k.width_on = width_on;
+        k.width = dsp::design_stereo_width(
+            {.input_is_mid_side = on(v, ids.ms), .width = at(v, ids.width, 1.0)});
         if (!strip) {
             strip = std::make_shared<InputStrip>();
             strip->prepare(rate, max_frames);

@@ -29,6 +29,8 @@ struct InputStripIds {
     StripParamIndex gate_on = -1, gate_threshold = -1, gate_ratio = -1, gate_range = -1,
                     gate_attack = -1, gate_hold = -1, gate_release = -1;
     StripParamIndex rec_fx = -1;
+    // On the first channel of each pair that can be linked (in1, in3 …): acting while linked.
+    StripParamIndex width = -1, ms = -1;
     bool present() const { return lowcut_on >= 0; }
 };
 

@@ -140,6 +140,17 @@ void gang_pair(ParamTree& tree, ParamIndex link, const InputStripIds& a, const I
     }
 }
 
+// TotalMix's Width and MS Proc of a stereo channel, on the pair's first channel (as /link/ID).
+void add_pair_controls(ParamTree& tree, const std::string& id, InputStripIds& ids) {
+    const std::string base = "/input/" + id;
+    ids.width = tree.add(float_param(base + "/width", 0.0, 2.0, 1.0, "",
+                                     "stereo width of the linked pair: 0 mono, 1 as it is, 2 "
+                                     "twice the side signal"));
+    ids.ms = tree.add(bool_param(base + "/ms", false,
+                                 "the linked pair carries mid (left) and side (right), as from an "
+                                 "M/S microphone pair: decode it to left and right"));
+}
+
 }  // namespace
 
 const char* input_eq_band_name(int band) {
@@ -156,8 +167,10 @@ void add_strip_params(InterfaceParams& p, const device::DeviceSpec& spec) {
         add_output_strip(p.tree, spec.outputs[o], p.output_strips[o]);
     for (size_t s = 0; s + 1 < p.sources.size(); ++s)
         if (p.source_links[s] >= 0 && p.input_strips[s].present() &&
-            p.input_strips[s + 1].present())
+            p.input_strips[s + 1].present()) {
             gang_pair(p.tree, p.source_links[s], p.input_strips[s], p.input_strips[s + 1]);
+            add_pair_controls(p.tree, p.sources[s].id, p.input_strips[s]);
+        }
 }
 
 }  // namespace phantom::params

@@ -75,6 +75,13 @@ TEST_P(Clicks, NoSwitchStepsFasterThanTheSineItself) {
         {"/input/in5/gate/on", "off"},
         {"/input/in5/eq/on", "off"},
         {"/input/in5/lowcut/on", "off"},
+        // A linked pair's width, switched on and moved (only narrower: in6 is silent, so a
+        // wider pair would raise in5's level, and its sine's steps with it, which this test's
+        // measure cannot tell from a click), then switched off with the link.
+        {"/link/in5", "on"},
+        {"/input/in5/width", "0.3"},
+        {"/input/in5/width", "0"},
+        {"/link/in5", "off"},
     };
     for (const auto& s : switches) {
         r.set(s[0], s[1]);

@@ -93,7 +93,14 @@ TEST_P(RealtimeSafety, ProcessNeverAllocates) {
             iface.set_text("/input/" + iface.layout().sources[0].id + "/" + p, "on");
             iface.set_text("/input/" + iface.layout().sources[1].id + "/" + p, "on");
         }
-        if (iface.layout().source_links[0] >= 0) iface.apply({{iface.layout().source_links[0], 1}});
+        if (iface.layout().source_links[0] >= 0) {
+            iface.apply({{iface.layout().source_links[0], 1}});
+            const std::string first = "/input/" + iface.layout().sources[0].id;
+            if (iface.params().find(first + "/width")) {  // the pair's width and M/S too
+                iface.set_text(first + "/width", "0.5");
+                iface.set_text(first + "/ms", "on");
+            }
+        }
         for (const auto& out : spec.outputs) {
             iface.set_text("/output/" + out.id + "/eq/on", "on");
             iface.set_text("/output/" + out.id + "/eq/1/on", "on");
