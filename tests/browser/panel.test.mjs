@@ -290,6 +290,7 @@ describe('the panel on studio-8x8', () => {
     assert.match(await dialog.textContent(), /passive ribbon/);
     await page.screenshot({ path: path.join(artifacts, 'studio-8x8-ribbon-confirmation.png') });
     await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
     await sleep(200);
     assert.equal(await http.value('/input/in2/phantom'), false);
     await hold(ribbon, 1300);

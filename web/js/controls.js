@@ -360,19 +360,26 @@ export class HoldToggle extends Toggle {
     this.progress = el('span', { class: 'hold-progress', 'aria-hidden': 'true' });
     fresh.append(this.progress);
     let timer = null;
+    let downAt = 0;
+    const complete = async () => {
+      clearTimeout(timer);
+      timer = null;
+      fresh.classList.remove('holding');
+      if (this.confirm && !(await this.confirm())) return;
+      this.commit(true);
+    };
     const start = () => {
       if (this.unavailable) return;
       if (this.value) { this.commit(false); return; }
       fresh.classList.add('holding');
-      timer = setTimeout(async () => {
-        timer = null;
-        fresh.classList.remove('holding');
-        if (this.confirm && !(await this.confirm())) return;
-        this.commit(true);
-      }, HoldToggle.kHoldMs);
+      downAt = performance.now();
+      timer = setTimeout(complete, HoldToggle.kHoldMs);
     };
     const stop = () => {
       if (!timer) return;
+      // A busy page may hand over the release before the timer's turn: a press held for the
+      // whole second is a hold, whichever of the two comes first.
+      if (performance.now() - downAt >= HoldToggle.kHoldMs) { complete(); return; }
       clearTimeout(timer);
       timer = null;
       fresh.classList.remove('holding');
