@@ -76,10 +76,8 @@ void full(Interface& i) {
 }
 
 const Load kLoads[] = {
-    {"desktop-2x2", "desktop-2x2", desktop},
-    {"studio-8x8", "studio-8x8", studio},
-    {"studio-8x8-strips", "studio-8x8", strips},
-    {"stress-64", "stress-64", nothing},
+    {"desktop-2x2", "desktop-2x2", desktop},     {"studio-8x8", "studio-8x8", studio},
+    {"studio-8x8-strips", "studio-8x8", strips}, {"stress-64", "stress-64", nothing},
     {"stress-64-full", "stress-64", full},
 };
 
