@@ -18,25 +18,7 @@ namespace {
 
 using nlohmann::json;
 
-class HttpApi : public ::testing::Test {
-  protected:
-    engine::Interface iface{device::load_device("studio-8x8"), 48000, 256};
-    control::Controller controller{iface, true};
-    HttpServer server{controller, HttpOptions{"127.0.0.1", 0, {}, {}}};
-
-    HttpResult call(const std::string& method, const std::string& path,
-                    const std::string& body = {}, const HttpHeaders& headers = {}) {
-        return http_request("127.0.0.1", server.port(), method, path, body, headers);
-    }
-    json ok(const std::string& method, const std::string& path, const std::string& body = {}) {
-        HttpResult r = call(method, path, body);
-        EXPECT_LT(r.status, 300) << method << " " << path << ": " << r.body;
-        return json::parse(r.body);
-    }
-    double value(const std::string& path) {
-        return iface.params().value(iface.params().require(path));
-    }
-};
+class HttpApi : public test::ServedInterface {};
 
 TEST_F(HttpApi, ServesTheDeviceParamsMetersAndStatus) {
     EXPECT_EQ(ok("GET", "/api/device")["id"], "studio-8x8");

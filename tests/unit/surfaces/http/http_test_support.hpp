@@ -21,7 +21,13 @@
 #include <utility>
 #include <vector>
 
+#include <gtest/gtest.h>
+
+#include "phantom/control/controller.hpp"
+#include "phantom/device/device_catalog.hpp"
+#include "phantom/engine/interface.hpp"
 #include "phantom/surfaces/http/http_client.hpp"
+#include "phantom/surfaces/http/http_server.hpp"
 
 namespace phantom::http::test {
 
@@ -210,5 +216,27 @@ bool eventually(F&& done, std::chrono::milliseconds limit = std::chrono::millise
     }
     return done();
 }
+
+// studio-8x8 behind a real HTTP server on a free port, and the calls a test makes to it.
+class ServedInterface : public ::testing::Test {
+  protected:
+    engine::Interface iface{device::load_device("studio-8x8"), 48000, 256};
+    control::Controller controller{iface, true};
+    HttpServer server{controller, HttpOptions{"127.0.0.1", 0, {}, {}}};
+
+    HttpResult call(const std::string& method, const std::string& path,
+                    const std::string& body = {}, const HttpHeaders& headers = {}) {
+        return http_request("127.0.0.1", server.port(), method, path, body, headers);
+    }
+    nlohmann::json ok(const std::string& method, const std::string& path,
+                      const std::string& body = {}) {
+        HttpResult r = call(method, path, body);
+        EXPECT_LT(r.status, 300) << method << " " << path << ": " << r.body;
+        return nlohmann::json::parse(r.body);
+    }
+    double value(const std::string& path) {
+        return iface.params().value(iface.params().require(path));
+    }
+};
 
 }  // namespace phantom::http::test

@@ -3,6 +3,7 @@
 // /api/status, and a bad value refused with its range, changing nothing.
 #include <gtest/gtest.h>
 
+#include "http_test_support.hpp"
 #include "phantom/device/device_catalog.hpp"
 #include "phantom/surfaces/http/http_client.hpp"
 #include "phantom/surfaces/http/http_server.hpp"
@@ -12,24 +13,8 @@ namespace {
 
 using nlohmann::json;
 
-class StripApi : public ::testing::Test {
+class StripApi : public test::ServedInterface {
   protected:
-    engine::Interface iface{device::load_device("studio-8x8"), 48000, 256};
-    control::Controller controller{iface, true};
-    HttpServer server{controller, HttpOptions{"127.0.0.1", 0, {}, {}}};
-
-    HttpResult call(const std::string& method, const std::string& path,
-                    const std::string& body = {}) {
-        return http_request("127.0.0.1", server.port(), method, path, body, {});
-    }
-    json ok(const std::string& method, const std::string& path, const std::string& body = {}) {
-        HttpResult r = call(method, path, body);
-        EXPECT_LT(r.status, 300) << method << " " << path << ": " << r.body;
-        return json::parse(r.body);
-    }
-    double value(const std::string& path) {
-        return iface.params().value(iface.params().require(path));
-    }
     // Half a second of audio through the engine, as the driver would run it.
     void play() {
         std::vector<std::vector<float>> out(iface.output_channel_count(), std::vector<float>(256));
