@@ -13,10 +13,14 @@
 
 namespace phantom::test {
 
-// One folder per test process: ctest runs test processes in parallel.
+// One folder per test process: ctest runs test processes in parallel. The pid alone is not
+// unique: a container starts its pids from the same numbers every run, and a /tmp kept from an
+// earlier run would hand a test the files that run left (a test counting the files it made
+// found one too many). A random tag drawn once per process makes the folder this run's own.
 inline std::string temp_dir(const std::string& name) {
-    std::string dir =
-        testing::TempDir() + "phantom-" + std::to_string(::getpid()) + "-" + name + "/";
+    static const std::string process_tag =
+        std::to_string(::getpid()) + "-" + std::to_string(std::random_device{}() & 0xffffffu);
+    std::string dir = testing::TempDir() + "phantom-" + process_tag + "-" + name + "/";
     std::filesystem::create_directories(dir);
     return dir;
 }
