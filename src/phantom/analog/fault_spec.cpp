@@ -3,9 +3,10 @@
 #include <fmt/format.h>
 
 #include <cctype>
-#include <charconv>
 #include <cmath>
 #include <vector>
+
+#include "phantom/analog/spec_tokens.hpp"
 
 namespace phantom::analog {
 
@@ -15,24 +16,9 @@ constexpr const char* kForms =
     "CHANNEL=hum:50|60:LEVEL, CHANNEL=dc:LEVEL, CHANNEL=polarity, CHANNEL=dead, overload:TIME, "
     "clock=vanish, clock=drift:PPM or PB=echo-loopback";
 
-bool parse_number(std::string_view text, double& out) {
-    if (!text.empty() && text.front() == '+') text.remove_prefix(1);
-    double value = 0;
-    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (text.empty() || ec != std::errc() || ptr != text.data() + text.size() ||
-        !std::isfinite(value))
-        return false;
-    out = value;
-    return true;
-}
-
+// Drops a unit suffix (any case) when the token has one.
 bool strip_suffix(std::string& s, std::string_view suffix) {
-    if (s.size() <= suffix.size()) return false;
-    for (size_t i = 0; i < suffix.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(s[s.size() - suffix.size() + i])) != suffix[i])
-            return false;
-    s.resize(s.size() - suffix.size());
-    return true;
+    return ends_with_ci(s, suffix, s);
 }
 
 // An electrical level at the connector: dBu or dBV, -200..+40.
@@ -46,7 +32,7 @@ void parse_volts_level(const std::string& token, FaultSpec& f) {
         throw SourceSpecError(fmt::format(
             "'{}': '{}' is not a level at the connector (expected dBu or dBV, e.g. -40dBu)", f.text,
             token));
-    if (!parse_number(head, f.level) || f.level < -200 || f.level > 40)
+    if (!parse_finite(head, f.level) || f.level < -200 || f.level > 40)
         throw SourceSpecError(
             fmt::format("'{}': '{}' is not a level within -200..+40 (e.g. -40dBu)", f.text, token));
 }
@@ -60,7 +46,7 @@ double parse_time_s(const std::string& token, const std::string& whole) {
         throw SourceSpecError(
             fmt::format("'{}': '{}' is not a time (expected e.g. 8ms or 0.01s)", whole, token));
     double t = 0;
-    if (!parse_number(head, t) || t * scale <= 0 || t * scale > kMaxOverloadS)
+    if (!parse_finite(head, t) || t * scale <= 0 || t * scale > kMaxOverloadS)
         throw SourceSpecError(fmt::format("'{}': overload '{}' must be above 0 and at most {:g} s",
                                           whole, token, kMaxOverloadS));
     return t * scale;
@@ -71,7 +57,7 @@ double parse_ppm(const std::string& token, const std::string& whole) {
     std::string head = token;
     strip_suffix(head, "ppm");
     double ppm = 0;
-    if (!parse_number(head, ppm) || std::abs(ppm) > kMaxDriftPpm)
+    if (!parse_finite(head, ppm) || std::abs(ppm) > kMaxDriftPpm)
         throw SourceSpecError(
             fmt::format("'{}': '{}' is not a drift within -{:g}..+{:g} ppm (e.g. drift:+1500ppm)",
                         whole, token, kMaxDriftPpm, kMaxDriftPpm));

@@ -4,9 +4,10 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <cmath>
 #include <vector>
+
+#include "phantom/analog/spec_tokens.hpp"
 
 namespace phantom::analog {
 
@@ -58,31 +59,8 @@ std::vector<std::string> split(const std::string& s, char sep) {
     return out;
 }
 
-// A finite number and nothing else. from_chars takes "nan", "inf" and "infinity" and says
-// "out of range" for 1e400: none of them is a level, a frequency or a time.
-bool parse_double(std::string_view text, double& out) {
-    if (!text.empty() && text.front() == '+') text.remove_prefix(1);
-    double value = 0;
-    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc() || ptr != text.data() + text.size() || text.empty() ||
-        !std::isfinite(value))
-        return false;
-    out = value;
-    return true;
-}
-
 bool within(double x, double lo, double hi) {
     return x >= lo && x <= hi;  // false for NaN
-}
-
-bool ends_with_ci(const std::string& s, std::string_view suffix, std::string& head) {
-    if (s.size() <= suffix.size()) return false;
-    for (size_t i = 0; i < suffix.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(s[s.size() - suffix.size() + i])) !=
-            std::tolower(static_cast<unsigned char>(suffix[i])))
-            return false;
-    head = s.substr(0, s.size() - suffix.size());
-    return true;
 }
 
 // "-20dBu" → (-20, Dbu). Returns false if the token is not a level at all.
@@ -94,7 +72,7 @@ bool parse_level(const std::string& token, double& level, LevelUnit& unit) {
     };
     for (const auto& [suffix, u] : kUnits) {
         if (ends_with_ci(token, suffix, head)) {
-            if (!parse_double(head, level)) return false;
+            if (!parse_finite(head, level)) return false;
             unit = u;
             return true;
         }
@@ -131,7 +109,7 @@ double parse_frequency(const std::string& token, const std::string& whole) {
         scale = 1000.0;
     }
     double f = 0;
-    if (!parse_double(head, f))
+    if (!parse_finite(head, f))
         throw SourceSpecError(
             fmt::format("'{}': '{}' is not a frequency (expected e.g. 440, 1k, "
                         "1000Hz)",
@@ -230,7 +208,7 @@ SourceSpec parse_source_spec(const std::string& text) {
         if (parts.size() - i == 5) {
             std::string secs = parts[i + 4], head;
             if (ends_with_ci(secs, "s", head)) secs = head;
-            if (!parse_double(secs, s.period_s) || !within(s.period_s, 0.01, 3600))
+            if (!parse_finite(secs, s.period_s) || !within(s.period_s, 0.01, 3600))
                 throw SourceSpecError(fmt::format("'{}': sweep period '{}' must be 0.01..3600 s",
                                                   text, parts[i + 4]));
         }
@@ -255,7 +233,7 @@ SourceSpec parse_source_spec(const std::string& text) {
         if (auto hash = path.rfind('#'); hash != std::string::npos) {
             double ch = 0;
             // Range before the cast: a double beyond int's range converts to anything.
-            if (!parse_double(std::string_view(path).substr(hash + 1), ch) ||
+            if (!parse_finite(std::string_view(path).substr(hash + 1), ch) ||
                 !within(ch, 1, kMaxFileChannels) || ch != std::floor(ch))
                 throw SourceSpecError(fmt::format(
                     "'{}': '{}' is not a channel number (expected FILE#1, FILE#2 … up to #{})",
