@@ -13,6 +13,7 @@
 
 #include "commands.hpp"
 #include "remote_call.hpp"
+#include "status_latency_text.hpp"
 
 namespace phantom::cli {
 
@@ -215,6 +216,7 @@ void add_remote_commands(CLI::App& app) {
             std::printf("rate      %g Hz, %d frames, latency %d frames (%.2f ms)\n",
                         s["rate_hz"].get<double>(), s["frames"].get<int>(),
                         s["latency_frames"].get<int>(), s["latency_ms"].get<double>());
+            std::fputs(status_latency_text(s).c_str(), stdout);
             if (s.contains("clock"))  // older instances do not send it
                 std::printf("clock     %s\n", s["clock"].value("message", std::string()).c_str());
             std::printf("DSP load  %.2f %%\nxruns     %llu\n", s["dsp_load_percent"].get<double>(),

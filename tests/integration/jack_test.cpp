@@ -23,6 +23,7 @@
 #include "jack_server.hpp"
 #include "jack_test_lock.hpp"
 #include "live_process.hpp"
+#include "phantom_on_jack.hpp"
 #include "test_signals.hpp"
 
 namespace phantom::test {
@@ -31,33 +32,7 @@ namespace {
 using namespace std::chrono_literals;
 using nlohmann::json;
 
-// One server name for every test: a killed server's name is taken over by its restart, so
-// JACK's registry of servers never fills up (JackTestLock keeps them one at a time).
-std::string unique_server_name() {
-    return "phantom-test";
-}
-
-class OnJack : public ::testing::Test {
-  protected:
-    JackTestLock lock;
-    JackServer server{unique_server_name()};
-    std::string dir = temp_dir(std::string("jack-") +
-                               ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    LiveProcess phantom{
-        {"--backend", "jack", "--jack-server", server.name(), "--session", dir + "state.json"},
-        dir + "log"};
-    jack_client_t* observer = nullptr;
-
-    void SetUp() override {
-        ASSERT_TRUE(phantom.wait_ready()) << phantom.log();
-        observer = open_client("observer", server.name());
-        ASSERT_NE(observer, nullptr);
-        ASSERT_EQ(jack_activate(observer), 0);
-    }
-    void TearDown() override {
-        if (observer) jack_client_close(observer);
-    }
-};
+using OnJack = PhantomOnJack;
 
 TEST_F(OnJack, PortsAppearWithTheirNamesAndAreAutoConnectedInOrder) {
     for (const char* port : {"phantom:hw_in_in1", "phantom:hw_in_adat8", "phantom:hw_out_main.L",

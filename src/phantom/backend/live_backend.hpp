@@ -25,7 +25,10 @@ struct BackendStatus {
     std::uint32_t rate_hz = 0;
     int frames = 0;
     int latency_frames = 0;  // capture + playback, as the backend reports it
-    double dsp_load = 0.0;   // 0..1 of the block's time
+    // Its two halves: up to Phantom's inputs (driver, converters) and after its outputs.
+    int capture_latency_frames = 0;
+    int playback_latency_frames = 0;
+    double dsp_load = 0.0;  // 0..1 of the block's time
     std::uint64_t xruns = 0;
     std::uint64_t record_overruns = 0;
     std::uint64_t source_starved_frames = 0;  // silence played because a file fell behind

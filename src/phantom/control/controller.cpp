@@ -338,6 +338,9 @@ Status Controller::status() const {
     for (size_t o = 0; o < iface_.spec().outputs.size(); ++o)
         st.output_latency_frames.emplace_back(iface_.spec().outputs[o].id,
                                               iface_.output_latency_frames(o));
+    for (size_t s = 0; s < iface_.hardware_input_count(); ++s)
+        st.input_latency_frames.emplace_back(iface_.layout().sources[s].id,
+                                             iface_.input_latency_frames(s));
     st.uptime_s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
     return st;

@@ -102,6 +102,8 @@ struct Status {
     engine::ClockLock clock;
     // The latency each output's strip adds (the limiter's lookahead), by output id; 0 for most.
     std::vector<std::pair<std::string, int>> output_latency_frames;
+    // The latency each hardware input's strip adds on its way into the mix, by input id.
+    std::vector<std::pair<std::string, int>> input_latency_frames;
 };
 
 struct Snapshot {

@@ -162,6 +162,9 @@ class Interface {
     // The processor slots (strip_derivation.cpp). The latency output `o`'s strip adds (the
     // limiter's lookahead while it is on), in frames.
     int output_latency_frames(size_t o) const;
+    // The latency source `s`'s strip adds on its way into the mix, in frames: 0, as every
+    // built-in input processor adds none (an insert with latency will report it here).
+    int input_latency_frames(size_t s) const;
     const StripBank& strips() const { return *strips_; }
 
     // Routes in the current plan (for tests of the pruning).

@@ -225,4 +225,8 @@ int Interface::output_latency_frames(size_t o) const {
     return strip->limiter_latency_frames();
 }
 
+int Interface::input_latency_frames(size_t) const {
+    return 0;  // low cut, EQ, dynamics and width all work sample by sample
+}
+
 }  // namespace phantom::engine

@@ -137,6 +137,8 @@ void JackBackend::attach(engine::Interface& iface) {
     playback_ptr_.assign(playback_.size(), nullptr);
     const size_t ports = hw_in_.size() + hw_out_.size() + capture_.size() + playback_.size();
     connected_ = std::vector<std::atomic<bool>>(ports);
+    own_latency_ = std::vector<std::atomic<int>>(ports);
+    direct_capture_ = std::min(static_cast<size_t>(std::max(spec.host.capture, 0)), hw_in_.size());
     written_.assign(ports, 1);  // unknown: cleared once if nothing is connected
     update_presence();
     register_ports();
@@ -231,6 +233,7 @@ void JackBackend::start() {
         iface_->start_live();
         engine_started_ = true;
     }
+    update_own_latencies();  // the first latency callbacks already see a limiter that is on
     if (jack_activate(client_) != 0)
         throw std::runtime_error("JACK refused to activate " + options_.client_name);
     active_.store(true);
@@ -316,6 +319,7 @@ void JackBackend::poll() {
         }
         return;
     }
+    if (client_ && active_.load()) update_own_latencies();
     // Asking the server for the connections wakes it; do so only when they have changed (or a
     // kept connection is due another try).
     if (client_ && active_.load() &&
@@ -351,14 +355,12 @@ BackendStatus JackBackend::status() const {
     b.message = message_;
     b.rate_hz = rate_hz_;
     b.frames = buffer_frames_.load();
-    if (client_ && active_.load() && !hw_in_.empty() && !hw_out_.empty()) {
-        // latency_cb gives each of our outputs the union of what reaches our inputs (capture),
-        // and each input the union of what follows our outputs (playback): whichever ports are
-        // connected (system:*, a netjack2 slave's), the worst path in and out.
-        jack_latency_range_t in{}, out{};
-        jack_port_get_latency_range(hw_out_[0].handle, JackCaptureLatency, &in);
-        jack_port_get_latency_range(hw_in_[0].handle, JackPlaybackLatency, &out);
-        b.latency_frames = static_cast<int>(in.max + out.max);
+    if (client_ && active_.load()) {
+        // What the latency callback found beyond our ports, whichever are connected (system:*,
+        // a netjack2 slave's): the worst path in and out, none of Phantom's own.
+        b.capture_latency_frames = static_cast<int>(upstream_frames_.load());
+        b.playback_latency_frames = static_cast<int>(downstream_frames_.load());
+        b.latency_frames = b.capture_latency_frames + b.playback_latency_frames;
     }
     b.dsp_load = dsp_load_.load(std::memory_order_relaxed);
     b.xruns = xruns_.load(std::memory_order_relaxed);
@@ -463,31 +465,6 @@ int JackBackend::graph_order_cb(void* self) {
     // A client activated (its ports are connectable only from then on), or the order changed.
     static_cast<JackBackend*>(self)->graph_epoch_.fetch_add(1, std::memory_order_release);
     return 0;
-}
-
-void JackBackend::latency_cb(jack_latency_callback_mode_t mode, void* self) {
-    // A mixer: every input may reach every output, with no latency of its own. Each side takes
-    // the union of the ranges of the other side.
-    auto* b = static_cast<JackBackend*>(self);
-    const bool capture = mode == JackCaptureLatency;
-    jack_latency_range_t range{~0u, 0u};
-    bool any = false;
-    for (auto* group : {&b->hw_in_, &b->hw_out_, &b->capture_, &b->playback_}) {
-        for (const auto& p : *group) {
-            // Capture: read our connected inputs' upstream latency; playback: our outputs'.
-            if (!p.handle || p.is_input != capture || !jack_port_connected(p.handle)) continue;
-            jack_latency_range_t r{};
-            jack_port_get_latency_range(p.handle, mode, &r);
-            range.min = std::min(range.min, r.min);
-            range.max = std::max(range.max, r.max);
-            any = true;
-        }
-    }
-    if (!any) range = {0, 0};
-    for (auto* group : {&b->hw_in_, &b->hw_out_, &b->capture_, &b->playback_})
-        for (const auto& p : *group)
-            if (p.handle && p.is_input == !capture)
-                jack_port_set_latency_range(p.handle, mode, &range);
 }
 
 }  // namespace phantom::backend

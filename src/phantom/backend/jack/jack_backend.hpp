@@ -7,7 +7,8 @@
 //   phantom:playback_<n>    ◄─ a DAW's outputs
 //
 // The engine runs inside JACK's process callback, in the same cycle as its inputs arrive, so
-// the direct path adds no block of delay; port latencies are passed through (zero of our own).
+// the direct path adds no block of delay. Port latencies are passed through plus what each
+// path's own processing adds (a headphone limiter's lookahead): jack_latency.cpp.
 // Rules of reliability.md §2: callbacks set before activation; the shutdown handler only sets
 // a flag; the xrun callback only counts (PipeWire calls it on the audio thread); ports are
 // registered and connected on the control thread. A port nothing is connected to is not
@@ -138,6 +139,12 @@ class JackBackend final : public LiveBackend, public Patchbay {
     static void shutdown_cb(jack_status_t, const char*, void* self);
     static int xrun_cb(void* self);
     static void latency_cb(jack_latency_callback_mode_t mode, void* self);
+    // [JACK's notification thread] Each of our ports' range in `mode`: what reaches it from
+    // the other side plus the path's own latency (jack_latency.cpp).
+    void set_latencies(jack_latency_callback_mode_t mode);
+    // [control-thread, from poll()] Each port's own latency from the interface; when one
+    // changed (a limiter switched, a new rate), the server recomputes every port's range.
+    void update_own_latencies();
     static int buffer_size_cb(jack_nframes_t frames, void* self);
     static int sample_rate_cb(jack_nframes_t rate_hz, void* self);
     static void port_connect_cb(jack_port_id_t a, jack_port_id_t b, int connected, void* self);
@@ -166,6 +173,16 @@ class JackBackend final : public LiveBackend, public Patchbay {
     // new connection is never missed. `written_` is the audio thread's own: whether an output
     // port's buffer may hold audio (cleared once when nothing is connected to it any more).
     std::vector<std::atomic<bool>> connected_;
+    // Per port, in the same order: the frames Phantom's own processing adds on that port's
+    // side of a path (an output's strip, an input's strip), written by the control thread
+    // and read by the latency callback.
+    std::vector<std::atomic<int>> own_latency_;
+    // capture_[k] for k < direct_capture_ carries hw_in_[k] alone (the host's capture of an
+    // input), not the mix: its latency is that input's.
+    size_t direct_capture_ = 0;
+    // What the latency callback last found beyond our ports (the largest, none of our own):
+    // the server's capture latency up to our inputs and its playback latency after our outputs.
+    std::atomic<std::uint32_t> upstream_frames_{0}, downstream_frames_{0};
     std::vector<std::uint8_t> written_;
     jack_nframes_t written_frames_ = 0;
 

@@ -27,6 +27,8 @@ class VirtualLiveBackend final : public LiveBackend {
         b.rate_hz = iface_.sample_rate_hz();
         b.frames = block_frames_;
         // Like a card's driver: one block to capture, one to play.
+        b.capture_latency_frames = block_frames_;
+        b.playback_latency_frames = block_frames_;
         b.latency_frames = 2 * block_frames_;
         b.dsp_load = s.dsp_load;
         b.xruns = s.xruns;

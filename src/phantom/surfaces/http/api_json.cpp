@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "phantom/params/taper.hpp"
@@ -124,6 +125,45 @@ static json clock_json(const engine::ClockLock& c) {
     return j;
 }
 
+// Milliseconds to two decimals, as latency_ms.
+static double frames_ms(double frames, double rate_hz) {
+    return rate_hz > 0 ? std::round(frames / rate_hz * 1e5) / 100.0 : 0.0;
+}
+
+// Per path: the backend's two halves (driver and converters: the card's, or the JACK graph's
+// beyond Phantom's hardware ports), what Phantom's own processing adds on each input and each
+// output, and the round trip from an input's connector to each output's (the direct monitoring
+// path: capture + the slowest input's own + the output's own + playback).
+static json latency_json(const control::Status& s) {
+    const auto& b = s.backend;
+    const double rate = s.rate_hz;
+    int slowest_input = 0;
+    json inputs = json::object();
+    for (const auto& [id, frames] : s.input_latency_frames) {
+        inputs[id] = {{"frames", frames}, {"ms", frames_ms(frames, rate)}};
+        slowest_input = std::max(slowest_input, frames);
+    }
+    const int through = b.capture_latency_frames + slowest_input + b.playback_latency_frames;
+    int round_trip = through;
+    json outputs = json::object();
+    for (const auto& [id, frames] : s.output_latency_frames) {
+        outputs[id] = {{"frames", frames},
+                       {"ms", frames_ms(frames, rate)},
+                       {"round_trip_frames", through + frames},
+                       {"round_trip_ms", frames_ms(through + frames, rate)}};
+        round_trip = std::max(round_trip, through + frames);
+    }
+    return {{"block_frames", b.frames},
+            {"capture_frames", b.capture_latency_frames},
+            {"capture_ms", frames_ms(b.capture_latency_frames, rate)},
+            {"playback_frames", b.playback_latency_frames},
+            {"playback_ms", frames_ms(b.playback_latency_frames, rate)},
+            {"inputs", std::move(inputs)},
+            {"outputs", std::move(outputs)},
+            {"round_trip_frames", round_trip},
+            {"round_trip_ms", frames_ms(round_trip, rate)}};
+}
+
 json to_json(const control::Status& s) {
     const auto& b = s.backend;
     json j = {{"backend", b.backend},
@@ -133,7 +173,7 @@ json to_json(const control::Status& s) {
               {"rate_hz", s.rate_hz},
               {"frames", b.frames},
               {"latency_frames", b.latency_frames},
-              {"latency_ms", std::round(b.latency_frames / s.rate_hz * 1e5) / 100.0},
+              {"latency_ms", frames_ms(b.latency_frames, s.rate_hz)},
               {"dsp_load_percent", std::round(b.dsp_load * 1e4) / 100.0},
               {"xruns", b.xruns},
               {"record_overruns", b.record_overruns},
@@ -149,7 +189,8 @@ json to_json(const control::Status& s) {
     json strip_latency = json::object();
     for (const auto& [id, frames] : s.output_latency_frames)
         strip_latency[id] = frames;
-    j["output_strip_latency_frames"] = std::move(strip_latency);
+    j["output_strip_latency_frames"] = std::move(strip_latency);  // as latency.outputs.*.frames
+    j["latency"] = latency_json(s);
     json surfaces = json::array();
     for (const auto& f : s.surfaces)
         surfaces.push_back({{"name", f.name},

@@ -1,0 +1,72 @@
+// /api/status's `latency` object through a real socket: the backend's halves as the backend
+// reports them, Phantom's own latency per input and per output, and each output's round trip
+// (capture + the slowest input's own + the output's own + playback). The limiter's lookahead
+// is computed here from its documented rule: 1.5 ms at the rate, rounded to whole frames.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "http_test_support.hpp"
+
+namespace phantom::http {
+namespace {
+
+using nlohmann::json;
+
+class LatencyStatus : public test::ServedInterface {
+  protected:
+    void SetUp() override {
+        // As a sound card's driver would report it: a block each way at 48 kHz, 256 frames.
+        backend::BackendStatus b;
+        b.rate_hz = 48000;
+        b.frames = 256;
+        b.capture_latency_frames = 256;
+        b.playback_latency_frames = 256;
+        b.latency_frames = 512;
+        controller.set_backend_status(b);
+    }
+};
+
+const int kLookaheadFrames = static_cast<int>(std::lround(0.0015 * 48000));  // 72
+
+TEST_F(LatencyStatus, EveryPathWithTheBackendsHalvesAndItsRoundTrip) {
+    json l = ok("GET", "/api/status")["latency"];
+    EXPECT_EQ(l["block_frames"], 256);
+    EXPECT_EQ(l["capture_frames"], 256);
+    EXPECT_EQ(l["capture_ms"], 5.33);  // 256 / 48 kHz
+    EXPECT_EQ(l["playback_frames"], 256);
+    EXPECT_EQ(l["playback_ms"], 5.33);
+    // Every hardware input of studio-8x8 (8 analog, 8 ADAT, 2 S/PDIF), none adding latency.
+    EXPECT_EQ(l["inputs"].size(), 18u) << l.dump();
+    for (const auto& [id, in] : l["inputs"].items()) {
+        EXPECT_EQ(in["frames"], 0) << id;
+        EXPECT_EQ(in["ms"], 0.0) << id;
+    }
+    EXPECT_FALSE(l["inputs"].contains("pb1"));  // the host's playback is not an input path
+    // Every output, and with nothing of Phantom's own the round trip is the backend's.
+    for (const char* id : {"main", "alt", "line3", "line4", "line5", "line6", "hp1", "hp2"}) {
+        ASSERT_TRUE(l["outputs"].contains(id)) << id;
+        EXPECT_EQ(l["outputs"][id]["frames"], 0) << id;
+        EXPECT_EQ(l["outputs"][id]["round_trip_frames"], 512) << id;
+        EXPECT_EQ(l["outputs"][id]["round_trip_ms"], 10.67) << id;
+    }
+    EXPECT_EQ(l["round_trip_frames"], 512);
+
+    ok("PUT", "/api/params/output/hp1/limiter/on", R"({"value": true})");
+    const json st = ok("GET", "/api/status");
+    l = st["latency"];
+    EXPECT_EQ(l["outputs"]["hp1"]["frames"], kLookaheadFrames);
+    EXPECT_EQ(l["outputs"]["hp1"]["ms"], 1.5);
+    EXPECT_EQ(l["outputs"]["hp1"]["round_trip_frames"], 512 + kLookaheadFrames);
+    EXPECT_EQ(l["outputs"]["hp1"]["round_trip_ms"], 12.17);  // 584 / 48 kHz
+    EXPECT_EQ(l["outputs"]["hp2"]["frames"], 0);
+    EXPECT_EQ(l["outputs"]["main"]["round_trip_frames"], 512);
+    EXPECT_EQ(l["round_trip_frames"], 512 + kLookaheadFrames);
+    EXPECT_EQ(l["round_trip_ms"], 12.17);
+    // The older field still says the same.
+    EXPECT_EQ(st["output_strip_latency_frames"]["hp1"], kLookaheadFrames);
+    EXPECT_EQ(st["latency_frames"], 512);  // the backend's alone, as before
+}
+
+}  // namespace
+}  // namespace phantom::http
