@@ -7,10 +7,8 @@
 // dialog fits the screen on a desktop and on a phone, and gives the focus back on Escape.
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import {
-  api, artifacts, eventually, launchBrowser, openPanel, showView, sleep, startPhantom,
-} from './support.mjs';
+import { before, describe, it } from 'node:test';
+import { artifacts, eventually, panelSession, showView, sleep } from './support.mjs';
 
 // The drawn curve: the points of the total's path, as (frequency, dB) by the SVG's own frame.
 async function drawnCurve(page, id) {
@@ -57,20 +55,10 @@ async function fitsTheScreen(page) {
 }
 
 describe('the strip view on studio-8x8', () => {
-  let phantom, browser, page, http;
-
-  before(async () => {
-    // in1: a 1 kHz sine at line level, about -38 dBFS at the converter.
-    phantom = await startPhantom(['--source', 'in1=sine:1k:-20dBu']);
-    http = api(phantom.url);
-    browser = await launchBrowser();
-    page = await openPanel(browser, phantom.url, 'inputs');
-  });
-
-  after(async () => {
-    await browser?.close();
-    await phantom?.stop();
-  });
+  // in1: a 1 kHz sine at line level, about -38 dBFS at the converter.
+  const session = panelSession(['--source', 'in1=sine:1k:-20dBu'], 'inputs');
+  let page, http;
+  before(() => ({ page, http } = session));
 
   it('opens in1\'s strip, sets the EQ with the panel and draws the real response', async () => {
     await showView(page, 'Inputs');
@@ -113,6 +101,19 @@ describe('the strip view on studio-8x8', () => {
     const withLowCut = await drawnCurve(page, 'in1');
     assert.ok(withLowCut.draws > before);
     await assertServed(http, 'in1', withLowCut);
+
+    // mid2's dot dragged up: its gain rises by what the curve's scale says, its frequency stays.
+    const dot = page.locator('svg.eq-curve circle[data-band="mid2"]');
+    const box = await dot.boundingBox();
+    const frame = await page.locator('svg.eq-curve').boundingBox();
+    const pxPerDb = (frame.height / 2) / 24;  // ±24 dB over the curve's height
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    for (let k = 1; k <= 5; ++k) await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2 - k * pxPerDb);
+    await page.mouse.up();
+    await eventually(async () => Math.abs((await http.value('/input/in1/eq/mid2/gain')) - 5) <= 0.3,
+      'mid2 dragged to about +5 dB');
+    assert.ok(Math.abs(Math.log2((await http.value('/input/in1/eq/mid2/freq')) / 2500)) < 0.05, 'mid2 stayed at 2.5 kHz');
     await page.screenshot({ path: path.join(artifacts, 'studio-8x8-strip-in1.png'), fullPage: true });
     assert.deepEqual(page.errors, []);
   });

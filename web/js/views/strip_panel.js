@@ -172,25 +172,71 @@ class ResponseCurve {
       : 'low cut and EQ off: flat';
   }
 
-  // A dot where each band sits (its frequency, and its gain for a bell or shelf), on while
-  // the EQ is on and the band is.
+  // A dot where each band sits (its frequency, and its gain for a bell or shelf), shown while
+  // the EQ is on and the band is. A dot can be dragged, as on TotalMix's and UA's EQ
+  // displays: across is the band's frequency (on the log axis), up and down its gain. The
+  // knobs stay the keyboard's way to the same parameters.
   drawDots(r) {
-    this.dots.replaceChildren();
-    if (!r.eq_on) return;
     const prefix = `/${this.kind}/${this.id}/eq/`;
+    this.dotMap ??= new Map();
     for (const band of this.ctx.store.children(prefix)) {
       const p = (leaf) => `${prefix}${band}/${leaf}`;
       if (!this.ctx.store.has(p('freq'))) continue;
-      if (this.ctx.store.has(p('on')) && !this.ctx.store.value(p('on'))) continue;
+      let dot = this.dotMap.get(band);
+      if (!dot) {
+        dot = svg('circle', { r: 6, 'data-band': band, class: 'band-dot' });
+        const title = svg('title');
+        title.textContent = `${band}: drag across for the frequency, up and down for the gain`;
+        dot.append(title);
+        dot.addEventListener('pointerdown', (e) => this.drag(e, dot, p));
+        this.dotMap.set(band, dot);
+        this.dots.append(dot);
+      }
+      const shown = r.eq_on && !(this.ctx.store.has(p('on')) && !this.ctx.store.value(p('on')));
+      dot.style.display = shown ? '' : 'none';
+      if (dot === this.dragging) continue;  // the hand has it
       const type = this.ctx.store.has(p('type')) ? this.ctx.store.value(p('type')) : 'bell';
       const gain = ['low_pass', 'high_pass'].includes(type) ? 0 : this.ctx.store.value(p('gain'));
-      const dot = svg('circle', { cx: xOf(this.ctx.store.value(p('freq'))), cy: clampY(yOf(gain)), r: 5,
-        'data-band': band });
-      const title = svg('title');
-      title.textContent = band;
-      dot.append(title);
-      this.dots.append(dot);
+      dot.setAttribute('cx', xOf(this.ctx.store.value(p('freq'))));
+      dot.setAttribute('cy', clampY(yOf(gain)));
     }
+  }
+
+  drag(e, dot, p) {
+    if (e.button > 0) return;
+    e.preventDefault();
+    const { store, sender } = this.ctx;
+    const freq = store.get(p('freq')), gain = store.get(p('gain'));
+    const before = [{ path: p('freq'), before: freq.value }, { path: p('gain'), before: gain.value }];
+    const clamp = (param, v) => Math.min(Number(param.max), Math.max(Number(param.min), v));
+    this.dragging = dot;
+    dot.setPointerCapture(e.pointerId);
+    const move = (m) => {
+      const point = this.node.createSVGPoint();
+      point.x = m.clientX;
+      point.y = m.clientY;
+      const at = point.matrixTransform(this.node.getScreenCTM().inverse());
+      const hz = clamp(freq, kCurve.lowHz * Math.pow(kCurve.highHz / kCurve.lowHz, at.x / kCurve.width));
+      const db = clamp(gain, (kCurve.height / 2 - at.y) / ((kCurve.height / 2) / kCurve.rangeDb));
+      const hzRounded = Math.round(hz * 10) / 10, dbRounded = Math.round(db * 10) / 10;
+      dot.setAttribute('cx', xOf(hzRounded));
+      dot.setAttribute('cy', clampY(yOf(dbRounded)));
+      sender.send(p('freq'), hzRounded);
+      sender.send(p('gain'), dbRounded);
+      before[0].after = hzRounded;
+      before[1].after = dbRounded;
+    };
+    const up = () => {
+      this.dragging = null;
+      dot.removeEventListener('pointermove', move);
+      dot.removeEventListener('pointerup', up);
+      dot.removeEventListener('pointercancel', up);
+      const changes = before.filter((c) => c.after !== undefined && c.after !== c.before);
+      if (changes.length) this.ctx.history?.record(changes, `${this.id} eq ${dot.dataset.band}`);
+    };
+    dot.addEventListener('pointermove', move);
+    dot.addEventListener('pointerup', up);
+    dot.addEventListener('pointercancel', up);
   }
 }
 
