@@ -3,27 +3,16 @@
 // on in1's strip; switching 48 V on makes both go.
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import {
-  api, artifacts, eventually, launchBrowser, openPanel, showView, startPhantom,
-} from './support.mjs';
+import { before, describe, it } from 'node:test';
+import { artifacts, eventually, panelSession, showView } from './support.mjs';
 
 describe('the Doctor view', () => {
-  let phantom, browser, page, http;
-
-  before(async () => {
-    phantom = await startPhantom(['--source', 'in1=condenser:sine:1k:94dBSPL']);
-    http = api(phantom.url);
+  const session = panelSession(['--source', 'in1=condenser:sine:1k:94dBSPL'], 'doctor', async (http) => {
     await http.set('/input/in1/gain', 40);
     await http.set('/mix/main/in1/gain', 0);
-    browser = await launchBrowser();
-    page = await openPanel(browser, phantom.url, 'doctor');
   });
-
-  after(async () => {
-    await browser?.close();
-    await phantom?.stop();
-  });
+  let page, http;
+  before(() => ({ page, http } = session));
 
   it('lists the finding, marks the strip, and clears both once fixed', async () => {
     await showView(page, 'Doctor');

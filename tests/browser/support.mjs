@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const artifacts = process.env.PHANTOM_ARTIFACTS_DIR
@@ -112,4 +113,23 @@ export async function showView(page, view) {
   await page.getByRole('link', { name: view, exact: true }).click();
   await page.waitForFunction((v) => document.getElementById('view').getAttribute('aria-label') === v,
     view);
+}
+
+// One describe()'s Phantom and panel page: before() starts `phantom start ARGS`, runs
+// `setup(http)` if given, and opens the panel at `view`; after() closes both. The returned
+// object's phantom, http, browser and page are set once before() has run.
+export function panelSession(args, view, setup) {
+  const s = {};
+  before(async () => {
+    s.phantom = await startPhantom(args);
+    s.http = api(s.phantom.url);
+    await setup?.(s.http);
+    s.browser = await launchBrowser();
+    s.page = await openPanel(s.browser, s.phantom.url, view);
+  });
+  after(async () => {
+    await s.browser?.close();
+    await s.phantom?.stop();
+  });
+  return s;
 }

@@ -4,7 +4,7 @@
 // wheel and touch; Shift gives fine steps; a double-click puts a level back to its default.
 import { ApiError, setText } from './api.js';
 import {
-  formatValue, fromPosition, labelFor, stepFrom, toNumber, toPosition,
+  formatValue, fromPosition, isPan, labelFor, stepFrom, toNumber, toPosition,
 } from './scale.js';
 
 export function el(tag, attributes = {}, ...children) {
@@ -254,9 +254,10 @@ export class Knob extends Slider {
     face.append(this.arcPath, this.pointer);
     const dial = el('div', { class: 'knob-dial' });
     dial.append(face);
-    // The scale's ends under the dial: 0 … 60 dB, -inf … +6 dB, L … R.
-    const end = (v) => (this.param.unit === '' ? (v < 0 ? 'L' : 'R')
-      : v === -Infinity ? '-inf' : (v > 0 ? '+' : '') + v);
+    // The scale's ends under the dial: 0 … 60 dB, -inf … +6 dB, L … R, 20 … 20k Hz.
+    const signed = this.param.unit === 'dB';
+    const end = (v) => (isPan(this.param) ? (v < 0 ? 'L' : 'R')
+      : v === -Infinity ? '-inf' : v >= 1000 ? `${v / 1000}k` : (v > 0 && signed ? '+' : '') + v);
     const scale = el('div', { class: 'knob-scale', 'aria-hidden': 'true' },
       el('span', { text: end(toNumber(this.param.min)) }),
       el('span', { text: size >= 50 ? this.param.unit || '' : '' }),
@@ -286,7 +287,7 @@ export class Knob extends Slider {
 
   render(value) {
     const p = toPosition(this.param, value);
-    const origin = this.param.unit === '' ? 0.5 : 0;  // pan grows from the centre
+    const origin = isPan(this.param) ? 0.5 : 0;  // pan grows from the centre
     this.arcPath.setAttribute('d', Math.abs(p - origin) < 1e-3 ? ''
       : this.arc(Math.min(p, origin), Math.max(p, origin)));
     const [x, y] = this.point(p, this.geometry.r - 4);

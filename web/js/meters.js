@@ -149,3 +149,47 @@ export class Meter {
     }
   }
 }
+
+// A gain-reduction meter (a compressor's, a gate's, a limiter's): a bar that grows down from
+// 0 dB as the section pulls the level down, fed by the `comp_gr_db` / `gate_gr_db` /
+// `limiter_gr_db` of the meter feed. The feed carries the field only while the section is on:
+// without it the meter says "off" and is hidden. Over several channels (hp1.L, hp1.R) it
+// shows the largest reduction.
+const kGrRangeDb = 24;
+
+export class GrMeter {
+  constructor(ctx, ids, field, name) {
+    this.channels = ids;
+    this.ids = [];  // the board's levels are not needed (and level() moves the peaks' fall)
+    this.board = ctx.meters;
+    this.field = field;
+    this.fill = el('div', { class: 'gr-fill' });
+    this.text = el('span', { class: 'gr-text', text: 'off' });
+    this.meter = el('div', { class: 'gr-meter', role: 'meter', 'aria-label': name,
+      'aria-valuemin': '0', 'aria-valuemax': String(kGrRangeDb), 'aria-valuenow': '0',
+      'aria-valuetext': 'off', hidden: true },
+    el('span', { class: 'caption', text: 'GR' }),
+    el('div', { class: 'gr-bar', 'aria-hidden': 'true' }, this.fill), this.text);
+    // The slot stays on screen while the meter is hidden: MeterBoard draws only what is shown.
+    this.node = el('div', { class: 'gr-slot' }, this.meter);
+    this.canvas = this.node;
+    this.last = null;
+    ctx.onCleanup(ctx.meters.add(this));
+  }
+
+  draw() {
+    const values = this.channels.map((id) => this.board.readings.get(id)?.[this.field])
+      .filter((v) => typeof v === 'number');
+    const gr = values.length ? Math.max(...values) : null;
+    const text = gr === null ? 'off' : `-${gr.toFixed(1)} dB`;
+    if (text === this.last) return;
+    this.last = text;
+    const m = this.meter;
+    m.hidden = gr === null;
+    m.dataset.grDb = gr === null ? '' : String(gr);
+    m.setAttribute('aria-valuenow', String(gr ?? 0));
+    m.setAttribute('aria-valuetext', gr === null ? 'off' : `${gr.toFixed(1)} dB of gain reduction`);
+    this.fill.style.height = `${Math.min(1, (gr ?? 0) / kGrRangeDb) * 100}%`;
+    this.text.textContent = text;
+  }
+}

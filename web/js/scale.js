@@ -37,6 +37,12 @@ export function toPosition(param, value) {
   return (value - min) / (max - min);
 }
 
+// A position from left to right (a pan, a balance): unitless, from -1. A Q, a ratio or a width
+// is unitless too, but starts at 0 or above.
+export function isPan(param) {
+  return param.unit === '' && !(toNumber(param.min) >= 0);
+}
+
 // Values a hand sets are kept to the resolution shown: 0.1 dB, or 0.01 of a pan.
 function perUnit(param, fine) {
   return param.unit === '' ? (fine ? 100 : 10) : (fine ? 10 : 1);
@@ -55,9 +61,15 @@ export function clampTo(param, value) {
   return Math.min(max, Math.max(min, value));
 }
 
-// One keyboard or wheel step from `value`, in dB (or the unit): 1, or 0.1 when fine.
+// One keyboard or wheel step from `value`, in dB (or the unit): 1, or 0.1 when fine. A
+// frequency steps by a twelfth of an octave (a 48th when fine), as the ear hears it: 1 Hz at
+// 2 kHz would take a thousand presses to move an octave.
 export function stepFrom(param, value, steps, fine) {
   const min = toNumber(param.min);
+  if (param.unit === 'Hz' && value > 0) {
+    const next = value * Math.pow(2, steps / (fine ? 48 : 12));
+    return clampTo(param, Math.round(next * 10) / 10);
+  }
   if (value === -Infinity) return steps > 0 ? (min === -Infinity ? -60 : min) : -Infinity;
   const n = perUnit(param, fine);  // steps per unit: integers, so -3.1 stays -3.1
   const next = Math.round(value * n + steps) / n;
@@ -69,10 +81,11 @@ export function formatValue(param, value) {
   if (param.type === 'bool') return value ? 'on' : 'off';
   if (param.type === 'choice') return String(value);
   if (value === -Infinity) return '-inf';
-  if (param.unit === '') {  // pan
+  if (isPan(param)) {
     if (Math.abs(value) < 0.005) return 'C';
     return (value < 0 ? 'L' : 'R') + Math.round(Math.abs(value) * 100);
   }
+  if (param.unit === '') return value.toFixed(param.decimals ?? 2);  // a Q, a ratio, a width
   return value.toFixed(1);
 }
 

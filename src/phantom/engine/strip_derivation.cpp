@@ -10,6 +10,7 @@
 #include "phantom/dsp/equalizer.hpp"
 #include "phantom/dsp/low_cut.hpp"
 #include "phantom/engine/interface.hpp"
+#include "phantom/engine/strip_coefficients.hpp"
 
 namespace phantom::engine {
 
@@ -30,6 +31,8 @@ dsp::EqBand band(const std::vector<double>& v, const params::EqBandIds& ids, boo
     b.q = at(v, ids.q, 0.7071);
     return b;
 }
+
+}  // namespace
 
 InputStripCoefficients input_coefficients(const params::InputStripIds& ids,
                                           const std::vector<double>& v, double rate_hz) {
@@ -100,8 +103,6 @@ OutputStripCoefficients output_coefficients(const params::OutputStripIds& ids,
     k.limiter = dsp::design_limiter(l, rate_hz);
     return k;
 }
-
-}  // namespace
 
 // The room EQ's band types in the order of the parameter's choices.
 static_assert(static_cast<int>(dsp::EqBandType::kBell) == 0 &&

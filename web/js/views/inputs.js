@@ -1,8 +1,10 @@
 // Inputs: one strip per input with what that input really has (from the parameter tree, so
 // every device gets its own): preamp gain, pad, 48 V, mode, level standard, trim, polarity,
-// and a meter with peak hold and a clip light.
+// a meter with peak hold and a clip light, and the Strip button that opens its low cut, EQ and
+// dynamics.
 import { Choice, el, HoldToggle, Knob, NameField, Toggle } from '../controls.js';
 import { Meter } from '../meters.js';
+import { stripButton } from './strip_panel.js';
 
 export function inputsView(ctx, root) {
   const strips = el('div', { class: 'strips wrap' });
@@ -35,6 +37,8 @@ export function inputsView(ctx, root) {
     }
     if (has('trim')) strip.append(new Knob(ctx, p('trim'), { caption: 'Trim', size: 40 }).node);
     strip.append(new Meter(ctx, [id], id, { caption: id }).node);
+    // Low cut, EQ and dynamics: the channel's strip in a dialog (strip_panel.js).
+    if (has('eq/on')) strip.append(stripButton(ctx, 'input', id));
     strips.append(strip);
   }
   root.append(strips);

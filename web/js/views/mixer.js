@@ -10,6 +10,7 @@ import { Choice, el, Fader, Knob, NameField, nameText, Toggle } from '../control
 import { Meter } from '../meters.js';
 import { soloToggle } from './control_room.js';
 import { pairStrip } from './pair_strip.js';
+import { stripButton } from './strip_panel.js';
 
 const kStripPx = 67;   // a compact strip with its gap (panel.css .mix-strip)
 const kMasterPx = 150;  // the output's own strip, and some air
@@ -127,6 +128,8 @@ function masterStrip(ctx, id) {
   if (ctx.store.has(`/output/${id}/mirror`))
     master.append(el('label', { class: 'field' }, el('span', { text: 'Plays' }),
       new Choice(ctx, `/output/${id}/mirror`, { maxButtons: 0 }).node));
+  // Room EQ, delay and (headphones) limiter: the output's strip in a dialog (strip_panel.js).
+  if (ctx.store.has(`/output/${id}/eq/on`)) master.append(stripButton(ctx, 'output', id));
   return master;
 }
 

@@ -4,6 +4,7 @@
 // a Lock that keeps the monitor volume and Dim from being changed by accident in this panel.
 import { Choice, el, Knob, MomentaryToggle, Toggle } from '../controls.js';
 import { Meter } from '../meters.js';
+import { stripButton } from './strip_panel.js';
 import { controlRoomSection } from './control_room.js';
 import { midiLearn } from './midi_learn.js';
 
@@ -74,6 +75,7 @@ export function monitorView(ctx, root) {
       kind: 'mute' }).node);
     strip.append(new Meter(ctx, ctx.device.output_channels.filter(
       (c) => c === out.id || c.startsWith(out.id + '.')), out.id, { height: 100 }).node);
+    if (ctx.store.has(p('eq/on'))) strip.append(stripButton(ctx, 'output', out.id));
     phones.append(strip);
   }
   root.append(el('div', { class: 'monitor-page' }, controller, phones));

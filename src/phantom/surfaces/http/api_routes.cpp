@@ -6,6 +6,7 @@
 #include "phantom/surfaces/http/doctor_routes.hpp"
 #include "phantom/surfaces/http/json_codec.hpp"
 #include "phantom/surfaces/http/recordings_route.hpp"
+#include "phantom/surfaces/http/strip_response_route.hpp"
 
 namespace phantom::http {
 
@@ -290,6 +291,7 @@ ApiResponse route_api(control::Controller& c, const ApiRequest& r) {
         if (starts_with(p, "/api/midi")) return midi_route(c, r, p.substr(9));
         if (starts_with(p, "/api/connections")) return connections_route(c, r, p.substr(16));
         if (starts_with(p, "/api/recordings")) return recordings_route(c, r, p.substr(15));
+        if (starts_with(p, "/api/strips")) return strip_response_route(c, r, p.substr(11));
         if (p == "/api/rate") return rate_route(c, r);
         if (p == "/api/doctor") return doctor_route(c, r);
         if (starts_with(p, "/api/faults")) return faults_route(c, r, p.substr(11));
