@@ -29,11 +29,13 @@ export function faderToDb(position, maxDb) {
 }
 
 // A parameter's position 0…1 on its control, and back, by the taper the server names with the
-// parameter (params/taper.hpp): the fader law for levels that go down to -inf, linear in the
-// unit otherwise (preamp gain, trim, pan).
+// parameter (params/taper.hpp): the fader law for levels that go down to -inf, equal ratios
+// for frequencies and times over a decade or more, linear in the unit otherwise (preamp gain,
+// trim, pan).
 export function toPosition(param, value) {
   const min = toNumber(param.min), max = toNumber(param.max);
   if (param.taper === 'fader') return dbToFader(value, max);
+  if (param.taper === 'log') return value > 0 ? Math.log(value / min) / Math.log(max / min) : 0;
   return (value - min) / (max - min);
 }
 
@@ -51,7 +53,9 @@ function perUnit(param, fine) {
 export function fromPosition(param, position) {
   const min = toNumber(param.min), max = toNumber(param.max);
   const p = Math.min(1, Math.max(0, position));
-  const v = param.taper === 'fader' ? faderToDb(p, max) : min + p * (max - min);
+  const v = param.taper === 'fader' ? faderToDb(p, max)
+    : param.taper === 'log' ? min * Math.pow(max / min, p)
+    : min + p * (max - min);
   const n = perUnit(param, true);
   return v === -Infinity ? v : clampTo(param, Math.round(v * n) / n);
 }

@@ -9,6 +9,8 @@ namespace {
 
 // Below this a fader reads -inf: 96 dB under the top is past any converter's noise floor.
 constexpr double kFaderFloorDb = -90.0;
+// A range narrower than a decade (a 1–4 Hz rate) turns well enough in its own unit.
+constexpr double kLogMinRatio = 10.0;
 
 double fader_position(double db, double max_db) {
     if (!(db > -INFINITY)) return 0.0;
@@ -27,23 +29,41 @@ double fader_db(double position, double max_db) {
 }  // namespace
 
 Taper taper_of(const ParamSchema& s) {
-    return s.type == ParamType::Float && std::isinf(s.min) && s.min < 0 ? Taper::Fader
-                                                                        : Taper::Linear;
+    if (s.type != ParamType::Float) return Taper::Linear;
+    if (std::isinf(s.min) && s.min < 0) return Taper::Fader;
+    const bool frequency_or_time = s.unit == "Hz" || s.unit == "ms";
+    if (frequency_or_time && s.min > 0 && s.max >= kLogMinRatio * s.min) return Taper::Log;
+    return Taper::Linear;
 }
 
 const char* to_string(Taper taper) {
-    return taper == Taper::Fader ? "fader" : "linear";
+    switch (taper) {
+        case Taper::Fader:
+            return "fader";
+        case Taper::Log:
+            return "log";
+        case Taper::Linear:
+            break;
+    }
+    return "linear";
 }
 
 double to_position(const ParamSchema& s, double value) {
-    if (taper_of(s) == Taper::Fader) return fader_position(value, s.max);
+    const Taper taper = taper_of(s);
+    if (taper == Taper::Fader) return fader_position(value, s.max);
+    if (taper == Taper::Log) {
+        if (!(value > 0)) return 0.0;  // NaN too
+        return std::clamp(std::log(value / s.min) / std::log(s.max / s.min), 0.0, 1.0);
+    }
     if (!(s.max > s.min) || std::isnan(value)) return 0.0;
     return std::clamp((value - s.min) / (s.max - s.min), 0.0, 1.0);
 }
 
 double from_position(const ParamSchema& s, double position) {
     const double p = std::isnan(position) ? 0.0 : std::clamp(position, 0.0, 1.0);
-    if (taper_of(s) == Taper::Fader) return fader_db(p, s.max);
+    const Taper taper = taper_of(s);
+    if (taper == Taper::Fader) return fader_db(p, s.max);
+    if (taper == Taper::Log) return std::clamp(s.min * std::pow(s.max / s.min, p), s.min, s.max);
     const double v = s.min + p * (s.max - s.min);
     return s.type == ParamType::Float ? v : std::round(v);
 }

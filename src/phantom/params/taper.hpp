@@ -5,6 +5,10 @@
 //   fader   levels that go down to -inf (volumes, mix gains): Ardour's fader law
 //           (gain_to_slider_position_with_max), even steps where the ear hears them, 0 is -inf
 //           and 1 is the top of the range; below -90 dB a fader reads -inf.
+//   log     frequencies and times that span a decade or more (an EQ band's 20 Hz–20 kHz, a
+//           release's 10–2000 ms): equal travel is an equal ratio, as the ear hears pitch and
+//           as every desk's frequency knob turns; linear, 20–500 Hz of a 20 kHz knob would be
+//           its first 2 %.
 //   linear  everything else (preamp gain, trim, pan; a switch 0/1; a choice by its index).
 #pragma once
 
@@ -12,7 +16,7 @@
 
 namespace phantom::params {
 
-enum class Taper { Fader, Linear };
+enum class Taper { Fader, Log, Linear };
 
 Taper taper_of(const ParamSchema& schema);
 const char* to_string(Taper taper);

@@ -44,6 +44,40 @@ TEST(Taper, BelowMinus90DbAFaderReadsMinusInfinity) {
     EXPECT_NEAR(from_position(s, to_position(s, -80.0)), -80.0, 1e-9);
 }
 
+ParamSchema span(const char* unit, double min, double max) {
+    ParamSchema s;
+    s.path = "/input/in1/eq/mid1/freq";
+    s.min = min;
+    s.max = max;
+    s.unit = unit;
+    return s;
+}
+
+TEST(Taper, AnEqFrequencyTurnsByOctavesAndItsMiddleIsTheGeometricMean) {
+    const ParamSchema s = span("Hz", 20.0, 20000.0);
+    EXPECT_EQ(taper_of(s), Taper::Log);
+    EXPECT_STREQ(to_string(taper_of(s)), "log");
+    // 20 Hz to 20 kHz is log2(1000) octaves: every octave is the same travel.
+    const double octave = 1.0 / std::log2(1000.0);
+    EXPECT_NEAR(to_position(s, 40.0), octave, 1e-12);
+    EXPECT_NEAR(to_position(s, 1000.0) - to_position(s, 500.0), octave, 1e-12);
+    EXPECT_NEAR(from_position(s, 0.5), std::sqrt(20.0 * 20000.0), 1e-9);  // 632.5 Hz
+    EXPECT_DOUBLE_EQ(from_position(s, 0.0), 20.0);
+    EXPECT_NEAR(from_position(s, 1.0), 20000.0, 1e-9);
+    for (double hz : {20.0, 80.0, 440.0, 2500.0, 19999.0})
+        EXPECT_NEAR(from_position(s, to_position(s, hz)), hz, hz * 1e-12);
+    EXPECT_EQ(to_position(s, std::nan("")), 0.0);
+    EXPECT_EQ(to_position(s, 1e9), 1.0);
+    EXPECT_DOUBLE_EQ(from_position(s, -3.0), 20.0);
+}
+
+TEST(Taper, TimesOverADecadeAreLogAndNarrowOrZeroBasedRangesStayLinear) {
+    EXPECT_EQ(taper_of(span("ms", 10.0, 2000.0)), Taper::Log);   // a release
+    EXPECT_EQ(taper_of(span("ms", 0.0, 50.0)), Taper::Linear);   // an alignment delay from 0
+    EXPECT_EQ(taper_of(span("Hz", 1.0, 4.0)), Taper::Linear);    // less than a decade
+    EXPECT_EQ(taper_of(span("dB", 1.0, 100.0)), Taper::Linear);  // not a frequency or a time
+}
+
 TEST(Taper, OtherControlsAreLinearAndPositionsAreClamped) {
     ParamSchema pan;
     pan.path = "/mix/main/in1/pan";

@@ -70,6 +70,15 @@ TEST_F(StripApi, GainReductionInTheMetersAndTheLimitersLatencyInTheStatus) {
     EXPECT_EQ(st["output_strip_latency_frames"]["main"], 0);
 }
 
+TEST_F(StripApi, FrequencyAndReleaseKnobsTurnByRatiosAndTheDelayLinearly) {
+    // What every surface reads to move a knob (the panel, OSC's normalised faders, MIDI).
+    EXPECT_EQ(ok("GET", "/api/params/input/in1/eq/mid1/freq")["taper"], "log");
+    EXPECT_EQ(ok("GET", "/api/params/input/in1/lowcut/freq")["taper"], "log");
+    EXPECT_EQ(ok("GET", "/api/params/output/hp1/limiter/release")["taper"], "log");
+    EXPECT_EQ(ok("GET", "/api/params/output/hp1/delay")["taper"], "linear");
+    EXPECT_EQ(ok("GET", "/api/params/input/in1/eq/mid1/gain")["taper"], "linear");
+}
+
 TEST_F(StripApi, ABadValueIsRefusedWithItsRangeAndChangesNothing) {
     const std::vector<double> before = iface.params().values();
     HttpResult r = call("PUT", "/api/params/input/in1/lowcut/freq", R"({"value": 1000})");
