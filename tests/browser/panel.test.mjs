@@ -500,6 +500,19 @@ describe('the Status view: clock and recording', () => {
     await http.call('PUT', '/api/params/clock/source', { value: 'internal' });
   });
 
+  it('shows each output\'s round trip with what its own processing adds', async () => {
+    await showView(page, 'Status');
+    const trip = page.getByRole('definition').filter({ hasText: 'hp1 ' });
+    // One 256-frame block in and one out at 48 kHz: 2 × 256 / 48000 s = 10.67 ms.
+    await eventually(async () => /main 10\.67 ms/.test(await trip.first().textContent()),
+      'main\'s round trip shown', 3000);
+    await http.call('PUT', '/api/params/output/hp1/limiter/on', { value: true });
+    // The limiter's 1.5 ms lookahead (72 frames) on top: 584 / 48000 s = 12.17 ms.
+    await eventually(async () => /hp1 12\.17 ms \(\+1\.5 ms its own\)/.test(
+      await trip.first().textContent()), 'hp1\'s limiter in its round trip', 3000);
+    await http.call('PUT', '/api/params/output/hp1/limiter/on', { value: false });
+  });
+
   it('starts a recording from the panel and puts the file in place on Stop', async () => {
     await showView(page, 'Status');
     const file = path.join(dir, 'panel-main.wav');

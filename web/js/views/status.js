@@ -17,6 +17,18 @@ export function statusView(ctx, root) {
     if (s.clock) fact('Clock', s.clock.message);
     fact('Buffer', `${s.frames} frames`);
     fact('Latency', `${s.latency_frames} frames, ${s.latency_ms} ms`);
+    // Per path (latency in the API): what an input travels to each output, with what the
+    // output's own processing adds (the headphone limiter's lookahead); the in and out halves.
+    if (s.latency) {
+      const l = s.latency;
+      fact('Capture / playback', `${l.capture_ms} ms in + ${l.playback_ms} ms out ` +
+        `(${l.capture_frames} + ${l.playback_frames} frames)`);
+      const ownIn = Object.entries(l.inputs || {}).filter(([, v]) => v.frames > 0);
+      if (ownIn.length) fact('Input processing', ownIn.map(([id, v]) => `${id} +${v.ms} ms`).join(', '));
+      const outs = Object.entries(l.outputs || {}).map(([id, v]) =>
+        `${id} ${v.round_trip_ms} ms${v.frames > 0 ? ` (+${v.ms} ms its own)` : ''}`);
+      fact('Round trip', outs.join(', '));
+    }
     fact('DSP load', `${s.dsp_load_percent} %`);
     fact('Xruns', String(s.xruns));
     fact('Recording overruns', String(s.record_overruns));
