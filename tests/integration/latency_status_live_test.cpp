@@ -44,5 +44,25 @@ TEST(LatencyStatusLive, PhantomStatusPrintsEveryOutputsOwnLatencyAndRoundTrip) {
     EXPECT_EQ(phantom.stop(SIGTERM), 0);
 }
 
+// At 96 kHz (S/MUX) adat5-8 are not there: no latency is listed for them, as no meter is.
+TEST(LatencyStatusLive, OnlyThePathsTheRateCarriesAreListed) {
+    const std::string dir = temp_dir("latency-status-96k");
+    LiveProcess phantom{{"--session", dir + "state.json"}, dir + "log"};
+    ASSERT_TRUE(phantom.wait_ready()) << phantom.log();
+    const auto r = phantom.request("PUT", "/api/rate", R"({"rate_hz": 96000})");
+    ASSERT_EQ(r.status, 200) << r.body;
+    const auto status = phantom.request("GET", "/api/status");
+    for (const char* gone : {"\"adat5\"", "\"adat8\"", "\"adat5-6\"", "\"adat7-8\""})
+        EXPECT_EQ(status.body.find(gone), std::string::npos) << gone << " in " << status.body;
+    for (const char* there : {"\"adat4\"", "\"adat1-2\"", "\"in1\""})
+        EXPECT_NE(status.body.find(there), std::string::npos) << there << " in " << status.body;
+    // 8 analog, adat1-4 and 2 S/PDIF.
+    const auto text =
+        run_command(phantom_command("status --http 127.0.0.1:" + std::to_string(phantom.port())));
+    EXPECT_NE(text.out.find("  inputs  +0 frames on 14 inputs\n"), std::string::npos) << text.out;
+    EXPECT_EQ(text.out.find("adat7-8"), std::string::npos) << text.out;
+    EXPECT_EQ(phantom.stop(SIGTERM), 0);
+}
+
 }  // namespace
 }  // namespace phantom::test

@@ -1,5 +1,7 @@
 #include "phantom/control/command_error.hpp"
 
+#include <fmt/format.h>
+
 namespace phantom::control {
 
 const char* to_string(ErrorKind kind) {
@@ -18,6 +20,19 @@ const char* to_string(ErrorKind kind) {
             return "conflict";
     }
     return "error";
+}
+
+std::string visible_message(const std::string& message) {
+    std::string out;
+    out.reserve(message.size());
+    for (const char c : message) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x20 || byte == 0x7f)
+            out += fmt::format("\\x{:02x}", byte);
+        else
+            out += c;
+    }
+    return out;
 }
 
 }  // namespace phantom::control

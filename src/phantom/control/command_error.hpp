@@ -22,11 +22,16 @@ enum class ErrorKind {
 
 const char* to_string(ErrorKind kind);
 
+// The message with every control character (C0 and DEL) written as \xNN. A message quotes
+// what the user sent, and what() is a C string: a NUL sent as %00 cut the message short on
+// every surface, and a raw escape would reach the CLI's terminal.
+std::string visible_message(const std::string& message);
+
 class CommandError : public std::runtime_error {
   public:
     CommandError(ErrorKind kind, const std::string& message, std::string path = {},
                  std::optional<Value> value = std::nullopt, std::string allowed = {})
-        : std::runtime_error(message),
+        : std::runtime_error(visible_message(message)),
           kind_(kind),
           path_(std::move(path)),
           value_(std::move(value)),

@@ -335,12 +335,16 @@ Status Controller::status() const {
     st.save_error = save_error_;
     st.state_notice = state_notice_;
     st.surfaces = surfaces_;
+    // Only the paths the rate carries (S/MUX: adat5-8 are gone at 96 kHz), as the meters.
+    const auto& presence = iface_.presence();
     for (size_t o = 0; o < iface_.spec().outputs.size(); ++o)
-        st.output_latency_frames.emplace_back(iface_.spec().outputs[o].id,
-                                              iface_.output_latency_frames(o));
+        if (presence.output_present(o))
+            st.output_latency_frames.emplace_back(iface_.spec().outputs[o].id,
+                                                  iface_.output_latency_frames(o));
     for (size_t s = 0; s < iface_.hardware_input_count(); ++s)
-        st.input_latency_frames.emplace_back(iface_.layout().sources[s].id,
-                                             iface_.input_latency_frames(s));
+        if (presence.source_present(s))
+            st.input_latency_frames.emplace_back(iface_.layout().sources[s].id,
+                                                 iface_.input_latency_frames(s));
     st.uptime_s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
     return st;

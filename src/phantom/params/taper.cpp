@@ -31,8 +31,10 @@ double fader_db(double position, double max_db) {
 Taper taper_of(const ParamSchema& s) {
     if (s.type != ParamType::Float) return Taper::Linear;
     if (std::isinf(s.min) && s.min < 0) return Taper::Fader;
-    const bool frequency_or_time = s.unit == "Hz" || s.unit == "ms";
-    if (frequency_or_time && s.min > 0 && s.max >= kLogMinRatio * s.min) return Taper::Log;
+    // A Q and a ratio (unitless) are heard as ratios too: Q 0.7 to 1.4 is as wide a step as
+    // 7 to 14.
+    const bool ratio_heard = s.unit == "Hz" || s.unit == "ms" || s.unit.empty();
+    if (ratio_heard && s.min > 0 && s.max >= kLogMinRatio * s.min) return Taper::Log;
     return Taper::Linear;
 }
 

@@ -75,7 +75,17 @@ TEST(Taper, TimesOverADecadeAreLogAndNarrowOrZeroBasedRangesStayLinear) {
     EXPECT_EQ(taper_of(span("ms", 10.0, 2000.0)), Taper::Log);   // a release
     EXPECT_EQ(taper_of(span("ms", 0.0, 50.0)), Taper::Linear);   // an alignment delay from 0
     EXPECT_EQ(taper_of(span("Hz", 1.0, 4.0)), Taper::Linear);    // less than a decade
-    EXPECT_EQ(taper_of(span("dB", 1.0, 100.0)), Taper::Linear);  // not a frequency or a time
+    EXPECT_EQ(taper_of(span("dB", 1.0, 100.0)), Taper::Linear);  // a level in dB is a log already
+    EXPECT_EQ(taper_of(span("", -1.0, 1.0)), Taper::Linear);     // a pan
+}
+
+TEST(Taper, AQTurnsByRatiosAndItsMiddleIsTheGeometricMean) {
+    const ParamSchema q = span("", 0.1, 20.0);
+    EXPECT_EQ(taper_of(q), Taper::Log);
+    EXPECT_NEAR(from_position(q, 0.5), std::sqrt(0.1 * 20.0), 1e-12);  // Q 1.41
+    // A doubling of Q is the same travel anywhere: 0.7 to 1.4 as 7 to 14.
+    EXPECT_NEAR(to_position(q, 1.4) - to_position(q, 0.7),
+                to_position(q, 14.0) - to_position(q, 7.0), 1e-12);
 }
 
 TEST(Taper, OtherControlsAreLinearAndPositionsAreClamped) {

@@ -170,7 +170,7 @@ json to_json(const control::Status& s) {
               {"state", b.state},
               {"message", b.message},
               {"device", s.device},
-              {"rate_hz", s.rate_hz},
+              {"rate_hz", std::lround(s.rate_hz)},  // a whole number, as /api/rate
               {"frames", b.frames},
               {"latency_frames", b.latency_frames},
               {"latency_ms", frames_ms(b.latency_frames, s.rate_hz)},

@@ -25,12 +25,12 @@ constexpr double kLowHz = 20.0, kHighHz = 20000.0;
 // sent as -inf (which JSON has no number for).
 constexpr double kFloorDb = -150.0;
 
-[[noreturn]] void malformed(const std::string& message) {
-    throw CommandError(ErrorKind::Malformed, message);
+[[noreturn]] void malformed(const std::string& message, const std::string& path) {
+    throw CommandError(ErrorKind::Malformed, message, path);
 }
 
-// The query's `points` (the only key it takes), or the default.
-int points_from(const std::string& query, const std::string& where) {
+// The query's `points` (the only key it takes besides the access token), or the default.
+int points_from(const std::string& query, const std::string& where, const std::string& path) {
     std::optional<int> points;
     size_t pos = 0;
     while (pos < query.size()) {
@@ -41,20 +41,22 @@ int points_from(const std::string& query, const std::string& where) {
         if (item.empty()) continue;
         const size_t eq = item.find('=');
         const std::string key = percent_decode(item.substr(0, eq), true);
+        if (key == "token") continue;  // the access token (http_guard), checked before this
         if (key != "points")
             malformed(fmt::format("{}: unknown query parameter '{}' (the only one is points)",
-                                  where, replace_invalid_utf8(key)));
+                                  where, replace_invalid_utf8(key)),
+                      path);
         const std::string text =
             eq == std::string::npos ? std::string() : percent_decode(item.substr(eq + 1), true);
         int n = 0;
         const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
         if (points || ec != std::errc() || p != text.data() + text.size() ||
             n < kStripResponseMinPoints || n > kStripResponseMaxPoints)
-            malformed(
-                fmt::format("{}: points must be given once, a whole number from {} to {} "
-                            "(got '{}')",
-                            where, kStripResponseMinPoints, kStripResponseMaxPoints,
-                            replace_invalid_utf8(text)));
+            malformed(fmt::format("{}: points must be given once, a whole number from {} to {} "
+                                  "(got '{}')",
+                                  where, kStripResponseMinPoints, kStripResponseMaxPoints,
+                                  replace_invalid_utf8(text)),
+                      path);
         points = n;
     }
     return points.value_or(kStripResponseDefaultPoints);
@@ -78,7 +80,8 @@ StripCopy find_strip(control::Controller& c, const std::string& id, const std::s
         const std::string absent = iface.presence().why_absent(id);
         auto refuse_absent = [&] {
             if (!absent.empty())
-                throw CommandError(ErrorKind::NotAvailable, fmt::format("{}: {}", where, absent));
+                throw CommandError(ErrorKind::NotAvailable, fmt::format("{}: {}", where, absent),
+                                   path);
         };
         bool found = false;
         for (size_t s = 0; s < layout.sources.size() && !found; ++s) {
@@ -159,7 +162,7 @@ ApiResponse strip_response_route(control::Controller& c, const ApiRequest& r,
             "GET"};
     const std::string id = rest.substr(1, rest.size() - 1 - suffix.size());
     const std::string where = "GET " + r.path;
-    const int points = points_from(r.query, where);
+    const int points = points_from(r.query, where, r.path);
     const StripCopy strip = find_strip(c, id, where, r.path);
 
     std::vector<double> freq_hz(static_cast<size_t>(points));

@@ -78,6 +78,23 @@ TEST_F(HostileInput, AnswersNameWhatWasWrong) {
     EXPECT_NE(page.body.find("/\xEF\xBF\xBD.js"), std::string::npos) << page.body;
 }
 
+// A NUL sent as %00 cut every message that quoted it short (what() is a C string): "no
+// snapshot named '" and nothing after. The whole sentence comes back, the byte shown as \x00.
+TEST_F(HostileInput, ANulInWhatWasSentIsShownAndTheMessageIsWhole) {
+    auto error_of = [&](const std::string& path) {
+        const HttpResult r = http_request("127.0.0.1", server.port(), "GET", path);
+        return json::parse(r.body)["error"].get<std::string>();
+    };
+    const std::string snapshot = error_of("/api/snapshots/%00x");
+    EXPECT_NE(snapshot.find("'\\x00x'"), std::string::npos) << snapshot;
+    EXPECT_EQ(snapshot.find('\0'), std::string::npos);
+    const std::string points = error_of("/api/strips/in1/response?points=5%00");
+    EXPECT_NE(points.find("(got '5\\x00')"), std::string::npos) << points;
+    const std::string strip = error_of("/api/strips/in1%00/response");
+    EXPECT_NE(strip.find("in1\\x00"), std::string::npos) << strip;
+    EXPECT_GT(strip.size(), std::string("GET /api/strips/in1\\x00").size()) << strip;
+}
+
 TEST_F(HostileInput, BrokenHttpIsAnsweredOrClosedNeverFatal) {
     const std::vector<std::string> requests = {
         "GET /api/status HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: -1\r\n\r\n",

@@ -123,6 +123,13 @@ TEST(AccessToken, IsRequiredFromTheNetworkAndBecomesACookie) {
         http_request(lan, port, "GET", "/api/status", {}, {{"Authorization", "Bearer " + token}})
             .status,
         200);
+    // Every route takes the token in its query, the strip's response too (its own query
+    // parser refused `token` as an unknown key).
+    EXPECT_EQ(
+        http_request(lan, port, "GET", "/api/strips/in1/response?points=4&token=" + token).status,
+        200);
+    EXPECT_EQ(http_request(lan, port, "GET", "/api/strips/in1/response?token=" + token).status,
+              200);
     // On this machine, as with the loopback default, no token is needed.
     EXPECT_EQ(http_request("127.0.0.1", port, "GET", "/api/status").status, 200);
 }

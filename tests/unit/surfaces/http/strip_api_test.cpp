@@ -75,7 +75,10 @@ TEST_F(StripApi, FrequencyAndReleaseKnobsTurnByRatiosAndTheDelayLinearly) {
     EXPECT_EQ(ok("GET", "/api/params/input/in1/eq/mid1/freq")["taper"], "log");
     EXPECT_EQ(ok("GET", "/api/params/input/in1/lowcut/freq")["taper"], "log");
     EXPECT_EQ(ok("GET", "/api/params/output/hp1/limiter/release")["taper"], "log");
+    EXPECT_EQ(ok("GET", "/api/params/input/in1/eq/mid1/q")["taper"], "log");
+    EXPECT_EQ(ok("GET", "/api/params/input/in1/comp/ratio")["taper"], "log");
     EXPECT_EQ(ok("GET", "/api/params/output/hp1/delay")["taper"], "linear");
+    EXPECT_EQ(ok("GET", "/api/params/input/in1/width")["taper"], "linear");
     EXPECT_EQ(ok("GET", "/api/params/input/in1/eq/mid1/gain")["taper"], "linear");
 }
 
