@@ -73,6 +73,7 @@ class JackServer {
         pid_ = -1;
     }
     const std::string& name() const { return name_; }
+    pid_t pid() const { return pid_; }
     unsigned rate_hz = 48000;  // for the next start()
 
   private:

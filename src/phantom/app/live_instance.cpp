@@ -3,12 +3,15 @@
 #include <fmt/format.h>
 
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <thread>
@@ -264,6 +267,48 @@ void LiveInstance::run(const std::atomic<bool>& stop,
     }
 }
 
+namespace {
+
+// jackd 1.9.21 can wedge a closing client for good: under a storm of xrun notifications the
+// server blocks writing to the client's notification socket, which the closing client no
+// longer reads, and jack_client_close() waits for the server's answer forever (seen in CI
+// under load). A signal must still end Phantom: past the limit the process leaves without
+// the backend, its state already saved. Nothing but write() and _exit() runs on the timer's
+// thread: the stuck thread holds the controller's lock.
+constexpr auto kBackendStopLimit = std::chrono::seconds(8);
+
+class StopWatchdog {
+  public:
+    explicit StopWatchdog(std::chrono::seconds limit)
+        : thread_([this, limit] {
+              std::unique_lock lock(mutex_);
+              if (done_cv_.wait_for(lock, limit, [this] { return done_; })) return;
+              static constexpr char kMessage[] =
+                  "phantom: the audio backend did not stop within 8 s (a JACK server that no "
+                  "longer answers): leaving without it; the state is saved\n";
+              [[maybe_unused]] const auto n = ::write(2, kMessage, sizeof kMessage - 1);
+              ::_exit(0);
+          }) {}
+    ~StopWatchdog() {
+        {
+            std::lock_guard lock(mutex_);
+            done_ = true;
+        }
+        done_cv_.notify_one();
+        thread_.join();
+    }
+    StopWatchdog(const StopWatchdog&) = delete;
+    StopWatchdog& operator=(const StopWatchdog&) = delete;
+
+  private:
+    std::mutex mutex_;
+    std::condition_variable done_cv_;
+    bool done_ = false;
+    std::thread thread_;  // last: started once the members it uses exist
+};
+
+}  // namespace
+
 std::vector<std::string> LiveInstance::shutdown() {
     if (stopped_) return {};
     stopped_ = true;
@@ -279,8 +324,12 @@ std::vector<std::string> LiveInstance::shutdown() {
     // The sources keep a second of audio and the recordings two; the backend's stop() drains
     // what the I/O thread has not.
     butler_->stop();
-    std::vector<std::string> files =
-        controller_->with_interface([&](engine::Interface&) { return backend_->stop(); });
+    saver_->flush();  // first: a backend that never lets go must not cost the state
+    std::vector<std::string> files;
+    {
+        const StopWatchdog watchdog(kBackendStopLimit);
+        files = controller_->with_interface([&](engine::Interface&) { return backend_->stop(); });
+    }
     saver_->flush();
     saver_.reset();
     return files;
