@@ -23,12 +23,15 @@ constexpr size_t kFrames = 2 * FileStream::kChunkFrames + 1234;
 
 // Integers at full `bits`, the extremes first, then random; channel c of frame f.
 std::vector<std::int32_t> pcm_values(int channels, int bits, std::uint32_t seed) {
-    const std::int32_t top = (std::int32_t{1} << (bits - 1)) - 1;
+    // In 64 bits: at 32 bits, 1 << 31 and -top - 1 overflow an int32 (UBSan found it).
+    const std::int64_t range_top = (std::int64_t{1} << (bits - 1)) - 1;
+    const auto top = static_cast<std::int32_t>(range_top);
+    const auto bottom = static_cast<std::int32_t>(-range_top - 1);
     std::mt19937 rng(seed);
-    std::uniform_int_distribution<std::int32_t> d(-top - 1, top);
+    std::uniform_int_distribution<std::int32_t> d(bottom, top);
     std::vector<std::int32_t> v(kFrames * static_cast<size_t>(channels));
     for (size_t i = 0; i < v.size(); ++i)
-        v[i] = i == 0 ? -top - 1 : i == 1 ? top : i == 2 ? 0 : d(rng);
+        v[i] = i == 0 ? bottom : i == 1 ? top : i == 2 ? 0 : d(rng);
     return v;
 }
 
