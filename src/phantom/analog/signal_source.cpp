@@ -27,6 +27,10 @@ SignalSource::SignalSource(const SourceSpec& spec, double sample_rate_hz,
                            std::shared_ptr<StreamedSamples> stream)
     : spec_(spec), sample_rate_hz_(sample_rate_hz), stream_(std::move(stream)), loop_(false) {}
 
+SignalSource::SignalSource(const SourceSpec& spec, double sample_rate_hz,
+                           std::shared_ptr<OutboardLoop> loop)
+    : spec_(spec), sample_rate_hz_(sample_rate_hz), outboard_(std::move(loop)), loop_(false) {}
+
 size_t SignalSource::length_frames() const {
     return stream_ ? static_cast<size_t>(stream_->length_frames) : samples_.size();
 }
@@ -118,6 +122,12 @@ void SignalSource::render_signal(float* out, int frames) {
         case SignalKind::File:
             render_file(out, frames);
             break;
+        case SignalKind::Outboard:
+            if (outboard_) {
+                outboard_->pull(out, frames);
+                break;
+            }
+            [[fallthrough]];
         case SignalKind::Silence:
             for (int i = 0; i < frames; ++i)
                 out[i] = 0.0f;

@@ -11,6 +11,7 @@
 
 #include "phantom/analog/fault_spec.hpp"
 #include "phantom/analog/host_echo.hpp"
+#include "phantom/analog/outboard_loop.hpp"
 #include "phantom/analog/source_spec.hpp"
 #include "phantom/rt/spsc_ring.hpp"
 
@@ -55,6 +56,9 @@ class SignalSource {
     SignalSource(const SourceSpec& spec, double sample_rate_hz,
                  std::shared_ptr<StreamedSamples> stream);
 
+    // Outboard gear looped from an output (SignalKind::Outboard): plays what the loop returns.
+    SignalSource(const SourceSpec& spec, double sample_rate_hz, std::shared_ptr<OutboardLoop> loop);
+
     // [audio-thread]
     void render(float* out, int frames);
     void rewind();
@@ -65,6 +69,8 @@ class SignalSource {
 
     const SourceSpec& spec() const { return spec_; }
     size_t length_frames() const;  // 0 for generators
+    // The loop an outboard source plays (the engine feeds it from the output), else null.
+    OutboardLoop* outboard_loop() const { return outboard_.get(); }
 
   private:
     void render_signal(float* out, int frames);
@@ -80,6 +86,7 @@ class SignalSource {
     double sample_rate_hz_;
     std::vector<float> samples_;
     std::shared_ptr<StreamedSamples> stream_;
+    std::shared_ptr<OutboardLoop> outboard_;
     bool loop_;
     std::uint64_t position_ = 0;
     // Sine: a rotating phasor, renormalised each block (cheaper than sin() per sample).

@@ -125,7 +125,7 @@ double parse_frequency(const std::string& token, const std::string& whole) {
 
 void check_level_unit(SourceSpec& s) {
     const std::string& whole = s.text;
-    if (s.signal == SignalKind::Silence) return;
+    if (s.signal == SignalKind::Silence || s.signal == SignalKind::Outboard) return;  // no level
     if (is_microphone(s.transducer)) {
         if (s.unit != LevelUnit::DbSpl)
             throw SourceSpecError(
@@ -151,6 +151,61 @@ void check_level_unit(SourceSpec& s) {
         throw SourceSpecError(fmt::format("'{}': the level is missing", whole));
     if (s.unit != LevelUnit::DbSpl && !within(s.level, -200, 40))
         throw SourceSpecError(fmt::format("'{}': level {} is outside -200..+40", whole, s.level));
+}
+
+}  // namespace
+
+namespace {
+
+// outboard:OUTPUT[:delay=MS][:gain=DB][:hp=HZ][:lp=HZ][:invert][:reamp]; the ranges are the
+// Outboard's own (checked again, against the sample rate, when the loop is made).
+void parse_outboard(const std::vector<std::string>& parts, size_t i, SourceSpec& s) {
+    const std::string& text = s.text;
+    if (s.transducer != Transducer::Line)
+        throw SourceSpecError(fmt::format(
+            "'{}': outboard gear returns a line signal; no transducer goes before it", text));
+    if (parts.size() - i < 2 || parts[i + 1].empty())
+        throw SourceSpecError(fmt::format(
+            "'{}': expected outboard:OUTPUT[:delay=MS][:gain=DB][:hp=HZ][:lp=HZ][:invert]"
+            "[:reamp], e.g. outboard:line3:delay=2ms:gain=-3dB",
+            text));
+    s.signal = SignalKind::Outboard;
+    s.loop_output = parts[i + 1];
+    auto number = [&](const std::string& part, const std::string& value, const char* unit,
+                      double lo, double hi) {
+        std::string head = value;
+        std::string bare;
+        if (ends_with_ci(value, unit, bare)) head = bare;
+        double x = 0;
+        if (!parse_finite(head, x) || x < lo || x > hi)
+            throw SourceSpecError(fmt::format("'{}': '{}' must be a number from {:g} to {:g} {}",
+                                              text, part, lo, hi, unit));
+        return x;
+    };
+    for (size_t k = i + 2; k < parts.size(); ++k) {
+        const std::string& part = parts[k];
+        const auto eq = part.find('=');
+        const std::string key = part.substr(0, eq);
+        const std::string value = eq == std::string::npos ? "" : part.substr(eq + 1);
+        if (part == "invert") {
+            s.outboard.invert = true;
+        } else if (part == "reamp") {
+            s.outboard.reamp = true;
+        } else if (key == "delay" && eq != std::string::npos) {
+            s.outboard.delay_ms = number(part, value, "ms", 0.0, kMaxOutboardDelayMs);
+        } else if (key == "gain" && eq != std::string::npos) {
+            s.outboard.gain_db = number(part, value, "dB", -60.0, 40.0);
+        } else if (key == "hp" && eq != std::string::npos) {
+            s.outboard.highpass_hz = number(part, value, "Hz", 1.0, kMaxFrequencyHz);
+        } else if (key == "lp" && eq != std::string::npos) {
+            s.outboard.lowpass_hz = number(part, value, "Hz", 1.0, kMaxFrequencyHz);
+        } else {
+            throw SourceSpecError(fmt::format(
+                "'{}': '{}' is not an outboard setting (delay=MS, gain=DB, hp=HZ, lp=HZ, "
+                "invert, reamp)",
+                text, part));
+        }
+    }
 }
 
 }  // namespace
@@ -216,6 +271,8 @@ SourceSpec parse_source_spec(const std::string& text) {
         need(2, "impulse:LEVEL, e.g. impulse:0dBFS");
         s.signal = SignalKind::Impulse;
         level_at(i + 1);
+    } else if (kind == "outboard") {
+        parse_outboard(parts, i, s);
     } else if (kind == "silence") {
         need(1, "silence");
         s.signal = SignalKind::Silence;

@@ -6,6 +6,10 @@
 //   sweep:F1:F2:LEVEL[:SECS]   logarithmic sweep, repeating every SECS (default 10)
 //   impulse:LEVEL              one sample at LEVEL peak every second
 //   silence
+//   outboard:OUTPUT[:delay=MS][:gain=DB][:hp=HZ][:lp=HZ][:invert][:reamp]
+//                              outboard gear looped from output channel OUTPUT ("line3",
+//                              "main.L") back into this input (analog/outboard.hpp), one block
+//                              of the virtual converters later plus its own delay
 //   PATH[#CH][:LEVEL]          an audio file (channel CH, 1-based); LEVEL is what a full-scale
 //                              sine in the file stands for (default: the input's full scale)
 //
@@ -17,11 +21,12 @@
 #include <stdexcept>
 #include <string>
 
+#include "phantom/analog/outboard.hpp"
 #include "phantom/analog/transducers.hpp"
 
 namespace phantom::analog {
 
-enum class SignalKind { Sine, Pink, Sweep, Impulse, Silence, File };
+enum class SignalKind { Sine, Pink, Sweep, Impulse, Silence, File, Outboard };
 enum class LevelUnit { None, Dbu, Dbv, Dbfs, DbSpl };
 
 struct SourceSpec {
@@ -35,6 +40,9 @@ struct SourceSpec {
     int file_channel = -1;  // 0-based; -1: the file must be mono
     LevelUnit unit = LevelUnit::None;
     double level = 0.0;
+    // Outboard: the output channel the loop starts from, and the gear in it.
+    std::string loop_output;
+    OutboardSettings outboard;
 };
 
 // Every number in a source text is finite and within these (or the level ranges: -200..+40

@@ -30,6 +30,7 @@
 #include "phantom/dsp/limiter.hpp"
 #include "phantom/dsp/stereo_width.hpp"
 #include "phantom/engine/coefficient_mailbox.hpp"
+#include "phantom/engine/insert_slot.hpp"
 
 namespace phantom::engine {
 
@@ -200,6 +201,7 @@ class OutputStrip {
 struct StripBank {
     std::vector<std::shared_ptr<InputStrip>> inputs;    // by source; null: no strip, dry
     std::vector<std::shared_ptr<OutputStrip>> outputs;  // by output; null: no strip
+    std::vector<std::shared_ptr<InsertSlot>> inserts;   // by source; null: no insert slot
 };
 
 }  // namespace phantom::engine

@@ -76,6 +76,7 @@ Engine::Engine(EngineLayout layout, double sample_rate_hz, int max_frames)
       route_right_(layout_.bus_channels.size() * layout_.sources),
       outputs_(layout_.output_channels.size()),
       output_fault_latched_(layout_.output_channels.size(), 0),
+      send_of_channel_(layout_.output_channel_count(), nullptr),
       comp_gr_db_(layout_.sources),
       gate_gr_db_(layout_.sources),
       limiter_gr_db_(layout_.output_channels.size()),
@@ -139,9 +140,11 @@ void Engine::process_chunk(const BlockIo& io, int offset, int frames) {
     }
     run_sources(*plan, io, offset, frames);
     run_input_strips(*plan, io, offset, frames);
+    run_inserts(io, offset, frames);
     run_routes(*plan, frames);
     run_output_solos(frames);
     run_outputs(io, offset, frames);
+    run_loops(*plan, frames);
     if (power_silent_frames_ > 0)
         power_silent_frames_ -= frames;
     else
@@ -419,7 +422,7 @@ void Engine::run_outputs(const BlockIo& io, int offset, int frames) {
                            !(st.fade_in.ramping() && bus_has_signal(st.previous_bus)) &&
                            (talkback_source < 0 || st.talkback.silent() ||
                             source_silent_[static_cast<size_t>(talkback_source)]) &&
-                           !output_strip_active(o);
+                           !output_strip_active(o) && !output_sending(o);
         if (quiet) {  // nothing reaches this output: zeros, ramps and meters advanced in O(1)
             st.fade_in.skip(frames);
             st.fade_out.skip(frames);
@@ -486,6 +489,8 @@ void Engine::run_outputs(const BlockIo& io, int offset, int frames) {
         for (int c = 0; c < channels; ++c) {
             float* x = c == 0 ? l : r;
             const size_t ch = first + static_cast<size_t>(c);
+            // An insert's send plays the channel at unity in place of the output's mix.
+            if (send_of_channel_[ch]) send_of_channel_[ch]->mix_send_into(x, frames);
             if (!dsp::all_finite(x, frames)) {
                 dsp::clear(x, frames);
                 if (!output_fault_latched_[o]) {

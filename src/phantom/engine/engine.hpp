@@ -121,6 +121,12 @@ class Engine {
     // The processor slots (engine_strips.cpp): every input strip after the input stage, and an
     // output's strip after its volume.
     void run_input_strips(const Plan& plan, const BlockIo& io, int offset, int frames);
+    // The hardware insert slots (engine_inserts.cpp): after the strips, each slot's channel
+    // sent, its return mixed back in; the sends replace their outputs' mixes in run_outputs,
+    // and the virtual hardware's outboard loops take the outputs after them.
+    void run_inserts(const BlockIo& io, int offset, int frames);
+    bool output_sending(size_t o) const;
+    void run_loops(const Plan& plan, int frames);
     bool output_strip_active(size_t o) const;
     void run_output_strip(size_t o, float* l, float* r, int frames);
     void fetch_bus(int bus, int channel, int out_channels, float* dst, int frames) const;
@@ -187,7 +193,8 @@ class Engine {
     bool power_ramp_pending_ = false;
     std::vector<char> output_fault_latched_;
 
-    const StripBank* strips_ = nullptr;  // this block's, from the plan
+    const StripBank* strips_ = nullptr;               // this block's, from the plan
+    std::vector<const InsertSlot*> send_of_channel_;  // by output channel: the slot sending there
     AtomicArray<float> comp_gr_db_, gate_gr_db_, limiter_gr_db_;
 
     std::vector<dsp::MeterState> meters_;  // sources, then output channels

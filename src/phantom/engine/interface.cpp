@@ -151,6 +151,8 @@ void Interface::set_source(const std::string& channel_id, const std::string& sou
 
 io::FileSignal Interface::make_signal(const analog::SourceSpec& spec,
                                       const std::string& channel_id) const {
+    if (spec.signal == analog::SignalKind::Outboard)
+        return {make_outboard(spec, channel_id), nullptr};
     try {
         if (spec.signal != analog::SignalKind::File)
             return {std::make_shared<analog::SignalSource>(spec, sample_rate_hz_), nullptr};
@@ -161,6 +163,49 @@ io::FileSignal Interface::make_signal(const analog::SourceSpec& spec,
     } catch (const io::AudioFileError& e) {
         throw SourceError(fmt::format("{}: {}", channel_id, e.what()));
     }
+}
+
+std::shared_ptr<analog::SignalSource> Interface::make_outboard(
+    const analog::SourceSpec& spec, const std::string& channel_id) const {
+    const int s = params_.source_index(channel_id);
+    if (s >= 0 && params_.sources[static_cast<size_t>(s)].kind == SourceKind::Playback)
+        throw SourceError(fmt::format(
+            "{}: '{}': outboard gear plays back into a hardware input, and {} is a playback "
+            "channel",
+            channel_id, spec.text, channel_id));
+    const int ch = loop_output_channel(spec);
+    if (ch < 0) {
+        std::string known;
+        for (const auto& n : output_channel_names())
+            known += (known.empty() ? "" : ", ") + n;
+        throw SourceError(fmt::format("{}: '{}': {} has no output channel {} (channels: {})",
+                                      channel_id, spec.text, spec_.id, spec.loop_output, known));
+    }
+    const auto& first = engine_->layout().output_first_channel;
+    size_t o = 0;
+    while (o + 1 < first.size() && first[o + 1] <= ch)
+        ++o;
+    // The send leaves at the output's full scale and arrives in units of the input's own.
+    double level = 1.0;
+    if (s >= 0 && params_.sources[static_cast<size_t>(s)].kind == SourceKind::Analog) {
+        const auto& in = spec_.analog_inputs[static_cast<size_t>(
+            params_.sources[static_cast<size_t>(s)].analog_index)];
+        level = std::pow(10.0, (spec_.outputs[o].full_scale_dbu - in.full_scale_dbu) / 20.0);
+    }
+    try {
+        auto loop = std::make_shared<analog::OutboardLoop>(
+            spec.outboard, sample_rate_hz_, engine_->max_frames(), static_cast<float>(level));
+        auto signal = std::make_shared<analog::SignalSource>(spec, sample_rate_hz_, loop);
+        return signal;
+    } catch (const std::invalid_argument& e) {
+        throw SourceError(fmt::format("{}: '{}': {}", channel_id, spec.text, e.what()));
+    }
+}
+
+int Interface::loop_output_channel(const analog::SourceSpec& spec) const {
+    const std::vector<std::string> names = output_channel_names();
+    const auto at = std::find(names.begin(), names.end(), spec.loop_output);
+    return at == names.end() ? -1 : static_cast<int>(at - names.begin());
 }
 
 void Interface::change_sample_rate(std::uint32_t sample_rate_hz) {
@@ -404,6 +449,13 @@ void Interface::publish_plan() {
         // Absent at this rate (S/MUX), or a digital input without clock lock: silent.
         sp.live = presence_.source_present(s) &&
                   !(info.kind == SourceKind::Digital && clock_.digital_inputs_muted());
+    }
+    for (size_t s = 0; s < n; ++s) {
+        analog::SignalSource* signal = signals_->by_source[s].get();
+        if (!signal || !signal->outboard_loop() || !source_specs_[s]) continue;
+        const int ch = loop_output_channel(*source_specs_[s]);
+        if (ch >= 0)
+            plan->loops.push_back({signal->outboard_loop(), static_cast<std::uint32_t>(ch)});
     }
     for (size_t x = 0; x < route_live_.size(); ++x) {
         if (!route_live_[x]) continue;

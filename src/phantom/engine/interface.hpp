@@ -162,9 +162,22 @@ class Interface {
     // The processor slots (strip_derivation.cpp). The latency output `o`'s strip adds (the
     // limiter's lookahead while it is on), in frames.
     int output_latency_frames(size_t o) const;
-    // The latency source `s`'s strip adds on its way into the mix, in frames: 0, as every
-    // built-in input processor adds none (an insert with latency will report it here).
+    // The latency source `s`'s processing adds on its way into the mix, in frames: its
+    // hardware insert's loop delay while the insert is on (the dry path is delayed to match),
+    // else 0, as every built-in input processor works sample by sample.
     int input_latency_frames(size_t s) const;
+
+    // The hardware insert slots (insert_derivation.cpp). A measurement of source `s`'s loop:
+    // arm it with `sequence` (played once out of the send; the return recorded for the
+    // sequence and `insert_max_lag_frames()` more), wait until insert_measurement_done(s) as
+    // the audio runs, then take the recording. Throws std::invalid_argument naming the reason
+    // (no insert on that channel, no send or return, a measurement already under way).
+    void begin_insert_measurement(size_t s, const std::vector<float>& sequence);
+    bool insert_measurement_done(size_t s) const;
+    std::vector<float> take_insert_recording(size_t s);
+    // Give up a measurement (the caller stopped waiting); the slot plays on as before.
+    void cancel_insert_measurement(size_t s);
+    static int insert_max_lag_frames() { return params::kMaxInsertDelayFrames; }
     const StripBank& strips() const { return *strips_; }
 
     // Routes in the current plan (for tests of the pruning).
@@ -173,6 +186,10 @@ class Interface {
   private:
     void derive();
     io::FileSignal make_signal(const analog::SourceSpec& spec, const std::string& channel_id) const;
+    // An outboard loop from an output channel into input `channel_id` (analog/outboard_loop.hpp).
+    std::shared_ptr<analog::SignalSource> make_outboard(const analog::SourceSpec& spec,
+                                                        const std::string& channel_id) const;
+    int loop_output_channel(const analog::SourceSpec& spec) const;  // -1: none
     // The faults of source `s` in the units of `spec` (volts at the connector converted).
     analog::SourceFaults source_faults(size_t s, const analog::SourceSpec& spec) const;
     // Source `s` made again from its spec (or silence) with its faults, and published.
@@ -197,6 +214,9 @@ class Interface {
     // start without fades.
     void reset_strips();
     void derive_strips(const std::vector<double>& v);
+    // The insert slots' settings posted; a slot is made (into `next`, made from strips_ when
+    // null) the first time its send and return are both set.
+    void derive_inserts(const std::vector<double>& v, std::shared_ptr<StripBank>& next);
     bool only_strip_params(const std::vector<params::ParamIndex>& changed) const;
     void snap_strips();
     void warn_once(std::vector<char>& flags, size_t s, bool condition, const std::string& text);

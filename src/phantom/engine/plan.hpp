@@ -34,10 +34,18 @@ struct SignalBank {
     std::vector<std::shared_ptr<analog::SignalSource>> by_source;
 };
 
+// The virtual hardware's loops through outboard gear: output channel `output_channel`'s block,
+// as the DAC played it, goes into `loop` after the outputs (analog/outboard_loop.hpp).
+struct LoopTap {
+    analog::OutboardLoop* loop = nullptr;  // owned by the source's SignalSource (the bank)
+    std::uint32_t output_channel = 0;
+};
+
 struct Plan {
     std::uint64_t id = 0;  // unique per published plan (an address may be reused once freed)
     std::vector<SourcePlan> sources;
     std::vector<Route> routes;  // live crosspoints, bus-major
+    std::vector<LoopTap> loops;
     std::shared_ptr<const SignalBank> signals;
     std::shared_ptr<const StripBank> strips;  // the processor slots (channel_strip.hpp)
 };

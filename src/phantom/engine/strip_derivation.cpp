@@ -115,6 +115,7 @@ void Interface::reset_strips() {
     auto bank = std::make_shared<StripBank>();
     bank->inputs.resize(params_.sources.size());
     bank->outputs.resize(spec_.outputs.size());
+    bank->inserts.resize(params_.sources.size());
     strips_ = bank;
     strip_param_.assign(params_.tree.size(), 0);
     auto mark = [this](params::ParamIndex i) {
@@ -136,6 +137,9 @@ void Interface::reset_strips() {
         for (const auto& b : ids.eq)
             mark_band(b);
     }
+    for (const auto& ids : params_.inserts)  // a slot's settings travel as a strip's do
+        for (auto i : {ids.on, ids.send, ids.ret, ids.mix, ids.delay})
+            mark(i);
     for (const auto& ids : params_.output_strips) {
         for (auto i :
              {ids.eq_on, ids.delay_ms, ids.limiter_on, ids.limiter_ceiling, ids.limiter_release})
@@ -206,6 +210,7 @@ void Interface::derive_strips(const std::vector<double>& v) {
         }
         strip->post(k);
     }
+    derive_inserts(v, next);
     if (next) {
         strips_ = next;
         plan_dirty_ = true;
@@ -217,6 +222,8 @@ void Interface::snap_strips() {
         if (s) s->snap();
     for (const auto& o : strips_->outputs)
         if (o) o->snap();
+    for (const auto& i : strips_->inserts)
+        if (i) i->snap();
 }
 
 int Interface::output_latency_frames(size_t o) const {
@@ -224,10 +231,6 @@ int Interface::output_latency_frames(size_t o) const {
     const auto& strip = strips_->outputs[o];
     if (!strip || !on(params_.tree.values(), ids.limiter_on)) return 0;
     return strip->limiter_latency_frames();
-}
-
-int Interface::input_latency_frames(size_t) const {
-    return 0;  // low cut, EQ, dynamics and width all work sample by sample
 }
 
 }  // namespace phantom::engine

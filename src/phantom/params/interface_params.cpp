@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "phantom/params/control_room_params.hpp"
+#include "phantom/params/insert_params.hpp"
 #include "phantom/params/schema_factories.hpp"
 #include "phantom/params/strip_params.hpp"
 
@@ -39,6 +40,7 @@ class Builder {
         add_names();
         add_stereo_links();
         add_strip_params(p_, spec_);
+        add_insert_params(p_, spec_);
         add_control_room_params(p_, spec_);
         add_mirror_constraint();
         return std::move(p_);

@@ -99,6 +99,8 @@ struct InterfaceParams {
     // The channel strips (strip_params.cpp): one per source (playback: all -1), one per output.
     std::vector<InputStripIds> input_strips;
     std::vector<OutputStripIds> output_strips;
+    // The hardware insert slots (insert_params.cpp): one per source (playback: all -1).
+    std::vector<InsertIds> inserts;
 
     const CrosspointParamIds& crosspoint(int bus, int source) const {
         return crosspoints[static_cast<size_t>(bus) * sources.size() + static_cast<size_t>(source)];

@@ -43,3 +43,20 @@ struct OutputStripIds {
 };
 
 }  // namespace phantom::params
+
+namespace phantom::params {
+
+// /input/<id>/insert/on|send|return|mix|delay (insert_params.cpp), on every hardware input;
+// all -1 on playback channels. The send's choice k ≥ 1 is output channel k − 1 (engine
+// order: "line3", "main.L", "main.R" …), the return's choice k ≥ 1 is source k − 1 (a
+// hardware input); choice 0 is "none".
+struct InsertIds {
+    StripParamIndex on = -1, send = -1, ret = -1, mix = -1, delay = -1;
+    bool present() const { return on >= 0; }
+};
+
+// The longest loop an insert can align, in frames: 0.68 s at 48 kHz, which holds a slow
+// converter pair, a long JACK period and outboard gear with a lookahead.
+inline constexpr int kMaxInsertDelayFrames = 32768;
+
+}  // namespace phantom::params

@@ -2,7 +2,8 @@
 // or enters the kernel (alloc_guard.hpp), on every device, for block sizes 16 … 4096, with a
 // random parameter change before every block and a plan swap (a route coming alive or dying, a
 // new source) every 10 blocks, a file streamed from disk among the sources, and every kind of
-// processor slot running (input strips, a linked pair, output strips).
+// processor slot running (input strips, a linked pair, output strips, a hardware insert
+// through a virtual outboard loop, measuring).
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -108,6 +109,22 @@ TEST_P(RealtimeSafety, ProcessNeverAllocates) {
             if (iface.params().find("/output/" + out.id + "/limiter/on"))
                 iface.set_text("/output/" + out.id + "/limiter/on", "on");
         }
+        // A hardware insert on the first input through outboard gear looped from the last
+        // output channel into the third input, and a measurement of it under way below.
+        const size_t first_playback = iface.hardware_input_count();
+        const bool insert = first_playback > 2;
+        if (insert) {
+            const std::string send = iface.output_channel_names().back();
+            const std::string ret = iface.layout().sources[2].id;
+            const std::string base = "/input/" + iface.layout().sources[0].id + "/insert/";
+            iface.set_source(ret, "outboard:" + send + ":delay=1ms:lp=5000:invert");
+            iface.set_text(base + "send", send);
+            iface.set_text(base + "return", ret);
+            iface.set_text(base + "mix", "50");
+            iface.set_text(base + "delay", "100");
+            iface.set_text(base + "on", "on");
+        }
+        const std::vector<float> sequence(8191, 0.1f);
         Buffers b(iface.output_channel_count(), iface.capture_channel_count(), frames);
         engine::BlockIo io;
         io.frames = frames;
@@ -126,6 +143,12 @@ TEST_P(RealtimeSafety, ProcessNeverAllocates) {
             if (k % 100 == 50)
                 iface.set_source(iface.layout().sources[1].id,
                                  k % 200 == 50 ? "silence" : "pink:-20dBFS");
+            if (insert && k == 20) {
+                try {  // a random change may have taken the send or the return away
+                    iface.begin_insert_measurement(0, sequence);
+                } catch (const std::invalid_argument&) {
+                }
+            }
             iface.refill_sources();
             // Every third block without capture channels: the loopback goes to the echo alone.
             io.capture = k % 3 == 0 ? nullptr : b.cap_ptr.data();
