@@ -24,6 +24,7 @@ void add_plugins_command(CLI::App& app);  // LV2 plugins installed here
 void add_record_command(CLI::App& app);   // record start/stop/list while running
 void add_rate_command(CLI::App& app);     // the virtual hardware's rate while running
 void add_doctor_commands(CLI::App& app);  // doctor, fault
+void add_insert_command(CLI::App& app);   // insert measure while running
 void add_remote_commands(
     CLI::App& app);  // snapshot, midi, connect, disconnect, connections, status
 

@@ -33,6 +33,7 @@ int run(int argc, char** argv) {
     phantom::cli::add_record_command(app);
     phantom::cli::add_rate_command(app);
     phantom::cli::add_doctor_commands(app);
+    phantom::cli::add_insert_command(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::Success& e) {  // --help, --version

@@ -159,6 +159,14 @@ class Controller {
     // "" all, an input id, or "machine" (the overload); UnknownPath for anything else.
     void clear_faults(const std::string& where);
 
+    // A hardware insert's loop measured (control/insert_commands.cpp): one MLS out of the
+    // send of input `id`'s insert, the return recorded as the audio runs (the call waits for
+    // it, about a second, without holding the lock), the correlation found, and
+    // /input/<id>/insert/delay set to it. Errors: UnknownPath (no such input), NotAvailable
+    // (no insert slot there), Conflict (no send or return, a measurement under way, the audio
+    // not running, or nothing clear came back: the reason named, the old delay kept).
+    InsertMeasurement measure_insert(const std::string& id);
+
     // Parameter changes after sequence number `after`, oldest first; returns the last sequence
     // number. `lost` is set when the log no longer reaches back that far (resync needed).
     std::uint64_t changes_since(std::uint64_t after, std::vector<Change>& out, bool& lost) const;

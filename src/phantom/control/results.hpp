@@ -111,4 +111,16 @@ struct Snapshot {
     std::vector<std::pair<std::string, Value>> params;  // what differs from the defaults
 };
 
+// A hardware insert's loop, measured (POST /api/inserts/<id>/measure): the delay now set on
+// /input/<id>/insert/delay and what the correlation saw.
+struct InsertMeasurement {
+    std::string input;
+    int delay_frames = 0;           // now in force (the refined peak, rounded)
+    double delay_exact_frames = 0;  // the peak refined between frames
+    int previous_delay_frames = 0;  // what the insert had before
+    double gain_db = 0;             // the loop's level, return against send
+    bool inverted = false;          // the loop flips the polarity
+    double peak_to_floor_db = 0;    // how clearly the peak stood out
+};
+
 }  // namespace phantom::control

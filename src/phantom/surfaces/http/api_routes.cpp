@@ -4,6 +4,7 @@
 
 #include "phantom/surfaces/http/api_json.hpp"
 #include "phantom/surfaces/http/doctor_routes.hpp"
+#include "phantom/surfaces/http/inserts_route.hpp"
 #include "phantom/surfaces/http/json_codec.hpp"
 #include "phantom/surfaces/http/recordings_route.hpp"
 #include "phantom/surfaces/http/strip_response_route.hpp"
@@ -292,6 +293,7 @@ ApiResponse route_api(control::Controller& c, const ApiRequest& r) {
         if (starts_with(p, "/api/connections")) return connections_route(c, r, p.substr(16));
         if (starts_with(p, "/api/recordings")) return recordings_route(c, r, p.substr(15));
         if (starts_with(p, "/api/strips")) return strip_response_route(c, r, p.substr(11));
+        if (starts_with(p, "/api/inserts")) return inserts_route(c, r, p.substr(12));
         if (p == "/api/rate") return rate_route(c, r);
         if (p == "/api/doctor") return doctor_route(c, r);
         if (starts_with(p, "/api/faults")) return faults_route(c, r, p.substr(11));
