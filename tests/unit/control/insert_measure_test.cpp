@@ -115,5 +115,31 @@ TEST(InsertMeasure, RefusalsNameTheReason) {
     EXPECT_NE(message.find("no send"), std::string::npos) << message;
 }
 
+// A session keeps the insert and the virtual loop: loaded into a fresh interface, the slot is
+// in with its measured delay and the gear plays again.
+TEST(InsertMeasure, ASessionKeepsTheInsertAndItsLoop) {
+    session::Session saved;
+    {
+        Live live;
+        live.iface.set_source("in5", "outboard:line3:delay=2ms:invert");
+        live.set("/input/in1/insert/send", "line3");
+        live.set("/input/in1/insert/return", "in5");
+        live.set("/input/in1/insert/delay", "224");
+        live.set("/input/in1/insert/mix", "40");
+        live.set("/input/in1/insert/on", "on");
+        saved = live.controller.capture();
+    }
+    Live again;
+    again.controller.load(saved, "session.json");
+    EXPECT_EQ(again.value("/input/in1/insert/on"), 1.0);
+    EXPECT_EQ(again.value("/input/in1/insert/delay"), 224.0);
+    EXPECT_EQ(again.value("/input/in1/insert/mix"), 40.0);
+    const auto in5 = static_cast<size_t>(again.iface.layout().source_index("in5"));
+    ASSERT_TRUE(again.iface.source(in5).has_value());
+    EXPECT_EQ(again.iface.source(in5)->text, "outboard:line3:delay=2ms:invert");
+    const auto in1 = static_cast<size_t>(again.iface.layout().source_index("in1"));
+    EXPECT_EQ(again.iface.input_latency_frames(in1), 224);
+}
+
 }  // namespace
 }  // namespace phantom::control
