@@ -163,8 +163,9 @@ class Controller {
     // send of input `id`'s insert, the return recorded as the audio runs (the call waits for
     // it, about a second, without holding the lock), the correlation found, and
     // /input/<id>/insert/delay set to it. Errors: UnknownPath (no such input), NotAvailable
-    // (no insert slot there), Conflict (no send or return, a measurement under way, the audio
-    // not running, or nothing clear came back: the reason named, the old delay kept).
+    // (no insert slot there), Conflict (no send or return, a measurement under way on any
+    // input, the audio not running, or nothing clear came back: the reason named, the old
+    // delay kept).
     InsertMeasurement measure_insert(const std::string& id);
 
     // Parameter changes after sequence number `after`, oldest first; returns the last sequence

@@ -4,6 +4,7 @@
 // without holding the lock, so other commands run meanwhile, and correlates afterwards.
 #include <fmt/format.h>
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <stdexcept>
@@ -20,6 +21,10 @@ namespace {
 constexpr int kSequenceOrder = 13;
 constexpr float kSequenceAmplitude = 0.1f;
 
+// A measurement holds a server thread for about a second: one at a time in the process (one
+// Phantom), so a client asking for many cannot take every thread from the others.
+std::atomic<bool> measuring{false};
+
 }  // namespace
 
 InsertMeasurement Controller::measure_insert(const std::string& id) {
@@ -27,6 +32,16 @@ InsertMeasurement Controller::measure_insert(const std::string& id) {
     const std::string where = "/api/inserts/" + id + "/measure";
     const std::vector<float> sequence =
         processors::insert::maximum_length_sequence(kSequenceOrder, kSequenceAmplitude);
+    if (measuring.exchange(true))
+        throw CommandError(ErrorKind::Conflict,
+                           fmt::format("{}'s insert was not measured: another insert is being "
+                                       "measured; one at a time",
+                                       id),
+                           where);
+    struct Done {
+        std::atomic<bool>& flag;
+        ~Done() { flag.store(false); }
+    } done{measuring};
     size_t s = 0;
     int max_lag = 0;
     double rate = 0;
@@ -52,7 +67,7 @@ InsertMeasurement Controller::measure_insert(const std::string& id) {
     // the audio has not even started it by then, it is not running.
     const double seconds = (static_cast<double>(sequence.size()) + max_lag) / rate + 0.01;
     const auto give_up = steady::now() + std::chrono::duration_cast<steady::duration>(
-                                            std::chrono::duration<double>(4.0 * seconds + 2.0));
+                                             std::chrono::duration<double>(4.0 * seconds + 2.0));
     std::vector<float> recording;
     while (true) {
         {

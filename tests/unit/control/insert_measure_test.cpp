@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <thread>
 
 #include "phantom/control/controller.hpp"
@@ -103,6 +104,25 @@ TEST(InsertMeasure, ALoopThatReturnsNothingIsRefusedAndTheDelayKept) {
     EXPECT_NE(message.find("nothing came back"), std::string::npos) << message;
     EXPECT_NE(message.find("stays 200 frames"), std::string::npos) << message;
     EXPECT_EQ(live.value("/input/in1/insert/delay"), 200);
+}
+
+TEST(InsertMeasure, OneMeasurementAtATime) {
+    Live live;
+    live.iface.set_source("in5", "outboard:line3");
+    live.iface.set_source("in6", "outboard:line4");
+    live.set("/input/in1/insert/send", "line3");
+    live.set("/input/in1/insert/return", "in5");
+    live.set("/input/in2/insert/send", "line4");
+    live.set("/input/in2/insert/return", "in6");
+    live.start();
+    std::thread first([&] { live.controller.measure_insert("in1"); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // it takes about a second
+    std::string message;
+    EXPECT_EQ(refusal(live, "in2", message), ErrorKind::Conflict);
+    EXPECT_NE(message.find("one at a time"), std::string::npos) << message;
+    first.join();
+    EXPECT_EQ(live.value("/input/in1/insert/delay"), 2 * kBlock);
+    EXPECT_EQ(live.controller.measure_insert("in2").delay_frames, 2 * kBlock);  // free again
 }
 
 TEST(InsertMeasure, RefusalsNameTheReason) {
