@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <fstream>
 #include <optional>
@@ -82,16 +83,19 @@ inline std::optional<double> jack_iodelay_frames(jack_client_t* observer, const 
         execl("/usr/bin/stdbuf", "stdbuf", "-oL", "jack_iodelay", static_cast<char*>(nullptr));
         _exit(127);
     }
-    bool connected = false;
-    for (int k = 0; k < 300 && !connected; ++k) {
+    // Its ports appear before its client is active, and a connection to them is refused
+    // until it is: tried again until both are made (EEXIST: made already).
+    auto made = [](int r) { return r == 0 || r == EEXIST; };
+    bool out_made = false, in_made = false;
+    for (int k = 0; k < 300 && !(out_made && in_made); ++k) {
         if (jack_port_by_name(observer, "jack_delay:out") &&
             jack_port_by_name(observer, "jack_delay:in")) {
-            connected = jack_connect(observer, "jack_delay:out", send.c_str()) == 0 &&
-                        jack_connect(observer, ret.c_str(), "jack_delay:in") == 0;
-            if (!connected) break;
+            if (!out_made) out_made = made(jack_connect(observer, "jack_delay:out", send.c_str()));
+            if (!in_made) in_made = made(jack_connect(observer, ret.c_str(), "jack_delay:in"));
         }
-        std::this_thread::sleep_for(10ms);
+        if (!(out_made && in_made)) std::this_thread::sleep_for(10ms);
     }
+    const bool connected = out_made && in_made;
     if (connected)
         std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<int>(seconds * 1000)));
     kill(pid, SIGTERM);
