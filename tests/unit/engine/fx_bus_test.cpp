@@ -3,7 +3,8 @@
 // the dB, the time from the rate); a post-fader send follows the fader and the mute, a
 // pre-fader send neither; the reverb's RT60 measured from the output by Schroeder
 // integration; an FX nobody hears costs nothing (bit for bit the render without FX); an FX
-// added on hp2 leaves hp1's samples alone; a settings change is no plan.
+// added on hp2 leaves hp1's samples alone; a settings change is no plan; a NaN into a source
+// never reaches an FX.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -298,6 +299,33 @@ TEST(FxClicks, ReturnAndSendGlide) {
     for (size_t i = 1; i < y.size(); ++i)
         ASSERT_LE(std::abs(y[i] - y[i - 1]), 1.05 * steepest) << "frame " << i;
     EXPECT_GT(peak(y, 4800 + 480), 0.4f);
+}
+
+// A NaN and an Inf into in1 while it feeds hp1's reverb and echo: nothing but finite samples
+// leave hp1, and the FX play on once the input is finite again.
+TEST(FxSafety, ANanIntoASourceWithSendsNeverReachesTheFx) {
+    FxRig r(48000, 64);
+    r.rig.set("/mix/hp1/in1/gain", "0");
+    for (const char* fx : {"reverb", "echo"}) {
+        r.rig.set(std::string("/mix/hp1/in1/") + fx, "0");
+        r.rig.set(std::string("/output/hp1/") + fx + "_return", "0");
+    }
+    r.rig.start();
+    std::vector<float> x(48000);
+    for (size_t n = 0; n < x.size(); ++n)
+        x[n] = static_cast<float>(0.3 * std::sin(2 * M_PI * 440.0 * n / 48000.0));
+    x[6000] = std::nanf("");
+    x[12000] = INFINITY;
+    r.play(x);
+    for (const char* ch : {"hp1.L", "hp1.R"}) {
+        const auto& y = r.rig.out(ch);
+        for (size_t i = 0; i < y.size(); ++i)
+            ASSERT_TRUE(std::isfinite(y[i])) << ch << " frame " << i;
+        EXPECT_GT(peak(y, y.size() - 4800), 0.1f) << ch << ": plays on after the faults";
+    }
+    EXPECT_GT(r.rig.iface().fault_count(), 0u);  // in1's, caught at the input
+    for (const auto& w : r.rig.iface().warnings())
+        EXPECT_NE(w.rfind("hp1:", 0), 0u) << "no output fault: the FX never saw the NaN: " << w;
 }
 
 }  // namespace
