@@ -10,6 +10,8 @@
 //   studio-8x8-strips  studio-8x8's session with issue 16's channel strips: low cut, 4-band EQ
 //                      (every band moved) and compressor on all 8 analog inputs, an 8-band room
 //                      EQ on main, the ear-protection limiter on hp1 and hp2
+//   studio-8x8-fx      studio-8x8-strips with a reverb on hp1's and hp2's mixes, every analog
+//                      input sent to both (issue 16's speed target)
 //   stress-64          default routing (each playback pair to its line output)
 //   stress-64-full     every one of the 128 × 32 crosspoints active
 #include <benchmark/benchmark.h>
@@ -66,6 +68,16 @@ void strips(Interface& i) {
     for (const char* hp : {"hp1", "hp2"})
         i.set_text("/output/" + std::string(hp) + "/limiter/on", "on");
 }
+// Issue 16's speed target: the strips' session with a reverb on both headphone mixes, every
+// analog input sent to it at -12 dB (post fader).
+void fx(Interface& i) {
+    strips(i);
+    for (const char* hp : {"hp1", "hp2"}) {
+        i.set_text("/output/" + std::string(hp) + "/reverb_return", "0");
+        for (int n = 1; n <= 8; ++n)
+            i.set_text("/mix/" + std::string(hp) + "/in" + std::to_string(n) + "/reverb", "-12");
+    }
+}
 void nothing(Interface&) {}
 void full(Interface& i) {
     std::vector<phantom::params::ParamChange> changes;
@@ -77,8 +89,8 @@ void full(Interface& i) {
 
 const Load kLoads[] = {
     {"desktop-2x2", "desktop-2x2", desktop},     {"studio-8x8", "studio-8x8", studio},
-    {"studio-8x8-strips", "studio-8x8", strips}, {"stress-64", "stress-64", nothing},
-    {"stress-64-full", "stress-64", full},
+    {"studio-8x8-strips", "studio-8x8", strips}, {"studio-8x8-fx", "studio-8x8", fx},
+    {"stress-64", "stress-64", nothing},         {"stress-64-full", "stress-64", full},
 };
 
 // One interface with a load applied, and a block of noise on every input, as JACK hands it over.

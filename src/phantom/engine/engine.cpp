@@ -54,7 +54,8 @@ Engine::Engine(EngineLayout layout, double sample_rate_hz, int max_frames)
       max_frames_(max_frames),
       ramp_frames_(std::max(1, static_cast<int>(std::lround(sample_rate_hz * kRampSeconds)))),
       stride_(stride_for(max_frames)),
-      targets_(layout_.sources, layout_.bus_channels.size(), layout_.output_channels.size()),
+      targets_(layout_.sources, layout_.bus_channels.size(), layout_.output_channels.size(),
+               layout_.fx_send_bus.size() * kFxKinds),
       bus_base_(layout_.sources),
       output_base_(bus_base_ + layout_.bus_channel_count()),
       scratch_base_(output_base_ + layout_.output_channel_count()),
@@ -80,6 +81,7 @@ Engine::Engine(EngineLayout layout, double sample_rate_hz, int max_frames)
       comp_gr_db_(layout_.sources),
       gate_gr_db_(layout_.sources),
       limiter_gr_db_(layout_.output_channels.size()),
+      fx_return_(layout_.fx_send_bus.size() * kFxKinds),
       meters_(layout_.sources + layout_.output_channel_count()),
       meter_bank_(layout_.sources + layout_.output_channel_count()),
       analysis_(layout_.first_playback, sample_rate_hz),
@@ -99,6 +101,8 @@ void Engine::snap_to_targets() {
         route_left_[x].snap(targets_.route_left.load(x));
         route_right_[x].snap(targets_.route_right.load(x));
     }
+    for (size_t i = 0; i < fx_return_.size(); ++i)
+        fx_return_[i].snap(targets_.fx_return.load(i));
     for (size_t o = 0; o < outputs_.size(); ++o) {
         OutputState& st = outputs_[o];
         st.bus = st.previous_bus = targets_.output_bus.load(o);
@@ -142,6 +146,7 @@ void Engine::process_chunk(const BlockIo& io, int offset, int frames) {
     run_input_strips(*plan, io, offset, frames);
     run_inserts(io, offset, frames);
     run_routes(*plan, frames);
+    run_fx(*plan, frames);
     run_output_solos(frames);
     run_outputs(io, offset, frames);
     run_loops(*plan, frames);

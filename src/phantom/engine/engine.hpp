@@ -19,6 +19,7 @@
 #include <readerwriterqueue/readerwriterqueue.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <vector>
@@ -57,6 +58,9 @@ struct EngineLayout {
     // sources by their routes, soloed outputs by run_output_solos) and the bus that plays a
     // pair of sources on the monitors (/monitor/source).
     int solo_bus = -1, room_bus = -1;
+    // The FX sends of each mix bus (fx_bus.hpp), by mix bus: the bus its reverb's and its echo's
+    // sends mix into, of the mix's own channel count, after the control room's buses.
+    std::vector<std::array<int, kFxKinds>> fx_send_bus;
     int capture = 0;
     int loopback = 0;
 
@@ -114,6 +118,8 @@ class Engine {
     void process_chunk(const BlockIo& io, int offset, int frames);
     void run_sources(const Plan& plan, const BlockIo& io, int offset, int frames);
     void run_routes(const Plan& plan, int frames);
+    // The submixes' FX (engine_fx.cpp): each send bus through its FX, returned into its mix.
+    void run_fx(const Plan& plan, int frames);
     void rebuild_batches(const Plan& plan);
     void run_output_solos(int frames);
     void run_outputs(const BlockIo& io, int offset, int frames);
@@ -196,6 +202,7 @@ class Engine {
     const StripBank* strips_ = nullptr;               // this block's, from the plan
     std::vector<const InsertSlot*> send_of_channel_;  // by output channel: the slot sending there
     AtomicArray<float> comp_gr_db_, gate_gr_db_, limiter_gr_db_;
+    std::vector<dsp::GainRamp> fx_return_;  // per [mix bus * kFxKinds + kind]
 
     std::vector<dsp::MeterState> meters_;  // sources, then output channels
     dsp::MeterBallistics ballistics_;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "phantom/io/file_stream.hpp"
@@ -30,6 +31,16 @@ EngineLayout make_layout(const device::DeviceSpec& spec, const params::Interface
             l.bus_channels.push_back(2);
             ch += 2;
         }
+    }
+    for (const auto& bus : p.buses) {  // each mix's reverb and echo sends
+        std::array<int, kFxKinds> sends{};
+        for (int& send : sends) {
+            send = static_cast<int>(l.bus_channels.size());
+            l.bus_first_channel.push_back(ch);
+            l.bus_channels.push_back(bus.channels);
+            ch += bus.channels;
+        }
+        l.fx_send_bus.push_back(sends);
     }
     ch = 0;
     for (const auto& out : spec.outputs) {
@@ -91,6 +102,7 @@ Interface::Interface(device::DeviceSpec spec, std::uint32_t sample_rate_hz, int 
     route_live_.assign(crosspoints, 0);
     route_silent_since_.assign(crosspoints, -1);
     reset_strips();
+    reset_fx();
     derive();
     update_clock();
     publish_plan();
@@ -100,6 +112,7 @@ std::vector<params::ParamIndex> Interface::apply(const std::vector<params::Param
     auto changed = params_.tree.apply(changes);
     if (!changed.empty() && only_strip_params(changed)) {
         derive_strips(params_.tree.values());  // no targets, no route generation
+        derive_fx(params_.tree.values());
     } else if (!changed.empty()) {
         derive();
         update_clock();
@@ -247,7 +260,8 @@ void Interface::change_sample_rate(std::uint32_t sample_rate_hz) {
     route_live_.assign(route_live_.size(), 0);
     route_silent_since_.assign(route_silent_since_.size(), -1);
     started_ = false;
-    reset_strips();  // every strip made and prepared anew at the new rate
+    reset_strips();  // every strip and FX made and prepared anew at the new rate
+    reset_fx();
     derive();
     update_clock();
     plan_dirty_ = true;
@@ -380,6 +394,7 @@ void Interface::start() {
     publish_plan();
     engine_->snap_to_targets();
     snap_strips();
+    settle_fx();
     engine_->plans().collect(true);
     started_ = true;
 }
@@ -403,6 +418,7 @@ void Interface::maintain() {
             plan_dirty_ = true;
         }
     }
+    prune_fx(now, settle);
     if (plan_dirty_) publish_plan();
     report_streams();
 
@@ -437,6 +453,7 @@ void Interface::publish_plan() {
     plan->id = ++plans_published_;
     plan->signals = signals_;
     plan->strips = strips_;
+    plan->fx = fx_;
     const size_t n = params_.sources.size();
     plan->sources.resize(n);
     for (size_t s = 0; s < n; ++s) {

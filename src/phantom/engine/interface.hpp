@@ -179,6 +179,8 @@ class Interface {
     void cancel_insert_measurement(size_t s);
     static int insert_max_lag_frames() { return params::kMaxInsertDelayFrames; }
     const StripBank& strips() const { return *strips_; }
+    // The submixes' FX (fx_derivation.cpp): by mix bus, null where its return is off.
+    const FxBank& fx() const { return *fx_; }
 
     // Routes in the current plan (for tests of the pruning).
     size_t live_route_count() const;
@@ -219,6 +221,15 @@ class Interface {
     void derive_inserts(const std::vector<double>& v, std::shared_ptr<StripBank>& next);
     bool only_strip_params(const std::vector<params::ParamIndex>& changed) const;
     void snap_strips();
+    // The FX buses (fx_derivation.cpp): an empty bank (at construction and after a rate
+    // change); the sends' crosspoints; the returns, the FX made when a return first leaves
+    // -inf, and the shared sound posted to every FX; an FX whose return has stayed at -inf
+    // dropped; every FX in its settings at start.
+    void reset_fx();
+    void derive_fx_sends(const std::vector<double>& v, std::int64_t now);
+    void derive_fx(const std::vector<double>& v);
+    void prune_fx(std::int64_t now, std::int64_t settle);
+    void settle_fx();
     void warn_once(std::vector<char>& flags, size_t s, bool condition, const std::string& text);
     // A source's stream replaced (or removed): its count is kept, its warnings start afresh.
     void replace_stream(size_t s, std::shared_ptr<io::FileStream> stream);
@@ -241,7 +252,12 @@ class Interface {
     bool loop_sources_ = false;
 
     std::shared_ptr<const StripBank> strips_;
-    std::vector<char> strip_param_;  // by parameter: a strip's (a change re-derives only strips)
+    std::vector<char> strip_param_;  // by parameter: a strip's or the FX sound's (a change
+                                     // re-derives only the processors)
+
+    std::shared_ptr<const FxBank> fx_;
+    std::vector<std::int64_t> fx_silent_since_;  // [bus * kFxKinds + kind]: return at 0 since
+    std::vector<double> fx_sound_;               // the FX settings last posted (empty: none)
 
     std::vector<char> route_live_;                  // crosspoint is in the plan
     std::vector<std::int64_t> route_silent_since_;  // frame its target went to 0, -1 if not

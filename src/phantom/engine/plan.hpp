@@ -10,6 +10,7 @@
 #include "phantom/analog/signal_source.hpp"
 #include "phantom/dsp/biquad.hpp"
 #include "phantom/engine/channel_strip.hpp"
+#include "phantom/engine/fx_bus.hpp"
 
 namespace phantom::engine {
 
@@ -48,6 +49,7 @@ struct Plan {
     std::vector<LoopTap> loops;
     std::shared_ptr<const SignalBank> signals;
     std::shared_ptr<const StripBank> strips;  // the processor slots (channel_strip.hpp)
+    std::shared_ptr<const FxBank> fx;         // the submixes' reverbs and echoes (fx_bus.hpp)
 };
 
 }  // namespace phantom::engine

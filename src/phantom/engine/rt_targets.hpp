@@ -27,7 +27,7 @@ class AtomicArray {
 };
 
 struct RtTargets {
-    RtTargets(size_t sources, size_t buses, size_t outputs)
+    RtTargets(size_t sources, size_t buses, size_t outputs, size_t fx_returns = 0)
         : input_gain(sources),
           trim_gain(sources),
           route_left(buses * sources),
@@ -37,7 +37,8 @@ struct RtTargets {
           output_talkback(outputs),
           output_bus(outputs),
           output_solo(outputs),
-          output_solo_bus(outputs) {}
+          output_solo_bus(outputs),
+          fx_return(fx_returns) {}
 
     AtomicArray<float> input_gain;   // analog front end (source units → dBFS), or digital scale
     AtomicArray<float> trim_gain;    // digital trim × polarity
@@ -49,6 +50,7 @@ struct RtTargets {
     AtomicArray<int> output_bus;         // bus it plays (mirrors resolved), -1 silent
     AtomicArray<float> output_solo;      // this output's mix into the solo bus (0: not soloed)
     AtomicArray<int> output_solo_bus;    // the mix that is (its own bus, mirrors resolved)
+    AtomicArray<float> fx_return;        // per [mix bus * kFxKinds + kind]: the FX's return
     // Bumped after every write of route_left/right, so the audio thread can skip re-reading
     // thousands of unchanged crosspoints.
     std::atomic<std::uint64_t> route_generation{0};

@@ -53,6 +53,7 @@ void Interface::derive() {
     derive_routes(v);
     derive_outputs(v);
     derive_strips(v);
+    derive_fx(v);
 }
 
 void Interface::derive_sources(const std::vector<double>& v) {
@@ -130,6 +131,7 @@ void Interface::derive_routes(const std::vector<double>& v) {
         }
     }
     derive_room_routes(v, now);  // reads the mixes' targets just stored (AFL)
+    derive_fx_sends(v, now);
     // Only a crosspoint that moved makes the audio thread re-read them all: a change of the
     // monitor volume, a name or a meter setting leaves the bus batches as they are.
     if (routes_moved_) t.route_generation.fetch_add(1, std::memory_order_release);

@@ -7,6 +7,7 @@
 
 #include "phantom/params/control_room_params.hpp"
 #include "phantom/params/insert_params.hpp"
+#include "phantom/params/fx_params.hpp"
 #include "phantom/params/schema_factories.hpp"
 #include "phantom/params/strip_params.hpp"
 
@@ -30,7 +31,7 @@ class Builder {
     InterfaceParams run() {
         collect_sources();
         collect_buses();
-        p_.tree.reserve(p_.sources.size() * (9 + 4 * p_.buses.size()) + 5 * spec_.outputs.size() +
+        p_.tree.reserve(p_.sources.size() * (9 + 6 * p_.buses.size()) + 5 * spec_.outputs.size() +
                         32);
         add_input_params();
         add_mix_params();
@@ -41,6 +42,7 @@ class Builder {
         add_stereo_links();
         add_strip_params(p_, spec_);
         add_insert_params(p_, spec_);
+        add_fx_params(p_);
         add_control_room_params(p_, spec_);
         add_mirror_constraint();
         return std::move(p_);
@@ -186,6 +188,8 @@ class Builder {
                                                     "constant-power pan, -1 left … +1 right"));
                 }
                 x.mute = p_.tree.add(bool_param(base + "/mute", false, "mute in this mix"));
+                for (int k = 0; k < kFxKinds; ++k)
+                    x.send[static_cast<size_t>(k)] = add_fx_send(p_.tree, base, k);
             }
         }
     }
@@ -356,6 +360,8 @@ class Builder {
                 const auto& y = p_.crosspoint(static_cast<int>(bus), static_cast<int>(s + 1));
                 tree.gang(link, x.gain, y.gain, Gang::RelativeDb);
                 tree.gang(link, x.mute, y.mute, Gang::Copy);
+                for (size_t k = 0; k < x.send.size(); ++k)
+                    tree.gang(link, x.send[k], y.send[k], Gang::RelativeDb);
             }
             const InputParamIds& ia = p_.inputs[s];
             const InputParamIds& ib = p_.inputs[s + 1];

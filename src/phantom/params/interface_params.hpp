@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "phantom/device/device_spec.hpp"
+#include "phantom/params/fx_params.hpp"
 #include "phantom/params/param_tree.hpp"
 #include "phantom/params/strip_param_ids.hpp"
 
@@ -32,6 +33,7 @@ struct InputParamIds {
 
 struct CrosspointParamIds {
     ParamIndex gain = -1, pan = -1, mute = -1;
+    std::array<ParamIndex, kFxKinds> send{-1, -1};  // into this mix's reverb and echo
 };
 
 struct BusInfo {
@@ -101,6 +103,9 @@ struct InterfaceParams {
     std::vector<OutputStripIds> output_strips;
     // The hardware insert slots (insert_params.cpp): one per source (playback: all -1).
     std::vector<InsertIds> inserts;
+    // The FX buses (fx_params.cpp): the shared settings, and by bus its returns and switches.
+    FxSettingsIds fx;
+    std::vector<BusFxIds> bus_fx;
 
     const CrosspointParamIds& crosspoint(int bus, int source) const {
         return crosspoints[static_cast<size_t>(bus) * sources.size() + static_cast<size_t>(source)];

@@ -33,7 +33,7 @@ Taper taper_of(const ParamSchema& s) {
     if (std::isinf(s.min) && s.min < 0) return Taper::Fader;
     // A Q and a ratio (unitless) are heard as ratios too: Q 0.7 to 1.4 is as wide a step as
     // 7 to 14.
-    const bool ratio_heard = s.unit == "Hz" || s.unit == "ms" || s.unit.empty();
+    const bool ratio_heard = s.unit == "Hz" || s.unit == "ms" || s.unit == "s" || s.unit.empty();
     if (ratio_heard && s.min > 0 && s.max >= kLogMinRatio * s.min) return Taper::Log;
     return Taper::Linear;
 }

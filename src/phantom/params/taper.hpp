@@ -6,9 +6,9 @@
 //           (gain_to_slider_position_with_max), even steps where the ear hears them, 0 is -inf
 //           and 1 is the top of the range; below -90 dB a fader reads -inf.
 //   log     frequencies, times, Qs and ratios that span a decade or more (an EQ band's
-//           20 Hz–20 kHz, a release's 10–2000 ms, Q 0.1–20): equal travel is an equal
-//           ratio, as the ear hears pitch and as every desk's frequency knob turns; linear,
-//           20–500 Hz of a 20 kHz knob would be its first 2.5 %.
+//           20 Hz–20 kHz, a release's 10–2000 ms, a reverb's 0.2–20 s, Q 0.1–20): equal
+//           travel is an equal ratio, as the ear hears pitch and as every desk's frequency
+//           knob turns; linear, 20–500 Hz of a 20 kHz knob would be its first 2.5 %.
 //   linear  everything else (preamp gain, trim, pan; a switch 0/1; a choice by its index).
 #pragma once
 

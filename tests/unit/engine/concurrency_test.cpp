@@ -1,7 +1,8 @@
 // reliability.md §8 test 3: the audio thread renders while the control thread changes
 // parameters, swaps plans and frees old ones, as it will live. Run under ThreadSanitizer with
-// -DPHANTOM_SANITIZE=thread to check the hand-offs; in every build it checks that nothing
-// crashes, every output stays finite and old plans are freed (on the control thread).
+// -DPHANTOM_SANITIZE=thread to check the hand-offs (the FX buses' banks and mailboxes among
+// them); in every build it checks that nothing crashes, every output stays finite and old
+// plans are freed (on the control thread).
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -38,14 +39,23 @@ TEST(Concurrency, AudioThreadRendersWhileTheControlThreadChangesEverything) {
         }
     });
     std::mt19937 rng(7);
-    const char* paths[] = {"/mix/main/in1/gain", "/mix/hp1/in1/gain",  "/mix/main/pb1/pan",
-                           "/monitor/dim",       "/output/hp1/mirror", "/monitor/speakers",
-                           "/input/in1/trim",    "/mix/line3/pb1/gain"};
-    const char* values[][3] = {{"-inf", "-6", "0"}, {"-inf", "-12", "3"},    {"-1", "0", "1"},
-                               {"on", "off", "on"}, {"none", "main", "hp2"}, {"A", "B", "AB"},
-                               {"-6", "0", "6"},    {"-inf", "0", "-20"}};
+    // The FX buses too: a return made and dropped (a new FX in the bank), sends coming alive,
+    // and the sound posted to a running FX.
+    const char* paths[] = {
+        "/mix/main/in1/gain",  "/mix/hp1/in1/gain",   "/mix/main/pb1/pan",
+        "/monitor/dim",        "/output/hp1/mirror",  "/monitor/speakers",
+        "/input/in1/trim",     "/mix/line3/pb1/gain", "/output/hp1/reverb_return",
+        "/mix/hp1/in1/reverb", "/fx/reverb/decay",    "/output/main/echo_return",
+        "/mix/main/pb1/echo",  "/fx/echo/time"};
+    const char* values[][3] = {{"-inf", "-6", "0"},  {"-inf", "-12", "3"},    {"-1", "0", "1"},
+                               {"on", "off", "on"},  {"none", "main", "hp2"}, {"A", "B", "AB"},
+                               {"-6", "0", "6"},     {"-inf", "0", "-20"},    {"-inf", "0", "-6"},
+                               {"-inf", "-6", "0"},  {"0.5", "2", "8"},       {"-inf", "-3", "0"},
+                               {"-inf", "-10", "0"}, {"10", "250", "1000"}};
+    constexpr size_t kPaths = std::size(paths);
+    static_assert(std::size(values) == kPaths);
     for (int k = 0; k < 3000; ++k) {
-        const size_t p = rng() % 8;
+        const size_t p = rng() % kPaths;
         iface.set_text(paths[p], values[p][rng() % 3]);
         iface.maintain();
         if (k % 500 == 0) std::this_thread::yield();

@@ -1,5 +1,6 @@
 // reliability.md §8 test 10: a decaying 1e-38 input through a filter (the pickup RLC on a Hi-Z
-// input) gives no subnormal sample anywhere, and the caller's MXCSR is restored after process().
+// input) and a mix's reverb and echo gives no subnormal sample anywhere, and the caller's MXCSR
+// is restored after process().
 #include <gtest/gtest.h>
 #include <xmmintrin.h>
 
@@ -29,6 +30,11 @@ TEST(Denormals, FlushedInsideProcessAndModeRestoredAfter) {
     r.set("/input/in1/gain", "60");
     r.set("/mix/main/in1/gain", "0");
     r.set("/mix/line3/in1/gain", "0");
+    // A reverb and an echo on line3's mono mix, their tails decaying from a tiny input.
+    r.set("/mix/line3/in1/reverb", "0");
+    r.set("/output/line3/reverb_return", "0");
+    r.set("/mix/line3/in1/echo", "0");
+    r.set("/output/line3/echo_return", "0");
     r.start();
     const unsigned before = _mm_getcsr();
     ASSERT_EQ(before & 0x8040u, 0u) << "the test runs without FTZ/DAZ of its own";

@@ -3,7 +3,7 @@
 // random parameter change before every block and a plan swap (a route coming alive or dying, a
 // new source) every 10 blocks, a file streamed from disk among the sources, and every kind of
 // processor slot running (input strips, a linked pair, output strips, a hardware insert
-// through a virtual outboard loop, measuring).
+// through a virtual outboard loop, measuring, the mixes' reverbs and echoes).
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -125,6 +125,18 @@ TEST_P(RealtimeSafety, ProcessNeverAllocates) {
             iface.set_text(base + "on", "on");
         }
         const std::vector<float> sequence(8191, 0.1f);
+        // The FX buses: the first two mixes' reverbs and echoes, fed by the first two sources
+        // (one pre-fader, so they sound whatever the random changes do to the faders).
+        for (size_t bus = 0; bus < std::min<size_t>(2, iface.layout().buses.size()); ++bus) {
+            const std::string id = iface.layout().buses[bus].id;
+            for (const char* fx : {"reverb", "echo"}) {
+                iface.set_text("/output/" + id + "/" + fx + "_return", "-6");
+                iface.set_text("/output/" + id + "/" + fx + "_pre", "on");
+                for (size_t s = 0; s < 2; ++s)
+                    iface.set_text("/mix/" + id + "/" + iface.layout().sources[s].id + "/" + fx,
+                                   "-10");
+            }
+        }
         Buffers b(iface.output_channel_count(), iface.capture_channel_count(), frames);
         engine::BlockIo io;
         io.frames = frames;

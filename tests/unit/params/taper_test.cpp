@@ -73,6 +73,7 @@ TEST(Taper, AnEqFrequencyTurnsByOctavesAndItsMiddleIsTheGeometricMean) {
 
 TEST(Taper, TimesOverADecadeAreLogAndNarrowOrZeroBasedRangesStayLinear) {
     EXPECT_EQ(taper_of(span("ms", 10.0, 2000.0)), Taper::Log);   // a release
+    EXPECT_EQ(taper_of(span("s", 0.2, 20.0)), Taper::Log);       // a reverb's decay
     EXPECT_EQ(taper_of(span("ms", 0.0, 50.0)), Taper::Linear);   // an alignment delay from 0
     EXPECT_EQ(taper_of(span("Hz", 1.0, 4.0)), Taper::Linear);    // less than a decade
     EXPECT_EQ(taper_of(span("dB", 1.0, 100.0)), Taper::Linear);  // a level in dB is a log already

@@ -1,7 +1,7 @@
 // Mixer: the TotalMix submix idea in TotalMix's three rows. The outputs row at the top picks
 // the output being mixed (its own strip stays in view at the right); below it, the hardware
 // inputs row and the playback row show each source's fader, pan and mute in that output's mix
-// (and its control-room solo), narrow enough that studio-8x8's 18 inputs fit at 1440 px. A row longer than
+// (and its control-room solo) and its sends into that output's reverb and echo, narrow enough that studio-8x8's 18 inputs fit at 1440 px. A row longer than
 // the screen is shown a bank at a time. A linked stereo pair (/link/<id>) is one strip with one
 // fader (the server moves the other side), balance and width. A mirrored output's mix is not
 // heard: the page says whose mix plays and offers that mix or to stop mirroring.
@@ -9,6 +9,7 @@ import { batch } from '../api.js';
 import { Choice, el, Fader, Knob, NameField, nameText, Toggle } from '../controls.js';
 import { Meter } from '../meters.js';
 import { soloToggle } from './control_room.js';
+import { fxButton, fxReturns, fxSends } from './fx_panel.js';
 import { pairStrip } from './pair_strip.js';
 import { stripButton } from './strip_panel.js';
 
@@ -47,6 +48,8 @@ function monoStrip(ctx, bus, src) {
     'data-channel': src },
     new NameField(ctx, src).node, el('span', { class: 'strip-id', text: src }));
   if (ctx.store.has(p('pan'))) strip.append(new Knob(ctx, p('pan'), { size: 28 }).node);
+  const sends = fxSends(ctx, bus, src);
+  if (sends) strip.append(sends);
   strip.append(el('div', { class: 'fader-row' }, new Fader(ctx, p('gain'), { compact: true }).node,
     new Meter(ctx, [src], src, { barWidth: 5, height: 140, scale: false }).node));
   strip.append(el('div', { class: 'switches' },
@@ -130,19 +133,22 @@ function masterStrip(ctx, id) {
       new Choice(ctx, `/output/${id}/mirror`, { maxButtons: 0 }).node));
   // Room EQ, delay and (headphones) limiter: the output's strip in a dialog (strip_panel.js).
   if (ctx.store.has(`/output/${id}/eq/on`)) master.append(stripButton(ctx, 'output', id));
+  // This mix's reverb and echo returns and pre/post switches; the FX sound in a dialog.
+  const returns = fxReturns(ctx, id);
+  if (returns) master.append(returns, fxButton(ctx));
   return master;
 }
 
-// Copy every source's level, pan and mute of one mix into another (TotalMix's
+// Copy every source's level, pan, mute and FX sends of one mix into another (TotalMix's
 // Copy/Paste Submix), or clear a mix: one batch, one undo step.
 function mixChanges(ctx, from, to) {
   const changes = [];
   for (const src of ctx.store.children(`/mix/${to}/`)) {
-    for (const leaf of ['gain', 'pan', 'mute']) {
+    for (const leaf of ['gain', 'pan', 'mute', 'reverb', 'echo']) {
       const dst = `/mix/${to}/${src}/${leaf}`;
       if (!ctx.store.has(dst)) continue;
       let after;
-      if (from === null) after = leaf === 'gain' ? -Infinity : leaf === 'pan' ? ctx.store.value(dst) : false;
+      if (from === null) after = leaf === 'pan' ? ctx.store.value(dst) : leaf === 'mute' ? false : -Infinity;
       else if (ctx.store.has(`/mix/${from}/${src}/${leaf}`)) after = ctx.store.value(`/mix/${from}/${src}/${leaf}`);
       else continue;  // a mono mix has no pan to give
       changes.push({ path: dst, before: ctx.store.value(dst), after });

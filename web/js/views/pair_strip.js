@@ -6,6 +6,7 @@ import { batch } from '../api.js';
 import { el, Fader, NameField, Toggle } from '../controls.js';
 import { Meter } from '../meters.js';
 import { soloToggle } from './control_room.js';
+import { fxSends } from './fx_panel.js';
 import { formatValue } from '../scale.js';
 
 function slider(label, value, onInput) {
@@ -71,6 +72,9 @@ export function pairStrip(ctx, bus, left, right) {
     strip.append(el('label', { class: 'field' }, el('span', { text: 'Balance' }), bal),
       el('label', { class: 'field' }, el('span', { text: 'Width' }), wid), readout);
   }
+  // The sends of the first channel: the link moves the second's with them.
+  const sends = fxSends(ctx, bus, left, `${left}+${right}`);
+  if (sends) strip.append(sends);
   strip.append(el('div', { class: 'fader-row' },
     new Fader(ctx, p(left, 'gain'), { compact: true, label: `${bus} ${left}+${right} gain` }).node,
     new Meter(ctx, [left, right], left, { barWidth: 5, height: 140, scale: false }).node));

@@ -34,7 +34,7 @@ TEST_F(HttpApi, ServesTheDeviceParamsMetersAndStatus) {
     EXPECT_EQ(gain["unit"], "dB");
     EXPECT_EQ(ok("GET", "/api/params/mix/main/in1/gain")["min"], "-inf");
     const json under = ok("GET", "/api/params/mix/hp1/in1");
-    EXPECT_EQ(under.size(), 3u);                                           // gain, pan, mute
+    EXPECT_EQ(under.size(), 5u);  // gain, pan, mute, the reverb and echo sends
     EXPECT_EQ(ok("GET", "/api/params?prefix=%2Fmonitor%2Fd").size(), 2u);  // dim, dim_level
     const json meters = ok("GET", "/api/meters");
     EXPECT_EQ(meters["outputs"].size(), iface.output_channel_count());
