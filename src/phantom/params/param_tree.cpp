@@ -90,7 +90,7 @@ std::string text_problem(const ParamSchema& s, const std::string& text) {
 
 ParamIndex ParamTree::add(ParamSchema schema) {
     auto index = static_cast<ParamIndex>(schemas_.size());
-    by_path_.emplace(schema.path, index);
+    by_path_.insert(index, schema.path, path_of());
     values_.push_back(schema.type == ParamType::String ? 0.0 : schema.default_value);
     texts_.push_back(schema.type == ParamType::String ? schema.default_text : std::string());
     schemas_.push_back(std::move(schema));
@@ -110,9 +110,7 @@ bool ParamTree::is_default(ParamIndex i) const {
 }
 
 std::optional<ParamIndex> ParamTree::find(const std::string& path) const {
-    auto it = by_path_.find(path);
-    if (it == by_path_.end()) return std::nullopt;
-    return it->second;
+    return by_path_.find(path, path_of());
 }
 
 ParamIndex ParamTree::require(const std::string& path) const {

@@ -20,6 +20,7 @@
 
 #include "phantom/params/param_error.hpp"
 #include "phantom/params/param_schema.hpp"
+#include "phantom/params/path_index.hpp"
 
 namespace phantom::params {
 
@@ -103,6 +104,10 @@ class ParamTree {
     };
     Candidate candidate(const std::vector<ParamChange>& changes) const;
     void follow_gangs(const std::vector<ParamChange>& changes, std::vector<double>& values) const;
+    auto path_of() const {
+        return
+            [this](int i) -> const std::string& { return schemas_[static_cast<size_t>(i)].path; };
+    }
 
     struct GangRule {
         ParamIndex link, a, b;
@@ -118,7 +123,7 @@ class ParamTree {
         Action run;
     };
     std::vector<ActionRule> actions_;
-    std::unordered_map<std::string, ParamIndex> by_path_;
+    PathIndex by_path_;
     std::vector<Constraint> constraints_;
     std::vector<std::vector<ParamIndex>> links_;
 };
