@@ -279,10 +279,11 @@ constexpr auto kBackendStopLimit = std::chrono::seconds(8);
 
 class StopWatchdog {
   public:
-    explicit StopWatchdog(std::chrono::seconds limit)
-        : thread_([this, limit] {
+    StopWatchdog()
+        : thread_([this] {
               std::unique_lock lock(mutex_);
-              if (done_cv_.wait_for(lock, limit, [this] { return done_; })) return;
+              if (done_cv_.wait_for(lock, kBackendStopLimit, [this] { return done_; })) return;
+              static_assert(kBackendStopLimit == std::chrono::seconds(8), "the message says 8 s");
               static constexpr char kMessage[] =
                   "phantom: the audio backend did not stop within 8 s (a JACK server that no "
                   "longer answers): leaving without it; the state is saved\n";
@@ -327,7 +328,7 @@ std::vector<std::string> LiveInstance::shutdown() {
     saver_->flush();  // first: a backend that never lets go must not cost the state
     std::vector<std::string> files;
     {
-        const StopWatchdog watchdog(kBackendStopLimit);
+        const StopWatchdog watchdog;
         files = controller_->with_interface([&](engine::Interface&) { return backend_->stop(); });
     }
     saver_->flush();
