@@ -45,6 +45,14 @@ InsertMeasurement Controller::measure_insert(const std::string& id) {
     size_t s = 0;
     int max_lag = 0;
     double rate = 0;
+    // The loop measured is the one set when it started: a result for another send or return,
+    // or another rate, would align the new loop to the old one's delay.
+    std::vector<double> loop_was;
+    const auto loop_now = [this](size_t slot) {
+        const auto& ids = iface_.layout().inserts[slot];
+        return std::vector<double>{iface_.params().value(ids.send), iface_.params().value(ids.ret),
+                                   static_cast<double>(iface_.sample_rate_hz())};
+    };
     {
         std::lock_guard lock(mutex_);
         const int index = iface_.layout().source_index(id);
@@ -62,7 +70,15 @@ InsertMeasurement Controller::measure_insert(const std::string& id) {
         }
         max_lag = engine::Interface::insert_max_lag_frames();
         rate = iface_.sample_rate_hz();
+        loop_was = loop_now(s);
     }
+    const auto changed = [&](const char* when) {
+        return CommandError(ErrorKind::Conflict,
+                            fmt::format("{}'s insert was not measured: its send, its return or "
+                                        "the rate changed {}; the delay stays as it was",
+                                        id, when),
+                            where);
+    };
     // The fade to dry (10 ms), the sequence and the longest lag, with room for a slow host; if
     // the audio has not even started it by then, it is not running.
     const double seconds = (static_cast<double>(sequence.size()) + max_lag) / rate + 0.01;
@@ -72,6 +88,10 @@ InsertMeasurement Controller::measure_insert(const std::string& id) {
     while (true) {
         {
             std::lock_guard lock(mutex_);
+            if (loop_now(s) != loop_was) {
+                iface_.cancel_insert_measurement(s);
+                throw changed("while it ran");
+            }
             if (iface_.insert_measurement_done(s)) {
                 recording = iface_.take_insert_recording(s);
                 break;
@@ -93,6 +113,7 @@ InsertMeasurement Controller::measure_insert(const std::string& id) {
     std::lock_guard lock(mutex_);
     const params::ParamIndex delay = iface_.layout().inserts[s].delay;
     const int previous = static_cast<int>(std::lround(iface_.params().value(delay)));
+    if (loop_now(s) != loop_was) throw changed("while it ran");
     if (!trip)
         throw CommandError(ErrorKind::Conflict,
                            fmt::format("{}'s insert was not measured: {}; the delay stays {} "

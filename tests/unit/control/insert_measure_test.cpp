@@ -125,6 +125,31 @@ TEST(InsertMeasure, OneMeasurementAtATime) {
     EXPECT_EQ(live.controller.measure_insert("in2").delay_frames, 2 * kBlock);  // free again
 }
 
+// Found by an outside test: a send moved to other gear while the sequence was out got the old
+// gear's delay. The audio is not started until the refusal, so the change falls inside the
+// measurement on any machine.
+TEST(InsertMeasure, ASendChangedWhileItRunsIsRefusedAndTheDelayKept) {
+    Live live;
+    live.iface.set_source("in5", "outboard:line3:delay=2ms");
+    live.iface.set_source("in6", "outboard:line4:delay=10ms");
+    live.set("/input/in1/insert/send", "line3");
+    live.set("/input/in1/insert/return", "in5");
+    live.set("/input/in1/insert/delay", "7");
+    std::string message;
+    ErrorKind kind = ErrorKind::Malformed;
+    std::thread measuring([&] { kind = refusal(live, "in1", message); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    live.controller.apply({{"/input/in1/insert/send", std::string("line4")},
+                           {"/input/in1/insert/return", std::string("in6")}});
+    measuring.join();
+    EXPECT_EQ(kind, ErrorKind::Conflict) << message;
+    EXPECT_NE(message.find("changed while it ran"), std::string::npos) << message;
+    EXPECT_EQ(live.value("/input/in1/insert/delay"), 7);
+    // Measured again, the new loop gets its own delay: 10 ms is 480 frames.
+    live.start();
+    EXPECT_EQ(live.controller.measure_insert("in1").delay_frames, 2 * kBlock + 480);
+}
+
 TEST(InsertMeasure, RefusalsNameTheReason) {
     Live live;
     live.start();

@@ -147,6 +147,32 @@ TEST(RoundTrip, NothingOrOnlyNoiseBackIsRefusedWithTheReason) {
     EXPECT_NE(why.find("needs"), std::string::npos) << why;
 }
 
+// A loop longer than the longest lag looked for returns only part of the sequence inside the
+// recording: refused, never aligned to a chance peak (found by an outside test: 35,584 frames
+// measured as 31,255 and applied).
+TEST(RoundTrip, ALoopLongerThanTheWindowIsRefusedNotGuessed) {
+    // The slot's window: four sequences long, so most lags see only silence and the floor of
+    // the correlation is zero, which no peak-to-floor ratio can tell from a clean loop.
+    constexpr int kSlotLag = 32768;
+    const auto mls = maximum_length_sequence(13, 0.1f);
+    for (int beyond : {1, 500, 5000}) {
+        Loop loop;
+        loop.converter_frames = kSlotLag + beyond;
+        const auto ret = through(loop, mls, mls.size() + kSlotLag);
+        std::string why;
+        EXPECT_FALSE(measure_round_trip(mls, ret, kSlotLag, why)) << beyond;
+        EXPECT_NE(why.find("a loop longer than that"), std::string::npos) << why;
+    }
+    // The longest loop the window holds is still measured, to the frame.
+    Loop loop;
+    loop.converter_frames = kSlotLag;
+    const auto ret = through(loop, mls, mls.size() + kSlotLag);
+    std::string why;
+    const auto r = measure_round_trip(mls, ret, kSlotLag, why);
+    ASSERT_TRUE(r) << why;
+    EXPECT_EQ(r->delay_whole_frames, kSlotLag);
+}
+
 TEST(Outboard, SettingsOutOfRangeAreRefusedNamingThem) {
     auto refused = [](analog::OutboardSettings s, const std::string& what) {
         try {

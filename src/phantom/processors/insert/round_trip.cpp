@@ -104,6 +104,21 @@ std::optional<RoundTrip> measure_round_trip(const std::vector<float>& sent,
         cross += static_cast<double>(sent[i]) * returned[peak + i];
         energy += static_cast<double>(sent[i]) * sent[i];
     }
+    // A loop longer than the window brings only part of the sequence back, and the best lag is
+    // then a chance alignment of two unrelated stretches: a peak over a floor of silence, but
+    // one the sequence explains nothing of.
+    double window = 0;
+    for (size_t i = 0; i < sent.size(); ++i)
+        window += static_cast<double>(returned[peak + i]) * returned[peak + i];
+    const double coherence = window > 0 ? std::fabs(cross) / std::sqrt(energy * window) : 0.0;
+    if (coherence < kMinCoherence) {
+        why = fmt::format(
+            "what came back does not match the sequence at any lag up to {} frames (at the best "
+            "lag it explains {:.1f} % of the return; {:.0f} % are needed): a loop longer than "
+            "that, or gear that changes the signal beyond recognition",
+            max_lag_frames, 100.0 * coherence * coherence, 100.0 * kMinCoherence * kMinCoherence);
+        return std::nullopt;
+    }
     r.inverted = cross < 0;
     r.gain_db = 20.0 * std::log10(std::fabs(cross) / energy);
     r.peak_to_floor_db = peak_to_floor_db;

@@ -40,5 +40,10 @@ std::optional<RoundTrip> measure_round_trip(const std::vector<float>& sent,
 // A peak 20 dB over the median of |correlation| is unmistakable for an MLS of 2^13 or more; a
 // loop that returns nothing gives about 5 dB (the median of noise against its largest value).
 inline constexpr double kMinPeakToFloorDb = 20.0;
+// At the peak, the sequence must account for at least 1 % of the return's energy (a
+// correlation coefficient of 0.1): a loop with a 8 kHz low-pass and noise as loud as the
+// return still gives about 0.3, a partial sequence from a loop longer than the window about
+// 1/√N (0.01 for N = 8191).
+inline constexpr double kMinCoherence = 0.1;
 
 }  // namespace phantom::processors::insert
