@@ -30,7 +30,7 @@ for kind in "${kinds[@]}"; do
   exclude='^(bench|browser)\.'
   realtime='^(Midi)?OnJack\.|^LiveStart\.(OutputsAreSilentForTheFirstBlock|PrintsItsUrlAndExitsWithinOneSecond)'
   realtime+='|^RealtimeDriver\.RecordsWhatTheOfflineRenderMakes|^HttpApi\.WebSocketPushesMetersAtThirtyHertz'
-  realtime+='|^osc\.liblo_clients|^JackConnections\.|^JackLatency\.|^JackWedgedServer\.|^netjack\.|^rtp\.|^LiveStart\.SigtermWithAStalledPanel'
+  realtime+='|^osc\.liblo_clients|^JackConnections\.|^JackLatency\.|^JackWedgedServer\.|^JackInsert\.|^netjack\.|^rtp\.|^LiveStart\.SigtermWithAStalledPanel'
   # The doctor's clean live run: under the sanitizer the machine really misses its deadlines,
   # and the doctor rightly says so (xruns).
   realtime+='|^DoctorLiveClean\.'

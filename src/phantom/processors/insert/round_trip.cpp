@@ -82,7 +82,10 @@ std::optional<RoundTrip> measure_round_trip(const std::vector<float>& sent,
     const double peak_to_floor_db =
         top <= 0 ? 0 : (floor <= 0 ? 300.0 : 20.0 * std::log10(top / floor));
     if (top <= 0 || peak_to_floor_db < kMinPeakToFloorDb) {
-        why = top <= 0 ? "nothing came back: the return is silent"
+        why = top <= 0 ? fmt::format(
+                             "nothing came back: the return is silent (or the loop is "
+                             "longer than the {} frames looked for)",
+                             max_lag_frames)
                        : fmt::format(
                              "nothing but noise came back (the best lag stands {:.1f} dB "
                              "over the rest, {:.0f} dB are needed)",
