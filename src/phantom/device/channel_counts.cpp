@@ -49,4 +49,17 @@ ChannelCounts channel_counts(const DeviceSpec& spec, std::uint32_t rate) {
     return c;
 }
 
+std::vector<std::string> output_channel_names(const DeviceSpec& spec) {
+    std::vector<std::string> names;
+    for (const auto& out : spec.outputs) {
+        if (out.channels == 1) {
+            names.push_back(out.id);
+        } else {
+            names.push_back(out.id + ".L");
+            names.push_back(out.id + ".R");
+        }
+    }
+    return names;
+}
+
 }  // namespace phantom::device

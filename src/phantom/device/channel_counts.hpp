@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "phantom/device/device_spec.hpp"
 
@@ -20,5 +22,8 @@ struct ChannelCounts {
 // (the default routing, params/interface_params); a playback channel of an output the rate
 // drops is dropped with it. params::rate_presence says the same channel by channel.
 ChannelCounts channel_counts(const DeviceSpec& spec, std::uint32_t sample_rate_hz);
+// Every output channel in engine order, named as the host sees it: a mono output by its id, a
+// stereo one as "ID.L" and "ID.R" ("line3", "main.L").
+std::vector<std::string> output_channel_names(const DeviceSpec& spec);
 
 }  // namespace phantom::device

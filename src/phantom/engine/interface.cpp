@@ -6,6 +6,7 @@
 #include <array>
 #include <cmath>
 
+#include "phantom/device/channel_counts.hpp"
 #include "phantom/io/file_stream.hpp"
 
 namespace phantom::engine {
@@ -495,16 +496,7 @@ size_t Interface::live_route_count() const {
 }
 
 std::vector<std::string> Interface::output_channel_names() const {
-    std::vector<std::string> names;
-    for (const auto& out : spec_.outputs) {
-        if (out.channels == 1) {
-            names.push_back(out.id);
-        } else {
-            names.push_back(out.id + ".L");
-            names.push_back(out.id + ".R");
-        }
-    }
-    return names;
+    return device::output_channel_names(spec_);
 }
 
 bool Interface::capture_present(size_t k) const {

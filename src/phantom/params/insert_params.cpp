@@ -2,23 +2,18 @@
 
 #include <fmt/format.h>
 
+#include "phantom/device/channel_counts.hpp"
 #include "phantom/params/schema_factories.hpp"
 
 namespace phantom::params {
 
 namespace {
 
-// Output channels in engine order, named as the host sees them ("line3", "main.L").
+// What a send can be: none, or an output channel.
 std::vector<std::string> output_channel_choices(const device::DeviceSpec& spec) {
     std::vector<std::string> names = {"none"};
-    for (const auto& out : spec.outputs) {
-        if (out.channels == 1) {
-            names.push_back(out.id);
-        } else {
-            names.push_back(out.id + ".L");
-            names.push_back(out.id + ".R");
-        }
-    }
+    for (auto& name : device::output_channel_names(spec))
+        names.push_back(std::move(name));
     return names;
 }
 

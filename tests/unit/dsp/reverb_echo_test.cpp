@@ -8,35 +8,10 @@
 #include "phantom/dsp/echo.hpp"
 #include "phantom/dsp/reverb.hpp"
 #include "processor_harness.hpp"
+#include "schroeder.hpp"
 
 namespace phantom::test {
 namespace {
-
-// T30 of an impulse response given as the energy per frame (L² + R²).
-double schroeder_rt60_s(const std::vector<double>& energy, double fs) {
-    std::vector<double> edc(energy.size());
-    double sum = 0;
-    for (size_t i = energy.size(); i-- > 0;) {
-        sum += energy[i];
-        edc[i] = sum;
-    }
-    // Least-squares line through 10·log10(EDC/EDC₀) between −5 and −35 dB.
-    double sx = 0, sy = 0, sxx = 0, sxy = 0;
-    int n = 0;
-    for (size_t i = 0; i < edc.size(); ++i) {
-        const double level = 10.0 * std::log10(edc[i] / edc[0]);
-        if (level > -5.0) continue;
-        if (level < -35.0) break;
-        const double t = static_cast<double>(i) / fs;
-        sx += t;
-        sy += level;
-        sxx += t * t;
-        sxy += t * level;
-        ++n;
-    }
-    const double slope_db_per_s = (n * sxy - sx * sy) / (n * sxx - sx * sx);
-    return -60.0 / slope_db_per_s;
-}
 
 std::vector<double> reverb_energy(const dsp::ReverbSettings& s, double fs, double seconds) {
     dsp::Reverb r;

@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include "rig.hpp"
+#include "schroeder.hpp"
 
 namespace phantom::test {
 namespace {
@@ -121,30 +122,6 @@ TEST(FxSends, PostFollowsTheFaderAndTheMutePreNeither) {
                                   {"/mix/hp1/in1/echo", "-3"},
                                   {"/output/hp1/echo_return", "-4.5"}});
     EXPECT_NEAR(both, kClick * db(-7.5), 1e-7);
-}
-
-// T30 of an energy curve (Schroeder backward integration, a line fitted from -5 to -35 dB).
-double schroeder_rt60_s(const std::vector<double>& energy, double fs) {
-    std::vector<double> edc(energy.size());
-    double sum = 0;
-    for (size_t i = energy.size(); i-- > 0;) {
-        sum += energy[i];
-        edc[i] = sum;
-    }
-    double sx = 0, sy = 0, sxx = 0, sxy = 0;
-    int n = 0;
-    for (size_t i = 0; i < edc.size(); ++i) {
-        const double level = 10.0 * std::log10(edc[i] / edc[0]);
-        if (level > -5.0) continue;
-        if (level < -35.0) break;
-        const double t = static_cast<double>(i) / fs;
-        sx += t;
-        sy += level;
-        sxx += t * t;
-        sxy += t * level;
-        ++n;
-    }
-    return -60.0 / ((n * sxy - sx * sy) / (n * sxx - sx * sx));
 }
 
 // A click into hp2's reverb through a pre-fader send (the dry fader at -inf, so the output
