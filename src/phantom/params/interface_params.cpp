@@ -6,8 +6,8 @@
 #include <cmath>
 
 #include "phantom/params/control_room_params.hpp"
-#include "phantom/params/insert_params.hpp"
 #include "phantom/params/fx_params.hpp"
+#include "phantom/params/insert_params.hpp"
 #include "phantom/params/schema_factories.hpp"
 #include "phantom/params/strip_params.hpp"
 

@@ -4,6 +4,7 @@
 // for every mix, in a dialog built from the tree's /fx/reverb/ and /fx/echo/ (a control is
 // shown because its path exists, with the range, unit and choices the tree gives).
 import { Choice, el, Knob, Toggle } from '../controls.js';
+import { dialogContext, showDialog } from './dialog.js';
 import { formatValue } from '../scale.js';
 
 const kFx = [['reverb', 'Rev', 'Reverb'], ['echo', 'Echo', 'Echo']];
@@ -59,9 +60,7 @@ let dialogCount = 0;
 // The FX sound in a dialog; `opener` gets the focus back on close.
 export function openFx(ctx, opener) {
   const titleId = `fx-title-${++dialogCount}`;
-  const dctx = Object.create(ctx);
-  dctx.cleanups = [];
-  dctx.onCleanup = (fn) => dctx.cleanups.push(fn);
+  const dctx = dialogContext(ctx);
   const close = el('button', { type: 'button', class: 'strip-close', text: '✕ Close',
     'aria-label': 'Close FX' });
   const head = el('header', { class: 'strip-head' },
@@ -79,17 +78,7 @@ export function openFx(ctx, opener) {
   const dialog = el('dialog', { class: 'strip-dialog fx-dialog', 'aria-labelledby': titleId },
     head, el('p', { class: 'curve-summary',
       text: 'One sound for every mix; each mix has its own sends and returns.' }), body);
-  close.addEventListener('click', () => dialog.close());
-  dialog.addEventListener('close', () => {
-    dctx.cleanups.forEach((fn) => fn());
-    dialog.remove();
-    opener?.focus();
-  });
-  ctx.onCleanup(() => { if (dialog.open) dialog.close(); });
-  document.body.append(dialog);
-  dialog.showModal();
-  close.focus();
-  return dialog;
+  return showDialog(ctx, dctx, dialog, close, opener);
 }
 
 export function fxButton(ctx) {

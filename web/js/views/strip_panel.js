@@ -11,6 +11,7 @@
 // comp_gr_db / gate_gr_db / limiter_gr_db, present only while the section is on.
 import { getJson } from '../api.js';
 import { Choice, el, Knob, Toggle } from '../controls.js';
+import { dialogContext, showDialog } from './dialog.js';
 import { GrMeter } from '../meters.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -245,10 +246,7 @@ let dialogCount = 0;
 // Opens `kind` ('input' | 'output') `id`'s strip; `opener` gets the focus back on close.
 export function openStrip(ctx, kind, id, opener) {
   const titleId = `strip-title-${++dialogCount}`;
-  // The dialog's controls live as long as it does: a context of their own for the cleanups.
-  const dctx = Object.create(ctx);
-  dctx.cleanups = [];
-  dctx.onCleanup = (fn) => dctx.cleanups.push(fn);
+  const dctx = dialogContext(ctx);
   const close = el('button', { type: 'button', class: 'strip-close', text: '✕ Close',
     'aria-label': `Close ${id} strip` });
   const head = el('header', { class: 'strip-head' },
@@ -280,17 +278,7 @@ export function openStrip(ctx, kind, id, opener) {
   const dialog = el('dialog', { class: 'strip-dialog', 'aria-labelledby': titleId,
     'data-strip': id },
   head, el('div', { class: 'curve-box' }, curve.node, curve.summary), body);
-  close.addEventListener('click', () => dialog.close());
-  dialog.addEventListener('close', () => {
-    dctx.cleanups.forEach((fn) => fn());
-    dialog.remove();
-    opener?.focus();
-  });
-  ctx.onCleanup(() => { if (dialog.open) dialog.close(); });
-  document.body.append(dialog);
-  dialog.showModal();
-  close.focus();
-  return dialog;
+  return showDialog(ctx, dctx, dialog, close, opener);
 }
 
 // The button on a strip that opens it, lit with the sections that are on.
