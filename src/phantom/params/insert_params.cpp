@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "phantom/device/channel_counts.hpp"
 #include "phantom/params/schema_factories.hpp"
 
@@ -26,6 +28,10 @@ std::string check_inserts(const std::vector<InsertIds>& inserts,
         const InsertIds& a = inserts[s];
         if (!a.present()) continue;
         const std::string& id = source_ids[s];
+        const double delay = v[static_cast<size_t>(a.delay)];
+        if (delay != std::floor(delay))
+            return fmt::format("/input/{}/insert/delay: {:g} is not a whole number of frames", id,
+                               delay);
         const int send = choice(a.send), ret = choice(a.ret);
         const bool on = v[static_cast<size_t>(a.on)] != 0.0;
         if (ret - 1 == static_cast<int>(s))

@@ -117,6 +117,9 @@ TEST(InsertParams, NonsenseIsRefusedAndChangesNothing) {
             "in5 has an insert of its own switched on");
     refused({{"/input/in1/insert/mix", "101"}}, "/input/in1/insert/mix");
     refused({{"/input/in1/insert/send", "pb1"}}, "/input/in1/insert/send");
+    // Whole frames: a fraction was stored and shown while the engine used it rounded (found by
+    // an outside test).
+    refused({{"/input/in1/insert/delay", "100.7"}}, "100.7 is not a whole number of frames");
 }
 
 TEST(InsertSlot, ASlotSetButOffChangesNoSample) {
