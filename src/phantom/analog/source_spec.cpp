@@ -182,11 +182,17 @@ void parse_outboard(const std::vector<std::string>& parts, size_t i, SourceSpec&
                                               text, part, lo, hi, unit));
         return x;
     };
+    std::vector<std::string> seen;
     for (size_t k = i + 2; k < parts.size(); ++k) {
         const std::string& part = parts[k];
         const auto eq = part.find('=');
         const std::string key = part.substr(0, eq);
         const std::string value = eq == std::string::npos ? "" : part.substr(eq + 1);
+        // Given twice, one of the two is a typo: say so rather than let the last one win.
+        if (std::find(seen.begin(), seen.end(), key) != seen.end())
+            throw SourceSpecError(
+                fmt::format("'{}': '{}' is given twice; give each setting once", text, key));
+        seen.push_back(key);
         if (part == "invert") {
             s.outboard.invert = true;
         } else if (part == "reamp") {

@@ -74,6 +74,9 @@ TEST(OutboardLoop, BadLoopsAreRefusedNamingThem) {
     refused("outboard:line3:wobble", "'wobble' is not an outboard setting");
     refused("outboard", "expected outboard:OUTPUT");
     refused("guitar:outboard:line3", "no transducer");
+    // One of two is a typo (found by an outside test: the last one won, silently).
+    refused("outboard:line3:delay=2ms:delay=3ms", "'delay' is given twice");
+    refused("outboard:line3:invert:invert", "'invert' is given twice");
     try {
         rig.source("pb1", "outboard:line3");
         ADD_FAILURE() << "a playback channel took a loop";
