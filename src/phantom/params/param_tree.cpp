@@ -318,7 +318,14 @@ ParamTree::Candidate ParamTree::candidate(const std::vector<ParamChange>& batch)
     for (const auto& constraint : constraints_) {
         std::string problem = constraint(candidate);
         if (!problem.empty()) {
+            // A constraint's message starts with the path it is about ("/output/hp2/mirror:
+            // mirror cycle …"); the batch's first path is only a fallback, since the conflict
+            // may lie anywhere in it (a client points its error at the path it names).
             std::string path = changes.empty() ? "" : schema(changes.front().index).path;
+            if (const auto colon = problem.find(": "); colon != std::string::npos) {
+                const std::string named = problem.substr(0, colon);
+                if (find(named)) path = named;
+            }
             throw ParamError(ParamErrorKind::Conflict, path, problem);
         }
     }

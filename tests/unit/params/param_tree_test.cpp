@@ -137,6 +137,17 @@ TEST(ParamTree, MirrorCycleIsRefusedNamingTheCycle) {
             << e.what();
     }
     EXPECT_EQ(p.tree.format(p.tree.require("/output/hp2/mirror")), "none");
+    // The error names a path of the conflict, the one its text names, not the batch's first
+    // (found by an outside test: the body's "path" pointed at an innocent /fx/reverb/decay).
+    try {
+        p.tree.apply({{p.tree.require("/mix/main/in1/gain"), -6.0},
+                      p.tree.change_from_text(p.tree.require("/output/hp2/mirror"), "hp1")});
+        FAIL();
+    } catch (const ParamError& e) {
+        EXPECT_TRUE(e.path() == "/output/hp1/mirror" || e.path() == "/output/hp2/mirror")
+            << e.path();
+        EXPECT_EQ(std::string(e.what()).rfind(e.path() + ": ", 0), 0u) << e.what();
+    }
     // A chain is fine and resolves to the end of it.
     p.tree.set_text("/output/hp2/mirror", "main");
     EXPECT_EQ(p.resolved_bus(p.tree.find("/output/hp1/mirror") ? 6 : -1, p.tree.values()),
