@@ -130,7 +130,7 @@ std::string range_text(const params::ParamSchema& sc) {
             return c;
         }
         case params::ParamType::String:
-            return fmt::format("text, 1 … {} characters", sc.max_chars);
+            return fmt::format("text, {} … {} characters", sc.may_be_empty ? 0 : 1, sc.max_chars);
     }
     return "";
 }
@@ -140,6 +140,7 @@ std::string param_listing_text(const params::ParamTree& tree, const std::string&
     std::string s;
     for (size_t i = 0; i < tree.size(); ++i) {
         const auto& sc = tree.schema(static_cast<params::ParamIndex>(i));
+        if (!tree.live(static_cast<params::ParamIndex>(i))) continue;
         if (sc.path.compare(0, prefix.size(), prefix) != 0) continue;
         s += fmt::format("{:<28} {:<22} default {:<7} {}{}\n", sc.path, range_text(sc),
                          tree.format_value(static_cast<params::ParamIndex>(i), sc.default_value),

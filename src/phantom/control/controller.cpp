@@ -111,17 +111,25 @@ std::vector<ParamInfo> Controller::params(const std::string& prefix) const {
     std::vector<double> values;
     std::vector<std::string> texts;
     std::vector<char> present;  // the rate's channels only (S/MUX): the rest are kept unseen
+    // A schema, once made, never changes or moves (ParamTree::add_node): its address, taken
+    // under the lock, is read without it. Null: a retired node (an unloaded plugin's control).
+    std::vector<const params::ParamSchema*> schemas;
     {
         std::lock_guard lock(mutex_);
-        values = iface_.params().values();
-        texts = iface_.params().texts();
+        const auto& tree = iface_.params();
+        values = tree.values();
+        texts = tree.texts();
         present = iface_.presence().param;
+        schemas.resize(values.size());
+        for (size_t i = 0; i < values.size(); ++i) {
+            const auto index = static_cast<ParamIndex>(i);
+            schemas[i] = tree.live(index) ? &tree.schema(index) : nullptr;
+        }
     }
-    // The schemas never change after construction: read them without the lock.
-    const auto& tree = iface_.params();
     std::vector<ParamInfo> list;
     for (size_t i = 0; i < values.size(); ++i) {
-        const auto& s = tree.schema(static_cast<ParamIndex>(i));
+        if (!schemas[i]) continue;
+        const auto& s = *schemas[i];
         if (s.path.compare(0, prefix.size(), prefix) != 0) continue;
         if (i < present.size() && !present[i]) continue;
         list.push_back(
@@ -219,6 +227,8 @@ ApplyResult Controller::apply_batch(const std::vector<SetParam>& batch, bool gua
     std::vector<params::ParamChange> changes;
     const SetParam* item = nullptr;
     try {
+        stage_plugins(batch, item);
+        item = nullptr;
         for (const SetParam& p : batch) {
             item = &p;
             const ParamIndex i = require(p.path);
@@ -227,13 +237,36 @@ ApplyResult Controller::apply_batch(const std::vector<SetParam>& batch, bool gua
             check_choice_present(changes.back());
         }
         item = nullptr;
-        return apply_guarded(changes, guard);
+        ApplyResult result = apply_guarded(changes, guard);
+        iface_.unstage_plugins();  // nothing is left staged once applied; this is a guard
+        return result;
     } catch (const params::ParamError& e) {
+        iface_.unstage_plugins();
         if (!item)  // a constraint on the whole: the value of the item it names
             for (const SetParam& p : batch)
                 if (p.path == e.path()) item = &p;
         rethrow(e, item ? std::optional<Value>(item->value) : std::nullopt);
+    } catch (...) {
+        iface_.unstage_plugins();
+        throw;
     }
+}
+
+void Controller::stage_plugins(const std::vector<SetParam>& batch, const SetParam*& item) {
+    // The plugins the batch loads, first: the batch may set their controls, which exist
+    // only once the plugin is made.
+    std::vector<engine::Interface::PluginLoad> loads;
+    for (const SetParam& p : batch) {
+        const auto i = iface_.params().find(p.path);
+        const int slot = i ? iface_.plugin_slot_of(*i) : -1;
+        if (slot < 0) continue;
+        item = &p;
+        check_available(*i);
+        loads.push_back(
+            {static_cast<size_t>(slot), parse_change(iface_.params(), *i, p.value).text});
+    }
+    item = nullptr;  // a plugin that cannot load: the error names its slot's path
+    if (!loads.empty()) iface_.stage_plugins(loads);
 }
 
 std::vector<std::string> Controller::meter_ids() const {

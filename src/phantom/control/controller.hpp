@@ -188,6 +188,9 @@ class Controller {
     // throws ParamError.
     ApplyResult apply_guarded(std::vector<params::ParamChange> changes, bool guard);
     ApplyResult apply_batch(const std::vector<SetParam>& batch, bool guard);
+    // The plugins a batch loads made ready (Interface::stage_plugins); `item` is the batch item
+    // being read, for an error's value.
+    void stage_plugins(const std::vector<SetParam>& batch, const SetParam*& item);
     void check_snapshot_name(const std::string& name) const;
     params::ParamIndex require(const std::string& path) const;
     void check_available(params::ParamIndex i) const;

@@ -93,7 +93,7 @@ void Controller::save_snapshot(const std::string& name) {
     for (size_t i = 0; i < tree.size(); ++i) {
         auto index = static_cast<ParamIndex>(i);
         // Names belong to the studio and solos to the control room: not kept (in_snapshots).
-        if (!session::in_snapshots(tree.schema(index))) continue;
+        if (!tree.live(index) || !session::in_snapshots(tree.schema(index))) continue;
         if (!tree.is_default(index)) state[tree.schema(index).path] = tree.to_json(index);
     }
     // Saving over "verse" as "Verse" keeps the spelling just typed.

@@ -31,6 +31,7 @@
 #include "phantom/dsp/stereo_width.hpp"
 #include "phantom/engine/coefficient_mailbox.hpp"
 #include "phantom/engine/insert_slot.hpp"
+#include "phantom/engine/plugin_slot.hpp"
 
 namespace phantom::engine {
 
@@ -202,6 +203,8 @@ struct StripBank {
     std::vector<std::shared_ptr<InputStrip>> inputs;    // by source; null: no strip, dry
     std::vector<std::shared_ptr<OutputStrip>> outputs;  // by output; null: no strip
     std::vector<std::shared_ptr<InsertSlot>> inserts;   // by source; null: no insert slot
+    // [source * params::kPluginSlots + n]; null: an empty slot (plugin_slot.hpp)
+    std::vector<std::shared_ptr<PluginSlot>> plugins;
 };
 
 }  // namespace phantom::engine

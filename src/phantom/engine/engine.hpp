@@ -127,6 +127,8 @@ class Engine {
     // The processor slots (engine_strips.cpp): every input strip after the input stage, and an
     // output's strip after its volume.
     void run_input_strips(const Plan& plan, const BlockIo& io, int offset, int frames);
+    // The LV2 plugin slots (engine_plugins.cpp): after the strips, before the inserts.
+    void run_plugins(const BlockIo& io, int offset, int frames);
     // The hardware insert slots (engine_inserts.cpp): after the strips, each slot's channel
     // sent, its return mixed back in; the sends replace their outputs' mixes in run_outputs,
     // and the virtual hardware's outboard loops take the outputs after them.

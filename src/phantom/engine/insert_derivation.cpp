@@ -44,6 +44,10 @@ void Interface::derive_inserts(const std::vector<double>& v, std::shared_ptr<Str
 }
 
 int Interface::input_latency_frames(size_t s) const {
+    return plugin_latency_frames(s) + insert_latency_frames(s);
+}
+
+int Interface::insert_latency_frames(size_t s) const {
     if (s >= params_.inserts.size() || !params_.inserts[s].present()) return 0;
     const params::InsertIds& ids = params_.inserts[s];
     const auto& tree = params_.tree;

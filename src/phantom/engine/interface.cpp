@@ -110,8 +110,23 @@ Interface::Interface(device::DeviceSpec spec, std::uint32_t sample_rate_hz, int 
 }
 
 std::vector<params::ParamIndex> Interface::apply(const std::vector<params::ParamChange>& changes) {
-    auto changed = params_.tree.apply(changes);
-    if (!changed.empty() && only_strip_params(changed)) {
+    // A slot's plugin set by index, without a stage first: staged here (the slot's controls
+    // can then only be set by a later batch).
+    std::vector<PluginLoad> loads;
+    for (const auto& c : changes)
+        if (const int slot = plugin_slot_of(c.index); slot >= 0)
+            loads.push_back({static_cast<size_t>(slot), c.text});
+    if (!loads.empty()) stage_plugins(loads);
+    std::vector<params::ParamIndex> changed;
+    try {
+        changed = params_.tree.apply(changes);
+    } catch (...) {
+        unstage_plugins();
+        throw;
+    }
+    if (changed.empty() && !staged_.empty()) {
+        derive_strips(params_.tree.values());  // a plugin made again under the same URI
+    } else if (!changed.empty() && only_strip_params(changed)) {
         derive_strips(params_.tree.values());  // no targets, no route generation
         derive_fx(params_.tree.values());
     } else if (!changed.empty()) {
@@ -420,6 +435,8 @@ void Interface::maintain() {
         }
     }
     prune_fx(now, settle);
+    prune_plugins();
+    service_plugins();
     if (plan_dirty_) publish_plan();
     report_streams();
 

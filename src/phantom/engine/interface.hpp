@@ -33,6 +33,7 @@
 #include "phantom/io/feed.hpp"
 #include "phantom/params/interface_params.hpp"
 #include "phantom/params/rate_presence.hpp"
+#include "phantom/processors/lv2/lv2_processor.hpp"
 
 namespace phantom::engine {
 
@@ -162,10 +163,14 @@ class Interface {
     // The processor slots (strip_derivation.cpp). The latency output `o`'s strip adds (the
     // limiter's lookahead while it is on), in frames.
     int output_latency_frames(size_t o) const;
-    // The latency source `s`'s processing adds on its way into the mix, in frames: its
-    // hardware insert's loop delay while the insert is on (the dry path is delayed to match),
-    // else 0, as every built-in input processor works sample by sample.
+    // The latency source `s`'s processing adds on its way into the mix, in frames: what its
+    // LV2 plugins report (those not bypassed) plus its hardware insert's loop delay while the
+    // insert is on (the dry path is delayed to match); every built-in input processor works
+    // sample by sample and adds none.
     int input_latency_frames(size_t s) const;
+    // Its two parts: the plugin slots' reported latencies (those not bypassed), the insert's.
+    int plugin_latency_frames(size_t s) const;
+    int insert_latency_frames(size_t s) const;
 
     // The hardware insert slots (insert_derivation.cpp). A measurement of source `s`'s loop:
     // arm it with `sequence` (played once out of the send; the return recorded for the
@@ -179,6 +184,28 @@ class Interface {
     void cancel_insert_measurement(size_t s);
     static int insert_max_lag_frames() { return params::kMaxInsertDelayFrames; }
     const StripBank& strips() const { return *strips_; }
+
+    // The LV2 plugin slots (plugin_derivation.cpp). A batch that loads a plugin may set its
+    // controls in the same breath: stage_plugins() makes each plugin the batch loads
+    // (described, instantiated, prepared, off the audio thread) and its controls' nodes in the
+    // tree, so the rest of the batch can name them; apply() takes the staged plugins in (and
+    // stages by itself a slot it is given no stage for); unstage_plugins() undoes the stage of
+    // a batch refused after it. Throws params::ParamError naming the slot's path and why (not
+    // installed, not hostable, failed to instantiate); nothing changed then.
+    struct PluginLoad {
+        size_t slot;  // source * params::kPluginSlots + n
+        std::string uri;
+    };
+    void stage_plugins(const std::vector<PluginLoad>& loads);
+    void unstage_plugins();
+    // Why `uri` cannot load into `slot` (the error stage_plugins would give), or "".
+    std::string plugin_problem(size_t slot, const std::string& uri) const;
+    // The slot whose /plugin parameter is i, or -1.
+    int plugin_slot_of(params::ParamIndex i) const;
+    // The processor loaded in a slot (null: none), for status and tests.
+    const processors::lv2::Lv2Processor* plugin(size_t slot) const {
+        return plugins_[slot].proc.get();
+    }
     // The submixes' FX (fx_derivation.cpp): by mix bus, null where its return is off.
     const FxBank& fx() const { return *fx_; }
 
@@ -220,6 +247,12 @@ class Interface {
     // null) the first time its send and return are both set.
     void derive_inserts(const std::vector<double>& v, std::shared_ptr<StripBank>& next);
     bool only_strip_params(const std::vector<params::ParamIndex>& changed) const;
+    // The plugin slots' controls and bypasses posted; the staged plugins taken in (into
+    // `next`); a slot whose plugin is gone at this rate made again.
+    void derive_plugins(const std::vector<double>& v, std::shared_ptr<StripBank>& next);
+    // A slot emptied and faded out leaves the bank.
+    void prune_plugins();
+    void service_plugins();
     void snap_strips();
     // The FX buses (fx_derivation.cpp): an empty bank (at construction and after a rate
     // change); the sends' crosspoints; the returns, the FX made when a return first leaves
@@ -254,6 +287,24 @@ class Interface {
     std::shared_ptr<const StripBank> strips_;
     std::vector<char> strip_param_;  // by parameter: a strip's or the FX sound's (a change
                                      // re-derives only the processors)
+
+    // What each plugin slot holds (by slot), and the stage of the batch under way.
+    struct PluginState {
+        std::string uri;
+        std::vector<params::ParamIndex> controls;  // the processor's info().controls order
+        std::shared_ptr<processors::lv2::Lv2Processor> proc;
+    };
+    std::vector<PluginState> plugins_;
+    std::vector<size_t> plugin_slot_order_;  // the present slots, by their /plugin index
+    struct StagedPlugin {
+        size_t slot = 0;
+        PluginState next;
+        std::vector<std::pair<params::ParamIndex, double>> retired;  // and their values
+    };
+    std::vector<StagedPlugin> staged_;
+    size_t staged_tree_size_ = 0;
+    std::shared_ptr<processors::lv2::Lv2Processor> make_plugin(size_t slot,
+                                                               const std::string& uri) const;
 
     std::shared_ptr<const FxBank> fx_;
     std::vector<std::int64_t> fx_silent_since_;  // [bus * kFxKinds + kind]: return at 0 since

@@ -116,8 +116,21 @@ void Interface::reset_strips() {
     bank->inputs.resize(params_.sources.size());
     bank->outputs.resize(spec_.outputs.size());
     bank->inserts.resize(params_.sources.size());
+    bank->plugins.resize(params_.plugin_slots.size());
     strips_ = bank;
-    strip_param_.assign(params_.tree.size(), 0);
+    // Every loaded plugin is made again at the rate (derive_plugins), its controls kept.
+    plugins_.resize(params_.plugin_slots.size());
+    for (PluginState& p : plugins_)
+        p.proc = nullptr;
+    plugin_slot_order_.clear();
+    for (size_t slot = 0; slot < params_.plugin_slots.size(); ++slot)
+        if (params_.plugin_slots[slot].present()) plugin_slot_order_.push_back(slot);
+    std::sort(plugin_slot_order_.begin(), plugin_slot_order_.end(), [&](size_t a, size_t b) {
+        return params_.plugin_slots[a].plugin < params_.plugin_slots[b].plugin;
+    });
+    // Sized to the tree as built: the nodes made later are plugins' controls (only_strip_params).
+    const size_t built = strip_param_.empty() ? params_.tree.size() : strip_param_.size();
+    strip_param_.assign(built, 0);
     auto mark = [this](params::ParamIndex i) {
         if (i >= 0) strip_param_[static_cast<size_t>(i)] = 1;
     };
@@ -140,6 +153,9 @@ void Interface::reset_strips() {
     for (const auto& ids : params_.inserts)  // a slot's settings travel as a strip's do
         for (auto i : {ids.on, ids.send, ids.ret, ids.mix, ids.delay})
             mark(i);
+    for (const auto& ids : params_.plugin_slots)
+        for (auto i : {ids.plugin, ids.bypass})
+            mark(i);
     for (const auto& ids : params_.output_strips) {
         for (auto i :
              {ids.eq_on, ids.delay_ms, ids.limiter_on, ids.limiter_ceiling, ids.limiter_release})
@@ -150,8 +166,10 @@ void Interface::reset_strips() {
 }
 
 bool Interface::only_strip_params(const std::vector<params::ParamIndex>& changed) const {
+    // A node made after the tree (a plugin's control) is a processor's setting too.
     return std::all_of(changed.begin(), changed.end(), [this](params::ParamIndex i) {
-        return strip_param_[static_cast<size_t>(i)] != 0;
+        return static_cast<size_t>(i) >= strip_param_.size() ||
+               strip_param_[static_cast<size_t>(i)] != 0;
     });
 }
 
@@ -210,6 +228,7 @@ void Interface::derive_strips(const std::vector<double>& v) {
         }
         strip->post(k);
     }
+    derive_plugins(v, next);
     derive_inserts(v, next);
     if (next) {
         strips_ = next;
@@ -224,6 +243,8 @@ void Interface::snap_strips() {
         if (o) o->snap();
     for (const auto& i : strips_->inserts)
         if (i) i->snap();
+    for (const auto& p : strips_->plugins)
+        if (p) p->snap();
 }
 
 int Interface::output_latency_frames(size_t o) const {

@@ -103,6 +103,8 @@ struct InterfaceParams {
     std::vector<OutputStripIds> output_strips;
     // The hardware insert slots (insert_params.cpp): one per source (playback: all -1).
     std::vector<InsertIds> inserts;
+    // The LV2 plugin slots (plugin_params.cpp): [source * kPluginSlots + n], n from 0.
+    std::vector<PluginSlotIds> plugin_slots;
     // The FX buses (fx_params.cpp): the shared settings, and by bus its returns and switches.
     FxSettingsIds fx;
     std::vector<BusFxIds> bus_fx;

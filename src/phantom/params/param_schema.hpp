@@ -23,7 +23,10 @@ struct ParamSchema {
     // String: the default text and the longest text allowed, in characters (UTF-8 code points).
     std::string default_text;
     size_t max_chars = 0;
+    bool may_be_empty = false;  // String: "" is a value (a plugin slot's "none")
 };
+
+bool operator==(const ParamSchema& a, const ParamSchema& b);
 
 const char* to_string(ParamType type);
 // What a value must be: "a number from -inf to 12 dB", "one of: none, main, hp1" …

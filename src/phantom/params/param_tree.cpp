@@ -63,7 +63,8 @@ std::string allowed_values(const ParamSchema& s) {
             return "one of: " + list;
         }
         case ParamType::String:
-            return fmt::format("text of 1 to {} characters, no control characters", s.max_chars);
+            return fmt::format("text of {} to {} characters, no control characters",
+                               s.may_be_empty ? 0 : 1, s.max_chars);
     }
     return "";
 }
@@ -81,11 +82,19 @@ bool is_control(char32_t cp) {
 std::string text_problem(const ParamSchema& s, const std::string& text) {
     std::u32string chars;
     if (!decode_utf8(text, chars)) return "is not valid UTF-8";
-    if (chars.empty()) return "is empty";
+    if (chars.empty()) return s.may_be_empty ? "" : "is empty";
     if (chars.size() > s.max_chars) return fmt::format("is {} characters long", chars.size());
     if (std::any_of(chars.begin(), chars.end(), is_control))
         return "holds a control character (tab, newline …)";
     return "";
+}
+
+bool operator==(const ParamSchema& a, const ParamSchema& b) {
+    return a.path == b.path && a.type == b.type && a.min == b.min && a.max == b.max &&
+           a.default_value == b.default_value && a.unit == b.unit && a.choices == b.choices &&
+           a.description == b.description && a.analog_only == b.analog_only &&
+           a.default_text == b.default_text && a.max_chars == b.max_chars &&
+           a.may_be_empty == b.may_be_empty;
 }
 
 ParamIndex ParamTree::add(ParamSchema schema) {
@@ -93,12 +102,68 @@ ParamIndex ParamTree::add(ParamSchema schema) {
     by_path_.insert(index, schema.path, path_of());
     values_.push_back(schema.type == ParamType::String ? 0.0 : schema.default_value);
     texts_.push_back(schema.type == ParamType::String ? schema.default_text : std::string());
+    live_.push_back(1);
     schemas_.push_back(std::move(schema));
     return index;
 }
 
+ParamIndex ParamTree::add_node(ParamSchema schema) {
+    const std::optional<int> known = by_path_.find(schema.path, path_of());
+    if (known && live(*known))
+        throw ParamError(ParamErrorKind::Conflict, schema.path,
+                         fmt::format("{}: the parameter exists already", schema.path));
+    if (known && schemas_[static_cast<size_t>(*known)] == schema) {
+        const auto i = static_cast<size_t>(*known);
+        live_[i] = 1;
+        values_[i] = schema.type == ParamType::String ? 0.0 : schema.default_value;
+        texts_[i] = schema.type == ParamType::String ? schema.default_text : std::string();
+        return *known;
+    }
+    const auto index = static_cast<ParamIndex>(schemas_.size());
+    if (known)
+        by_path_.repoint(index, schema.path, path_of());
+    else
+        by_path_.insert(index, schema.path, path_of());
+    values_.push_back(schema.type == ParamType::String ? 0.0 : schema.default_value);
+    texts_.push_back(schema.type == ParamType::String ? schema.default_text : std::string());
+    live_.push_back(1);
+    schemas_.push_back(std::move(schema));
+    return index;
+}
+
+void ParamTree::retire(ParamIndex i) {
+    live_[static_cast<size_t>(i)] = 0;
+}
+
+void ParamTree::revive(ParamIndex i) {
+    const std::string& path = schemas_[static_cast<size_t>(i)].path;
+    const std::optional<int> known = by_path_.find(path, path_of());
+    if (!known)
+        by_path_.insert(i, path, path_of());
+    else if (*known != i)
+        by_path_.repoint(i, path, path_of());
+    live_[static_cast<size_t>(i)] = 1;
+}
+
+void ParamTree::drop_nodes_after(size_t count) {
+    while (schemas_.size() > count) {
+        const std::string path = schemas_.back().path;
+        by_path_.erase(path, path_of());
+        schemas_.pop_back();
+        values_.pop_back();
+        texts_.pop_back();
+        live_.pop_back();
+        // A retired node the dropped one had taken the path from is found again.
+        for (size_t i = schemas_.size(); i-- > 0;)
+            if (schemas_[i].path == path) {
+                by_path_.insert(static_cast<int>(i), path, path_of());
+                break;
+            }
+    }
+}
+
 void ParamTree::reserve(size_t count) {
-    schemas_.reserve(count);
+    live_.reserve(count);
     values_.reserve(count);
     texts_.reserve(count);
     by_path_.reserve(count);
@@ -110,7 +175,9 @@ bool ParamTree::is_default(ParamIndex i) const {
 }
 
 std::optional<ParamIndex> ParamTree::find(const std::string& path) const {
-    return by_path_.find(path, path_of());
+    const std::optional<int> i = by_path_.find(path, path_of());
+    if (i && !live(*i)) return std::nullopt;
+    return i;
 }
 
 ParamIndex ParamTree::require(const std::string& path) const {
@@ -305,6 +372,10 @@ ParamTree::Candidate ParamTree::candidate(const std::vector<ParamChange>& batch)
     Candidate next{values_, texts_};
     std::vector<double>& candidate = next.values;
     for (const auto& c : changes) {
+        if (!live(c.index))  // a node gone with its plugin, named by a stale index
+            throw ParamError(ParamErrorKind::UnknownPath, schema(c.index).path,
+                             fmt::format("{}: no longer a parameter (its plugin was unloaded)",
+                                         schema(c.index).path));
         check_value(c.index, c.value);
         if (schema(c.index).type == ParamType::String)
             next.texts[static_cast<size_t>(c.index)] = check_text(c.index, c.text);

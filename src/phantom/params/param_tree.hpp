@@ -9,6 +9,7 @@
 //  - linked parameters (inputs sharing one 48 V switch) always hold the same value.
 #pragma once
 
+#include <deque>
 #include <functional>
 #include <optional>
 #include <string>
@@ -39,6 +40,19 @@ class ParamTree {
 
     ParamIndex add(ParamSchema schema);
     void reserve(size_t count);
+    // Nodes that come and go after construction: an LV2 plugin's controls, made when a slot
+    // loads it. add_node() revives the retired node of the same path and schema (a plugin
+    // loaded again into the same slot gets its old indices back) or appends one, at its
+    // default; retire() hides a node from find() and from every listing. A node is never
+    // changed or freed while the tree lives (drop_nodes_after() aside): a surface that read a
+    // schema and let go of the lock (Controller::params) keeps a valid reference.
+    ParamIndex add_node(ParamSchema schema);
+    void retire(ParamIndex i);
+    void revive(ParamIndex i);  // a retired node back, with the value it had
+    bool live(ParamIndex i) const { return live_[static_cast<size_t>(i)] != 0; }
+    // Removes the nodes appended after the tree had `count` (a refused batch's plugin controls,
+    // within the lock that made them, so no reader can hold them).
+    void drop_nodes_after(size_t count);
     void add_constraint(Constraint constraint) { constraints_.push_back(std::move(constraint)); }
     void link(const std::vector<ParamIndex>& group) { links_.push_back(group); }
     // While the Bool `link` is on, a change to one of a and b moves the other too, unless the
@@ -114,7 +128,8 @@ class ParamTree {
         Gang how;
     };
 
-    std::vector<ParamSchema> schemas_;
+    std::deque<ParamSchema> schemas_;  // a deque: appending never moves a schema
+    std::vector<char> live_;           // 0: retired (add_node / retire)
     std::vector<double> values_;
     std::vector<std::string> texts_;
     std::vector<GangRule> gangs_;

@@ -46,6 +46,42 @@ class PathIndex {
         }
     }
 
+    // The entry of `path` made to give `index` (a node that takes the path over from a retired
+    // one: ParamTree::add_node).
+    template <class PathOf>
+    void repoint(int index, std::string_view path, const PathOf& path_of) {
+        const std::uint32_t hash = hash_of(path);
+        for (size_t k = hash & mask(); slots_[k].index >= 0; k = (k + 1) & mask())
+            if (slots_[k].hash == hash && path_of(slots_[k].index) == path) {
+                slots_[k].index = index;
+                return;
+            }
+    }
+
+    // Removes the entry of `path` (linear probing's backward shift: every entry after it in
+    // its run that could sit in the gap moves up, so no lookup stops short).
+    template <class PathOf>
+    void erase(std::string_view path, const PathOf& path_of) {
+        if (slots_.empty()) return;
+        const std::uint32_t hash = hash_of(path);
+        size_t gap = hash & mask();
+        for (;; gap = (gap + 1) & mask()) {
+            if (slots_[gap].index < 0) return;
+            if (slots_[gap].hash == hash && path_of(slots_[gap].index) == path) break;
+        }
+        slots_[gap].index = -1;
+        --count_;
+        for (size_t k = (gap + 1) & mask(); slots_[k].index >= 0; k = (k + 1) & mask()) {
+            const size_t home = slots_[k].hash & mask();
+            // The entry at k may stay if its home lies cyclically in (gap, k].
+            const bool stays = gap <= k ? (gap < home && home <= k) : (gap < home || home <= k);
+            if (stays) continue;
+            slots_[gap] = slots_[k];
+            slots_[k].index = -1;
+            gap = k;
+        }
+    }
+
     void reserve(size_t count) {
         size_t size = 16;
         while (size < count * 2)

@@ -32,8 +32,10 @@ struct RatePresence {
 
     bool source_present(size_t s) const { return s < source.size() && source[s]; }
     bool output_present(size_t o) const { return o < output.size() && output[o]; }
+    // A node made after the presence (a plugin's control) belongs to a slot that was present
+    // when it was made.
     bool param_present(ParamIndex i) const {
-        return i >= 0 && static_cast<size_t>(i) < param.size() && param[static_cast<size_t>(i)];
+        return i >= 0 && (static_cast<size_t>(i) >= param.size() || param[static_cast<size_t>(i)]);
     }
     bool id_absent(const std::string& id) const;
     // "adat7 does not exist at 96000 Hz: ADAT carries 4 channels at 88.2/96 kHz (S/MUX)"; ""

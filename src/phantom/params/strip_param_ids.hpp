@@ -55,6 +55,15 @@ struct InsertIds {
     bool present() const { return on >= 0; }
 };
 
+// The LV2 plugin slots of a hardware input (plugin_params.hpp), kPluginSlots of them, in
+// signal order after the strip and before the hardware insert; all -1 on playback channels.
+// The plugin's own controls are nodes made when it loads (engine/plugin_derivation.cpp).
+inline constexpr int kPluginSlots = 2;
+struct PluginSlotIds {
+    StripParamIndex plugin = -1, bypass = -1;
+    bool present() const { return plugin >= 0; }
+};
+
 // The longest loop an insert can align, in frames: 0.68 s at 48 kHz, which holds a slow
 // converter pair, a long JACK period and outboard gear with a lookahead.
 inline constexpr int kMaxInsertDelayFrames = 32768;

@@ -2,11 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <string_view>
 
 #include "phantom/io/atomic_file.hpp"
+#include "phantom/params/plugin_params.hpp"
 #include "phantom/session/json_depth.hpp"
 
 namespace phantom::session {
@@ -205,14 +207,55 @@ Session parse_session_text(const std::string& text, const std::string& path) {
     return s;
 }
 
+namespace {
+
+// The plugins a session loads, staged (engine::Interface::stage_plugins); returns the slots
+// ("/input/in1/insert/2/") whose plugin cannot load, each told as a note.
+std::vector<std::string> stage_session_plugins(const Session& session, engine::Interface& iface,
+                                               const std::string& file) {
+    std::vector<engine::Interface::PluginLoad> loads;
+    std::vector<std::string> dropped;
+    for (const auto& [path, value] : session.params) {
+        const auto i = iface.params().find(path);
+        const int slot = i ? iface.plugin_slot_of(*i) : -1;
+        if (slot < 0 || !value.is_string() || value.get<std::string>().empty()) continue;
+        const std::string uri = value.get<std::string>();
+        if (const std::string problem = iface.plugin_problem(static_cast<size_t>(slot), uri);
+            !problem.empty()) {
+            iface.note(fmt::format("{}: {}; the slot is left empty and its settings dropped", file,
+                                   problem));
+            dropped.push_back(path.substr(0, path.size() - std::string("plugin").size()));
+            continue;
+        }
+        loads.push_back({static_cast<size_t>(slot), uri});
+    }
+    try {
+        iface.stage_plugins(loads);
+    } catch (const params::ParamError& e) {
+        throw SessionError(fmt::format("{}: {}", file, e.what()));
+    }
+    return dropped;
+}
+
+}  // namespace
+
 void apply_session(const Session& session, engine::Interface& iface, const std::string& file) {
     if (session.device != iface.spec().id)
         throw SessionError(fmt::format("{}: the session is for device '{}', not '{}'", file,
                                        session.device, iface.spec().id));
     std::vector<params::ParamChange> changes;
     const auto& tree = iface.params();
+    // A plugin that cannot load here (not installed, say) is told, and the rest of the session
+    // loads: its slot stays empty and the settings of its controls are dropped.
+    const std::vector<std::string> dropped = stage_session_plugins(session, iface, file);
+    auto in_dropped_slot = [&](const std::string& path) {
+        return std::any_of(dropped.begin(), dropped.end(), [&](const std::string& base) {
+            return path.compare(0, base.size(), base) == 0;
+        });
+    };
     try {
         for (const auto& [path, value] : session.params) {
+            if (in_dropped_slot(path)) continue;
             params::ParamIndex i = tree.require(path);
             changes.push_back(tree.change_from_json(i, value));
         }
@@ -220,12 +263,14 @@ void apply_session(const Session& session, engine::Interface& iface, const std::
         params::ParamTree probe = tree;
         probe.apply(changes);
     } catch (const params::ParamError& e) {
+        iface.unstage_plugins();
         throw SessionError(fmt::format("{}: {}", file, e.what()));
     }
     for (const auto& [name, params] : session.snapshots) {
         try {
             (void)full_state_changes(params, tree);
         } catch (const params::ParamError& e) {
+            iface.unstage_plugins();
             throw SessionError(fmt::format("{}: snapshots.{}: {}", file, name, e.what()));
         }
     }
@@ -236,6 +281,7 @@ void apply_session(const Session& session, engine::Interface& iface, const std::
             for (const auto& [channel, source] : session.sources)
                 scratch.set_source(channel, source, engine::AbsentChannel::Keep);
         } catch (const engine::SourceError& e) {
+            iface.unstage_plugins();
             throw SessionError(fmt::format("{}: sources: {}", file, e.what()));
         }
     }
@@ -258,13 +304,16 @@ std::vector<params::ParamChange> full_state_changes(
     // Names and the control room's listening are not a snapshot's: never recalled.
     auto is_name = [&](params::ParamIndex i) { return !in_snapshots(tree.schema(i)); };
     for (const auto& [path, value] : params) {
+        // A control of a plugin no longer loaded in its slot: nothing to set.
+        if (params::is_plugin_control_path(path) && !tree.find(path)) continue;
         params::ParamIndex i = tree.require(path);
         if (is_name(i)) continue;
         wanted[static_cast<size_t>(i)] = tree.parse_json(i, value);
     }
     std::vector<params::ParamChange> changes;
     for (size_t i = 0; i < tree.size(); ++i)
-        if (!is_name(static_cast<params::ParamIndex>(i)) && wanted[i] != tree.values()[i])
+        if (tree.live(static_cast<params::ParamIndex>(i)) &&
+            !is_name(static_cast<params::ParamIndex>(i)) && wanted[i] != tree.values()[i])
             changes.push_back({static_cast<params::ParamIndex>(i), wanted[i]});
     params::ParamTree probe = tree;
     probe.apply(changes);  // constraints: the state as a whole must be valid
@@ -277,7 +326,8 @@ Session capture_session(const engine::Interface& iface) {
     const auto& tree = iface.params();
     for (size_t i = 0; i < tree.size(); ++i) {
         auto index = static_cast<params::ParamIndex>(i);
-        if (!tree.is_default(index)) s.params[tree.schema(index).path] = tree.to_json(index);
+        if (tree.live(index) && !tree.is_default(index))
+            s.params[tree.schema(index).path] = tree.to_json(index);
     }
     for (size_t src = 0; src < iface.layout().sources.size(); ++src)
         if (const auto& spec = iface.source(src))

@@ -6,6 +6,7 @@
 
 #include <cmath>
 
+#include "phantom/control/controller.hpp"
 #include "rig.hpp"
 
 namespace phantom::test {
@@ -104,6 +105,50 @@ TEST_P(Clicks, NoSwitchStepsFasterThanTheSineItself) {
     EXPECT_EQ(peak(std::vector<float>(main.begin() + static_cast<long>(off_from),
                                       main.begin() + 2 * step)),
               0.0f);
+}
+
+// LV2 plugins in in5's first slot while the sine plays: loaded with its gain in the same batch,
+// bypassed and back, replaced by another plugin, unloaded. Each crossfades over 10 ms.
+TEST_P(Clicks, PluginsLoadedBypassedReplacedAndUnloadedDoNotStep) {
+    const auto rate = GetParam().rate;
+    Rig r("studio-8x8", rate, 256);
+    control::Controller controller(r.iface(), true);
+    r.source("in5", "sine:1k:+12dBu");  // -6 dBFS peak
+    r.set("/mix/main/in5/gain", "0");
+    r.set("/mix/main/in5/pan", "-1");
+    r.start();
+    const int step = static_cast<int>(rate / 10 + rate / 4000);
+    r.run(step, GetParam().block);
+    const float sine_step = max_step(r.out("main.L"));
+    ASSERT_GT(sine_step, 0.0f);
+    const std::string slot = "/input/in5/insert/1/";
+    const std::vector<std::vector<control::SetParam>> batches = {
+        {{slot + "plugin", std::string("http://lv2plug.in/plugins/eg-amp")}, {slot + "gain", -6.0}},
+        {{slot + "bypass", true}},
+        {{slot + "bypass", false}},
+        {{slot + "plugin", std::string("http://gareus.org/oss/lv2/darc#mono")}},
+        {{slot + "plugin", std::string("")}},
+    };
+    for (const auto& batch : batches) {
+        controller.apply(batch);
+        r.run(step, GetParam().block, static_cast<std::uint32_t>(step));
+    }
+    const auto& x = r.out("main.L");
+    for (size_t i = 1; i < x.size(); ++i)
+        if (std::fabs(x[i] - x[i - 1]) > 1.01f * sine_step) {
+            ADD_FAILURE() << "step of " << std::fabs(x[i] - x[i - 1]) << " at frame " << i
+                          << " (batch " << i / static_cast<size_t>(step) << "), the sine's own is "
+                          << sine_step;
+            break;
+        }
+    // eg-amp really took 6 dB off once faded in: the second stretch peaks at half the first's.
+    const auto stretch = [&](size_t k) {
+        const auto from = static_cast<long>(k * static_cast<size_t>(step) + step / 2);
+        return peak(std::vector<float>(x.begin() + from, x.begin() + from + step / 2));
+    };
+    EXPECT_NEAR(stretch(1), stretch(0) * std::pow(10.0, -6.0 / 20.0), 1e-3);
+    EXPECT_NEAR(stretch(2), stretch(0), 1e-3);  // bypassed: dry
+    EXPECT_NEAR(stretch(5), stretch(0), 1e-6);  // unloaded: dry
 }
 
 INSTANTIATE_TEST_SUITE_P(Setups, Clicks,

@@ -124,6 +124,14 @@ TEST_P(RealtimeSafety, ProcessNeverAllocates) {
             iface.set_text(base + "delay", "100");
             iface.set_text(base + "on", "on");
         }
+        // LV2 plugins in the first input's slots: a compressor, and a delay that reports its
+        // latency; below, bypassed and back, replaced and unloaded while the audio runs.
+        const std::string slots = "/input/" + iface.layout().sources[0].id + "/insert/";
+        const bool plugins = iface.params().find(slots + "1/plugin").has_value();
+        if (plugins) {
+            iface.set_text(slots + "1/plugin", "http://gareus.org/oss/lv2/darc#mono");
+            iface.set_text(slots + "2/plugin", "http://gareus.org/oss/lv2/nodelay");
+        }
         const std::vector<float> sequence(8191, 0.1f);
         // The FX buses: the first two mixes' reverbs and echoes, fed by the first two sources
         // (one pre-fader, so they sound whatever the random changes do to the faders).
@@ -155,6 +163,11 @@ TEST_P(RealtimeSafety, ProcessNeverAllocates) {
             if (k % 100 == 50)
                 iface.set_source(iface.layout().sources[1].id,
                                  k % 200 == 50 ? "silence" : "pink:-20dBFS");
+            if (plugins && k % 100 == 70)
+                iface.set_text(slots + "1/bypass", (k / 100) % 2 ? "off" : "on");
+            if (plugins && k == 400)
+                iface.set_text(slots + "2/plugin", "http://lv2plug.in/plugins/eg-amp");
+            if (plugins && k == 600) iface.set_text(slots + "1/plugin", "");
             if (insert && k == 20) {
                 try {  // a random change may have taken the send or the return away
                     iface.begin_insert_measurement(0, sequence);

@@ -65,5 +65,53 @@ TEST(PathIndex, ACopiedTreeFindsItsOwnParameters) {
     EXPECT_FALSE(copy.find("/p100"));
 }
 
+TEST(PathIndex, AnErasedPathIsGoneAndEveryOtherIsStillFound) {
+    // Enough paths that runs of colliding slots form, then every third erased: an erase that
+    // left a gap in a run would lose the paths after it.
+    std::vector<std::string> paths;
+    for (int i = 0; i < 3000; ++i)
+        paths.push_back("/input/in" + std::to_string(i) + "/insert/1/gain");
+    const auto path_of = [&](int i) -> const std::string& { return paths[static_cast<size_t>(i)]; };
+    PathIndex index;
+    for (int i = 0; i < 3000; ++i)
+        index.insert(i, paths[static_cast<size_t>(i)], path_of);
+    for (int i = 0; i < 3000; i += 3)
+        index.erase(paths[static_cast<size_t>(i)], path_of);
+    for (int i = 0; i < 3000; ++i) {
+        if (i % 3 == 0)
+            EXPECT_FALSE(index.find(paths[static_cast<size_t>(i)], path_of)) << i;
+        else
+            EXPECT_EQ(index.find(paths[static_cast<size_t>(i)], path_of), i);
+    }
+}
+
+TEST(ParamTreeNodes, ARetiredNodeIsNotFoundAndALikeOneTakesItsIndexBack) {
+    ParamTree tree;
+    tree.add(float_param("/fixed", 0, 1, 0, "", "a parameter"));
+    const ParamIndex gain = tree.add_node(float_param("/slot/gain", -90, 24, 0, "", "Gain"));
+    tree.apply({{gain, -6.0}});
+    tree.retire(gain);
+    EXPECT_FALSE(tree.find("/slot/gain"));
+    EXPECT_THROW(tree.apply({{gain, -3.0}}), ParamError);  // a stale index is refused
+    // The same schema again: the same index, at its default.
+    EXPECT_EQ(tree.add_node(float_param("/slot/gain", -90, 24, 0, "", "Gain")), gain);
+    EXPECT_EQ(tree.value(gain), 0.0);
+    EXPECT_EQ(tree.size(), 2u);
+    // Another schema under the path: a new node; its path finds it.
+    tree.retire(gain);
+    const ParamIndex other = tree.add_node(float_param("/slot/gain", 0, 2, 1, "", "Gain x"));
+    EXPECT_NE(other, gain);
+    EXPECT_EQ(tree.find("/slot/gain"), other);
+    // Dropped (a refused batch's), the retired one is found again once revived.
+    tree.drop_nodes_after(2);
+    EXPECT_EQ(tree.size(), 2u);
+    EXPECT_FALSE(tree.find("/slot/gain"));
+    tree.revive(gain);
+    EXPECT_EQ(tree.find("/slot/gain"), gain);
+    EXPECT_EQ(tree.value(gain), 0.0);
+    // A live path cannot be made twice.
+    EXPECT_THROW(tree.add_node(float_param("/slot/gain", -90, 24, 0, "", "Gain")), ParamError);
+}
+
 }  // namespace
 }  // namespace phantom::params

@@ -234,15 +234,20 @@ size_t Lv2Processor::control_index(const std::string& symbol) const {
 
 float Lv2Processor::set(const std::string& symbol, float value) {
     const size_t k = control_index(symbol);
-    const Lv2Control& c = info_.controls[k];
     if (!std::isfinite(value))
         throw Lv2Error(
             fmt::format("LV2 plugin '{}': control '{}' takes a finite number", info_.uri, symbol));
+    set_control(k, value);
+    return pending_[k].load(std::memory_order_relaxed);
+}
+
+void Lv2Processor::set_control(size_t k, float value) {
+    if (k >= info_.controls.size() || !std::isfinite(value)) return;
+    const Lv2Control& c = info_.controls[k];
     float v = std::clamp(value, c.min, c.max);
     if (c.toggled) v = v > 0.5f * (c.min + c.max) ? c.max : c.min;
     if (c.integer || c.enumeration) v = std::round(v);
     pending_[k].store(v, std::memory_order_relaxed);
-    return v;
 }
 
 float Lv2Processor::get(const std::string& symbol) const {

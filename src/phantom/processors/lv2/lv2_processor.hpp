@@ -52,6 +52,9 @@ class Lv2Processor final : public dsp::Processor {
     // toggled port rounded). Throws Lv2Error for an unknown symbol or a non-finite value.
     float set(const std::string& symbol, float value);
     float get(const std::string& symbol) const;
+    // [control-thread] The same by the control's place in info().controls; never throws (a
+    // non-finite value is ignored).
+    void set_control(size_t k, float value);
     // [control-thread] Carries out a reset the audio thread asked for; true when one was done.
     bool service();
     // [any-thread] The audio thread is playing silence until service() resets the plugin.

@@ -72,6 +72,11 @@ Lv2World::Lv2World() : world_(lilv_world_new()) {
     lilv_world_load_all(world_);
 }
 
+Lv2World& Lv2World::shared() {
+    static Lv2World world;
+    return world;
+}
+
 Lv2World::~Lv2World() {
     lilv_world_free(world_);
 }

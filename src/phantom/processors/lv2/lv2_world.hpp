@@ -60,6 +60,8 @@ struct Lv2PluginInfo {
 class Lv2World {
   public:
     Lv2World();  // loads every installed bundle
+    // The process's world, made at the first call (the plugin slots share it).
+    static Lv2World& shared();
     ~Lv2World();
     Lv2World(const Lv2World&) = delete;
     Lv2World& operator=(const Lv2World&) = delete;

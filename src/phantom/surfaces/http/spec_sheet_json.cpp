@@ -84,7 +84,7 @@ nlohmann::json param_listing_json(const params::ParamTree& tree, const std::stri
     for (size_t i = 0; i < tree.size(); ++i) {
         const auto index = static_cast<params::ParamIndex>(i);
         const auto& schema = tree.schema(index);
-        if (schema.path.compare(0, prefix.size(), prefix) == 0)
+        if (tree.live(index) && schema.path.compare(0, prefix.size(), prefix) == 0)
             out.push_back(to_json(control::ParamInfo{&schema, control::value_of(tree, index)}));
     }
     return out;

@@ -1,0 +1,44 @@
+// The engine's LV2 plugin slots (plugin_slot.hpp): [audio-thread] all of it.
+//
+// The slots run after every input strip and before the hardware inserts: a plugin is
+// processing inside the box, which TotalMix FX and UA Console put after the channel's own EQ
+// and dynamics; an outboard insert sends the channel as the plugins left it. A channel that
+// nothing plays into is not run (its buffer is not written this block), as strips are not.
+#include <algorithm>
+
+#include "phantom/dsp/block_ops.hpp"
+#include "phantom/engine/engine.hpp"
+#include "phantom/params/strip_param_ids.hpp"
+
+namespace phantom::engine {
+
+void Engine::run_plugins(const BlockIo& io, int offset, int frames) {
+    if (!strips_ || strips_->plugins.empty()) return;
+    const auto& slots = strips_->plugins;
+    const size_t per = static_cast<size_t>(params::kPluginSlots);
+    const size_t count = std::min(slots.size() / per, layout_.sources);
+    for (size_t s = 0; s < count; ++s) {
+        if (!source_connected_[s]) continue;
+        bool ran = false, rec_fx = false;
+        for (size_t n = 0; n < per; ++n) {
+            PluginSlot* slot = slots[s * per + n].get();
+            if (!slot) continue;
+            slot->run(source_buffer(s), frames);
+            ran = true;
+            rec_fx = slot->rec_fx();
+        }
+        if (!ran) continue;
+        float* buf = source_buffer(s);
+        const std::uint32_t peak_bits = dsp::max_abs_bits(buf, frames);
+        if (peak_bits > kFaultThresholdBits) {  // the processors' own guards should prevent it
+            dsp::clear(buf, frames);
+            source_silent_[s] = 1;
+        } else {
+            source_silent_[s] = peak_bits == 0;
+        }
+        if (rec_fx && io.capture && static_cast<int>(s) < layout_.capture && io.capture[s])
+            dsp::copy(buf, io.capture[s] + offset, frames);
+    }
+}
+
+}  // namespace phantom::engine

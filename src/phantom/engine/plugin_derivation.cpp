@@ -1,0 +1,221 @@
+// Interface's LV2 plugin slots: a plugin loaded into a slot, its controls as nodes of the
+// parameter tree, and its processor handed to the audio thread (plugin_slot.hpp).
+// [control-thread]
+//
+// A slot's plugin is made when the batch that names it is staged, before anything changes:
+// a plugin that is not installed, cannot be hosted or fails to instantiate refuses the batch,
+// naming the slot. Its controls are tree nodes /input/<id>/insert/<n>/<symbol> from then on,
+// so the same batch, or a later one on any surface, sets them; a control whose symbol is
+// "plugin" or "bypass" is named <symbol>_control, as those two paths are the slot's own.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "phantom/engine/interface.hpp"
+#include "phantom/params/plugin_params.hpp"
+
+namespace phantom::engine {
+
+namespace {
+
+using processors::lv2::Lv2Control;
+using processors::lv2::Lv2Error;
+using processors::lv2::Lv2Processor;
+using processors::lv2::Lv2World;
+
+constexpr size_t kPerSource = static_cast<size_t>(params::kPluginSlots);
+
+params::ParamSchema control_schema(const std::string& base, const Lv2Control& c) {
+    params::ParamSchema s;
+    const bool taken = c.symbol == "plugin" || c.symbol == "bypass";
+    s.path = base + "/" + c.symbol + (taken ? "_control" : "");
+    s.description = c.name + (c.integer || c.enumeration ? " (whole numbers)" : "");
+    if (c.enumeration && !c.scale_points.empty()) {
+        std::string list;
+        for (const auto& [value, label] : c.scale_points)
+            list += fmt::format("{}{:g} {}", list.empty() ? "" : ", ", value, label);
+        s.description += ": " + list;
+    }
+    if (c.toggled) {
+        s.type = params::ParamType::Bool;
+        s.min = 0.0;
+        s.max = 1.0;
+        s.default_value = c.default_value > 0.5f * (c.min + c.max) ? 1.0 : 0.0;
+        return s;
+    }
+    s.type = params::ParamType::Float;
+    s.min = c.min;
+    s.max = c.max;
+    s.default_value = std::clamp(c.default_value, c.min, c.max);
+    return s;
+}
+
+}  // namespace
+
+int Interface::plugin_slot_of(params::ParamIndex i) const {
+    // The slots' parameters were added in slot order: their indices rise with the slot.
+    const auto& slots = params_.plugin_slots;
+    auto it =
+        std::lower_bound(plugin_slot_order_.begin(), plugin_slot_order_.end(), i,
+                         [&](size_t slot, params::ParamIndex x) { return slots[slot].plugin < x; });
+    return it != plugin_slot_order_.end() && slots[*it].plugin == i ? static_cast<int>(*it) : -1;
+}
+
+std::shared_ptr<Lv2Processor> Interface::make_plugin(size_t slot, const std::string& uri) const {
+    const std::string path =
+        params::plugin_slot_base(params_, slot / kPerSource, static_cast<int>(slot % kPerSource)) +
+        "/plugin";
+    try {
+        auto proc = std::make_shared<Lv2Processor>(Lv2World::shared(), uri, 1);
+        proc->prepare(sample_rate_hz_, engine_->max_frames());
+        return proc;
+    } catch (const Lv2Error& e) {
+        throw params::ParamError(params::ParamErrorKind::OutOfRange, path,
+                                 fmt::format("{}: {}", path, e.what()));
+    }
+}
+
+std::string Interface::plugin_problem(size_t slot, const std::string& uri) const {
+    try {
+        (void)make_plugin(slot, uri);
+        return "";
+    } catch (const params::ParamError& e) {
+        return e.what();
+    }
+}
+
+void Interface::stage_plugins(const std::vector<PluginLoad>& loads) {
+    if (staged_.empty()) staged_tree_size_ = params_.tree.size();
+    auto& tree = params_.tree;
+    try {
+        for (const PluginLoad& load : loads) {
+            if (load.slot >= plugins_.size() || !params_.plugin_slots[load.slot].present())
+                continue;
+            // Named twice in one batch: the last word stands, as for any parameter.
+            auto twin = std::find_if(staged_.begin(), staged_.end(),
+                                     [&](const StagedPlugin& p) { return p.slot == load.slot; });
+            if (twin != staged_.end()) {
+                if (twin->next.uri == load.uri) continue;
+                for (params::ParamIndex i : twin->next.controls)
+                    tree.retire(i);
+                twin->next = PluginState{};
+            } else if (plugins_[load.slot].uri == load.uri) {
+                continue;
+            }
+            StagedPlugin fresh;
+            fresh.slot = load.slot;
+            StagedPlugin& stage = twin != staged_.end() ? *twin : fresh;
+            if (twin == staged_.end())
+                for (params::ParamIndex i : plugins_[load.slot].controls)
+                    if (tree.live(i)) {
+                        stage.retired.emplace_back(i, tree.value(i));
+                        tree.retire(i);
+                    }
+            stage.next.uri = load.uri;
+            if (!load.uri.empty()) {
+                stage.next.proc = make_plugin(load.slot, load.uri);
+                const std::string base = params::plugin_slot_base(
+                    params_, load.slot / kPerSource, static_cast<int>(load.slot % kPerSource));
+                for (const Lv2Control& c : stage.next.proc->info().controls)
+                    stage.next.controls.push_back(tree.add_node(control_schema(base, c)));
+            }
+            if (twin == staged_.end()) staged_.push_back(std::move(fresh));
+        }
+    } catch (...) {
+        unstage_plugins();
+        throw;
+    }
+}
+
+void Interface::unstage_plugins() {
+    auto& tree = params_.tree;
+    for (auto it = staged_.rbegin(); it != staged_.rend(); ++it) {
+        for (params::ParamIndex i : it->next.controls)
+            if (static_cast<size_t>(i) < staged_tree_size_) tree.retire(i);
+        for (const auto& [i, value] : it->retired) {
+            tree.revive(i);
+            tree.apply({{i, value}});
+        }
+    }
+    if (!staged_.empty()) tree.drop_nodes_after(staged_tree_size_);
+    staged_.clear();
+}
+
+void Interface::derive_plugins(const std::vector<double>& v, std::shared_ptr<StripBank>& next) {
+    auto bank = [&]() -> StripBank& {
+        if (!next) next = std::make_shared<StripBank>(*strips_);
+        return *next;
+    };
+    auto bypassed = [&](size_t slot) {
+        return v[static_cast<size_t>(params_.plugin_slots[slot].bypass)] != 0.0;
+    };
+    for (StagedPlugin& stage : staged_) {
+        PluginState& state = plugins_[stage.slot];
+        std::shared_ptr<Lv2Processor> before = state.proc;
+        state = std::move(stage.next);
+        if (!state.proc && !before) {
+            bank().plugins[stage.slot] = nullptr;
+            continue;
+        }
+        bank().plugins[stage.slot] = std::make_shared<PluginSlot>(
+            state.proc, before, bypassed(stage.slot), sample_rate_hz_, engine_->max_frames());
+    }
+    staged_.clear();
+    for (size_t slot = 0; slot < plugins_.size(); ++slot) {
+        PluginState& state = plugins_[slot];
+        if (state.uri.empty()) continue;
+        if (!state.proc) {  // a new rate: the plugin is made again, its controls kept
+            try {
+                state.proc = make_plugin(slot, state.uri);
+            } catch (const params::ParamError& e) {
+                note(fmt::format("{} (the slot plays dry)", e.what()));
+                state.uri.clear();  // told once; the parameter still names it
+                continue;
+            }
+            bank().plugins[slot] = std::make_shared<PluginSlot>(
+                state.proc, nullptr, bypassed(slot), sample_rate_hz_, engine_->max_frames());
+        }
+        for (size_t k = 0; k < state.controls.size(); ++k)
+            state.proc->set_control(k,
+                                    static_cast<float>(v[static_cast<size_t>(state.controls[k])]));
+        const StripBank& now = next ? *next : *strips_;
+        if (const auto& slot_now = now.plugins[slot]) {
+            slot_now->set_bypass(bypassed(slot));
+            const params::ParamIndex rec_fx = params_.input_strips[slot / kPerSource].rec_fx;
+            slot_now->set_rec_fx(rec_fx >= 0 && v[static_cast<size_t>(rec_fx)] != 0.0);
+        }
+    }
+}
+
+void Interface::prune_plugins() {
+    std::shared_ptr<StripBank> next;
+    for (size_t slot = 0; slot < strips_->plugins.size(); ++slot) {
+        const auto& s = strips_->plugins[slot];
+        if (!s || s->processor() || !s->settled()) continue;
+        if (!next) next = std::make_shared<StripBank>(*strips_);
+        next->plugins[slot] = nullptr;
+    }
+    if (next) {
+        strips_ = next;
+        plan_dirty_ = true;
+    }
+}
+
+int Interface::plugin_latency_frames(size_t s) const {
+    // A bypassed slot passes the channel dry, undelayed: it adds nothing.
+    int frames = 0;
+    for (size_t n = 0; n < kPerSource; ++n) {
+        const size_t slot = s * kPerSource + n;
+        if (slot >= plugins_.size() || !plugins_[slot].proc) continue;
+        if (params_.tree.value(params_.plugin_slots[slot].bypass) != 0.0) continue;
+        frames += plugins_[slot].proc->latency_frames();
+    }
+    return frames;
+}
+
+void Interface::service_plugins() {
+    for (const PluginState& state : plugins_)
+        if (state.proc) state.proc->service();
+}
+
+}  // namespace phantom::engine

@@ -1,0 +1,62 @@
+#include "phantom/engine/plugin_slot.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "phantom/dsp/block_ops.hpp"
+#include "phantom/engine/channel_strip.hpp"
+
+namespace phantom::engine {
+
+PluginSlot::PluginSlot(std::shared_ptr<Processor> now, std::shared_ptr<Processor> before,
+                       bool bypassed, double sample_rate_hz, int max_frames)
+    : now_(std::move(now)), before_(std::move(before)) {
+    const auto frames = static_cast<size_t>(std::max(max_frames, 1));
+    dry_.assign(frames, 0.0f);
+    old_.assign(frames, 0.0f);
+    gains_.assign(frames, 0.0f);
+    fade_frames_ = std::max(1, static_cast<int>(std::lround(kSectionFadeS * sample_rate_hz)));
+    morph_.snap(0.0f);
+    morph_.set_target(1.0f, fade_frames_);
+    wet_.snap(bypassed ? 0.0f : 1.0f);
+    bypass_.store(bypassed, std::memory_order_relaxed);
+    settled_.store(!now_ && !before_, std::memory_order_relaxed);
+}
+
+void PluginSlot::snap() {
+    morph_.snap(1.0f);
+    wet_.snap(bypass_.load(std::memory_order_relaxed) ? 0.0f : 1.0f);
+    settled_.store(true, std::memory_order_release);
+}
+
+void PluginSlot::run(float* x, int frames) {
+    wet_.set_target(bypass_.load(std::memory_order_relaxed) ? 0.0f : 1.0f, fade_frames_);
+    const bool morphing = morph_.ramping();
+    if (!now_ && !morphing) {  // emptied and faded out: the dry channel, untouched
+        settled_.store(true, std::memory_order_release);
+        return;
+    }
+    dsp::copy(x, dry_.data(), frames);
+    const dsp::AudioBlock here{&x, 1, frames};
+    if (now_) now_->process(here);
+    if (morphing) {
+        float* old = old_.data();
+        dsp::copy(dry_.data(), old, frames);
+        float* const old_channels[1] = {old};
+        if (before_) before_->process({old_channels, 1, frames});
+        morph_.fill(gains_.data(), frames);
+        const float* g = gains_.data();
+        for (int i = 0; i < frames; ++i)
+            x[i] = old[i] + (x[i] - old[i]) * g[i];
+        if (!morph_.ramping()) settled_.store(true, std::memory_order_release);
+    }
+    if (wet_.ramping() || wet_.current() != 1.0f) {
+        wet_.fill(gains_.data(), frames);
+        const float* g = gains_.data();
+        const float* d = dry_.data();
+        for (int i = 0; i < frames; ++i)
+            x[i] = d[i] + (x[i] - d[i]) * g[i];
+    }
+}
+
+}  // namespace phantom::engine

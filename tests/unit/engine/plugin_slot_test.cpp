@@ -1,0 +1,213 @@
+// LV2 plugins in the input channels' slots (/input/<id>/insert/<n>/…), with real plugins from
+// Debian (lv2-examples' eg-amp, x42's nodelay, darc and fil4): their controls become
+// parameters with the ranges of their TTL, a batch loads a plugin and sets its controls at
+// once, a refused batch leaves the slot and the tree as they were, and the samples are what
+// the plugin's own math says (eg-amp: a gain; nodelay: a delay it reports).
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "phantom/control/controller.hpp"
+#include "phantom/device/device_catalog.hpp"
+#include "phantom/session/session.hpp"
+#include "rig.hpp"
+
+namespace phantom::test {
+namespace {
+
+using control::CommandError;
+using control::Controller;
+using control::SetParam;
+
+constexpr const char* kAmp = "http://lv2plug.in/plugins/eg-amp";
+constexpr const char* kNoDelay = "http://gareus.org/oss/lv2/nodelay";
+constexpr const char* kFil4Mono = "http://gareus.org/oss/lv2/fil4#mono";
+constexpr const char* kSlot = "/input/in5/insert/1/";
+
+struct Fixture {
+    engine::Interface iface{device::load_device("studio-8x8"), 48000, 64};
+    Controller controller{iface, true};
+    std::optional<double> value(const std::string& path) const {
+        const auto i = iface.params().find(path);
+        return i ? std::optional<double>(iface.params().value(*i)) : std::nullopt;
+    }
+    size_t slot_index() const { return static_cast<size_t>(4 * params::kPluginSlots); }  // in5
+};
+
+TEST(PluginSlots, ABatchLoadsAPluginAndSetsItsControlsWithTheRangesOfItsTtl) {
+    Fixture f;
+    f.controller.apply(
+        {{std::string(kSlot) + "plugin", std::string(kAmp)}, {std::string(kSlot) + "gain", -6.0}});
+    const auto list = f.controller.params(std::string(kSlot) + "gain");
+    ASSERT_EQ(list.size(), 1u);
+    // eg-amp's amp.ttl: gain from -90 to 24 dB, default 0.
+    EXPECT_EQ(list[0].schema->min, -90.0);
+    EXPECT_EQ(list[0].schema->max, 24.0);
+    EXPECT_EQ(list[0].schema->default_value, 0.0);
+    EXPECT_EQ(f.value(std::string(kSlot) + "gain"), -6.0);
+    ASSERT_NE(f.iface.plugin(f.slot_index()), nullptr);
+    EXPECT_EQ(f.iface.plugin(f.slot_index())->get("gain"), -6.0f);
+    // Out of the TTL's range: refused, naming it.
+    try {
+        f.controller.set(std::string(kSlot) + "gain", 30.0);
+        FAIL() << "30 dB was taken";
+    } catch (const CommandError& e) {
+        EXPECT_NE(std::string(e.what()).find("from -90 to 24"), std::string::npos) << e.what();
+    }
+}
+
+TEST(PluginSlots, AMissingPluginRefusesTheBatchAndChangesNothing) {
+    Fixture f;
+    const size_t size_before = f.iface.params().size();
+    try {
+        f.controller.apply({{"/mix/main/in5/gain", -6.0},
+                            {std::string(kSlot) + "plugin", std::string("urn:no-such-plugin")}});
+        FAIL() << "a missing plugin was taken";
+    } catch (const CommandError& e) {
+        EXPECT_EQ(e.path(), std::string(kSlot) + "plugin");
+        EXPECT_NE(std::string(e.what()).find("urn:no-such-plugin"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("not installed"), std::string::npos) << e.what();
+    }
+    EXPECT_NE(f.value("/mix/main/in5/gain"), -6.0);
+    EXPECT_EQ(f.iface.params().text(f.iface.params().require(std::string(kSlot) + "plugin")), "");
+    EXPECT_EQ(f.iface.params().size(), size_before);
+    EXPECT_EQ(f.iface.plugin(f.slot_index()), nullptr);
+}
+
+TEST(PluginSlots, ABatchRefusedAfterTheLoadLeavesTheSlotAsItWas) {
+    Fixture f;
+    f.controller.apply(
+        {{std::string(kSlot) + "plugin", std::string(kAmp)}, {std::string(kSlot) + "gain", -6.0}});
+    const auto* amp = f.iface.plugin(f.slot_index());
+    // The new plugin's control is fine; another item of the batch is out of range.
+    EXPECT_THROW(f.controller.apply({{std::string(kSlot) + "plugin", std::string(kNoDelay)},
+                                     {std::string(kSlot) + "delay", 100.0},
+                                     {"/mix/main/in5/gain", 99.0}}),
+                 CommandError);
+    EXPECT_EQ(f.iface.plugin(f.slot_index()), amp);
+    EXPECT_EQ(f.value(std::string(kSlot) + "gain"), -6.0);
+    EXPECT_EQ(f.value(std::string(kSlot) + "delay"), std::nullopt);
+    EXPECT_THROW(f.controller.params(std::string(kSlot) + "delay"), CommandError);
+    // A control the plugin does not have: refused, the load with it.
+    EXPECT_THROW(f.controller.apply({{std::string(kSlot) + "plugin", std::string(kNoDelay)},
+                                     {std::string(kSlot) + "volume", 1.0}}),
+                 CommandError);
+    EXPECT_EQ(f.iface.plugin(f.slot_index()), amp);
+}
+
+TEST(PluginSlots, ReplacedAndUnloadedPluginsTakeTheirControlsWithThem) {
+    Fixture f;
+    const std::string plugin = std::string(kSlot) + "plugin";
+    f.controller.set(plugin, std::string(kAmp));
+    const size_t with_amp = f.iface.params().size();
+    f.controller.set(plugin, std::string(kNoDelay));
+    EXPECT_EQ(f.value(std::string(kSlot) + "gain"), std::nullopt);
+    EXPECT_TRUE(f.value(std::string(kSlot) + "delay").has_value());
+    f.controller.set(plugin, std::string(""));
+    EXPECT_EQ(f.value(std::string(kSlot) + "delay"), std::nullopt);
+    EXPECT_EQ(f.iface.plugin(f.slot_index()), nullptr);
+    // Loaded again, a plugin takes its old nodes back, at their defaults: the tree does not
+    // grow with every load.
+    const size_t before = f.iface.params().size();
+    f.controller.set(plugin, std::string(kAmp));
+    EXPECT_EQ(f.iface.params().size(), before);
+    EXPECT_GE(before, with_amp);
+    EXPECT_EQ(f.value(std::string(kSlot) + "gain"), 0.0);
+}
+
+TEST(PluginSlots, EgAmpScalesTheChannelByItsGain) {
+    auto capture = [](bool with_plugin) {
+        Rig r("studio-8x8", 48000, 64);
+        r.source("in5", "sine:1k:+4dBu");
+        r.set("/input/in5/rec_fx", "on");
+        if (with_plugin) {
+            r.set(std::string(kSlot) + "plugin", kAmp);
+            r.set(std::string(kSlot) + "gain", "-6");
+        }
+        r.start();
+        r.run(4800, 64);
+        return r.cap("in5");
+    };
+    const auto dry = capture(false), wet = capture(true);
+    ASSERT_EQ(dry.size(), wet.size());
+    const double g = std::pow(10.0, -6.0 / 20.0);
+    double worst = 0;
+    for (size_t i = 0; i < dry.size(); ++i)
+        worst = std::max(worst, std::fabs(wet[i] - dry[i] * g));
+    EXPECT_LT(worst, 1e-6);
+    EXPECT_GT(*std::max_element(dry.begin(), dry.end()), 0.1f);
+}
+
+TEST(PluginSlots, ADelayReportsItsLatencyOnTheChannelAndDelaysByIt) {
+    Rig r("studio-8x8", 48000, 64);
+    r.source("in5", "silence");
+    r.set("/input/in5/rec_fx", "on");
+    r.set(std::string(kSlot) + "plugin", kNoDelay);
+    r.set(std::string(kSlot) + "delay", "100");
+    r.start();
+    // nodelay fades to a new delay over its first blocks; its report is taken once it has
+    // run 8192 frames (processors/lv2).
+    r.run(9600, 64);
+    EXPECT_EQ(r.iface().plugin_latency_frames(4), 100);
+    EXPECT_EQ(r.iface().input_latency_frames(4), 100);
+    r.set(std::string(kSlot) + "bypass", "on");  // the channel passes dry: no latency
+    EXPECT_EQ(r.iface().input_latency_frames(4), 0);
+}
+
+TEST(PluginSlots, APluginWithAtomPortsLoadsAndPlays) {
+    Rig r("studio-8x8", 48000, 64);
+    r.source("in5", "sine:1k:+4dBu");
+    r.set("/input/in5/rec_fx", "on");
+    r.set(std::string(kSlot) + "plugin", kFil4Mono);
+    r.start();
+    r.run(4800, 64);
+    const auto& x = r.cap("in5");
+    ASSERT_FALSE(x.empty());
+    for (float v : x)
+        ASSERT_TRUE(std::isfinite(v));
+    EXPECT_GT(*std::max_element(x.begin(), x.end()), 0.1f);
+}
+
+TEST(PluginSlots, ASessionKeepsThePluginAndItsControlsAndOneMissingLoadsTheRest) {
+    Fixture f;
+    f.controller.apply({{std::string(kSlot) + "plugin", std::string(kAmp)},
+                        {std::string(kSlot) + "gain", -6.0},
+                        {"/mix/main/in5/gain", -3.0}});
+    session::Session s = f.controller.capture();
+    EXPECT_EQ(s.params.at(std::string(kSlot) + "plugin"), kAmp);
+    EXPECT_EQ(s.params.at(std::string(kSlot) + "gain"), -6.0);
+
+    Fixture g;
+    g.controller.load(s, "kept.json");
+    EXPECT_EQ(g.value(std::string(kSlot) + "gain"), -6.0);
+    ASSERT_NE(g.iface.plugin(g.slot_index()), nullptr);
+    EXPECT_EQ(g.iface.plugin(g.slot_index())->get("gain"), -6.0f);
+
+    // The same session on a machine without the plugin: told, and the rest loads.
+    s.params[std::string(kSlot) + "plugin"] = "urn:gone";
+    Fixture h;
+    h.controller.load(s, "moved.json");
+    EXPECT_EQ(h.value("/mix/main/in5/gain"), -3.0);
+    EXPECT_EQ(h.iface.plugin(h.slot_index()), nullptr);
+    EXPECT_EQ(h.value(std::string(kSlot) + "gain"), std::nullopt);
+    bool told = false;
+    for (const auto& w : h.iface.warnings())
+        told = told || (w.find("moved.json") != std::string::npos &&
+                        w.find("urn:gone") != std::string::npos);
+    EXPECT_TRUE(told);
+}
+
+TEST(PluginSlots, ASnapshotRecallsAPluginsControlsAndSkipsThoseOfOneGone) {
+    Fixture f;
+    f.controller.apply(
+        {{std::string(kSlot) + "plugin", std::string(kAmp)}, {std::string(kSlot) + "gain", -6.0}});
+    f.controller.save_snapshot("verse");
+    f.controller.set(std::string(kSlot) + "gain", 0.0);
+    f.controller.recall_snapshot("verse");
+    EXPECT_EQ(f.value(std::string(kSlot) + "gain"), -6.0);
+    f.controller.set(std::string(kSlot) + "plugin", std::string(""));
+    EXPECT_NO_THROW(f.controller.recall_snapshot("verse"));
+}
+
+}  // namespace
+}  // namespace phantom::test
