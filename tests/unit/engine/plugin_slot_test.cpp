@@ -31,7 +31,7 @@ struct Fixture {
         const auto i = iface.params().find(path);
         return i ? std::optional<double>(iface.params().value(*i)) : std::nullopt;
     }
-    size_t slot_index() const { return static_cast<size_t>(4 * params::kPluginSlots); }  // in5
+    size_t slot_index() const { return 4 * static_cast<size_t>(params::kPluginSlots); }  // in5
 };
 
 TEST(PluginSlots, ABatchLoadsAPluginAndSetsItsControlsWithTheRangesOfItsTtl) {
