@@ -8,6 +8,7 @@
 #include "phantom/params/control_room_params.hpp"
 #include "phantom/params/fx_params.hpp"
 #include "phantom/params/insert_params.hpp"
+#include "phantom/params/latency_params.hpp"
 #include "phantom/params/schema_factories.hpp"
 #include "phantom/params/strip_params.hpp"
 
@@ -42,6 +43,7 @@ class Builder {
         add_stereo_links();
         add_strip_params(p_, spec_);
         add_insert_params(p_, spec_);
+        add_latency_params(p_);
         add_fx_params(p_);
         add_control_room_params(p_, spec_);
         add_mirror_constraint();

@@ -103,6 +103,8 @@ struct InterfaceParams {
     std::vector<OutputStripIds> output_strips;
     // The hardware insert slots (insert_params.cpp): one per source (playback: all -1).
     std::vector<InsertIds> inserts;
+    // Latency compensation across the sources (latency_params.cpp): /latency/compensate.
+    ParamIndex latency_compensate = -1;
     // The FX buses (fx_params.cpp): the shared settings, and by bus its returns and switches.
     FxSettingsIds fx;
     std::vector<BusFxIds> bus_fx;
