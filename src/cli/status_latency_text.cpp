@@ -22,7 +22,7 @@ std::string sources_text(const json& sources, const char* kind, const char* labe
     struct Group {
         int count = 0;
         std::string ids;
-        json ms;
+        double ms = 0.0;
     };
     std::map<int, Group> quiet;  // by compensation frames
     for (const auto& [id, in] : sources.items()) {
@@ -44,7 +44,7 @@ std::string sources_text(const json& sources, const char* kind, const char* labe
         out += fmt::format("  {:<7} +0 frames on {} {}{}", label, g.count, kind,
                            g.count == 1 ? "" : "s");
         if (added > 0)
-            out += fmt::format(", +{} compensation: {}", frames_ms(json(added), g.ms), g.ids);
+            out += fmt::format(", +{} compensation: {}", frames_ms(json(added), json(g.ms)), g.ids);
         out += "\n";
     }
     return out;
