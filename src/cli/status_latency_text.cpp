@@ -14,7 +14,7 @@ std::string frames_ms(const json& frames, const json& ms) {
     return fmt::format("{} frames ({:.2f} ms)", frames.get<int>(), ms.get<double>());
 }
 
-// One kind of source ("input", "playback channel"): the ones that add latency by name, each
+// One kind of source (the inputs, the playback channels): the ones that add latency by name, each
 // with what compensation adds; the rest (most add none) in one line per compensation, with
 // their names when compensation holds them back.
 std::string sources_text(const json& sources, const char* kind, const char* label) {
