@@ -158,5 +158,68 @@ TEST_F(JackLatency, TheLoopbackOfALimitedOutputCarriesItsLookahead) {
     EXPECT_EQ(wait_for(loopback_l, JackCaptureLatency, system_in), system_in);
 }
 
+// A hardware insert of 100 frames on in1 (its delay set, as a measurement would): compensated
+// (the default) every path into the mixes takes those 100 frames, so every output port states
+// the system's capture range plus 100, min and max alike, and what a DAW plays reaches the
+// outputs 100 later. The host's capture of in1 is dry (the system's range) until rec_fx
+// records the insert's output, which is 100 later; in2's capture stays dry. Compensation off:
+// only in1's path carries the 100, and the outputs' ranges span both.
+TEST_F(JackLatency, AnInsertAlignsEveryPathIntoTheMixesAndARecFxCaptureCarriesIt) {
+    constexpr unsigned kDelay = 100;
+    const Range system_in = range("system:capture_1", JackCaptureLatency);
+    const Range system_out = range("system:playback_1", JackPlaybackLatency);
+    EXPECT_EQ(wait_for("phantom:hw_out_main.L", JackCaptureLatency, system_in), system_in);
+
+    set(R"({"/input/in1/insert/send": "line3", "/input/in1/insert/return": "in5",
+            "/input/in1/insert/delay": 100, "/input/in1/insert/on": true})");
+    const Range aligned = shifted(system_in, kDelay);
+    EXPECT_EQ(wait_for("phantom:hw_out_main.L", JackCaptureLatency, aligned), aligned);
+    EXPECT_EQ(range("phantom:hw_out_hp1.L", JackCaptureLatency), aligned);
+    EXPECT_EQ(range("phantom:capture_1", JackCaptureLatency), system_in);  // dry
+    const Range played = shifted(system_out, kDelay);
+    EXPECT_EQ(wait_for("phantom:playback_1", JackPlaybackLatency, played), played);
+
+    set(R"({"/input/in1/rec_fx": true})");
+    EXPECT_EQ(wait_for("phantom:capture_1", JackCaptureLatency, aligned), aligned);
+    EXPECT_EQ(range("phantom:capture_2", JackCaptureLatency), system_in);  // never compensated
+
+    set(R"({"/latency/compensate": false})");
+    const Range spread{system_in.first, system_in.second + kDelay};
+    EXPECT_EQ(wait_for("phantom:hw_out_main.L", JackCaptureLatency, spread), spread);
+    EXPECT_EQ(range("phantom:capture_1", JackCaptureLatency), aligned);  // the insert's still
+    EXPECT_EQ(wait_for("phantom:playback_1", JackPlaybackLatency, system_out), system_out);
+
+    // The status and `phantom status` say what compensation adds, per path.
+    set(R"({"/latency/compensate": true})");
+    json s;
+    for (int k = 0; k < 50; ++k) {  // the status is refreshed every 100 ms
+        s = status();
+        if (s["latency"]["inputs"]["in2"]["compensation_frames"] == kDelay) break;
+        std::this_thread::sleep_for(20ms);
+    }
+    const json& l = s["latency"];
+    EXPECT_EQ(l["inputs"]["in1"]["frames"], kDelay) << s.dump();
+    EXPECT_EQ(l["inputs"]["in1"]["compensation_frames"], 0);
+    EXPECT_EQ(l["inputs"]["in2"]["compensation_frames"], kDelay);
+    EXPECT_EQ(l["playback"]["pb1"]["compensation_frames"], kDelay);
+    EXPECT_EQ(l["mixes_frames"], kDelay);
+    const auto cli =
+        run_command(phantom_command("status --http 127.0.0.1:" + std::to_string(phantom.port())));
+    EXPECT_EQ(cli.exit_code, 0) << cli.err;
+    EXPECT_NE(cli.out.find("  in1     +100 frames (2.08 ms)\n"), std::string::npos) << cli.out;
+    EXPECT_NE(cli.out.find("  inputs  +0 frames on 17 inputs, +100 frames (2.08 ms) "
+                           "compensation: adat1"),
+              std::string::npos)
+        << cli.out;
+    EXPECT_NE(cli.out.find("  playback +0 frames on 20 channels, +100 frames (2.08 ms) "
+                           "compensation: pb1"),
+              std::string::npos)
+        << cli.out;
+    EXPECT_NE(cli.out.find("  mixes   compensation on: every source arrives +100 frames "
+                           "(2.08 ms)\n"),
+              std::string::npos)
+        << cli.out;
+}
+
 }  // namespace
 }  // namespace phantom::test

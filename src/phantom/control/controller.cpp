@@ -374,10 +374,18 @@ Status Controller::status() const {
         if (presence.output_present(o))
             st.output_latency_frames.emplace_back(iface_.spec().outputs[o].id,
                                                   iface_.output_latency_frames(o));
-    for (size_t s = 0; s < iface_.hardware_input_count(); ++s)
-        if (presence.source_present(s))
-            st.input_latency_frames.emplace_back(iface_.layout().sources[s].id,
-                                                 iface_.input_latency_frames(s));
+    for (size_t s = 0; s < iface_.hardware_input_count(); ++s) {
+        if (!presence.source_present(s)) continue;
+        st.input_latency_frames.emplace_back(iface_.layout().sources[s].id,
+                                             iface_.input_latency_frames(s));
+        st.input_compensation_frames.push_back(iface_.input_compensation_frames(s));
+    }
+    for (size_t s = iface_.hardware_input_count(); s < iface_.layout().sources.size(); ++s) {
+        st.playback_latency_frames.emplace_back(iface_.layout().sources[s].id,
+                                                iface_.input_latency_frames(s));
+        st.playback_compensation_frames.push_back(iface_.input_compensation_frames(s));
+    }
+    st.latency_compensate = iface_.latency_compensation_on();
     st.uptime_s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
     return st;

@@ -104,6 +104,13 @@ struct Status {
     std::vector<std::pair<std::string, int>> output_latency_frames;
     // The latency each hardware input's strip adds on its way into the mix, by input id.
     std::vector<std::pair<std::string, int>> input_latency_frames;
+    // What latency compensation adds to each of those inputs' paths into the mixes (in the
+    // same order), so that it arrives with the slowest; /latency/compensate.
+    std::vector<int> input_compensation_frames;
+    bool latency_compensate = true;
+    // The playback channels' own latency and compensation, by channel id (pb1 …).
+    std::vector<std::pair<std::string, int>> playback_latency_frames;
+    std::vector<int> playback_compensation_frames;
 };
 
 struct Snapshot {

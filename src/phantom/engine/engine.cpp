@@ -146,6 +146,7 @@ void Engine::process_chunk(const BlockIo& io, int offset, int frames) {
     run_input_strips(*plan, io, offset, frames);
     run_plugins(io, offset, frames);
     run_inserts(io, offset, frames);
+    run_compensation(*plan, frames);
     run_routes(*plan, frames);
     run_fx(*plan, frames);
     run_output_solos(frames);

@@ -134,6 +134,9 @@ class Engine {
     // and the virtual hardware's outboard loops take the outputs after them.
     void run_inserts(const BlockIo& io, int offset, int frames);
     bool output_sending(size_t o) const;
+    // Latency compensation (engine_compensation.cpp): after the inserts, every compensated
+    // source delayed in place so that all reach the mixes together.
+    void run_compensation(const Plan& plan, int frames);
     void run_loops(const Plan& plan, int frames);
     bool output_strip_active(size_t o) const;
     void run_output_strip(size_t o, float* l, float* r, int frames);

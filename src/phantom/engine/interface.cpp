@@ -104,6 +104,7 @@ Interface::Interface(device::DeviceSpec spec, std::uint32_t sample_rate_hz, int 
     route_silent_since_.assign(crosspoints, -1);
     reset_strips();
     reset_fx();
+    reset_compensation();
     derive();
     update_clock();
     publish_plan();
@@ -126,9 +127,11 @@ std::vector<params::ParamIndex> Interface::apply(const std::vector<params::Param
     }
     if (changed.empty() && !staged_.empty()) {
         derive_strips(params_.tree.values());  // a plugin made again under the same URI
+        derive_compensation();
     } else if (!changed.empty() && only_strip_params(changed)) {
         derive_strips(params_.tree.values());  // no targets, no route generation
         derive_fx(params_.tree.values());
+        derive_compensation();  // an insert's delay moves the other sources
     } else if (!changed.empty()) {
         derive();
         update_clock();
@@ -278,6 +281,7 @@ void Interface::change_sample_rate(std::uint32_t sample_rate_hz) {
     started_ = false;
     reset_strips();  // every strip and FX made and prepared anew at the new rate
     reset_fx();
+    reset_compensation();
     derive();
     update_clock();
     plan_dirty_ = true;
@@ -411,6 +415,7 @@ void Interface::start() {
     engine_->snap_to_targets();
     snap_strips();
     settle_fx();
+    snap_compensation();
     engine_->plans().collect(true);
     started_ = true;
 }
@@ -437,6 +442,7 @@ void Interface::maintain() {
     prune_fx(now, settle);
     prune_plugins();
     service_plugins();
+    derive_compensation();  // a plugin's latency settles while it runs, without a command
     if (plan_dirty_) publish_plan();
     report_streams();
 
@@ -472,6 +478,7 @@ void Interface::publish_plan() {
     plan->signals = signals_;
     plan->strips = strips_;
     plan->fx = fx_;
+    plan->compensation = compensation_;
     const size_t n = params_.sources.size();
     plan->sources.resize(n);
     for (size_t s = 0; s < n; ++s) {

@@ -172,6 +172,19 @@ class Interface {
     int plugin_latency_frames(size_t s) const;
     int insert_latency_frames(size_t s) const;
 
+    // Latency compensation (compensation_derivation.cpp). What is added to source `s`'s path
+    // into the mixes so that it arrives with the slowest (/latency/compensate on: the longest
+    // input_latency_frames of any source, minus its own; off, or no latency anywhere: 0). Its
+    // path into the mixes then takes input_latency_frames(s) + input_compensation_frames(s).
+    int input_compensation_frames(size_t s) const {
+        return s < compensation_frames_.size() ? compensation_frames_[s] : 0;
+    }
+    bool latency_compensation_on() const;
+    // The latency of host capture channel `k` (source k's own capture): its input's
+    // input_latency_frames while /input/ID/rec_fx records the processed channel, else 0 (the
+    // dry converter signal). Never compensated: the host aligns takes by these figures.
+    int capture_latency_frames(size_t k) const;
+
     // The hardware insert slots (insert_derivation.cpp). A measurement of source `s`'s loop:
     // arm it with `sequence` (played once out of the send; the return recorded for the
     // sequence and `insert_max_lag_frames()` more), wait until insert_measurement_done(s) as
@@ -263,6 +276,12 @@ class Interface {
     void derive_fx(const std::vector<double>& v);
     void prune_fx(std::int64_t now, std::int64_t settle);
     void settle_fx();
+    // Latency compensation (compensation_derivation.cpp): an empty bank (at construction and
+    // after a rate change); each source's delay from every source's latency, a line made the
+    // first time a source needs one; every line at its delay at start, without fades.
+    void reset_compensation();
+    void derive_compensation();
+    void snap_compensation();
     void warn_once(std::vector<char>& flags, size_t s, bool condition, const std::string& text);
     // A source's stream replaced (or removed): its count is kept, its warnings start afresh.
     void replace_stream(size_t s, std::shared_ptr<io::FileStream> stream);
@@ -307,6 +326,9 @@ class Interface {
                                                                const std::string& uri) const;
 
     std::shared_ptr<const FxBank> fx_;
+    std::shared_ptr<const CompensationBank> compensation_;
+    std::vector<int> compensation_frames_;       // by source, as posted
+    std::vector<int> path_latency_frames_;       // by source: scratch of derive_compensation
     std::vector<std::int64_t> fx_silent_since_;  // [bus * kFxKinds + kind]: return at 0 since
     std::vector<double> fx_sound_;               // the FX settings last posted (empty: none)
 

@@ -11,6 +11,7 @@
 #include "phantom/dsp/biquad.hpp"
 #include "phantom/engine/channel_strip.hpp"
 #include "phantom/engine/fx_bus.hpp"
+#include "phantom/engine/latency_compensation.hpp"
 
 namespace phantom::engine {
 
@@ -50,6 +51,8 @@ struct Plan {
     std::shared_ptr<const SignalBank> signals;
     std::shared_ptr<const StripBank> strips;  // the processor slots (channel_strip.hpp)
     std::shared_ptr<const FxBank> fx;         // the submixes' reverbs and echoes (fx_bus.hpp)
+    // The sources' latency compensation (latency_compensation.hpp); null: none ever needed.
+    std::shared_ptr<const CompensationBank> compensation;
 };
 
 }  // namespace phantom::engine

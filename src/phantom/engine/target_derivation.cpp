@@ -54,6 +54,7 @@ void Interface::derive() {
     derive_outputs(v);
     derive_strips(v);
     derive_fx(v);
+    derive_compensation();
 }
 
 void Interface::derive_sources(const std::vector<double>& v) {

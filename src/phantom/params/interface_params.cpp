@@ -8,6 +8,7 @@
 #include "phantom/params/control_room_params.hpp"
 #include "phantom/params/fx_params.hpp"
 #include "phantom/params/insert_params.hpp"
+#include "phantom/params/latency_params.hpp"
 #include "phantom/params/plugin_params.hpp"
 #include "phantom/params/schema_factories.hpp"
 #include "phantom/params/strip_params.hpp"
@@ -44,6 +45,7 @@ class Builder {
         add_strip_params(p_, spec_);
         add_insert_params(p_, spec_);
         add_plugin_params(p_);
+        add_latency_params(p_);
         add_fx_params(p_);
         add_control_room_params(p_, spec_);
         add_mirror_constraint();

@@ -105,6 +105,8 @@ struct InterfaceParams {
     std::vector<InsertIds> inserts;
     // The LV2 plugin slots (plugin_params.cpp): [source * kPluginSlots + n], n from 0.
     std::vector<PluginSlotIds> plugin_slots;
+    // Latency compensation across the sources (latency_params.cpp): /latency/compensate.
+    ParamIndex latency_compensate = -1;
     // The FX buses (fx_params.cpp): the shared settings, and by bus its returns and switches.
     FxSettingsIds fx;
     std::vector<BusFxIds> bus_fx;

@@ -3,7 +3,8 @@
 // random parameter change before every block and a plan swap (a route coming alive or dying, a
 // new source) every 10 blocks, a file streamed from disk among the sources, and every kind of
 // processor slot running (input strips, a linked pair, output strips, a hardware insert
-// through a virtual outboard loop, measuring, the mixes' reverbs and echoes).
+// through a virtual outboard loop, measuring, the latency compensation it makes on every other
+// source, the mixes' reverbs and echoes).
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -123,6 +124,11 @@ TEST_P(RealtimeSafety, ProcessNeverAllocates) {
             iface.set_text(base + "mix", "50");
             iface.set_text(base + "delay", "100");
             iface.set_text(base + "on", "on");
+        }
+        // The insert's delay holds every other source back (the random changes switch the
+        // insert and /latency/compensate, so the lines fade between delays too).
+        if (insert) {
+            EXPECT_EQ(iface.input_compensation_frames(1), 100) << GetParam();
         }
         // LV2 plugins in the first input's slots: a compressor, and a delay that reports its
         // latency; below, bypassed and back, replaced and unloaded while the audio runs.

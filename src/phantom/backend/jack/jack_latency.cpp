@@ -2,8 +2,10 @@
 //
 // Phantom is a mixer: every input port may reach every output port through the mix, except a
 // host capture port of an input (capture_<k>, the input's dry signal), which only hw_in_<k>
-// reaches. A path adds what its input's strip adds plus what its output's strip adds (today
-// only a headphone limiter's lookahead). So, as jack.h asks of a client that adds latency:
+// reaches. A path adds what its input's strip, insert and latency compensation add plus what
+// its output's strip adds (a headphone limiter's lookahead). With rec_fx the capture port
+// carries the input's processing (its insert's loop) too. So, as jack.h asks of a client that
+// adds latency:
 //   capture mode:  each output port = the union over the input ports that reach it of
 //                  (their capture range + the input's own) + the output's own;
 //   playback mode: each input port  = the union over the output ports it reaches of
@@ -123,27 +125,35 @@ void JackBackend::update_own_latencies() {
         if (own_latency_[index].exchange(frames, std::memory_order_relaxed) != frames)
             changed = true;
     };
+    // An input's path into the mixes: its own processing and what compensation adds to align
+    // it with the slowest (so with compensation on, every path into the mixes states the
+    // slowest's latency, which is what the mixes then carry).
+    auto into_mix = [&](size_t s) {
+        return iface_->input_latency_frames(s) + iface_->input_compensation_frames(s);
+    };
     size_t index = 0;
     for (size_t s = 0; s < hw_in_.size(); ++s)
-        put(index++, iface_->input_latency_frames(s));
+        put(index++, into_mix(s));
     const auto& outputs = iface_->spec().outputs;
     for (size_t o = 0; o < outputs.size(); ++o)
         for (int c = 0; c < outputs[o].channels; ++c)
             put(index++, iface_->output_latency_frames(o));
     // The loopback carries the output /loopback/source names (after its strip); an input's
-    // capture channel its dry signal.
+    // capture channel its dry signal, or with rec_fx its processed one (an insert's loop
+    // included), never compensated.
     const auto& layout = iface_->layout();
     int loopback_output = -1;
     if (layout.loopback_source >= 0)
         loopback_output = layout.loopback_choice_output[static_cast<size_t>(
             iface_->params().value(layout.loopback_source))];
     for (size_t k = 0; k < capture_.size(); ++k)
-        put(index++, k >= direct_capture_ && loopback_output >= 0
+        put(index++, k < direct_capture_ ? iface_->capture_latency_frames(k)
+                     : loopback_output >= 0
                          ? iface_->output_latency_frames(static_cast<size_t>(loopback_output))
                          : 0);
     const size_t first_pb = iface_->layout().sources.size() - playback_.size();
     for (size_t n = 0; n < playback_.size(); ++n)
-        put(index++, iface_->input_latency_frames(first_pb + n));
+        put(index++, into_mix(first_pb + n));
     // The server calls every client's latency callback again, on its own thread: ours reads
     // the atomics just written.
     if (changed && client_ && active_.load()) jack_recompute_total_latencies(client_);

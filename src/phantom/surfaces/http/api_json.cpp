@@ -132,16 +132,35 @@ static double frames_ms(double frames, double rate_hz) {
 
 // Per path: the backend's two halves (driver and converters: the card's, or the JACK graph's
 // beyond Phantom's hardware ports), what Phantom's own processing adds on each input and each
-// output, and the round trip from an input's connector to each output's (the direct monitoring
-// path: capture + the slowest input's own + the output's own + playback).
+// output, what latency compensation adds on each source to align it with the slowest, and the
+// round trip from an input's connector to each output's (the direct monitoring path: capture +
+// the slowest input's way into the mixes + the output's own + playback).
 static json latency_json(const control::Status& s) {
     const auto& b = s.backend;
     const double rate = s.rate_hz;
-    int slowest_input = 0;
+    int slowest_input = 0, into_mixes = 0;
+    // A source's own latency and its compensation, as one entry.
+    auto path = [&](int frames, int compensation) {
+        into_mixes = std::max(into_mixes, frames + compensation);
+        return json{{"frames", frames},
+                    {"ms", frames_ms(frames, rate)},
+                    {"compensation_frames", compensation},
+                    {"compensation_ms", frames_ms(compensation, rate)}};
+    };
     json inputs = json::object();
-    for (const auto& [id, frames] : s.input_latency_frames) {
-        inputs[id] = {{"frames", frames}, {"ms", frames_ms(frames, rate)}};
-        slowest_input = std::max(slowest_input, frames);
+    for (size_t k = 0; k < s.input_latency_frames.size(); ++k) {
+        const auto& [id, frames] = s.input_latency_frames[k];
+        const int added =
+            k < s.input_compensation_frames.size() ? s.input_compensation_frames[k] : 0;
+        inputs[id] = path(frames, added);
+        slowest_input = std::max(slowest_input, frames + added);
+    }
+    json playback = json::object();
+    for (size_t k = 0; k < s.playback_latency_frames.size(); ++k) {
+        const auto& [id, frames] = s.playback_latency_frames[k];
+        playback[id] =
+            path(frames,
+                 k < s.playback_compensation_frames.size() ? s.playback_compensation_frames[k] : 0);
     }
     const int through = b.capture_latency_frames + slowest_input + b.playback_latency_frames;
     int round_trip = through;
@@ -158,7 +177,11 @@ static json latency_json(const control::Status& s) {
             {"capture_ms", frames_ms(b.capture_latency_frames, rate)},
             {"playback_frames", b.playback_latency_frames},
             {"playback_ms", frames_ms(b.playback_latency_frames, rate)},
+            {"compensate", s.latency_compensate},
+            {"mixes_frames", into_mixes},
+            {"mixes_ms", frames_ms(into_mixes, rate)},
             {"inputs", std::move(inputs)},
+            {"playback", std::move(playback)},
             {"outputs", std::move(outputs)},
             {"round_trip_frames", round_trip},
             {"round_trip_ms", frames_ms(round_trip, rate)}};

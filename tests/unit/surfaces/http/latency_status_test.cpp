@@ -68,5 +68,46 @@ TEST_F(LatencyStatus, EveryPathWithTheBackendsHalvesAndItsRoundTrip) {
     EXPECT_EQ(st["latency_frames"], 512);  // the backend's alone, as before
 }
 
+// An insert of 100 frames on in1: its own latency; every other source (inputs and playback
+// alike) held back by 100 to meet it; the mixes reached at 100, and the round trip from any
+// input through the mixes grows by as much. Compensation off: nothing added.
+TEST_F(LatencyStatus, CompensationIsShownPerPath) {
+    json l = ok("GET", "/api/status")["latency"];
+    EXPECT_EQ(l["compensate"], true);
+    EXPECT_EQ(l["mixes_frames"], 0);
+    EXPECT_EQ(l["inputs"]["in2"]["compensation_frames"], 0);
+    EXPECT_EQ(l["playback"].size(), 20u) << l.dump();  // studio-8x8's pb1 … pb20
+
+    ok("POST", "/api/params",
+       R"({"/input/in1/insert/send": "line3", "/input/in1/insert/return": "in5",
+           "/input/in1/insert/delay": 100, "/input/in1/insert/on": true})");
+    l = ok("GET", "/api/status")["latency"];
+    EXPECT_EQ(l["inputs"]["in1"]["frames"], 100);
+    EXPECT_EQ(l["inputs"]["in1"]["compensation_frames"], 0);
+    for (const auto& [id, in] : l["inputs"].items()) {
+        if (id == "in1") continue;
+        EXPECT_EQ(in["frames"], 0) << id;
+        EXPECT_EQ(in["compensation_frames"], 100) << id;
+        EXPECT_EQ(in["compensation_ms"], 2.08) << id;  // 100 / 48 kHz
+    }
+    for (const auto& [id, pb] : l["playback"].items()) {
+        EXPECT_EQ(pb["frames"], 0) << id;
+        EXPECT_EQ(pb["compensation_frames"], 100) << id;
+    }
+    EXPECT_EQ(l["mixes_frames"], 100);
+    EXPECT_EQ(l["mixes_ms"], 2.08);
+    EXPECT_EQ(l["outputs"]["main"]["round_trip_frames"], 512 + 100);
+    EXPECT_EQ(l["round_trip_frames"], 512 + 100);
+
+    ok("PUT", "/api/params/latency/compensate", R"({"value": false})");
+    l = ok("GET", "/api/status")["latency"];
+    EXPECT_EQ(l["compensate"], false);
+    EXPECT_EQ(l["inputs"]["in2"]["compensation_frames"], 0);
+    EXPECT_EQ(l["playback"]["pb1"]["compensation_frames"], 0);
+    EXPECT_EQ(l["inputs"]["in1"]["frames"], 100);
+    EXPECT_EQ(l["mixes_frames"], 100);  // in1 still reaches them that late
+    EXPECT_EQ(l["round_trip_frames"], 512 + 100);
+}
+
 }  // namespace
 }  // namespace phantom::http
