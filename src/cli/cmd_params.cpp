@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "arguments.hpp"
 #include "commands.hpp"
 #include "remote_call.hpp"
 
@@ -138,7 +139,7 @@ void add_param_commands(CLI::App& app) {
             throw UsageError("set: expected PATH VALUE pairs, e.g. phantom set /monitor/dim on");
         json batch = json::object();
         for (size_t k = 0; k < pairs->size(); k += 2)
-            batch[(*pairs)[k]] = (*pairs)[k + 1];
+            batch[(*pairs)[k]] = unmark_value((*pairs)[k + 1]);
         json a = call(*r, "POST", "/api/params", batch);
         print_or_json(*r, a, [&] {
             for (const auto& c : a["changed"])
