@@ -132,7 +132,9 @@ void add_param_commands(CLI::App& app) {
     auto* set = add_remote_subcommand(app, r, "set",
                                       "Set parameters of the running Phantom (several PATH VALUE "
                                       "pairs are one all-or-nothing batch)");
-    set->add_option("PATH_VALUE", *pairs, "PATH VALUE [PATH VALUE …], e.g. /monitor/dim on")
+    set->add_option("PATH_VALUE", *pairs,
+                    "PATH VALUE [PATH VALUE …], e.g. /monitor/dim on /mix/main/in1/gain -inf "
+                    "(the word after a path is its value, a negative one too)")
         ->required();
     set->callback([r, pairs] {
         if (pairs->size() % 2 != 0)
