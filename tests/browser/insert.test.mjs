@@ -111,4 +111,21 @@ describe('the hardware insert in the strip on studio-8x8', () => {
     await dialog.waitFor({ state: 'detached' });
     assert.deepEqual(page.errors, []);
   });
+
+  it('fits a phone: the insert section is no wider than the screen', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('button', { name: 'in1 strip', exact: true }).click();
+    const insert = page.getByRole('dialog', { name: /· in1 · strip/ })
+      .getByRole('region', { name: 'in1 insert' });
+    await insert.scrollIntoViewIfNeeded();
+    const fits = await insert.evaluate((node) => {
+      const r = node.getBoundingClientRect();
+      return r.left >= 0 && r.right <= window.innerWidth
+        && document.documentElement.scrollWidth <= window.innerWidth;
+    });
+    assert.ok(fits, 'the insert section fits 390 px');
+    await page.screenshot({ path: path.join(artifacts, 'studio-8x8-strip-in1-insert-phone.png') });
+    await page.keyboard.press('Escape');
+    assert.deepEqual(page.errors, []);
+  });
 });
