@@ -50,4 +50,28 @@ std::uint64_t parse_duration_frames(const std::string& text, std::uint32_t rate)
     return static_cast<std::uint64_t>(std::llround(total));
 }
 
+std::vector<std::string> mark_values_after_paths(std::vector<std::string> args) {
+    if (args.empty() || args[0] != "set") return args;
+    bool value_next = false;
+    for (size_t k = 1; k < args.size(); ++k) {
+        std::string& word = args[k];
+        if (word == "--") break;  // CLI11 takes everything after it as a value already
+        if (value_next) {
+            value_next = false;
+            const bool looks_like_option = word.size() > 1 && word[0] == '-';
+            if (looks_like_option && word[1] != '-' && word != "-h") word.insert(0, 1, '\0');
+            continue;
+        }
+        if (word == "--http" || word == "--token")
+            ++k;  // the option's own value, not a path
+        else if (!word.empty() && word[0] == '/')
+            value_next = true;
+    }
+    return args;
+}
+
+std::string unmark_value(const std::string& word) {
+    return !word.empty() && word[0] == '\0' ? word.substr(1) : word;
+}
+
 }  // namespace phantom::cli

@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "arguments.hpp"
 #include "commands.hpp"
 #include "remote_call.hpp"
 
@@ -131,14 +132,16 @@ void add_param_commands(CLI::App& app) {
     auto* set = add_remote_subcommand(app, r, "set",
                                       "Set parameters of the running Phantom (several PATH VALUE "
                                       "pairs are one all-or-nothing batch)");
-    set->add_option("PATH_VALUE", *pairs, "PATH VALUE [PATH VALUE …], e.g. /monitor/dim on")
+    set->add_option("PATH_VALUE", *pairs,
+                    "PATH VALUE [PATH VALUE …], e.g. /monitor/dim on /mix/main/in1/gain -inf "
+                    "(the word after a path is its value, a negative one too)")
         ->required();
     set->callback([r, pairs] {
         if (pairs->size() % 2 != 0)
             throw UsageError("set: expected PATH VALUE pairs, e.g. phantom set /monitor/dim on");
         json batch = json::object();
         for (size_t k = 0; k < pairs->size(); k += 2)
-            batch[(*pairs)[k]] = (*pairs)[k + 1];
+            batch[(*pairs)[k]] = unmark_value((*pairs)[k + 1]);
         json a = call(*r, "POST", "/api/params", batch);
         print_or_json(*r, a, [&] {
             for (const auto& c : a["changed"])

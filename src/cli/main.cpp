@@ -2,9 +2,13 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
+#include <string>
+#include <vector>
 
+#include "arguments.hpp"
 #include "commands.hpp"
 #include "phantom/analog/source_spec.hpp"
 #include "phantom/app/state_lock.hpp"
@@ -35,7 +39,12 @@ int run(int argc, char** argv) {
     phantom::cli::add_doctor_commands(app);
     phantom::cli::add_insert_command(app);
     try {
-        app.parse(argc, argv);
+        // The words after the program's name, values after a path marked (arguments.hpp), in
+        // the reverse order CLI11's parse() of a vector takes.
+        std::vector<std::string> args(argv + std::min(argc, 1), argv + argc);
+        args = phantom::cli::mark_values_after_paths(std::move(args));
+        std::reverse(args.begin(), args.end());
+        app.parse(args);
     } catch (const CLI::Success& e) {  // --help, --version
         return app.exit(e);
     } catch (const CLI::ParseError& e) {

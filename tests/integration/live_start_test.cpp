@@ -430,6 +430,45 @@ TEST(LiveCli, GetSetListStatusSnapshotAndMetersTalkToTheRunningInstance) {
     EXPECT_NE(meters.out.find("main.L"), std::string::npos) << meters.out;
 }
 
+// CLI11 took "-inf" after a path for an option it did not know, so `phantom set PATH -inf`
+// failed unless the user wrote `--` first (an outside attack found it). The word after a path
+// is its value, whatever it looks like; options before, between and after the pairs still work.
+TEST(LiveCli, NegativeValuesAfterAPathAreValuesAndOptionsStayOptions) {
+    const std::string dir = temp_dir("live-cli-negative");
+    LiveProcess p({"--session", dir + "state.json"}, dir + "log");
+    ASSERT_TRUE(p.wait_ready()) << p.log();
+    const std::string http = "--http 127.0.0.1:" + std::to_string(p.port());
+    ASSERT_EQ(run_command(phantom_command("set /mix/main/in1/gain 0 /mix/main/in2/gain 0 " + http))
+                  .exit_code,
+              0);
+    auto set = run_command(phantom_command("set " + http +
+                                           " /mix/main/in1/gain -inf /mix/main/in2/gain -12.5 "
+                                           "/input/in1/trim -.5 /input/in2/trim -6 --json"));
+    EXPECT_EQ(set.exit_code, 0) << set.err;
+    EXPECT_EQ(get_value(p, "/mix/main/in1/gain"), "-inf");
+    EXPECT_EQ(get_value(p, "/mix/main/in2/gain"), -12.5);
+    EXPECT_EQ(get_value(p, "/input/in1/trim"), -0.5);
+    EXPECT_EQ(get_value(p, "/input/in2/trim"), -6.0);
+    EXPECT_TRUE(json::parse(set.out, nullptr, false).contains("changed")) << set.out;  // --json
+    auto upper = run_command(phantom_command("set /mix/main/in2/gain -INF " + http));
+    EXPECT_EQ(upper.exit_code, 0) << upper.err;
+    EXPECT_EQ(get_value(p, "/mix/main/in2/gain"), "-inf");
+    // A word in a value's place that the parameter cannot take is the server's to refuse.
+    auto word = run_command(phantom_command("set /monitor/dim -loud " + http));
+    EXPECT_EQ(word.exit_code, 2);
+    EXPECT_NE(word.err.find("/monitor/dim: '-loud' is not a valid value"), std::string::npos)
+        << word.err;
+    // `--` still works, an unknown option in an option's place is still refused, -h is help.
+    EXPECT_EQ(run_command(phantom_command("set " + http + " -- /input/in1/trim -1")).exit_code, 0);
+    EXPECT_EQ(get_value(p, "/input/in1/trim"), -1.0);
+    auto bogus = run_command(phantom_command("set --bogus /input/in1/trim 1 " + http));
+    EXPECT_EQ(bogus.exit_code, 2);
+    EXPECT_NE(bogus.err.find("--bogus"), std::string::npos) << bogus.err;
+    auto help = run_command(phantom_command("set -h"));
+    EXPECT_EQ(help.exit_code, 0);
+    EXPECT_NE(help.out.find("PATH_VALUE"), std::string::npos) << help.out;
+}
+
 // The line of `meters --once` for one channel: "adat1      ####… -6.0 dBFS  hold -6.0 …".
 std::string meter_row(const std::string& table, const std::string& id) {
     std::istringstream in(table);

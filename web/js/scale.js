@@ -45,8 +45,10 @@ export function isPan(param) {
   return param.unit === '' && !(toNumber(param.min) >= 0);
 }
 
-// Values a hand sets are kept to the resolution shown: 0.1 dB, or 0.01 of a pan.
+// Values a hand sets are kept to the resolution shown: 0.1 dB, 0.01 of a pan, a whole frame
+// (a delay in frames is whole: the server refuses a fraction).
 function perUnit(param, fine) {
+  if (param.unit === 'frames') return 1;
   return param.unit === '' ? (fine ? 100 : 10) : (fine ? 10 : 1);
 }
 
@@ -90,6 +92,7 @@ export function formatValue(param, value) {
     return (value < 0 ? 'L' : 'R') + Math.round(Math.abs(value) * 100);
   }
   if (param.unit === '') return value.toFixed(param.decimals ?? 2);  // a Q, a ratio, a width
+  if (param.unit === 'frames') return String(Math.round(value));
   return value.toFixed(1);
 }
 

@@ -313,6 +313,8 @@ class StopWatchdog {
 std::vector<std::string> LiveInstance::shutdown() {
     if (stopped_) return {};
     stopped_ = true;
+    // A measurement under way ends unapplied, so the server's stop below can answer it so.
+    controller_->stop_measurements();
     osc_.reset();  // no more commands
     server_.reset();
     controller_->attach_recorder(nullptr);  // the backend finishes every recording below

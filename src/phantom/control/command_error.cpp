@@ -18,6 +18,8 @@ const char* to_string(ErrorKind kind) {
             return "not available";
         case ErrorKind::Conflict:
             return "conflict";
+        case ErrorKind::Stopping:
+            return "stopping";
     }
     return "error";
 }

@@ -18,6 +18,7 @@ enum class ErrorKind {
     OutOfRange,    // a number outside the range, a name that is not allowed
     NotAvailable,  // the control exists, but not on this hardware (48 V on JACK)
     Conflict,      // valid alone, refused with the rest (a mirror cycle, a name taken)
+    Stopping,      // Phantom is stopping: the command was not carried out
 };
 
 const char* to_string(ErrorKind kind);

@@ -165,8 +165,12 @@ class Controller {
     // /input/<id>/insert/delay set to it. Errors: UnknownPath (no such input), NotAvailable
     // (no insert slot there), Conflict (no send or return, a measurement under way on any
     // input, the audio not running, or nothing clear came back: the reason named, the old
-    // delay kept).
+    // delay kept), Stopping (stop_measurements() came first, or while it ran: not applied).
     InsertMeasurement measure_insert(const std::string& id);
+    // Phantom is stopping: a measurement under way ends without applying its figure, and
+    // none starts. Under the lock, so a measurement's result is either applied before it
+    // (and answered as applied) or not at all.
+    void stop_measurements();
 
     // Parameter changes after sequence number `after`, oldest first; returns the last sequence
     // number. `lost` is set when the log no longer reaches back that far (resync needed).
@@ -226,6 +230,7 @@ class Controller {
     // Made at the first examination; shared_ptr so that this header needs only its name.
     std::shared_ptr<doctor::Doctor> doctor_;
     std::vector<doctor::Finding> findings_;
+    bool measurements_stopped_ = false;  // stop_measurements(), read under the lock
     std::uint64_t revision_ = 0;
     std::deque<Change> change_log_;
     std::uint64_t change_seq_ = 0;

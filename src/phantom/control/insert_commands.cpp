@@ -25,7 +25,21 @@ constexpr float kSequenceAmplitude = 0.1f;
 // Phantom), so a client asking for many cannot take every thread from the others.
 std::atomic<bool> measuring{false};
 
+// Phantom stopping during a measurement: the figure is not applied, and the client is told so.
+CommandError stopping(const std::string& id, const std::string& where) {
+    return CommandError(ErrorKind::Stopping,
+                        fmt::format("phantom is stopping; the measurement of {}'s insert was not "
+                                    "applied (the delay stays as it was)",
+                                    id),
+                        where);
+}
+
 }  // namespace
+
+void Controller::stop_measurements() {
+    std::lock_guard lock(mutex_);
+    measurements_stopped_ = true;
+}
 
 InsertMeasurement Controller::measure_insert(const std::string& id) {
     using steady = std::chrono::steady_clock;
@@ -55,6 +69,7 @@ InsertMeasurement Controller::measure_insert(const std::string& id) {
     };
     {
         std::lock_guard lock(mutex_);
+        if (measurements_stopped_) throw stopping(id, where);
         const int index = iface_.layout().source_index(id);
         if (index < 0)
             throw CommandError(ErrorKind::UnknownPath, fmt::format("{}: no such input", id), where);
@@ -88,6 +103,10 @@ InsertMeasurement Controller::measure_insert(const std::string& id) {
     while (true) {
         {
             std::lock_guard lock(mutex_);
+            if (measurements_stopped_) {
+                iface_.cancel_insert_measurement(s);
+                throw stopping(id, where);
+            }
             if (loop_now(s) != loop_was) {
                 iface_.cancel_insert_measurement(s);
                 throw changed("while it ran");
@@ -111,6 +130,8 @@ InsertMeasurement Controller::measure_insert(const std::string& id) {
     std::string why;
     const auto trip = processors::insert::measure_round_trip(sequence, recording, max_lag, why);
     std::lock_guard lock(mutex_);
+    // Checked under the same lock as stop_measurements(): applied before it, or not at all.
+    if (measurements_stopped_) throw stopping(id, where);
     const params::ParamIndex delay = iface_.layout().inserts[s].delay;
     const int previous = static_cast<int>(std::lround(iface_.params().value(delay)));
     if (loop_now(s) != loop_was) throw changed("while it ran");

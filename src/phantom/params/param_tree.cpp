@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 
+#include "phantom/params/taper.hpp"
 #include "phantom/params/utf8.hpp"
 
 namespace phantom::params {
@@ -194,6 +195,9 @@ double ParamTree::check_value(ParamIndex i, double value) const {
     switch (s.type) {
         case ParamType::Float:
             ok = !std::isnan(value) && value >= s.min && value <= s.max;
+            // A level that reaches -inf is -inf below the fader's floor, as its fader reads
+            // (taper.hpp): -1e308 dB is stored, saved and shown as what it is, off.
+            if (ok && value < kFaderFloorDb && taper_of(s) == Taper::Fader) value = -INFINITY;
             break;
         case ParamType::Bool:
             ok = value == 0.0 || value == 1.0;
@@ -376,14 +380,14 @@ ParamTree::Candidate ParamTree::candidate(const std::vector<ParamChange>& batch)
             throw ParamError(ParamErrorKind::UnknownPath, schema(c.index).path,
                              fmt::format("{}: no longer a parameter (its plugin was unloaded)",
                                          schema(c.index).path));
-        check_value(c.index, c.value);
+        const double value = check_value(c.index, c.value);
         if (schema(c.index).type == ParamType::String)
             next.texts[static_cast<size_t>(c.index)] = check_text(c.index, c.text);
-        candidate[static_cast<size_t>(c.index)] = c.value;
+        candidate[static_cast<size_t>(c.index)] = value;
         for (const auto& group : links_)
             if (std::find(group.begin(), group.end(), c.index) != group.end())
                 for (ParamIndex member : group)
-                    candidate[static_cast<size_t>(member)] = c.value;
+                    candidate[static_cast<size_t>(member)] = value;
     }
     follow_gangs(changes, candidate);
     for (const auto& constraint : constraints_) {

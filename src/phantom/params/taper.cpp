@@ -7,8 +7,6 @@ namespace phantom::params {
 
 namespace {
 
-// Below this a fader reads -inf: 96 dB under the top is past any converter's noise floor.
-constexpr double kFaderFloorDb = -90.0;
 // A range narrower than a decade (a 1–4 Hz rate) turns well enough in its own unit.
 constexpr double kLogMinRatio = 10.0;
 

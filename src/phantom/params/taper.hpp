@@ -18,6 +18,10 @@ namespace phantom::params {
 
 enum class Taper { Fader, Log, Linear };
 
+// Below this a fader reads -inf: 96 dB under the top is past any converter's noise floor. A
+// level set below it is -inf on every surface (ParamTree::check_value).
+inline constexpr double kFaderFloorDb = -90.0;
+
 Taper taper_of(const ParamSchema& schema);
 const char* to_string(Taper taper);
 

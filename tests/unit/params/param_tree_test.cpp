@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 
 #include "phantom/device/device_catalog.hpp"
 #include "phantom/params/interface_params.hpp"
@@ -113,6 +114,31 @@ TEST(ParamTree, AcceptsUserUnitsAndWords) {
     EXPECT_EQ(p.tree.format(p.tree.require("/monitor/dim")), "on");
     p.tree.set_text("/monitor/speakers", "ab");
     EXPECT_EQ(p.tree.format(p.tree.require("/monitor/speakers")), "AB");
+}
+
+// An outside attack set a level to -1e308 dB and found it kept as given. Every fader reads
+// -inf below -90 dB (taper.hpp), so a level that reaches -inf is -inf there, however it was
+// sent (text, a number in a batch, a linked pair); just above the floor it is kept.
+TEST(ParamTree, ALevelBelowTheFadersFloorIsMinusInfinity) {
+    auto p = studio();
+    const auto gain = p.tree.require("/mix/main/in1/gain");
+    for (const char* text : {"-1e308", "-1e308dB", "-100", "-90.001"}) {
+        p.tree.set_text("/mix/main/in1/gain", "0");
+        p.tree.set_text("/mix/main/in1/gain", text);
+        EXPECT_EQ(p.tree.value(gain), -INFINITY) << text;
+        EXPECT_EQ(p.tree.format(gain), "-inf") << text;
+    }
+    p.tree.set_text("/mix/main/in1/gain", "-90");
+    EXPECT_EQ(p.tree.value(gain), -90.0);
+    p.tree.set_text("/mix/main/in1/gain", "-89.9");
+    EXPECT_EQ(p.tree.value(gain), -89.9);
+    const auto volume = p.tree.require("/monitor/volume");
+    p.tree.apply({{volume, -1e308}, {gain, -std::numeric_limits<double>::max()}});
+    EXPECT_EQ(p.tree.value(volume), -INFINITY);
+    EXPECT_EQ(p.tree.value(gain), -INFINITY);
+    EXPECT_EQ(p.tree.check_value(volume, -1e300), -INFINITY);
+    // A level that stops short of -inf keeps its own floor: below it is out of range.
+    EXPECT_THROW(p.tree.set_text("/input/in1/trim", "-1e308"), ParamError);
 }
 
 TEST(ParamTree, BatchIsAllOrNothing) {

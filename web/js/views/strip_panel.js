@@ -1,7 +1,8 @@
 // A channel's strip in a dialog, as TotalMix FX's channel settings and UA Console's insert
 // view show it: the EQ curve across the top, then one panel per section in signal order
-// (low cut → EQ → compressor → gate for an input; room EQ → delay → limiter for an output),
-// each with its switch, its controls and, for the dynamics, a gain-reduction meter.
+// (low cut → EQ → compressor → gate → hardware insert for an input; room EQ → delay →
+// limiter for an output), each with its switch, its controls and, for the dynamics, a
+// gain-reduction meter.
 //
 // Everything comes from the parameter tree: a section, band or control is shown because its
 // path exists, with the range, unit and choices the tree gives. The curve is not computed
@@ -13,6 +14,7 @@ import { getJson } from '../api.js';
 import { Choice, el, Knob, Toggle } from '../controls.js';
 import { dialogContext, showDialog } from './dialog.js';
 import { GrMeter } from '../meters.js';
+import { insertSection } from './insert_panel.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 function svg(tag, attributes = {}) {
@@ -258,6 +260,9 @@ export function openStrip(ctx, kind, id, opener) {
     for (const name of ['lowcut', 'eq', 'comp', 'gate'])
       if (ctx.store.children(base + name + '/').length)
         body.append(name === 'eq' ? eqSection(dctx, kind, id) : section(dctx, kind, id, name));
+    // The hardware insert sits after the strip (decisions.md, "Hardware inserts").
+    const insert = insertSection(dctx, id);
+    if (insert) body.append(insert);
     const extra = ['width', 'ms', 'rec_fx'].filter((leaf) => ctx.store.has(base + leaf));
     if (extra.length) {
       const box = el('section', { class: 'strip-section', 'aria-label': `${id} channel` },
@@ -284,11 +289,12 @@ export function openStrip(ctx, kind, id, opener) {
 // The button on a strip that opens it, lit with the sections that are on.
 export function stripButton(ctx, kind, id) {
   const base = `/${kind}/${id}/`;
-  const sections = [['lowcut', 'LC'], ['eq', 'EQ'], ['comp', 'C'], ['gate', 'G'], ['limiter', 'L']]
+  const sections = [['lowcut', 'LC'], ['eq', 'EQ'], ['comp', 'C'], ['gate', 'G'], ['insert', 'INS'],
+    ['limiter', 'L']]
     .filter(([s]) => ctx.store.has(`${base}${s}/on`));
   const lights = el('span', { class: 'strip-lights', 'aria-hidden': 'true' });
   const button = el('button', { type: 'button', class: 'strip-open', 'aria-haspopup': 'dialog',
-    'aria-label': `${id} strip`, title: `${id}: low cut, EQ and dynamics` }, el('span', { text: 'Strip' }), lights);
+    'aria-label': `${id} strip`, title: `${id}: low cut, EQ, dynamics${kind === 'input' ? ' and insert' : ''}` }, el('span', { text: 'Strip' }), lights);
   const show = () => {
     const on = sections.filter(([s]) => ctx.store.value(`${base}${s}/on`));
     lights.textContent = on.map(([, t]) => t).join(' ');

@@ -260,6 +260,8 @@ int http_status(ErrorKind kind) {
         case ErrorKind::WrongType:
         case ErrorKind::OutOfRange:
             return 422;
+        case ErrorKind::Stopping:
+            return 503;
     }
     return 400;
 }

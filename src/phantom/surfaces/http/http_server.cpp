@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <cstdio>
+#include <thread>
 
 #include "phantom/surfaces/http/server_core.hpp"
 #include "phantom/surfaces/http/ws_session.hpp"
@@ -27,6 +29,10 @@ const std::string& full_answer() {
     }();
     return kText;
 }
+
+// How long a stop waits for the answers of calls under way: written at once to any client
+// that reads, and a SIGTERM must end Phantom within a second.
+constexpr auto kAnswerDrain = std::chrono::milliseconds(500);
 
 // Runs `io` on this thread until it is stopped; a failure that escaped a handler is logged
 // and the loop goes on (every handler catches its own: this is the last net).
@@ -83,11 +89,18 @@ int ServerCore::start() {
 }
 
 void ServerCore::stop() {
+    // A call under way gets its answer (an insert measurement cut short by the stop says it
+    // was not applied): no new call starts, the pool finishes those it has, and [io] writes
+    // their answers, for at most kAnswerDrain (a client that reads nothing cannot hold it).
+    stopping.store(true);
+    api_pool.join();
+    const auto until = std::chrono::steady_clock::now() + kAnswerDrain;
+    while (answers_pending.load() > 0 && std::chrono::steady_clock::now() < until)
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
     feed_io.stop();
     if (feed_thread_.joinable()) feed_thread_.join();
     io.stop();
     if (io_thread_.joinable()) io_thread_.join();
-    api_pool.join();  // a call under way ends; its answer goes nowhere
     subscribers_.clear();
     subscribers_count.store(0);
 }

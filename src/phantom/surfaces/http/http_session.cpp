@@ -353,12 +353,29 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
         call_api();
     }
 
+    // Held from a call's start until its answer is written (or cannot be): the server's stop
+    // waits for every one (server_core.hpp, answers_pending).
+    struct PendingAnswer {
+        explicit PendingAnswer(std::atomic<size_t>& count) : count_(count) { count.fetch_add(1); }
+        ~PendingAnswer() { count_.fetch_sub(1); }
+        PendingAnswer(const PendingAnswer&) = delete;
+        PendingAnswer& operator=(const PendingAnswer&) = delete;
+        std::atomic<size_t>& count_;
+    };
+
     void call_api() {
         const bool keep = keep_alive();
+        if (core_.stopping.load()) {
+            send(json_response(503, error_body("phantom is stopping: the request was not carried "
+                                               "out")),
+                 false);
+            return;
+        }
         ApiRequest request{method_, path_, query_, std::move(parser_->get().body())};
         answered_ = true;  // from here on, the pool answers
-        asio::post(core_.api_pool, [self = shared_from_this(), request = std::move(request),
-                                    keep]() mutable {
+        auto pending = std::make_shared<const PendingAnswer>(core_.answers_pending);
+        asio::post(core_.api_pool, [self = shared_from_this(), request = std::move(request), keep,
+                                    pending]() mutable {
             int status = 500;
             std::string text, allow;
             try {
@@ -380,27 +397,29 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
                 text = "{\"error\":\"the server failed inside while answering; it is logged\"}\n";
             }
             asio::post(self->core_.io, [self, status, text = std::move(text),
-                                        allow = std::move(allow), keep]() mutable {
+                                        allow = std::move(allow), keep, pending]() mutable {
                 self->guarded("writing an answer", [&] {
-                    self->send(json_response(status, std::move(text), allow), keep);
+                    self->send(json_response(status, std::move(text), allow), keep,
+                               std::move(pending));
                 });
             });
         });
     }
 
-    void send(Response res, bool keep) {
+    // `hold` lives until the write is done (an API call's PendingAnswer).
+    void send(Response res, bool keep, std::shared_ptr<const void> hold = {}) {
         answered_ = true;
         response_ = std::make_shared<Response>(std::move(res));
         response_->keep_alive(keep);
         stream_.expires_after(core_.limits.write_deadline);
-        bhttp::async_write(
-            stream_, *response_,
-            [self = shared_from_this(), keep](boost::system::error_code ec, std::size_t) {
-                self->response_.reset();
-                if (ec) return self->close();
-                if (!keep) return self->linger();
-                self->read_header();
-            });
+        bhttp::async_write(stream_, *response_,
+                           [self = shared_from_this(), keep, hold = std::move(hold)](
+                               boost::system::error_code ec, std::size_t) {
+                               self->response_.reset();
+                               if (ec) return self->close();
+                               if (!keep) return self->linger();
+                               self->read_header();
+                           });
     }
 
     // Half-close, then drain what the client still sends for a moment: closing with unread

@@ -58,6 +58,10 @@ class ServerCore {
     const HttpLimits limits;
     std::atomic<size_t> connections{0};
     std::atomic<size_t> subscribers_count{0};
+    // stop() has begun: a new API call is answered 503 at once. API answers not yet written
+    // (from the call's start to the end of its write): stop() lets them go out first.
+    std::atomic<bool> stopping{false};
+    std::atomic<size_t> answers_pending{0};
 
     // The WebSocket push. [io] join: the hello is built on [feed], then the client is sent it
     // and subscribed, on [io], in the order of the ticks. leave: unsubscribes.
@@ -71,7 +75,8 @@ class ServerCore {
     void log_failure(const std::string& where, const std::string& what);
 
     // Binds and starts the threads; throws std::runtime_error naming the address. Returns the
-    // port. stop(): ends the threads and drops every connection; called once, before the end.
+    // port. stop(): answers the API calls under way (for at most half a second), then ends the
+    // threads and drops every connection; called once, before the end.
     int start();
     void stop();
 

@@ -50,6 +50,17 @@ TEST_F(HttpApi, PutAndPostChangeParameters) {
     EXPECT_EQ(value("/output/hp1/volume"), -10.0);
 }
 
+// A level far below the fader's floor (an outside attack sent -1e308 dB) is answered, stored
+// and shown as -inf, the value every fader reads there.
+TEST_F(HttpApi, ALevelBelowTheFadersFloorIsAnsweredAsMinusInf) {
+    ok("POST", "/api/params", R"({"/mix/main/in1/gain": -10, "/output/hp1/volume": -10})");
+    json r = ok("PUT", "/api/params/mix/main/in1/gain", R"({"value": -1e308})");
+    EXPECT_EQ(r["changed"][0]["value"], "-inf") << r.dump();
+    EXPECT_EQ(ok("GET", "/api/params/mix/main/in1/gain")["value"], "-inf");
+    r = ok("POST", "/api/params", R"({"/output/hp1/volume": "-500"})");
+    EXPECT_EQ(r["changed"][0]["value"], "-inf") << r.dump();
+}
+
 TEST_F(HttpApi, EveryErrorHasItsCodeAndAJsonBody) {
     auto expect = [&](int code, const std::string& method, const std::string& path,
                       const std::string& body, const HttpHeaders& headers = {}) {
