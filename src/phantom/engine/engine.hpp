@@ -129,6 +129,10 @@ class Engine {
     void run_input_strips(const Plan& plan, const BlockIo& io, int offset, int frames);
     // The LV2 plugin slots (engine_plugins.cpp): after the strips, before the inserts.
     void run_plugins(const BlockIo& io, int offset, int frames);
+    // An output's plugin slots, in place on its channel or pair (called by run_output_strip).
+    void run_output_plugins(size_t o, float* l, float* r, int frames);
+    bool output_plugins_loaded(size_t o) const;
+    const std::shared_ptr<PluginSlot>* output_plugin_slots(size_t o) const;
     // The hardware insert slots (engine_inserts.cpp): after the strips, each slot's channel
     // sent, its return mixed back in; the sends replace their outputs' mixes in run_outputs,
     // and the virtual hardware's outboard loops take the outputs after them.

@@ -23,7 +23,8 @@ void Engine::run_plugins(const BlockIo& io, int offset, int frames) {
         for (size_t n = 0; n < per; ++n) {
             PluginSlot* slot = slots[s * per + n].get();
             if (!slot) continue;
-            slot->run(source_buffer(s), frames);
+            float* x = source_buffer(s);
+            slot->run(&x, 1, frames);
             ran = true;
             rec_fx = slot->rec_fx();
         }
@@ -39,6 +40,31 @@ void Engine::run_plugins(const BlockIo& io, int offset, int frames) {
         if (rec_fx && io.capture && static_cast<int>(s) < layout_.capture && io.capture[s])
             dsp::copy(buf, io.capture[s] + offset, frames);
     }
+}
+
+const std::shared_ptr<PluginSlot>* Engine::output_plugin_slots(size_t o) const {
+    const auto per = static_cast<size_t>(params::kPluginSlots);
+    const size_t first = (layout_.sources + o) * per;
+    if (!strips_ || first + per > strips_->plugins.size()) return nullptr;
+    return strips_->plugins.data() + first;
+}
+
+bool Engine::output_plugins_loaded(size_t o) const {
+    // A loaded plugin runs whatever the output plays: a tail (a delay, a reverb) goes on
+    // after the mix has fallen silent, as it would in a hardware processor.
+    const std::shared_ptr<PluginSlot>* slots = output_plugin_slots(o);
+    if (!slots) return false;
+    for (int n = 0; n < params::kPluginSlots; ++n)
+        if (slots[n]) return true;
+    return false;
+}
+
+void Engine::run_output_plugins(size_t o, float* l, float* r, int frames) {
+    const std::shared_ptr<PluginSlot>* slots = output_plugin_slots(o);
+    if (!slots) return;
+    float* channels[2] = {l, r};
+    for (int n = 0; n < params::kPluginSlots; ++n)
+        if (PluginSlot* slot = slots[n].get()) slot->run(channels, r ? 2 : 1, frames);
 }
 
 }  // namespace phantom::engine

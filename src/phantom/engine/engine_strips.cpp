@@ -89,11 +89,13 @@ void Engine::run_input_strips(const Plan& plan, const BlockIo& io, int offset, i
 }
 
 bool Engine::output_strip_active(size_t o) const {
-    return strips_ && o < strips_->outputs.size() && strips_->outputs[o] &&
-           strips_->outputs[o]->active();
+    return (strips_ && o < strips_->outputs.size() && strips_->outputs[o] &&
+            strips_->outputs[o]->active()) ||
+           output_plugins_loaded(o);
 }
 
 void Engine::run_output_strip(size_t o, float* l, float* r, int frames) {
+    run_output_plugins(o, l, r, frames);  // before the room EQ, delay and limiter
     if (!strips_ || o >= strips_->outputs.size() || !strips_->outputs[o]) return;
     OutputStrip& strip = *strips_->outputs[o];
     if (strip.active()) strip.run(l, r, frames);

@@ -160,8 +160,9 @@ class Interface {
     // [control-thread] On JACK the sound card owns the clock: never "not locked" here.
     void set_host_owns_clock(bool host);
 
-    // The processor slots (strip_derivation.cpp). The latency output `o`'s strip adds (the
-    // limiter's lookahead while it is on), in frames.
+    // The processor slots (strip_derivation.cpp). The latency output `o`'s processing adds,
+    // in frames: its plugins' reports (those not bypassed) and its limiter's lookahead while
+    // the limiter is on.
     int output_latency_frames(size_t o) const;
     // The latency source `s`'s processing adds on its way into the mix, in frames: what its
     // LV2 plugins report (those not bypassed) plus its hardware insert's loop delay while the
@@ -170,6 +171,7 @@ class Interface {
     int input_latency_frames(size_t s) const;
     // Its two parts: the plugin slots' reported latencies (those not bypassed), the insert's.
     int plugin_latency_frames(size_t s) const;
+    int output_plugin_latency_frames(size_t o) const;
     int insert_latency_frames(size_t s) const;
 
     // Latency compensation (compensation_derivation.cpp). What is added to source `s`'s path
@@ -206,7 +208,7 @@ class Interface {
     // a batch refused after it. Throws params::ParamError naming the slot's path and why (not
     // installed, not hostable, failed to instantiate); nothing changed then.
     struct PluginLoad {
-        size_t slot;  // source * params::kPluginSlots + n
+        size_t slot;  // source * params::kPluginSlots + n, then the outputs' (plugin_params.hpp)
         std::string uri;
     };
     void stage_plugins(const std::vector<PluginLoad>& loads);
@@ -266,6 +268,8 @@ class Interface {
     // A slot emptied and faded out leaves the bank.
     void prune_plugins();
     void service_plugins();
+    int slots_latency_frames(size_t first_slot) const;
+    int plugin_slot_channels(size_t slot) const;  // 1, or an output pair's 2
     void snap_strips();
     // The FX buses (fx_derivation.cpp): an empty bank (at construction and after a rate
     // change); the sends' crosspoints; the returns, the FX made when a return first leaves

@@ -61,12 +61,17 @@ int Interface::plugin_slot_of(params::ParamIndex i) const {
     return it != plugin_slot_order_.end() && slots[*it].plugin == i ? static_cast<int>(*it) : -1;
 }
 
+int Interface::plugin_slot_channels(size_t slot) const {
+    const size_t first_output = params::first_output_plugin_slot(params_);
+    if (slot < first_output) return 1;
+    return spec_.outputs[(slot - first_output) / kPerSource].channels;
+}
+
 std::shared_ptr<Lv2Processor> Interface::make_plugin(size_t slot, const std::string& uri) const {
-    const std::string path =
-        params::plugin_slot_base(params_, slot / kPerSource, static_cast<int>(slot % kPerSource)) +
-        "/plugin";
+    const std::string path = params::plugin_slot_base(params_, spec_, slot) + "/plugin";
     try {
-        auto proc = std::make_shared<Lv2Processor>(Lv2World::shared(), uri, 1);
+        auto proc =
+            std::make_shared<Lv2Processor>(Lv2World::shared(), uri, plugin_slot_channels(slot));
         proc->prepare(sample_rate_hz_, engine_->max_frames());
         return proc;
     } catch (const Lv2Error& e) {
@@ -114,8 +119,7 @@ void Interface::stage_plugins(const std::vector<PluginLoad>& loads) {
             stage.next.uri = load.uri;
             if (!load.uri.empty()) {
                 stage.next.proc = make_plugin(load.slot, load.uri);
-                const std::string base = params::plugin_slot_base(
-                    params_, load.slot / kPerSource, static_cast<int>(load.slot % kPerSource));
+                const std::string base = params::plugin_slot_base(params_, spec_, load.slot);
                 for (const Lv2Control& c : stage.next.proc->info().controls)
                     stage.next.controls.push_back(tree.add_node(control_schema(base, c)));
             }
@@ -181,8 +185,10 @@ void Interface::derive_plugins(const std::vector<double>& v, std::shared_ptr<Str
         const StripBank& now = next ? *next : *strips_;
         if (const auto& slot_now = now.plugins[slot]) {
             slot_now->set_bypass(bypassed(slot));
-            const params::ParamIndex rec_fx = params_.input_strips[slot / kPerSource].rec_fx;
-            slot_now->set_rec_fx(rec_fx >= 0 && v[static_cast<size_t>(rec_fx)] != 0.0);
+            if (slot < params::first_output_plugin_slot(params_)) {
+                const params::ParamIndex rec_fx = params_.input_strips[slot / kPerSource].rec_fx;
+                slot_now->set_rec_fx(rec_fx >= 0 && v[static_cast<size_t>(rec_fx)] != 0.0);
+            }
         }
     }
 }
@@ -202,10 +208,18 @@ void Interface::prune_plugins() {
 }
 
 int Interface::plugin_latency_frames(size_t s) const {
-    // A bypassed slot passes the channel dry, undelayed: it adds nothing.
+    return slots_latency_frames(s * kPerSource);
+}
+
+int Interface::output_plugin_latency_frames(size_t o) const {
+    return slots_latency_frames(params::first_output_plugin_slot(params_) + o * kPerSource);
+}
+
+int Interface::slots_latency_frames(size_t first) const {
+    // A bypassed slot passes the signal dry, undelayed: it adds nothing.
     int frames = 0;
     for (size_t n = 0; n < kPerSource; ++n) {
-        const size_t slot = s * kPerSource + n;
+        const size_t slot = first + n;
         if (slot >= plugins_.size() || !plugins_[slot].proc) continue;
         if (params_.tree.value(params_.plugin_slots[slot].bypass) != 0.0) continue;
         frames += plugins_[slot].proc->latency_frames();

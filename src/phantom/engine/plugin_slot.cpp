@@ -11,10 +11,10 @@ namespace phantom::engine {
 PluginSlot::PluginSlot(std::shared_ptr<Processor> now, std::shared_ptr<Processor> before,
                        bool bypassed, double sample_rate_hz, int max_frames)
     : now_(std::move(now)), before_(std::move(before)) {
-    const auto frames = static_cast<size_t>(std::max(max_frames, 1));
-    dry_.assign(frames, 0.0f);
-    old_.assign(frames, 0.0f);
-    gains_.assign(frames, 0.0f);
+    stride_ = static_cast<size_t>(std::max(max_frames, 1));
+    dry_.assign(stride_ * dsp::kMaxChannels, 0.0f);
+    old_.assign(stride_ * dsp::kMaxChannels, 0.0f);
+    gains_.assign(stride_, 0.0f);
     fade_frames_ = std::max(1, static_cast<int>(std::lround(kSectionFadeS * sample_rate_hz)));
     morph_.snap(0.0f);
     morph_.set_target(1.0f, fade_frames_);
@@ -29,33 +29,42 @@ void PluginSlot::snap() {
     settled_.store(true, std::memory_order_release);
 }
 
-void PluginSlot::run(float* x, int frames) {
+void PluginSlot::run(float* const* channels, int channel_count, int frames) {
     wet_.set_target(bypass_.load(std::memory_order_relaxed) ? 0.0f : 1.0f, fade_frames_);
     const bool morphing = morph_.ramping();
-    if (!now_ && !morphing) {  // emptied and faded out: the dry channel, untouched
+    if (!now_ && !morphing) {  // emptied and faded out: the dry signal, untouched
         settled_.store(true, std::memory_order_release);
         return;
     }
-    dsp::copy(x, dry_.data(), frames);
-    const dsp::AudioBlock here{&x, 1, frames};
-    if (now_) now_->process(here);
+    const int count = std::min(channel_count, dsp::kMaxChannels);
+    auto dry = [&](int c) { return dry_.data() + static_cast<size_t>(c) * stride_; };
+    for (int c = 0; c < count; ++c)
+        dsp::copy(channels[c], dry(c), frames);
+    if (now_) now_->process({channels, count, frames});
     if (morphing) {
-        float* old = old_.data();
-        dsp::copy(dry_.data(), old, frames);
-        float* const old_channels[1] = {old};
-        if (before_) before_->process({old_channels, 1, frames});
+        float* old[dsp::kMaxChannels] = {old_.data(), old_.data() + stride_};
+        for (int c = 0; c < count; ++c)
+            dsp::copy(dry(c), old[c], frames);
+        if (before_) before_->process({old, count, frames});
         morph_.fill(gains_.data(), frames);
         const float* g = gains_.data();
-        for (int i = 0; i < frames; ++i)
-            x[i] = old[i] + (x[i] - old[i]) * g[i];
+        for (int c = 0; c < count; ++c) {
+            float* x = channels[c];
+            const float* o = old[c];
+            for (int i = 0; i < frames; ++i)
+                x[i] = o[i] + (x[i] - o[i]) * g[i];
+        }
         if (!morph_.ramping()) settled_.store(true, std::memory_order_release);
     }
     if (wet_.ramping() || wet_.current() != 1.0f) {
         wet_.fill(gains_.data(), frames);
         const float* g = gains_.data();
-        const float* d = dry_.data();
-        for (int i = 0; i < frames; ++i)
-            x[i] = d[i] + (x[i] - d[i]) * g[i];
+        for (int c = 0; c < count; ++c) {
+            float* x = channels[c];
+            const float* d = dry(c);
+            for (int i = 0; i < frames; ++i)
+                x[i] = d[i] + (x[i] - d[i]) * g[i];
+        }
     }
 }
 

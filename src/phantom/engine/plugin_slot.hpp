@@ -1,5 +1,6 @@
-// One LV2 plugin slot of a hardware input, on the audio thread (/input/<id>/insert/<n>/…;
-// params/plugin_params.hpp). Runs in place on the channel after its strip.
+// One LV2 plugin slot, on the audio thread (/input/<id>/insert/<n>/…, /output/<id>/insert/<n>/…;
+// params/plugin_params.hpp): in place on a hardware input's channel after its strip, or on an
+// output's one or two channels before its own strip.
 //
 // Aims and invariants:
 //  - The processor (processors/lv2) is made, instantiated and prepared on the control thread;
@@ -44,12 +45,14 @@ class PluginSlot {
     // [any-thread] The crossfade from the processor before has ended: it no longer runs.
     bool settled() const { return settled_.load(std::memory_order_acquire); }
 
-    // [audio-thread] One channel, in place.
-    void run(float* x, int frames);
+    // [audio-thread] In place on `channel_count` channels (1, or 2 for a pair's slot).
+    void run(float* const* channels, int channel_count, int frames);
 
   private:
     std::shared_ptr<Processor> now_, before_;
+    // dry_ and old_: kMaxChannels channels, stride_ apart.
     std::vector<float> dry_, old_, gains_;
+    size_t stride_ = 1;
     dsp::GainRamp morph_;  // 0: before_'s output (or dry) … 1: now_'s (or dry)
     dsp::GainRamp wet_;    // 0: bypassed … 1: the plugin's output
     int fade_frames_ = 1;

@@ -250,8 +250,9 @@ void Interface::snap_strips() {
 int Interface::output_latency_frames(size_t o) const {
     const auto& ids = params_.output_strips[o];
     const auto& strip = strips_->outputs[o];
-    if (!strip || !on(params_.tree.values(), ids.limiter_on)) return 0;
-    return strip->limiter_latency_frames();
+    const int plugins = output_plugin_latency_frames(o);
+    if (!strip || !on(params_.tree.values(), ids.limiter_on)) return plugins;
+    return plugins + strip->limiter_latency_frames();
 }
 
 }  // namespace phantom::engine

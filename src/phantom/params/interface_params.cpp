@@ -44,7 +44,7 @@ class Builder {
         add_stereo_links();
         add_strip_params(p_, spec_);
         add_insert_params(p_, spec_);
-        add_plugin_params(p_);
+        add_plugin_params(p_, spec_);
         add_latency_params(p_);
         add_fx_params(p_);
         add_control_room_params(p_, spec_);

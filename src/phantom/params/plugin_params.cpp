@@ -8,24 +8,36 @@
 
 namespace phantom::params {
 
-std::string plugin_slot_base(const InterfaceParams& p, size_t source, int slot) {
-    return fmt::format("/input/{}/insert/{}", p.sources[source].id, slot + 1);
+std::string plugin_slot_base(const InterfaceParams& p, const device::DeviceSpec& spec,
+                             size_t slot) {
+    const size_t per = kPluginSlots, inputs = p.sources.size() * per;
+    if (slot < inputs)
+        return fmt::format("/input/{}/insert/{}", p.sources[slot / per].id, slot % per + 1);
+    slot -= inputs;
+    return fmt::format("/output/{}/insert/{}", spec.outputs[slot / per].id, slot % per + 1);
+}
+
+size_t first_output_plugin_slot(const InterfaceParams& p) {
+    return p.sources.size() * kPluginSlots;
 }
 
 bool is_plugin_control_path(const std::string& path) {
-    static const std::regex kForm(R"(/input/[^/]+/insert/[0-9]+/[^/]+)");
+    static const std::regex kForm(R"(/(input|output)/[^/]+/insert/[0-9]+/[^/]+)");
     if (!std::regex_match(path, kForm)) return false;
     const std::string last = path.substr(path.rfind('/') + 1);
     return last != "plugin" && last != "bypass";
 }
 
-void add_plugin_params(InterfaceParams& p) {
-    p.plugin_slots.assign(p.sources.size() * kPluginSlots, PluginSlotIds{});
-    for (size_t s = 0; s < p.sources.size(); ++s) {
-        if (p.sources[s].kind == SourceKind::Playback) continue;
-        for (int n = 0; n < kPluginSlots; ++n) {
-            const std::string base = plugin_slot_base(p, s, n);
-            PluginSlotIds& ids = p.plugin_slots[s * kPluginSlots + static_cast<size_t>(n)];
+void add_plugin_params(InterfaceParams& p, const device::DeviceSpec& spec) {
+    const size_t per = kPluginSlots;
+    p.plugin_slots.assign((p.sources.size() + spec.outputs.size()) * per, PluginSlotIds{});
+    for (size_t slot = 0; slot < p.plugin_slots.size(); ++slot) {
+        {
+            if (slot < first_output_plugin_slot(p) &&
+                p.sources[slot / per].kind == SourceKind::Playback)
+                continue;
+            const std::string base = plugin_slot_base(p, spec, slot);
+            PluginSlotIds& ids = p.plugin_slots[slot];
             ParamSchema uri;
             uri.path = base + "/plugin";
             uri.type = ParamType::String;
@@ -37,7 +49,7 @@ void add_plugin_params(InterfaceParams& p) {
             ids.plugin = p.tree.add(std::move(uri));
             ids.bypass = p.tree.add(bool_param(
                 base + "/bypass", false,
-                "the channel passes this slot dry; the plugin keeps running, so it comes back "
+                "the signal passes this slot dry; the plugin keeps running, so it comes back "
                 "without a restart"));
         }
     }

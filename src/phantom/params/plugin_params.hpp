@@ -1,15 +1,22 @@
-// The LV2 plugin slots of each hardware input (issue 16 §3), kPluginSlots of them, numbered
-// from 1 in signal order (after the channel strip, before the hardware insert):
+// The LV2 plugin slots (issue 16 §3), kPluginSlots of them on each hardware input (after the
+// channel strip, before the hardware insert) and on each output (after its volume, before its
+// room EQ, delay and limiter), numbered from 1 in signal order:
 //
 //   /input/<id>/insert/<n>/plugin    the plugin's URI; "" (the default) for none
 //   /input/<id>/insert/<n>/bypass    the channel passes dry (the plugin keeps running)
 //   /input/<id>/insert/<n>/<symbol>  each control input port of the loaded plugin, with the
 //                                    range and default its TTL declares: nodes made when the
 //                                    plugin loads (engine/plugin_derivation.cpp)
+//   /output/<id>/insert/<n>/…        the same on an output (a pair's slot takes a stereo
+//                                    plugin, or a mono one on each side)
+//
+// Slots are numbered as one list: the inputs' first ([source * kPluginSlots + n]), then the
+// outputs' ([first_output_plugin_slot + output * kPluginSlots + n]).
 #pragma once
 
 #include <string>
 
+#include "phantom/device/device_spec.hpp"
 #include "phantom/params/interface_params.hpp"
 
 namespace phantom::params {
@@ -18,13 +25,15 @@ namespace phantom::params {
 inline constexpr size_t kPluginUriMaxChars = 512;
 
 // [control-thread] Declares the slots in p.tree and records their ids in p.plugin_slots.
-void add_plugin_params(InterfaceParams& p);
+void add_plugin_params(InterfaceParams& p, const device::DeviceSpec& spec);
 
 // A path of the form /input/<id>/insert/<n>/<symbol>, <symbol> not "plugin" or "bypass": a
 // plugin's control, which exists only while that plugin is loaded.
 bool is_plugin_control_path(const std::string& path);
 
-// "/input/in1/insert/2" for slot index 1 of source in1.
-std::string plugin_slot_base(const InterfaceParams& p, size_t source, int slot);
+// "/input/in1/insert/2" for slot 1 (source in1's second), "/output/main/insert/1" for an
+// output's.
+std::string plugin_slot_base(const InterfaceParams& p, const device::DeviceSpec& spec, size_t slot);
+size_t first_output_plugin_slot(const InterfaceParams& p);
 
 }  // namespace phantom::params

@@ -209,5 +209,55 @@ TEST(PluginSlots, ASnapshotRecallsAPluginsControlsAndSkipsThoseOfOneGone) {
     EXPECT_NO_THROW(f.controller.recall_snapshot("verse"));
 }
 
+TEST(PluginSlots, AnOutputSlotScalesBothSidesOfItsPair) {
+    // eg-amp is mono: on main's pair it runs once a side.
+    auto main_out = [](bool with_plugin) {
+        Rig r("studio-8x8", 48000, 64);
+        r.source("in5", "sine:1k:+4dBu");
+        r.set("/mix/main/in5/gain", "0");
+        if (with_plugin) {
+            r.set("/output/main/insert/1/plugin", kAmp);
+            r.set("/output/main/insert/1/gain", "-6");
+        }
+        r.start();
+        r.run(4800, 64);
+        return std::make_pair(r.out("main.L"), r.out("main.R"));
+    };
+    const auto [dry_l, dry_r] = main_out(false);
+    const auto [wet_l, wet_r] = main_out(true);
+    const double g = std::pow(10.0, -6.0 / 20.0);
+    double worst = 0;
+    for (size_t i = 0; i < dry_l.size(); ++i)
+        worst = std::max(
+            {worst, std::fabs(wet_l[i] - dry_l[i] * g), std::fabs(wet_r[i] - dry_r[i] * g)});
+    EXPECT_LT(worst, 1e-6);
+    EXPECT_GT(*std::max_element(dry_r.begin(), dry_r.end()), 0.05f);
+}
+
+TEST(PluginSlots, AStereoPluginFitsAPairAndIsRefusedOnAMonoChannel) {
+    Fixture f;
+    constexpr const char* kDplStereo = "http://gareus.org/oss/lv2/dpl#stereo";
+    EXPECT_NO_THROW(f.controller.set("/output/main/insert/2/plugin", std::string(kDplStereo)));
+    try {
+        f.controller.set(std::string(kSlot) + "plugin", std::string(kDplStereo));
+        FAIL() << "a stereo plugin was taken on a mono channel";
+    } catch (const CommandError& e) {
+        EXPECT_EQ(e.path(), std::string(kSlot) + "plugin");
+        EXPECT_NE(std::string(e.what()).find("2 audio input(s)"), std::string::npos) << e.what();
+    }
+}
+
+TEST(PluginSlots, AnOutputsPluginLatencyIsTheOutputsLatency) {
+    Rig r("studio-8x8", 48000, 64);
+    r.set("/output/hp1/insert/1/plugin", kNoDelay);
+    r.set("/output/hp1/insert/1/delay", "48");
+    r.start();
+    r.run(9600, 64);
+    size_t hp1 = 0;
+    while (r.iface().spec().outputs[hp1].id != "hp1")
+        ++hp1;
+    EXPECT_EQ(r.iface().output_latency_frames(hp1), 48);
+}
+
 }  // namespace
 }  // namespace phantom::test
