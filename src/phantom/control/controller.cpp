@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "phantom/params/plugin_params.hpp"
 #include "phantom/params/utf8.hpp"
 #include "phantom/units/levels.hpp"
 
@@ -460,7 +461,7 @@ void Controller::load(const session::Session& s, const std::string& file) {
                             file, twin->first, name));
         snapshots.emplace(name, params);
     }
-    session::apply_session(s, iface_, file);
+    held_plugin_params_ = session::apply_session(s, iface_, file);
     if (s.connections && patchbay_) {
         try {
             patchbay_->restore(*s.connections);
@@ -477,6 +478,11 @@ void Controller::load(const session::Session& s, const std::string& file) {
 session::Session Controller::capture() const {
     std::lock_guard lock(mutex_);
     session::Session s = session::capture_session(iface_);
+    // A plugin that could not load keeps its settings in the state while its slot stays empty.
+    for (const auto& [path, value] : held_plugin_params_) {
+        const auto choice = iface_.params().find(params::plugin_slot_of_path(path) + "/plugin");
+        if (choice && iface_.params().text(*choice).empty()) s.params.emplace(path, value);
+    }
     s.snapshots.insert(snapshots_.begin(), snapshots_.end());
     s.midi = midi_bindings_;
     s.connections = patchbay_ ? patchbay_->saved() : kept_connections_;

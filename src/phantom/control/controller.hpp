@@ -195,6 +195,8 @@ class Controller {
     // The plugins a batch loads made ready (Interface::stage_plugins); `item` is the batch item
     // being read, for an error's value.
     void stage_plugins(const std::vector<SetParam>& batch, const SetParam*& item);
+    // The settings of plugin slots whose plugin could not load at start (session::apply_session).
+    std::map<std::string, nlohmann::json> held_plugin_params_;
     void check_snapshot_name(const std::string& name) const;
     params::ParamIndex require(const std::string& path) const;
     void check_available(params::ParamIndex i) const;

@@ -2,8 +2,7 @@
 //
 // The slots run after every input strip and before the hardware inserts: a plugin is
 // processing inside the box, which TotalMix FX and UA Console put after the channel's own EQ
-// and dynamics; an outboard insert sends the channel as the plugins left it. A channel that
-// nothing plays into is not run (its buffer is not written this block), as strips are not.
+// and dynamics; an outboard insert sends the channel as the plugins left it.
 #include <algorithm>
 
 #include "phantom/dsp/block_ops.hpp"
@@ -18,7 +17,19 @@ void Engine::run_plugins(const BlockIo& io, int offset, int frames) {
     const size_t per = static_cast<size_t>(params::kPluginSlots);
     const size_t count = std::min(slots.size() / per, layout_.sources);
     for (size_t s = 0; s < count; ++s) {
-        if (!source_connected_[s]) continue;
+        bool loaded = false;
+        for (size_t n = 0; n < per; ++n)
+            loaded = loaded || slots[s * per + n] != nullptr;
+        if (!loaded) continue;
+        if (!source_connected_[s]) {
+            // Nothing plays into the channel, but a loaded plugin runs on its silence, as in
+            // hardware: a tail rings out, and its latency is known before the signal comes
+            // (compensation does not jump then). The channel's silence is written, so what
+            // the plugin makes reaches the buses.
+            dsp::clear(source_buffer(s), frames);
+            source_connected_[s] = 1;
+            connectivity_changed_ = true;
+        }
         bool ran = false, rec_fx = false;
         for (size_t n = 0; n < per; ++n) {
             PluginSlot* slot = slots[s * per + n].get();

@@ -10,6 +10,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
+#include <set>
 
 #include "phantom/engine/interface.hpp"
 #include "phantom/params/plugin_params.hpp"
@@ -25,10 +27,9 @@ using processors::lv2::Lv2World;
 
 constexpr size_t kPerSource = static_cast<size_t>(params::kPluginSlots);
 
-params::ParamSchema control_schema(const std::string& base, const Lv2Control& c) {
+params::ParamSchema control_schema(const std::string& path, const Lv2Control& c) {
     params::ParamSchema s;
-    const bool taken = c.symbol == "plugin" || c.symbol == "bypass";
-    s.path = base + "/" + c.symbol + (taken ? "_control" : "");
+    s.path = path;
     s.description = c.name + (c.integer || c.enumeration ? " (whole numbers)" : "");
     if (c.enumeration && !c.scale_points.empty()) {
         std::string list;
@@ -44,10 +45,36 @@ params::ParamSchema control_schema(const std::string& base, const Lv2Control& c)
         return s;
     }
     s.type = params::ParamType::Float;
+    s.whole = c.integer || c.enumeration;
     s.min = c.min;
     s.max = c.max;
     s.default_value = std::clamp(c.default_value, c.min, c.max);
     return s;
+}
+
+// Every control's schema, in the plugin's order. A symbol that is one of the slot's own names
+// ("plugin", "bypass") is renamed <symbol>_control, and again while that is another of the
+// plugin's symbols: two controls never share a path.
+std::vector<params::ParamSchema> control_schemas(const std::string& base,
+                                                 const processors::lv2::Lv2PluginInfo& info) {
+    std::set<std::string> used = {"plugin", "bypass"};
+    for (const Lv2Control& c : info.controls)
+        used.insert(c.symbol);
+    std::vector<params::ParamSchema> out;
+    for (const Lv2Control& c : info.controls) {
+        std::string name = c.symbol;
+        if (name == "plugin" || name == "bypass") {
+            name += "_control";
+            while (used.count(name))
+                name += "_control";
+            used.insert(name);
+        }
+        std::string path = base;
+        path += '/';
+        path += name;
+        out.push_back(control_schema(path, c));
+    }
+    return out;
 }
 
 }  // namespace
@@ -107,23 +134,29 @@ void Interface::stage_plugins(const std::vector<PluginLoad>& loads) {
             } else if (plugins_[load.slot].uri == load.uri) {
                 continue;
             }
-            StagedPlugin fresh;
-            fresh.slot = load.slot;
-            StagedPlugin& stage = twin != staged_.end() ? *twin : fresh;
-            if (twin == staged_.end())
+            // The plugin is made before anything changes: if it cannot be, this load has
+            // touched nothing, and the stage so far is undone below.
+            std::shared_ptr<Lv2Processor> proc;
+            if (!load.uri.empty()) proc = make_plugin(load.slot, load.uri);
+            if (twin == staged_.end()) {
+                StagedPlugin fresh;
+                fresh.slot = load.slot;
                 for (params::ParamIndex i : plugins_[load.slot].controls)
                     if (tree.live(i)) {
-                        stage.retired.emplace_back(i, tree.value(i));
+                        fresh.retired.emplace_back(i, tree.value(i));
                         tree.retire(i);
                     }
-            stage.next.uri = load.uri;
-            if (!load.uri.empty()) {
-                stage.next.proc = make_plugin(load.slot, load.uri);
-                const std::string base = params::plugin_slot_base(params_, spec_, load.slot);
-                for (const Lv2Control& c : stage.next.proc->info().controls)
-                    stage.next.controls.push_back(tree.add_node(control_schema(base, c)));
+                staged_.push_back(std::move(fresh));
+                twin = std::prev(staged_.end());
             }
-            if (twin == staged_.end()) staged_.push_back(std::move(fresh));
+            // In staged_ from here on, so that every node made is undone with the stage.
+            StagedPlugin& stage = *twin;
+            stage.next.uri = load.uri;
+            stage.next.proc = proc;
+            if (proc)
+                for (auto& schema : control_schemas(
+                         params::plugin_slot_base(params_, spec_, load.slot), proc->info()))
+                    stage.next.controls.push_back(tree.add_node(std::move(schema)));
         }
     } catch (...) {
         unstage_plugins();

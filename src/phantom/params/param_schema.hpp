@@ -24,6 +24,7 @@ struct ParamSchema {
     std::string default_text;
     size_t max_chars = 0;
     bool may_be_empty = false;  // String: "" is a value (a plugin slot's "none")
+    bool whole = false;         // Float: taken as the nearest whole number (a plugin's integer)
 };
 
 bool operator==(const ParamSchema& a, const ParamSchema& b);

@@ -95,7 +95,7 @@ bool operator==(const ParamSchema& a, const ParamSchema& b) {
            a.default_value == b.default_value && a.unit == b.unit && a.choices == b.choices &&
            a.description == b.description && a.analog_only == b.analog_only &&
            a.default_text == b.default_text && a.max_chars == b.max_chars &&
-           a.may_be_empty == b.may_be_empty;
+           a.may_be_empty == b.may_be_empty && a.whole == b.whole;
 }
 
 ParamIndex ParamTree::add(ParamSchema schema) {
@@ -113,12 +113,19 @@ ParamIndex ParamTree::add_node(ParamSchema schema) {
     if (known && live(*known))
         throw ParamError(ParamErrorKind::Conflict, schema.path,
                          fmt::format("{}: the parameter exists already", schema.path));
-    if (known && schemas_[static_cast<size_t>(*known)] == schema) {
-        const auto i = static_cast<size_t>(*known);
-        live_[i] = 1;
-        values_[i] = schema.type == ParamType::String ? 0.0 : schema.default_value;
-        texts_[i] = schema.type == ParamType::String ? schema.default_text : std::string();
-        return *known;
+    if (known) {
+        auto [from, to] = retired_.equal_range(schema.path);
+        for (auto it = from; it != to; ++it) {
+            const auto i = static_cast<size_t>(it->second);
+            if (!(schemas_[i] == schema)) continue;
+            const ParamIndex found = it->second;
+            retired_.erase(it);
+            if (found != *known) by_path_.repoint(found, schema.path, path_of());
+            live_[i] = 1;
+            values_[i] = schema.type == ParamType::String ? 0.0 : schema.default_value;
+            texts_[i] = schema.type == ParamType::String ? schema.default_text : std::string();
+            return found;
+        }
     }
     const auto index = static_cast<ParamIndex>(schemas_.size());
     if (known)
@@ -133,7 +140,18 @@ ParamIndex ParamTree::add_node(ParamSchema schema) {
 }
 
 void ParamTree::retire(ParamIndex i) {
+    if (!live(i)) return;
     live_[static_cast<size_t>(i)] = 0;
+    retired_.emplace(schemas_[static_cast<size_t>(i)].path, i);
+}
+
+void ParamTree::forget_retired(ParamIndex i) {
+    auto [from, to] = retired_.equal_range(schemas_[static_cast<size_t>(i)].path);
+    for (auto it = from; it != to; ++it)
+        if (it->second == i) {
+            retired_.erase(it);
+            return;
+        }
 }
 
 void ParamTree::revive(ParamIndex i) {
@@ -143,12 +161,14 @@ void ParamTree::revive(ParamIndex i) {
         by_path_.insert(i, path, path_of());
     else if (*known != i)
         by_path_.repoint(i, path, path_of());
+    forget_retired(i);
     live_[static_cast<size_t>(i)] = 1;
 }
 
 void ParamTree::drop_nodes_after(size_t count) {
     while (schemas_.size() > count) {
         const std::string path = schemas_.back().path;
+        forget_retired(static_cast<ParamIndex>(schemas_.size() - 1));
         by_path_.erase(path, path_of());
         schemas_.pop_back();
         values_.pop_back();
@@ -198,6 +218,8 @@ double ParamTree::check_value(ParamIndex i, double value) const {
             // A level that reaches -inf is -inf below the fader's floor, as its fader reads
             // (taper.hpp): -1e308 dB is stored, saved and shown as what it is, off.
             if (ok && value < kFaderFloorDb && taper_of(s) == Taper::Fader) value = -INFINITY;
+            // An LV2 integer or enumeration port: what the plugin runs is what is stored.
+            if (ok && s.whole) value = std::clamp(std::round(value), s.min, s.max);
             break;
         case ParamType::Bool:
             ok = value == 0.0 || value == 1.0;

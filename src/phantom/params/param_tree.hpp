@@ -130,6 +130,10 @@ class ParamTree {
 
     std::deque<ParamSchema> schemas_;  // a deque: appending never moves a schema
     std::vector<char> live_;           // 0: retired (add_node / retire)
+    // The retired nodes by path: a plugin loaded again finds its own among those of others
+    // that share a symbol (two plugins alternating in a slot do not grow the tree).
+    std::unordered_multimap<std::string, ParamIndex> retired_;
+    void forget_retired(ParamIndex i);
     std::vector<double> values_;
     std::vector<std::string> texts_;
     std::vector<GangRule> gangs_;

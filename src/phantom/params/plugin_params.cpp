@@ -22,10 +22,22 @@ size_t first_output_plugin_slot(const InterfaceParams& p) {
 }
 
 bool is_plugin_control_path(const std::string& path) {
+    if (path.find("/insert/") == std::string::npos) return false;  // most paths, no regex
     static const std::regex kForm(R"(/(input|output)/[^/]+/insert/[0-9]+/[^/]+)");
     if (!std::regex_match(path, kForm)) return false;
     const std::string last = path.substr(path.rfind('/') + 1);
     return last != "plugin" && last != "bypass";
+}
+
+bool is_plugin_choice_path(const std::string& path) {
+    static const std::regex kForm(R"(/(input|output)/[^/]+/insert/[0-9]+/plugin)");
+    return std::regex_match(path, kForm);
+}
+
+std::string plugin_slot_of_path(const std::string& path) {
+    if (path.find("/insert/") == std::string::npos) return "";  // most paths, without a regex
+    if (!is_plugin_control_path(path) && !is_plugin_choice_path(path)) return "";
+    return path.substr(0, path.rfind('/'));
 }
 
 void add_plugin_params(InterfaceParams& p, const device::DeviceSpec& spec) {

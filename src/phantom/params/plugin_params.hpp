@@ -30,6 +30,10 @@ void add_plugin_params(InterfaceParams& p, const device::DeviceSpec& spec);
 // A path of the form /input/<id>/insert/<n>/<symbol>, <symbol> not "plugin" or "bypass": a
 // plugin's control, which exists only while that plugin is loaded.
 bool is_plugin_control_path(const std::string& path);
+// /input/<id>/insert/<n>/plugin (or an output's): the slot's choice of plugin.
+bool is_plugin_choice_path(const std::string& path);
+// The slot a plugin control's or choice's path belongs to ("/input/in1/insert/2"), or "".
+std::string plugin_slot_of_path(const std::string& path);
 
 // "/input/in1/insert/2" for slot 1 (source in1's second), "/output/main/insert/1" for an
 // output's.

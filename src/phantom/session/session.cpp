@@ -219,12 +219,18 @@ std::vector<std::string> stage_session_plugins(const Session& session, engine::I
         const auto i = iface.params().find(path);
         const int slot = i ? iface.plugin_slot_of(*i) : -1;
         if (slot < 0 || !value.is_string() || value.get<std::string>().empty()) continue;
-        const std::string uri = value.get<std::string>();
+        std::string uri;
+        try {  // the rules every surface applies to a URI (length, control characters)
+            uri = iface.params().check_text(*i, value.get<std::string>());
+        } catch (const params::ParamError& e) {
+            throw SessionError(fmt::format("{}: {}", file, e.what()));
+        }
         if (const std::string problem = iface.plugin_problem(static_cast<size_t>(slot), uri);
             !problem.empty()) {
             iface.note(fmt::format("{}: {}; the slot is left empty and its settings dropped", file,
                                    problem));
             dropped.push_back(path.substr(0, path.size() - std::string("plugin").size()));
+            // "/input/in1/insert/1/": its choice and its controls are held back
             continue;
         }
         loads.push_back({static_cast<size_t>(slot), uri});
@@ -239,7 +245,9 @@ std::vector<std::string> stage_session_plugins(const Session& session, engine::I
 
 }  // namespace
 
-void apply_session(const Session& session, engine::Interface& iface, const std::string& file) {
+std::map<std::string, nlohmann::json> apply_session(const Session& session,
+                                                    engine::Interface& iface,
+                                                    const std::string& file) {
     if (session.device != iface.spec().id)
         throw SessionError(fmt::format("{}: the session is for device '{}', not '{}'", file,
                                        session.device, iface.spec().id));
@@ -290,10 +298,17 @@ void apply_session(const Session& session, engine::Interface& iface, const std::
         iface.set_source(channel, source, engine::AbsentChannel::Keep);
     for (const auto& notice : session.notices)
         iface.note(notice);
+    std::map<std::string, nlohmann::json> held;
+    for (const auto& [path, value] : session.params)
+        if (in_dropped_slot(path)) held[path] = value;
+    return held;
 }
 
 bool in_snapshots(const params::ParamSchema& schema) {
-    return schema.type != params::ParamType::String && schema.path.rfind("/solo/", 0) != 0;
+    // A plugin slot's choice is kept as a mark of whose controls the snapshot holds (never
+    // recalled itself: full_state_changes).
+    if (schema.type == params::ParamType::String) return params::is_plugin_choice_path(schema.path);
+    return schema.path.rfind("/solo/", 0) != 0;
 }
 
 std::vector<params::ParamChange> full_state_changes(
@@ -301,9 +316,27 @@ std::vector<params::ParamChange> full_state_changes(
     std::vector<double> wanted(tree.size());
     for (size_t i = 0; i < tree.size(); ++i)
         wanted[i] = tree.schema(static_cast<params::ParamIndex>(i)).default_value;
-    // Names and the control room's listening are not a snapshot's: never recalled.
-    auto is_name = [&](params::ParamIndex i) { return !in_snapshots(tree.schema(i)); };
+    // Names and the control room's listening are not a snapshot's: never recalled; nor is a
+    // slot's choice of plugin (a recall does not load plugins mid-performance).
+    auto is_name = [&](params::ParamIndex i) {
+        return tree.schema(i).type == params::ParamType::String || !in_snapshots(tree.schema(i));
+    };
+    // A slot whose plugin is not the one the snapshot was saved with: its controls are left
+    // alone, neither set from the snapshot (they belong to another plugin) nor reset.
+    std::map<std::string, std::string> saved_plugin;  // slot → URI ("" unless saved)
+    for (const auto& [path, value] : params)
+        if (params::is_plugin_choice_path(path) && value.is_string())
+            saved_plugin[params::plugin_slot_of_path(path)] = value.get<std::string>();
+    auto foreign = [&](const std::string& path) {
+        const std::string slot = params::plugin_slot_of_path(path);
+        if (slot.empty() || !params::is_plugin_control_path(path)) return false;
+        const auto choice = tree.find(slot + "/plugin");
+        const std::string now = choice ? tree.text(*choice) : std::string();
+        const auto saved = saved_plugin.find(slot);
+        return (saved == saved_plugin.end() ? std::string() : saved->second) != now;
+    };
     for (const auto& [path, value] : params) {
+        if (foreign(path)) continue;
         // A control of a plugin no longer loaded in its slot: nothing to set.
         if (params::is_plugin_control_path(path) && !tree.find(path)) continue;
         params::ParamIndex i = tree.require(path);
@@ -313,7 +346,8 @@ std::vector<params::ParamChange> full_state_changes(
     std::vector<params::ParamChange> changes;
     for (size_t i = 0; i < tree.size(); ++i)
         if (tree.live(static_cast<params::ParamIndex>(i)) &&
-            !is_name(static_cast<params::ParamIndex>(i)) && wanted[i] != tree.values()[i])
+            !is_name(static_cast<params::ParamIndex>(i)) && wanted[i] != tree.values()[i] &&
+            !foreign(tree.schema(static_cast<params::ParamIndex>(i)).path))
             changes.push_back({static_cast<params::ParamIndex>(i), wanted[i]});
     params::ParamTree probe = tree;
     probe.apply(changes);  // constraints: the state as a whole must be valid

@@ -77,7 +77,12 @@ Session parse_session_text(const std::string& text, const std::string& path);
 
 // Apply to an interface, all-or-nothing. SessionError names the file, the path and the reason;
 // the interface is unchanged on error.
-void apply_session(const Session& session, engine::Interface& iface, const std::string& file);
+// Returns what it held back: the settings of a plugin slot whose plugin cannot load here (not
+// installed), path → value, so that the state written back keeps them for a machine, or a
+// later start, where it can (the caller adds them to what it saves while the slot is empty).
+std::map<std::string, nlohmann::json> apply_session(const Session& session,
+                                                    engine::Interface& iface,
+                                                    const std::string& file);
 
 // What a snapshot keeps and recalls: the mix, not the studio's names (String parameters) and
 // not the control room's solos (a recall must not leave the monitors soloed, nor unsolo them).

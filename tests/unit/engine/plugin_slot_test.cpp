@@ -190,6 +190,11 @@ TEST(PluginSlots, ASessionKeepsThePluginAndItsControlsAndOneMissingLoadsTheRest)
     EXPECT_EQ(h.value("/mix/main/in5/gain"), -3.0);
     EXPECT_EQ(h.iface.plugin(h.slot_index()), nullptr);
     EXPECT_EQ(h.value(std::string(kSlot) + "gain"), std::nullopt);
+    // Its settings are kept in the state written back, for when the plugin is there again
+    // (an outside test saw them erased by the first save).
+    const session::Session again = h.controller.capture();
+    EXPECT_EQ(again.params.at(std::string(kSlot) + "plugin"), "urn:gone");
+    EXPECT_EQ(again.params.at(std::string(kSlot) + "gain"), -6.0);
     bool told = false;
     for (const auto& w : h.iface.warnings())
         told = told || (w.find("moved.json") != std::string::npos &&
@@ -207,6 +212,75 @@ TEST(PluginSlots, ASnapshotRecallsAPluginsControlsAndSkipsThoseOfOneGone) {
     EXPECT_EQ(f.value(std::string(kSlot) + "gain"), -6.0);
     f.controller.set(std::string(kSlot) + "plugin", std::string(""));
     EXPECT_NO_THROW(f.controller.recall_snapshot("verse"));
+    // Another plugin in the slot whose control has the same symbol and another range (fil4's
+    // gain: -18 to 18 dB): the snapshot's -60 belongs to eg-amp, so fil4's gain is left alone
+    // and the rest of the snapshot is recalled (an outside test saw the recall refused).
+    f.controller.apply({{std::string(kSlot) + "plugin", std::string(kAmp)},
+                        {std::string(kSlot) + "gain", -60.0},
+                        {"/mix/main/in3/gain", -10.0}});
+    f.controller.save_snapshot("chorus");
+    f.controller.apply({{std::string(kSlot) + "plugin", std::string(kFil4Mono)},
+                        {std::string(kSlot) + "gain", 3.0},
+                        {"/mix/main/in3/gain", 0.0}});
+    EXPECT_NO_THROW(f.controller.recall_snapshot("chorus"));
+    EXPECT_EQ(f.value("/mix/main/in3/gain"), -10.0);
+    EXPECT_EQ(f.value(std::string(kSlot) + "gain"), 3.0);
+}
+
+TEST(PluginSlots, ARefusedLoadKeepsTheOldPluginsControlsAndValues) {
+    // An outside test: a plugin that cannot load left the old one running with its controls
+    // gone from every surface and from the state.
+    Fixture f;
+    f.controller.apply({{std::string(kSlot) + "plugin", std::string(kNoDelay)},
+                        {std::string(kSlot) + "delay", 100.0}});
+    for (const char* bad : {"http://nope/x", "http://lv2plug.in/plugins/eg-sampler",
+                            "http://gareus.org/oss/lv2/dpl#stereo"})
+        EXPECT_THROW(f.controller.set(std::string(kSlot) + "plugin", std::string(bad)),
+                     CommandError)
+            << bad;
+    EXPECT_EQ(f.value(std::string(kSlot) + "delay"), 100.0);
+    EXPECT_NO_THROW(f.controller.set(std::string(kSlot) + "delay", 50.0));
+    EXPECT_EQ(f.iface.plugin(f.slot_index())->get("delay"), 50.0f);
+}
+
+TEST(PluginSlots, PluginsAlternatingInASlotDoNotGrowTheTree) {
+    // eg-amp and fil4 both have a `gain`, with other ranges: each load must find its own
+    // retired node again, not add one more every time (an outside test saw memory climb).
+    Fixture f;
+    const std::string plugin = std::string(kSlot) + "plugin";
+    for (const char* uri : {kAmp, kFil4Mono})
+        f.controller.set(plugin, std::string(uri));
+    const size_t size = f.iface.params().size();
+    for (int k = 0; k < 20; ++k)
+        f.controller.set(plugin, std::string(k % 2 ? kFil4Mono : kAmp));
+    EXPECT_EQ(f.iface.params().size(), size);
+}
+
+TEST(PluginSlots, AnIntegerControlIsStoredAsTheWholeNumberThePluginRuns) {
+    Fixture f;
+    f.controller.apply({{std::string(kSlot) + "plugin", std::string(kNoDelay)},
+                        {std::string(kSlot) + "delay", 100.4}});
+    EXPECT_EQ(f.value(std::string(kSlot) + "delay"), 100.0);
+    EXPECT_EQ(f.iface.plugin(f.slot_index())->get("delay"), 100.0f);
+}
+
+TEST(PluginSlots, APluginOnAnInputWithNothingPlayingRunsAndReportsItsLatency) {
+    Rig r("studio-8x8", 48000, 64);  // no source on in5
+    r.set(std::string(kSlot) + "plugin", kNoDelay);
+    r.set(std::string(kSlot) + "delay", "100");
+    r.start();
+    r.run(9600, 64);
+    EXPECT_EQ(r.iface().input_latency_frames(4), 100);
+}
+
+TEST(PluginSlots, ASessionsPluginUriFollowsTheRulesOfEverySurface) {
+    Fixture f;
+    session::Session s;
+    s.device = "studio-8x8";
+    s.params[std::string(kSlot) + "plugin"] = "urn:\x1b[2Jclear";
+    EXPECT_THROW(f.controller.load(s, "esc.json"), session::SessionError);
+    s.params[std::string(kSlot) + "plugin"] = std::string(600, 'u');
+    EXPECT_THROW(f.controller.load(s, "long.json"), session::SessionError);
 }
 
 TEST(PluginSlots, AnOutputSlotScalesBothSidesOfItsPair) {

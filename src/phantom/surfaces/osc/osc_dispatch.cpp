@@ -6,6 +6,7 @@
 #include <cmath>
 #include <set>
 
+#include "phantom/params/plugin_params.hpp"
 #include "phantom/params/taper.hpp"
 
 namespace phantom::osc {
@@ -92,11 +93,25 @@ std::optional<OscDispatch::Target> OscDispatch::parameter(const std::string& add
     } else {
         return std::nullopt;
     }
-    const auto it = schemas_.find(std::string(rest));
-    if (it == schemas_.end()) return std::nullopt;
-    t.path = it->first;
-    t.schema = it->second;
+    const params::ParamSchema* schema = schema_of(std::string(rest));
+    if (!schema) return std::nullopt;
+    t.path = std::string(rest);
+    t.schema = schema;
     return t;
+}
+
+const params::ParamSchema* OscDispatch::schema_of(const std::string& path) const {
+    // A plugin's controls come and go with it (engine/plugin_derivation.cpp): asked for now,
+    // not from the list taken at start. A schema, once made, lives as long as the tree.
+    if (params::is_plugin_control_path(path)) {
+        try {
+            return controller_.param(path).schema;
+        } catch (const CommandError&) {
+            return nullptr;
+        }
+    }
+    const auto it = schemas_.find(path);
+    return it == schemas_.end() ? nullptr : it->second;
 }
 
 // The OSC argument as the value the controller checks: typed by the parameter, so that a
@@ -274,9 +289,9 @@ std::vector<Datagram> OscDispatch::changes(const std::vector<control::Change>& c
     std::vector<Datagram> out;
     BundlePacker packer(kFeedbackDatagramBytes);
     for (const auto& c : changes) {
-        const auto it = schemas_.find(c.path);
-        if (it == schemas_.end()) continue;
-        Target t{c.path, it->second, false};
+        const params::ParamSchema* schema = schema_of(c.path);
+        if (!schema) continue;
+        Target t{c.path, schema, false};
         packer.add(value_message(t, c.value), out);
         t.norm = true;  // a name has no normalised form: its text only
         if (norm && t.schema->type != ParamType::String) packer.add(value_message(t, c.value), out);

@@ -73,6 +73,8 @@ class OscDispatch {
     void command(const OscMessage& m, Outcome& outcome);
 
     control::Controller& controller_;
+    // The schema of a parameter path, or null.
+    const params::ParamSchema* schema_of(const std::string& path) const;
     std::unordered_map<std::string, const params::ParamSchema*> schemas_;
 };
 

@@ -57,6 +57,22 @@ TEST(OscDispatch, SetsAParameterInItsOwnUnit) {
     EXPECT_EQ(fx.value("/mix/hp1/in1/gain"), -6.0);
 }
 
+TEST(OscDispatch, ReachesTheControlsOfAPluginLoadedAfterItStarted) {
+    // An outside test: the addresses were those of the start, so a plugin loaded later was
+    // "unknown address".
+    Fixture fx;
+    auto out = fx.send(
+        {msg("/phantom/input/in5/insert/1/plugin", {s("http://lv2plug.in/plugins/eg-amp")})});
+    EXPECT_EQ(out.refused, 0u);
+    out = fx.send({msg("/phantom/input/in5/insert/1/gain", {f(-6)})});
+    EXPECT_EQ(out.refused, 0u);
+    EXPECT_EQ(fx.value("/input/in5/insert/1/gain"), -6.0);
+    // Unloaded, its address is unknown again.
+    fx.send({msg("/phantom/input/in5/insert/1/plugin", {s("")})});
+    out = fx.send({msg("/phantom/input/in5/insert/1/gain", {f(-3)})});
+    EXPECT_EQ(out.refused, 1u);
+}
+
 TEST(OscDispatch, TakesASwitchAsTFOrZeroOne) {
     Fixture fx;
     fx.send({msg("/phantom/monitor/dim", {t()})});
