@@ -89,7 +89,7 @@ TEST_F(PluginsApi, ListsTheInstalledPluginsWithTheirLayoutAndLatency) {
 TEST_F(PluginsApi, RefusalsCarryTheirReason) {
     auto refused = [&](const std::string& method, const std::string& path, int status,
                        const std::string& why) {
-        const HttpResult r = call(method, path, method == "GET" ? "" : "{}");
+        HttpResult r = call(method, path, method == "GET" ? "" : "{}");
         EXPECT_EQ(r.status, status) << method << " " << path << ": " << r.body;
         EXPECT_NE(r.body.find(why), std::string::npos) << r.body;
         return r;
