@@ -45,10 +45,12 @@ export function isPan(param) {
   return param.unit === '' && !isPluginControl(param.path) && !(toNumber(param.min) >= 0);
 }
 
-// A control of an LV2 plugin in a slot (/input/ID/insert/N/SYMBOL), as opposed to the slot's
-// own plugin and bypass: unitless, with the plugin's range, and never a pan.
+// A control of an LV2 plugin in a slot (/input/ID/insert/N/SYMBOL, and the same under
+// /output/), as opposed to the slot's own plugin and bypass: unitless, with the plugin's
+// range, and never a pan.
 export function isPluginControl(path) {
-  return /^\/input\/[^/]+\/insert\/\d+\/[^/]+$/.test(path || '') && !/\/(plugin|bypass)$/.test(path);
+  return /^\/(input|output)\/[^/]+\/insert\/\d+\/[^/]+$/.test(path || '')
+    && !/\/(plugin|bypass)$/.test(path);
 }
 
 // A plugin's integer or enumeration control: the tree's description says so.

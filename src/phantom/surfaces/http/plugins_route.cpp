@@ -34,6 +34,8 @@ json entry(const Lv2PluginInfo& info) {
             {"layout", layout(ins, outs)},
             // What Lv2Processor takes on a channel of one: one in, one out.
             {"mono_slot", ins == 1 && outs == 1},
+            // A slot of two channels takes a 2-in/2-out plugin, or a mono one once a side.
+            {"stereo_slot", (ins == 2 && outs == 2) || (ins == 1 && outs == 1)},
             {"reports_latency", info.latency_port >= 0},
             {"controls", info.controls.size()}};
 }

@@ -1,7 +1,8 @@
 // GET /api/plugins: the LV2 plugins installed here that Phantom can host (`phantom plugins`),
 // for the panel's slot pickers. Read-only.
 //   200 {"plugins": [{"uri", "name", "audio_inputs", "audio_outputs", "layout" ("mono",
-//        "stereo" or "N in / M out"), "mono_slot" (fits a mono channel's slot),
+//        "stereo" or "N in / M out"), "mono_slot" (fits a mono channel's slot), "stereo_slot"
+//        (fits a slot of two channels: 2 in / 2 out, or mono, run once a side),
 //        "reports_latency", "controls" (how many control inputs)}, …]}, sorted by URI
 //   400 a query key (it takes none); 404 a path below it; 405 a method other than GET.
 //

@@ -56,6 +56,7 @@ TEST_F(PluginsApi, ListsTheInstalledPluginsWithTheirLayoutAndLatency) {
     EXPECT_EQ(amp["mono_slot"], true);
     EXPECT_EQ(amp["reports_latency"], false);
     EXPECT_EQ(amp["controls"], 1);
+    EXPECT_EQ(amp["stereo_slot"], true);  // once a side
 
     const json nodelay = find(list, "http://gareus.org/oss/lv2/nodelay");
     ASSERT_FALSE(nodelay.is_null());
@@ -68,6 +69,7 @@ TEST_F(PluginsApi, ListsTheInstalledPluginsWithTheirLayoutAndLatency) {
     EXPECT_EQ(balance["layout"], "stereo");
     EXPECT_EQ(balance["audio_inputs"], 2);
     EXPECT_EQ(balance["mono_slot"], false);
+    EXPECT_EQ(balance["stereo_slot"], true);
 
     EXPECT_TRUE(find(list, "http://lv2plug.in/plugins/eg-metro").is_null());
     EXPECT_TRUE(find(list, "http://lv2plug.in/plugins/eg-fifths").is_null());
