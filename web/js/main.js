@@ -5,6 +5,7 @@ import { getJson, Sender } from './api.js';
 import { el } from './controls.js';
 import { History } from './history.js';
 import { MeterBoard } from './meters.js';
+import { isPluginControl } from './scale.js';
 import { Store } from './store.js';
 import { connectionsView } from './views/connections.js';
 import { deviceView } from './views/device.js';
@@ -167,8 +168,11 @@ function connect(onFirstHello) {
     else if (m.type === 'changes') store.apply(m.changes);
     else if (m.type === 'hello') {
       // Phantom came back as another device (or another tree): start over.
-      const before = [...store.params.keys()].join();
-      if (before && before !== m.params.map((p) => p.path).join()) location.reload();
+      // A plugin's controls come and go with it (views/plugin_panel.js reads them): not a
+      // new tree.
+      const fixed = (paths) => paths.filter((p) => !isPluginControl(p)).join();
+      const before = fixed([...store.params.keys()]);
+      if (before && before !== fixed(m.params.map((p) => p.path))) location.reload();
       store.replaceAll(m.params);
       badge.textContent = 'connected';
       badge.className = 'connection up';

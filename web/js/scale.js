@@ -42,13 +42,24 @@ export function toPosition(param, value) {
 // A position from left to right (a pan, a balance): unitless, from -1. A Q, a ratio or a width
 // is unitless too, but starts at 0 or above.
 export function isPan(param) {
-  return param.unit === '' && !(toNumber(param.min) >= 0);
+  return param.unit === '' && !isPluginControl(param.path) && !(toNumber(param.min) >= 0);
 }
+
+// A control of an LV2 plugin in a slot (/input/ID/insert/N/SYMBOL, and the same under
+// /output/), as opposed to the slot's own plugin and bypass: unitless, with the plugin's
+// range, and never a pan.
+export function isPluginControl(path) {
+  return /^\/(input|output)\/[^/]+\/insert\/\d+\/[^/]+$/.test(path || '')
+    && !/\/(plugin|bypass)$/.test(path);
+}
+
+// A plugin's integer or enumeration control: the tree's description says so.
+const isWhole = (param) => / \(whole numbers\)/.test(param.description || '');
 
 // Values a hand sets are kept to the resolution shown: 0.1 dB, 0.01 of a pan, a whole frame
 // (a delay in frames is whole: the server refuses a fraction).
 function perUnit(param, fine) {
-  if (param.unit === 'frames') return 1;
+  if (param.unit === 'frames' || isWhole(param)) return 1;
   return param.unit === '' ? (fine ? 100 : 10) : (fine ? 10 : 1);
 }
 
@@ -91,6 +102,7 @@ export function formatValue(param, value) {
     if (Math.abs(value) < 0.005) return 'C';
     return (value < 0 ? 'L' : 'R') + Math.round(Math.abs(value) * 100);
   }
+  if (isWhole(param)) return String(Math.round(value));
   if (param.unit === '') return value.toFixed(param.decimals ?? 2);  // a Q, a ratio, a width
   if (param.unit === 'frames') return String(Math.round(value));
   return value.toFixed(1);

@@ -30,6 +30,19 @@ export class Store {
     }
   }
 
+  // The parameters under `prefix` that `replaceable(path)` names, replaced by `list` (a plugin
+  // slot's controls, which come and go with its plugin); the controls of those in `list` are
+  // told their values.
+  replaceUnder(prefix, list, replaceable) {
+    for (const path of [...this.params.keys()])
+      if (path.startsWith(prefix) && replaceable(path)) this.params.delete(path);
+    for (const p of list) {
+      if (!replaceable(p.path)) continue;
+      this.params.set(p.path, { ...p, value: p.type === 'string' ? p.value : toNumber(p.value) });
+      this.notify(p.path);
+    }
+  }
+
   // Tell a path's controls its value again (after a refused change, they show the last good one).
   notify(path) {
     const p = this.params.get(path);

@@ -68,11 +68,15 @@ export function insertSection(ctx, id) {
       rateHz = s.rate_hz;
       const mine = s.latency?.inputs?.[id];
       showDelay();
+      // The insert's part of the channel's latency (which also holds its plugins'): the
+      // delay while it is on, as the server counts it (http-api.md, latency.inputs).
+      const on = ctx.store.value(base + 'on');
+      const frames = on ? ctx.store.value(base + 'delay') : 0;
       latency.textContent = !mine ? ''
-        : mine.frames ? `Adds ${mine.frames} frames (${mine.ms.toFixed(2)} ms) to ${id}'s latency`
-          : ctx.store.value(base + 'on') ? `Adds nothing to ${id}'s latency (delay 0)`
+        : frames ? `Adds ${frames} frames (${ms(frames, rateHz)} ms) to ${id}'s latency`
+          : on ? `Adds nothing to ${id}'s latency (delay 0)`
             : `Adds nothing to ${id}'s latency while off`;
-      latency.dataset.frames = mine ? String(mine.frames) : '';
+      latency.dataset.frames = mine ? String(frames) : '';
     } catch {
       // the connection badge already says it
     }

@@ -1,7 +1,7 @@
 // A channel's strip in a dialog, as TotalMix FX's channel settings and UA Console's insert
 // view show it: the EQ curve across the top, then one panel per section in signal order
-// (low cut → EQ → compressor → gate → hardware insert for an input; room EQ → delay →
-// limiter for an output), each with its switch, its controls and, for the dynamics, a
+// (low cut → EQ → compressor → gate → LV2 plugins → hardware insert for an input; room EQ →
+// delay → limiter for an output), each with its switch, its controls and, for the dynamics, a
 // gain-reduction meter.
 //
 // Everything comes from the parameter tree: a section, band or control is shown because its
@@ -15,6 +15,7 @@ import { Choice, el, Knob, Toggle } from '../controls.js';
 import { dialogContext, showDialog } from './dialog.js';
 import { GrMeter } from '../meters.js';
 import { insertSection } from './insert_panel.js';
+import { pluginSection, pluginSlots } from './plugin_panel.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 function svg(tag, attributes = {}) {
@@ -260,7 +261,10 @@ export function openStrip(ctx, kind, id, opener) {
     for (const name of ['lowcut', 'eq', 'comp', 'gate'])
       if (ctx.store.children(base + name + '/').length)
         body.append(name === 'eq' ? eqSection(dctx, kind, id) : section(dctx, kind, id, name));
-    // The hardware insert sits after the strip (decisions.md, "Hardware inserts").
+    // The plugin slots, then the hardware insert, after the strip: the engine's order
+    // (decisions.md, "LV2 plugin slots", "Hardware inserts").
+    const plugins = pluginSection(dctx, id);
+    if (plugins) body.append(plugins);
     const insert = insertSection(dctx, id);
     if (insert) body.append(insert);
     const extra = ['width', 'ms', 'rec_fx'].filter((leaf) => ctx.store.has(base + leaf));
@@ -294,13 +298,21 @@ export function stripButton(ctx, kind, id) {
     .filter(([s]) => ctx.store.has(`${base}${s}/on`));
   const lights = el('span', { class: 'strip-lights', 'aria-hidden': 'true' });
   const button = el('button', { type: 'button', class: 'strip-open', 'aria-haspopup': 'dialog',
-    'aria-label': `${id} strip`, title: `${id}: low cut, EQ, dynamics${kind === 'input' ? ' and insert' : ''}` }, el('span', { text: 'Strip' }), lights);
+    'aria-label': `${id} strip`, title: `${id}: low cut, EQ, dynamics${kind === 'input' ? ', plugins and insert' : ''}` }, el('span', { text: 'Strip' }), lights);
+  // Plugins loaded in the input's slots light LV2 (bypassed or not: they are loaded), between
+  // the strip's sections and the insert, as the signal meets them.
+  const slots = kind === 'input' ? pluginSlots(ctx.store, id).map((n) => `${base}insert/${n}/plugin`) : [];
   const show = () => {
     const on = sections.filter(([s]) => ctx.store.value(`${base}${s}/on`));
+    const plugins = slots.filter((path) => ctx.store.value(path)).length;
+    const insertAt = on.findIndex(([s]) => s === 'insert');
+    if (plugins) on.splice(insertAt < 0 ? on.length : insertAt, 0, ['plugins', 'LV2']);
     lights.textContent = on.map(([, t]) => t).join(' ');
     button.dataset.on = on.map(([s]) => s).join(' ');
+    button.dataset.plugins = String(plugins);
   };
   for (const [s] of sections) ctx.onCleanup(ctx.store.on(`${base}${s}/on`, show));
+  for (const path of slots) ctx.onCleanup(ctx.store.on(path, show));
   show();
   button.addEventListener('click', () => openStrip(ctx, kind, id, button));
   return button;

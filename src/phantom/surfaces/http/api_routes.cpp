@@ -6,6 +6,7 @@
 #include "phantom/surfaces/http/doctor_routes.hpp"
 #include "phantom/surfaces/http/inserts_route.hpp"
 #include "phantom/surfaces/http/json_codec.hpp"
+#include "phantom/surfaces/http/plugins_route.hpp"
 #include "phantom/surfaces/http/recordings_route.hpp"
 #include "phantom/surfaces/http/strip_response_route.hpp"
 
@@ -294,6 +295,7 @@ ApiResponse route_api(control::Controller& c, const ApiRequest& r) {
         if (starts_with(p, "/api/recordings")) return recordings_route(c, r, p.substr(15));
         if (starts_with(p, "/api/strips")) return strip_response_route(c, r, p.substr(11));
         if (starts_with(p, "/api/inserts")) return inserts_route(c, r, p.substr(12));
+        if (starts_with(p, "/api/plugins")) return plugins_route(c, r, p.substr(12));
         if (p == "/api/rate") return rate_route(c, r);
         if (p == "/api/doctor") return doctor_route(c, r);
         if (starts_with(p, "/api/faults")) return faults_route(c, r, p.substr(11));

@@ -1,0 +1,162 @@
+// LV2 plugins in a hardware input's slots, loaded and played from the panel, in real headless
+// Chromium against a real `phantom start`: in5's strip dialog has a Plugins section between
+// the strip and the insert; eg-amp (lv2-examples) is picked from the installed mono plugins,
+// its gain control appears and a typed -6 reaches the engine; bypass and remove from the
+// panel; a URI that is not installed is refused in the server's own words; nodelay (x42) with
+// its delay at 100 frames makes the channel's latency 100 frames, which is the delay set:
+// nodelay reports its delay as its latency (lv2:reportsLatency), and nothing else on in5 adds
+// any (the insert is off).
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { before, describe, it } from 'node:test';
+import { artifacts, eventually, panelSession } from './support.mjs';
+
+const kRateHz = 48000;
+const kAmp = 'http://lv2plug.in/plugins/eg-amp';
+const kNoDelay = 'http://gareus.org/oss/lv2/nodelay';
+const kStereo = 'http://gareus.org/oss/lv2/balance';
+const kDelayFrames = 100;
+const kDelayMs = (kDelayFrames * 1000 / kRateHz).toFixed(2);  // 2.08
+
+describe('LV2 plugin slots in the strip on studio-8x8', () => {
+  const session = panelSession(['--rate', String(kRateHz), '--source', 'in5=sine:440:-20dBFS'],
+    'inputs');
+  let page, http;
+  before(() => ({ page, http } = session));
+
+  it('loads, plays, bypasses and removes a plugin from the panel', async () => {
+    const listed = (await http.call('GET', '/api/plugins')).plugins;
+    assert.ok(listed.some((p) => p.uri === kAmp && p.mono_slot), 'eg-amp is installed');
+
+    const opener = page.getByRole('button', { name: 'in5 strip', exact: true });
+    await opener.click();
+    const dialog = page.getByRole('dialog', { name: /· in5 · strip/ });
+    await dialog.waitFor();
+    const plugins = dialog.getByRole('region', { name: 'in5 plugins' });
+    await plugins.waitFor();
+    // In the signal's order: after the gate, before the insert.
+    const order = await dialog.locator('.strip-section').evaluateAll(
+      (nodes) => nodes.map((n) => n.getAttribute('aria-label')));
+    assert.ok(order.indexOf('in5 plugins') === order.indexOf('in5 Gate') + 1, order.join(', '));
+    assert.ok(order.indexOf('in5 insert') === order.indexOf('in5 plugins') + 1, order.join(', '));
+
+    const slot = plugins.getByRole('group', { name: 'in5 insert 1 slot' });
+    const picker = slot.getByRole('combobox', { name: 'in5 insert 1 plugin' });
+    // The mono plugins are offered, grouped by maker; a stereo one is not.
+    await eventually(async () => (await picker.locator(`option[value="${kAmp}"]`).count()) === 1,
+      'eg-amp in the picker');
+    assert.equal(await picker.locator(`optgroup[label="lv2plug.in"] option[value="${kAmp}"]`).count(), 1);
+    assert.equal(await picker.locator(`option[value="${kStereo}"]`).count(), 0);
+    assert.equal(await picker.getAttribute('data-count'),
+      String(listed.filter((p) => p.mono_slot).length));
+    // The search narrows the list.
+    const search = slot.getByRole('searchbox', { name: 'in5 insert 1 plugin search' });
+    await search.fill('simple amplifier');
+    assert.equal(await picker.locator(`option[value="${kAmp}"]`).evaluate((o) => o.hidden), false);
+    assert.equal(await picker.locator(`option[value="${kNoDelay}"]`).evaluate((o) => o.hidden), true);
+    await search.fill('');
+
+    // Loaded from the picker: its control appears, and a typed value reaches the engine.
+    await picker.selectOption(kAmp);
+    await eventually(async () => (await http.value('/input/in5/insert/1/plugin')) === kAmp, 'eg-amp loaded');
+    const gain = slot.getByRole('textbox', { name: 'in5 insert 1 gain value' });
+    await gain.waitFor();
+    await gain.fill('-6');
+    await gain.press('Enter');
+    await eventually(async () => (await http.value('/input/in5/insert/1/gain')) === -6, 'gain -6 in the engine');
+    await eventually(async () => (await opener.getAttribute('data-on')).split(' ').includes('plugins'),
+      'the strip button lit LV2');
+    assert.match(await opener.textContent(), /LV2/);
+    // A change made elsewhere moves the control.
+    await http.set('/input/in5/insert/1/gain', -12);
+    await eventually(async () => Number(await gain.inputValue()) === -12, 'the gain field follows');
+    await http.set('/input/in5/insert/1/gain', -6);
+    await eventually(async () => Number(await gain.inputValue()) === -6, 'the gain field follows');
+    await page.screenshot({ path: path.join(artifacts, 'studio-8x8-strip-in5-plugins.png') });
+
+    // Bypass from the panel.
+    const bypass = slot.getByRole('button', { name: 'in5 insert 1 bypass' });
+    await bypass.click();
+    await eventually(async () => (await http.value('/input/in5/insert/1/bypass')) === true, 'bypassed');
+    await eventually(async () => (await bypass.getAttribute('aria-pressed')) === 'true', 'Bypass lit');
+    await bypass.click();
+    await eventually(async () => (await http.value('/input/in5/insert/1/bypass')) === false, 'bypass off');
+
+    // A plugin that is not installed: the server's refusal, word for word; nothing changes.
+    const missing = 'http://example.org/no-such-plugin';
+    let expected;
+    try {
+      await http.set('/input/in5/insert/1/plugin', missing);
+    } catch (e) {
+      expected = e.message.replace(/^PUT \S+: \d+ /, '');
+    }
+    assert.ok(expected && expected.includes('is not installed'), expected);
+    await search.fill(missing);
+    await search.press('Enter');
+    const result = slot.locator('[data-plugin="result"]');
+    await eventually(async () => (await result.textContent()) === expected, 'the refusal shown');
+    assert.equal(await page.locator('#message').textContent(), expected);
+    assert.equal(await http.value('/input/in5/insert/1/plugin'), kAmp);
+    assert.equal(await picker.inputValue(), kAmp);
+
+    // Removed: the slot is empty, its controls gone, the light out.
+    await slot.getByRole('button', { name: 'Remove in5 insert 1 plugin' }).click();
+    await eventually(async () => (await http.value('/input/in5/insert/1/plugin')) === '', 'removed');
+    await eventually(async () => (await gain.count()) === 0, 'the gain control gone');
+    await eventually(async () => !(await opener.getAttribute('data-on')).split(' ').includes('plugins'),
+      'the LV2 light out');
+    assert.equal(await picker.inputValue(), '');
+    assert.deepEqual(page.errors, []);
+  });
+
+  it('shows the latency a plugin adds to the channel', async () => {
+    const dialog = page.getByRole('dialog', { name: /· in5 · strip/ });
+    const slot = dialog.getByRole('group', { name: 'in5 insert 1 slot' });
+    await slot.getByRole('combobox', { name: 'in5 insert 1 plugin' }).selectOption(kNoDelay);
+    await eventually(async () => (await http.value('/input/in5/insert/1/plugin')) === kNoDelay,
+      'nodelay loaded');
+    const delay = slot.getByRole('textbox', { name: 'in5 insert 1 delay value' });
+    await delay.fill(String(kDelayFrames));
+    await delay.press('Enter');
+    await eventually(async () => (await http.value('/input/in5/insert/1/delay')) === kDelayFrames,
+      'delay 100 in the engine');
+    // nodelay reports a new delay once it has run a while (about 8192 frames): poll.
+    const latency = dialog.locator('[data-plugins="latency"]');
+    await eventually(async () => (await latency.getAttribute('data-frames')) === String(kDelayFrames),
+      `a latency of ${kDelayFrames} frames`, 15000);
+    assert.equal(await latency.textContent(),
+      `in5's own latency (plugins and insert): ${kDelayFrames} frames (${kDelayMs} ms)`);
+    assert.equal((await http.call('GET', '/api/status')).latency.inputs.in5.frames, kDelayFrames);
+    // The insert's own line counts only the insert, which is off.
+    await eventually(async () => /Adds nothing .* while off/.test(
+      await dialog.locator('[data-insert="latency"]').textContent()), 'the insert adds nothing');
+    await latency.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(artifacts, 'studio-8x8-strip-in5-nodelay.png') });
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    assert.deepEqual(page.errors, []);
+  });
+
+  it('fits a phone: the plugin section is no wider than the screen', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('button', { name: 'in5 strip', exact: true }).click();
+    const plugins = page.getByRole('dialog', { name: /· in5 · strip/ })
+      .getByRole('region', { name: 'in5 plugins' });
+    await plugins.getByRole('textbox', { name: 'in5 insert 1 delay value' }).waitFor();
+    await plugins.scrollIntoViewIfNeeded();
+    // A dialog opened with a plugin loaded names it from the list, once.
+    const picker = plugins.getByRole('combobox', { name: 'in5 insert 1 plugin' });
+    await eventually(async () => (await picker.locator('option:checked').textContent())
+      === 'No Delay Line · latency', 'nodelay named in the picker');
+    assert.equal(await picker.locator(`option[value="${kNoDelay}"]`).count(), 1);
+    const fits = await plugins.evaluate((node) => {
+      const r = node.getBoundingClientRect();
+      return r.left >= 0 && r.right <= window.innerWidth
+        && document.documentElement.scrollWidth <= window.innerWidth;
+    });
+    assert.ok(fits, 'the plugin section fits 390 px');
+    await page.screenshot({ path: path.join(artifacts, 'studio-8x8-strip-in5-plugins-phone.png') });
+    await page.keyboard.press('Escape');
+    assert.deepEqual(page.errors, []);
+  });
+});

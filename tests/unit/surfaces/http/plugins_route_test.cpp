@@ -1,0 +1,111 @@
+// GET /api/plugins through a real socket: the LV2 plugins Phantom can host here. The expected
+// entries are read from the plugins' own TTL files (Debian's lv2-examples and x42-plugins, which
+// scripts/setup.sh installs): eg-amp has one audio input, one output and one control (gain);
+// nodelay declares lv2:reportsLatency; x42's balance is stereo (in/out left and right), so it
+// does not fit a mono slot; eg-metro (audio out, no audio in) and eg-fifths (MIDI only) cannot
+// sit in a channel and are not listed. Every URI listed is also one lilv's own `lv2ls` finds.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+#include <set>
+
+#include "http_test_support.hpp"
+
+namespace phantom::http {
+namespace {
+
+using nlohmann::json;
+using test::ServedInterface;
+
+class PluginsApi : public ServedInterface {
+  protected:
+    // The entry for `uri`, or null when it is not listed.
+    static json find(const json& list, const std::string& uri) {
+        for (const json& p : list)
+            if (p["uri"] == uri) return p;
+        return nullptr;
+    }
+};
+
+std::set<std::string> lv2ls() {
+    std::set<std::string> uris;
+    std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen("lv2ls 2>/dev/null", "r"), ::pclose);
+    if (!pipe) return uris;
+    char line[1024];
+    while (std::fgets(line, sizeof line, pipe.get())) {
+        std::string uri(line);
+        while (!uri.empty() && (uri.back() == '\n' || uri.back() == '\r'))
+            uri.pop_back();
+        uris.insert(uri);
+    }
+    return uris;
+}
+
+TEST_F(PluginsApi, ListsTheInstalledPluginsWithTheirLayoutAndLatency) {
+    const json list = ok("GET", "/api/plugins")["plugins"];
+    ASSERT_TRUE(list.is_array());
+
+    const json amp = find(list, "http://lv2plug.in/plugins/eg-amp");
+    ASSERT_FALSE(amp.is_null()) << list.dump();
+    EXPECT_EQ(amp["name"], "Simple Amplifier");
+    EXPECT_EQ(amp["audio_inputs"], 1);
+    EXPECT_EQ(amp["audio_outputs"], 1);
+    EXPECT_EQ(amp["layout"], "mono");
+    EXPECT_EQ(amp["mono_slot"], true);
+    EXPECT_EQ(amp["reports_latency"], false);
+    EXPECT_EQ(amp["controls"], 1);
+    EXPECT_EQ(amp["stereo_slot"], true);  // once a side
+
+    const json nodelay = find(list, "http://gareus.org/oss/lv2/nodelay");
+    ASSERT_FALSE(nodelay.is_null());
+    EXPECT_EQ(nodelay["name"], "No Delay Line");
+    EXPECT_EQ(nodelay["mono_slot"], true);
+    EXPECT_EQ(nodelay["reports_latency"], true);
+
+    const json balance = find(list, "http://gareus.org/oss/lv2/balance");
+    ASSERT_FALSE(balance.is_null());
+    EXPECT_EQ(balance["layout"], "stereo");
+    EXPECT_EQ(balance["audio_inputs"], 2);
+    EXPECT_EQ(balance["mono_slot"], false);
+    EXPECT_EQ(balance["stereo_slot"], true);
+
+    EXPECT_TRUE(find(list, "http://lv2plug.in/plugins/eg-metro").is_null());
+    EXPECT_TRUE(find(list, "http://lv2plug.in/plugins/eg-fifths").is_null());
+
+    // Sorted by URI, each once, each one lilv's lv2ls knows.
+    std::vector<std::string> uris;
+    for (const json& p : list)
+        uris.push_back(p["uri"].get<std::string>());
+    EXPECT_TRUE(std::is_sorted(uris.begin(), uris.end()));
+    EXPECT_EQ(std::set<std::string>(uris.begin(), uris.end()).size(), uris.size());
+    const std::set<std::string> installed = lv2ls();
+    ASSERT_FALSE(installed.empty()) << "lv2ls (lilv-utils) is needed for this check";
+    for (const std::string& uri : uris)
+        EXPECT_TRUE(installed.count(uri)) << uri;
+    // A second call answers the same (from the kept copy).
+    EXPECT_EQ(ok("GET", "/api/plugins")["plugins"], list);
+}
+
+TEST_F(PluginsApi, RefusalsCarryTheirReason) {
+    auto refused = [&](const std::string& method, const std::string& path, int status,
+                       const std::string& why) {
+        HttpResult r = call(method, path, method == "GET" ? "" : "{}");
+        EXPECT_EQ(r.status, status) << method << " " << path << ": " << r.body;
+        EXPECT_NE(r.body.find(why), std::string::npos) << r.body;
+        return r;
+    };
+    refused("GET", "/api/plugins/eg-amp", 404, "no such endpoint");
+    const HttpResult post = refused("POST", "/api/plugins", 405, "allowed: GET");
+    EXPECT_EQ(post.header("Allow"), "GET");
+    refused("DELETE", "/api/plugins", 405, "allowed: GET");
+    const HttpResult query = refused("GET", "/api/plugins?mono=1", 400,
+                                     "GET /api/plugins: unknown query parameter 'mono'");
+    EXPECT_EQ(json::parse(query.body)["kind"], "malformed");
+    // The access token is not a refusal (the guard checks it before the route).
+    EXPECT_EQ(call("GET", "/api/plugins?token=x").status, 200);
+}
+
+}  // namespace
+}  // namespace phantom::http
