@@ -126,7 +126,7 @@ TEST_P(Clicks, PluginsLoadedBypassedReplacedAndUnloadedDoNotStep) {
         {{slot + "plugin", std::string("http://lv2plug.in/plugins/eg-amp")}, {slot + "gain", -6.0}},
         {{slot + "bypass", true}},
         {{slot + "bypass", false}},
-        {{slot + "plugin", std::string("http://gareus.org/oss/lv2/darc#mono")}},
+        {{slot + "plugin", std::string("http://gareus.org/oss/lv2/nodelay")}},
         {{slot + "plugin", std::string("")}},
     };
     for (const auto& batch : batches) {
