@@ -44,13 +44,6 @@ ApiResponse error(int status, json body) {
     return {status, std::move(body), {}};
 }
 
-ApiResponse method_not_allowed(const ApiRequest& r, const std::string& allow) {
-    return {
-        405,
-        {{"error", fmt::format("{} is not allowed on {} (allowed: {})", r.method, r.path, allow)}},
-        allow};
-}
-
 json parse_body(const ApiRequest& r) {
     if (r.body.empty())
         throw BadRequest(fmt::format("{} {}: a JSON body is needed", r.method, r.path));
@@ -320,6 +313,13 @@ ApiResponse route_api(control::Controller& c, const ApiRequest& r) {
     } catch (const BadRequest& e) {
         return error(e.status(), e.body());
     }
+}
+
+ApiResponse method_not_allowed(const ApiRequest& r, const std::string& allow) {
+    return {
+        405,
+        {{"error", fmt::format("{} is not allowed on {} (allowed: {})", r.method, r.path, allow)}},
+        allow};
 }
 
 }  // namespace phantom::http

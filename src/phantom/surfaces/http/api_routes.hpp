@@ -25,6 +25,9 @@ struct ApiResponse {
 
 ApiResponse route_api(control::Controller& controller, const ApiRequest& request);
 
+// 405, naming the method refused and the methods `allow`ed ("GET, POST").
+ApiResponse method_not_allowed(const ApiRequest& r, const std::string& allow);
+
 // Does this method change state? (Such requests need a JSON body type and a local Origin.)
 bool is_write_method(const std::string& method);
 

@@ -22,11 +22,7 @@ json to_json(const std::vector<doctor::Finding>& findings) {
 }
 
 ApiResponse doctor_route(control::Controller& c, const ApiRequest& r) {
-    if (r.method != "GET")
-        return {
-            405,
-            {{"error", fmt::format("{} is not allowed on {} (allowed: GET)", r.method, r.path)}},
-            "GET"};
+    if (r.method != "GET") return method_not_allowed(r, "GET");
     return {200, to_json(c.findings()), {}};
 }
 
@@ -49,10 +45,7 @@ ApiResponse faults_route(control::Controller& c, const ApiRequest& r, const std:
         return {200, {{"faults", c.faults()}}, {}};
     }
     const char* allow = whole ? "GET, POST, DELETE" : "DELETE";
-    return {
-        405,
-        {{"error", fmt::format("{} is not allowed on {} (allowed: {})", r.method, r.path, allow)}},
-        allow};
+    return method_not_allowed(r, allow);
 }
 
 }  // namespace phantom::http

@@ -20,11 +20,7 @@ ApiResponse inserts_route(control::Controller& c, const ApiRequest& r, const std
             ErrorKind::UnknownPath,
             fmt::format("{}: no such endpoint (POST /api/inserts/<input>/measure)", r.path),
             r.path);
-    if (r.method != "POST")
-        return {
-            405,
-            {{"error", fmt::format("{} is not allowed on {} (allowed: POST)", r.method, r.path)}},
-            "POST"};
+    if (r.method != "POST") return method_not_allowed(r, "POST");
     const control::InsertMeasurement m = c.measure_insert(id);
     return {200,
             {{"input", m.input},

@@ -92,11 +92,7 @@ ApiResponse plugins_route(control::Controller& c, const ApiRequest& r, const std
                         "`phantom plugins URI` describes one)",
                         replace_invalid_utf8(r.path)),
             replace_invalid_utf8(r.path));
-    if (r.method != "GET")
-        return {
-            405,
-            {{"error", fmt::format("{} is not allowed on {} (allowed: GET)", r.method, r.path)}},
-            "GET"};
+    if (r.method != "GET") return method_not_allowed(r, "GET");
     check_query(r.query, "GET " + r.path, r.path);
     return {200, {{"plugins", catalog(c)}}, {}};
 }

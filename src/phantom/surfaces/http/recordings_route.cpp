@@ -57,11 +57,7 @@ std::vector<std::pair<std::string, std::string>> requests_from(const ApiRequest&
 }  // namespace
 
 ApiResponse rate_route(control::Controller& c, const ApiRequest& r) {
-    if (r.method != "PUT")
-        return {
-            405,
-            {{"error", fmt::format("{} is not allowed on {} (allowed: PUT)", r.method, r.path)}},
-            "PUT"};
+    if (r.method != "PUT") return method_not_allowed(r, "PUT");
     const std::string form = "PUT /api/rate: expected {\"rate_hz\": 96000}";
     if (r.body.empty()) malformed(form);
     JsonParse parsed = parse_json_body(r.body, "PUT /api/rate");
@@ -81,10 +77,7 @@ ApiResponse recordings_route(control::Controller& c, const ApiRequest& r, const 
         if (r.method == "GET") return {200, {{"recordings", list_json(c.recordings())}}, {}};
         if (r.method == "POST")
             return {200, {{"recordings", list_json(c.start_recordings(requests_from(r)))}}, {}};
-        return {405,
-                {{"error",
-                  fmt::format("{} is not allowed on {} (allowed: GET, POST)", r.method, r.path)}},
-                "GET, POST"};
+        return method_not_allowed(r, "GET, POST");
     }
     const std::string id_text = rest.substr(1);
     std::uint64_t id = 0;
@@ -92,11 +85,7 @@ ApiResponse recordings_route(control::Controller& c, const ApiRequest& r, const 
     if (ec != std::errc() || end != id_text.data() + id_text.size())
         throw CommandError(ErrorKind::UnknownPath,
                            fmt::format("{}: no such recording (ids are numbers)", r.path), r.path);
-    if (r.method != "DELETE")
-        return {
-            405,
-            {{"error", fmt::format("{} is not allowed on {} (allowed: DELETE)", r.method, r.path)}},
-            "DELETE"};
+    if (r.method != "DELETE") return method_not_allowed(r, "DELETE");
     return {200, {{"stopped", to_json(c.stop_recording(id))}}, {}};
 }
 

@@ -155,11 +155,7 @@ ApiResponse strip_response_route(control::Controller& c, const ApiRequest& r,
                                        "/api/strips/<id>/response?points=N)",
                                        replace_invalid_utf8(r.path)),
                            replace_invalid_utf8(r.path));
-    if (r.method != "GET")
-        return {
-            405,
-            {{"error", fmt::format("{} is not allowed on {} (allowed: GET)", r.method, r.path)}},
-            "GET"};
+    if (r.method != "GET") return method_not_allowed(r, "GET");
     const std::string id = rest.substr(1, rest.size() - 1 - suffix.size());
     const std::string where = "GET " + r.path;
     const int points = points_from(r.query, where, r.path);
