@@ -42,16 +42,31 @@ TEST(Concurrency, AudioThreadRendersWhileTheControlThreadChangesEverything) {
     // The FX buses too: a return made and dropped (a new FX in the bank), sends coming alive,
     // and the sound posted to a running FX.
     const char* paths[] = {
-        "/mix/main/in1/gain",  "/mix/hp1/in1/gain",   "/mix/main/pb1/pan",
-        "/monitor/dim",        "/output/hp1/mirror",  "/monitor/speakers",
-        "/input/in1/trim",     "/mix/line3/pb1/gain", "/output/hp1/reverb_return",
-        "/mix/hp1/in1/reverb", "/fx/reverb/decay",    "/output/main/echo_return",
-        "/mix/main/pb1/echo",  "/fx/echo/time"};
-    const char* values[][3] = {{"-inf", "-6", "0"},  {"-inf", "-12", "3"},    {"-1", "0", "1"},
-                               {"on", "off", "on"},  {"none", "main", "hp2"}, {"A", "B", "AB"},
-                               {"-6", "0", "6"},     {"-inf", "0", "-20"},    {"-inf", "0", "-6"},
-                               {"-inf", "-6", "0"},  {"0.5", "2", "8"},       {"-inf", "-3", "0"},
-                               {"-inf", "-10", "0"}, {"10", "250", "1000"}};
+        "/mix/main/in1/gain", "/mix/hp1/in1/gain", "/mix/main/pb1/pan", "/monitor/dim",
+        "/output/hp1/mirror", "/monitor/speakers", "/input/in1/trim", "/mix/line3/pb1/gain",
+        "/output/hp1/reverb_return", "/mix/hp1/in1/reverb", "/fx/reverb/decay",
+        "/output/main/echo_return", "/mix/main/pb1/echo", "/fx/echo/time",
+        // LV2 plugins loaded, replaced, bypassed and unloaded on an input and an output (a new
+        // slot in the bank, the old processor crossfaded out and freed with its plan).
+        "/input/in1/insert/1/plugin", "/input/in1/insert/1/bypass", "/output/main/insert/1/plugin"};
+    const char* values[][3] = {
+        {"-inf", "-6", "0"},
+        {"-inf", "-12", "3"},
+        {"-1", "0", "1"},
+        {"on", "off", "on"},
+        {"none", "main", "hp2"},
+        {"A", "B", "AB"},
+        {"-6", "0", "6"},
+        {"-inf", "0", "-20"},
+        {"-inf", "0", "-6"},
+        {"-inf", "-6", "0"},
+        {"0.5", "2", "8"},
+        {"-inf", "-3", "0"},
+        {"-inf", "-10", "0"},
+        {"10", "250", "1000"},
+        {"", "http://lv2plug.in/plugins/eg-amp", "http://gareus.org/oss/lv2/nodelay"},
+        {"on", "off", "on"},
+        {"", "http://lv2plug.in/plugins/eg-amp", ""}};
     constexpr size_t kPaths = std::size(paths);
     static_assert(std::size(values) == kPaths);
     for (int k = 0; k < 3000; ++k) {
