@@ -63,12 +63,17 @@ std::string status_latency_text(const json& status) {
     for (const auto& [id, o] : l["outputs"].items())
         out += fmt::format("  {:<7} +{}, round trip {}\n", id, frames_ms(o["frames"], o["ms"]),
                            frames_ms(o["round_trip_frames"], o["round_trip_ms"]));
-    if (l.contains("compensate") && l["mixes_frames"].get<int>() > 0)
+    if (l.contains("compensate") && l["mixes_frames"].get<int>() > 0) {
+        const bool on = l["compensate"].get<bool>();
+        const bool aligned = !l.contains("aligned") || l["aligned"].get<bool>();
         out += fmt::format(
-            "  {:<7} compensation {}: {}\n", "mixes", l["compensate"].get<bool>() ? "on" : "off",
-            l["compensate"].get<bool>()
-                ? "every source arrives +" + frames_ms(l["mixes_frames"], l["mixes_ms"])
-                : "each source arrives with its own latency");
+            "  {:<7} compensation {}: {}\n", "mixes", on ? "on" : "off",
+            !on       ? "each source arrives with its own latency"
+            : aligned ? "every source arrives +" + frames_ms(l["mixes_frames"], l["mixes_ms"])
+                      : "the slowest path arrives +" + frames_ms(l["mixes_frames"], l["mixes_ms"]) +
+                            ", later than compensation can hold the others back (at most 32768 "
+                            "frames): they arrive earlier");
+    }
     return out;
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "phantom/params/taper.hpp"
 #include "phantom/surfaces/http/spec_sheet_json.hpp"
@@ -139,9 +140,11 @@ static json latency_json(const control::Status& s) {
     const auto& b = s.backend;
     const double rate = s.rate_hz;
     int slowest_input = 0, into_mixes = 0;
+    int earliest = std::numeric_limits<int>::max();  // the first source into the mixes
     // A source's own latency and its compensation, as one entry.
     auto path = [&](int frames, int compensation) {
         into_mixes = std::max(into_mixes, frames + compensation);
+        earliest = std::min(earliest, frames + compensation);
         return json{{"frames", frames},
                     {"ms", frames_ms(frames, rate)},
                     {"compensation_frames", compensation},
@@ -180,6 +183,9 @@ static json latency_json(const control::Status& s) {
             {"compensate", s.latency_compensate},
             {"mixes_frames", into_mixes},
             {"mixes_ms", frames_ms(into_mixes, rate)},
+            // Every source arrives at once: false when a path is later than compensation can
+            // hold the others back (kMaxDelayFrames), or with compensation off.
+            {"aligned", earliest == std::numeric_limits<int>::max() || earliest == into_mixes},
             {"inputs", std::move(inputs)},
             {"playback", std::move(playback)},
             {"outputs", std::move(outputs)},

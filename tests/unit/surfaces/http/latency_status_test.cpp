@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "http_test_support.hpp"
+#include "phantom/surfaces/http/api_json.hpp"
 
 namespace phantom::http {
 namespace {
@@ -107,6 +108,23 @@ TEST_F(LatencyStatus, CompensationIsShownPerPath) {
     EXPECT_EQ(l["inputs"]["in1"]["frames"], 100);
     EXPECT_EQ(l["mixes_frames"], 100);  // in1 still reaches them that late
     EXPECT_EQ(l["round_trip_frames"], 512 + 100);
+}
+
+// A path later than compensation can hold the others back (an insert's 32768-frame loop plus a
+// plugin's latency on the same input): the status does not claim that every source arrives
+// together (an outside test saw "every source arrives +100000 frames" with 32768 added).
+TEST(LatencyStatusJson, APathBeyondTheCompensationLimitIsNotCalledAligned) {
+    control::Status s;
+    s.rate_hz = 48000;
+    s.latency_compensate = true;
+    s.input_latency_frames = {{"in1", 40000}, {"in2", 0}};
+    s.input_compensation_frames = {0, 32768};
+    json l = to_json(s)["latency"];
+    EXPECT_EQ(l["mixes_frames"], 40000);
+    EXPECT_EQ(l["aligned"], false);
+    s.input_latency_frames = {{"in1", 100}, {"in2", 0}};
+    s.input_compensation_frames = {0, 100};
+    EXPECT_EQ(to_json(s)["latency"]["aligned"], true);
 }
 
 }  // namespace
