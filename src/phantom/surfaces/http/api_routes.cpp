@@ -54,15 +54,8 @@ json parse_body(const ApiRequest& r) {
 
 // "a=1&prefix=%2Fmix" → the decoded value of `key`, or "" (bytes that are not UTF-8 → U+FFFD).
 std::string query_value(const std::string& query, const std::string& key) {
-    size_t pos = 0;
-    while (pos <= query.size()) {
-        size_t end = query.find('&', pos);
-        if (end == std::string::npos) end = query.size();
-        const std::string item = query.substr(pos, end - pos);
-        if (item.compare(0, key.size() + 1, key + "=") == 0)
-            return replace_invalid_utf8(percent_decode(item.substr(key.size() + 1), true));
-        pos = end + 1;
-    }
+    for (const auto& item : query_items(query))
+        if (item.key == key) return replace_invalid_utf8(item.value);
     return "";
 }
 

@@ -46,6 +46,23 @@ std::string utf8_prefix(std::string_view text, std::size_t max_bytes) {
     return replace_invalid_utf8(text.substr(0, end));
 }
 
+std::vector<QueryItem> query_items(std::string_view query) {
+    std::vector<QueryItem> items;
+    size_t pos = 0;
+    while (pos < query.size()) {
+        size_t end = query.find('&', pos);
+        if (end == std::string_view::npos) end = query.size();
+        const std::string_view item = query.substr(pos, end - pos);
+        pos = end + 1;
+        if (item.empty()) continue;
+        const size_t eq = item.find('=');
+        items.push_back({percent_decode(item.substr(0, eq), true),
+                         eq == std::string_view::npos ? std::string()
+                                                      : percent_decode(item.substr(eq + 1), true)});
+    }
+    return items;
+}
+
 std::string percent_decode(std::string_view text, bool plus_is_space) {
     std::string out;
     out.reserve(text.size());

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "phantom/params/utf8.hpp"
 
@@ -34,6 +35,13 @@ std::string utf8_prefix(std::string_view text, std::size_t max_bytes);
 // %XX → the byte XX; anything else as it is, and `+` → space when `plus_is_space` (query
 // values, as HTML forms send them).
 std::string percent_decode(std::string_view text, bool plus_is_space);
+
+// A query's items, "a=1&b=%2Fx&c" → {a, 1}, {b, /x}, {c, ""}: keys and values percent-decoded
+// (`+` a space), empty items skipped, in order (a key given twice is there twice).
+struct QueryItem {
+    std::string key, value;
+};
+std::vector<QueryItem> query_items(std::string_view query);
 
 // The deepest nesting of arrays and objects in a JSON text (strings skipped), with the byte
 // where it first passes `limit` (npos when it does not).

@@ -66,14 +66,7 @@ json catalog(control::Controller& c) {
 
 // The access token (http_guard) is the only query key a client may bring, checked before this.
 void check_query(const std::string& query, const std::string& where, const std::string& path) {
-    size_t pos = 0;
-    while (pos < query.size()) {
-        size_t end = query.find('&', pos);
-        if (end == std::string::npos) end = query.size();
-        const std::string item = query.substr(pos, end - pos);
-        pos = end + 1;
-        if (item.empty()) continue;
-        const std::string key = percent_decode(item.substr(0, item.find('=')), true);
+    for (const auto& [key, value] : query_items(query)) {
         if (key == "token") continue;
         throw CommandError(ErrorKind::Malformed,
                            fmt::format("{}: unknown query parameter '{}' (it takes none)", where,

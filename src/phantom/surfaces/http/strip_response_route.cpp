@@ -32,22 +32,12 @@ constexpr double kFloorDb = -150.0;
 // The query's `points` (the only key it takes besides the access token), or the default.
 int points_from(const std::string& query, const std::string& where, const std::string& path) {
     std::optional<int> points;
-    size_t pos = 0;
-    while (pos < query.size()) {
-        size_t end = query.find('&', pos);
-        if (end == std::string::npos) end = query.size();
-        const std::string item = query.substr(pos, end - pos);
-        pos = end + 1;
-        if (item.empty()) continue;
-        const size_t eq = item.find('=');
-        const std::string key = percent_decode(item.substr(0, eq), true);
+    for (const auto& [key, text] : query_items(query)) {
         if (key == "token") continue;  // the access token (http_guard), checked before this
         if (key != "points")
             malformed(fmt::format("{}: unknown query parameter '{}' (the only one is points)",
                                   where, replace_invalid_utf8(key)),
                       path);
-        const std::string text =
-            eq == std::string::npos ? std::string() : percent_decode(item.substr(eq + 1), true);
         int n = 0;
         const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
         if (points || ec != std::errc() || p != text.data() + text.size() ||

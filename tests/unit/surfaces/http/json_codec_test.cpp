@@ -41,6 +41,19 @@ TEST(JsonCodec, PercentDecodesAndKeepsWhatIsNoEscape) {
     EXPECT_EQ(percent_decode("a+b", true), "a b");
 }
 
+TEST(JsonCodec, QueryItemsAreSplitAndDecodedInOrder) {
+    const auto items = query_items("prefix=%2Fmix&&flag&a+b=c+d&prefix=2");
+    ASSERT_EQ(items.size(), 4u);
+    EXPECT_EQ(items[0].key, "prefix");
+    EXPECT_EQ(items[0].value, "/mix");
+    EXPECT_EQ(items[1].key, "flag");  // the empty item between && is skipped
+    EXPECT_EQ(items[1].value, "");
+    EXPECT_EQ(items[2].key, "a b");
+    EXPECT_EQ(items[2].value, "c d");
+    EXPECT_EQ(items[3].value, "2");  // a key given twice is there twice
+    EXPECT_TRUE(query_items("").empty());
+}
+
 TEST(JsonCodec, MeasuresNestingOutsideStrings) {
     EXPECT_EQ(json_depth(R"({"a": [1, {"b": 2}]})").depth, 3);
     EXPECT_EQ(json_depth(R"({"a": "[[[[{{{{\"]]]"})").depth, 1);  // brackets in a string
