@@ -82,6 +82,8 @@ Engine::Engine(EngineLayout layout, double sample_rate_hz, int max_frames)
       gate_gr_db_(layout_.sources),
       limiter_gr_db_(layout_.output_channels.size()),
       fx_return_(layout_.fx_send_bus.size() * kFxKinds),
+      fx_builtin_(layout_.fx_send_bus.size() * kFxKinds),
+      fx_dry_(2 * static_cast<size_t>(max_frames), 0.0f),
       meters_(layout_.sources + layout_.output_channel_count()),
       meter_bank_(layout_.sources + layout_.output_channel_count()),
       analysis_(layout_.first_playback, sample_rate_hz),
@@ -101,8 +103,10 @@ void Engine::snap_to_targets() {
         route_left_[x].snap(targets_.route_left.load(x));
         route_right_[x].snap(targets_.route_right.load(x));
     }
-    for (size_t i = 0; i < fx_return_.size(); ++i)
+    for (size_t i = 0; i < fx_return_.size(); ++i) {
         fx_return_[i].snap(targets_.fx_return.load(i));
+        fx_builtin_[i].snap(targets_.fx_builtin.load(i));
+    }
     for (size_t o = 0; o < outputs_.size(); ++o) {
         OutputState& st = outputs_[o];
         st.bus = st.previous_bus = targets_.output_bus.load(o);

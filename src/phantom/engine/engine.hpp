@@ -133,6 +133,8 @@ class Engine {
     void run_output_plugins(size_t o, float* l, float* r, int frames);
     bool output_plugins_loaded(size_t o) const;
     const std::shared_ptr<PluginSlot>* output_plugin_slots(size_t o) const;
+    // An FX bus's plugin slots (mix bus b, kind k), or null: kPluginSlots of them.
+    const std::shared_ptr<PluginSlot>* fx_plugin_slots(size_t b, size_t k) const;
     // The hardware insert slots (engine_inserts.cpp): after the strips, each slot's channel
     // sent, its return mixed back in; the sends replace their outputs' mixes in run_outputs,
     // and the virtual hardware's outboard loops take the outputs after them.
@@ -211,7 +213,10 @@ class Engine {
     const StripBank* strips_ = nullptr;               // this block's, from the plan
     std::vector<const InsertSlot*> send_of_channel_;  // by output channel: the slot sending there
     AtomicArray<float> comp_gr_db_, gate_gr_db_, limiter_gr_db_;
-    std::vector<dsp::GainRamp> fx_return_;  // per [mix bus * kFxKinds + kind]
+    std::vector<dsp::GainRamp> fx_return_;   // per [mix bus * kFxKinds + kind]
+    std::vector<dsp::GainRamp> fx_builtin_;  // the same: 0 the bus passes dry … 1 its FX's output
+    std::vector<float>
+        fx_dry_;  // a send bus before its built-in FX: 2 × max_frames_, while it fades
 
     std::vector<dsp::MeterState> meters_;  // sources, then output channels
     dsp::MeterBallistics ballistics_;

@@ -1,14 +1,36 @@
 // The submixes' FX (fx_bus.hpp): [audio-thread] all of it.
 //
-// After the crosspoints, each FX of a mix runs in place on its send bus (which the sends'
-// crosspoints have just mixed, or which is zero: the tail still plays out) and its wet signal
-// is added into the mix with the return's ramp. An FX the plan does not hold, or whose return
-// sits at zero, is not run and touches nothing: a session without FX sounds bit for bit as
-// before.
+// After the crosspoints, each FX bus of a mix runs in place on its send bus (which the sends'
+// crosspoints have just mixed, or which is zero: the tail still plays out): its built-in FX,
+// then its plugin slots, and the result is added into the mix with the return's ramp. An FX
+// bus the plan holds nothing for, or whose return sits at zero, is not run and touches
+// nothing: a session without FX sounds bit for bit as before.
 #include "phantom/dsp/block_ops.hpp"
 #include "phantom/engine/engine.hpp"
 
 namespace phantom::engine {
+
+namespace {
+
+// x ← dry + (x − dry)·g: the crossfade between a bus's sends and its built-in FX's output.
+void fade_from_dry(float* x, const float* dry, const float* g, int frames) {
+    for (int n = 0; n < frames; ++n)
+        x[n] = dry[n] + (x[n] - dry[n]) * g[n];
+}
+
+}  // namespace
+
+const std::shared_ptr<PluginSlot>* Engine::fx_plugin_slots(size_t b, size_t k) const {
+    const auto per = static_cast<size_t>(params::kPluginSlots);
+    const size_t first =
+        (layout_.sources + layout_.output_channels.size() + b * static_cast<size_t>(kFxKinds) + k) *
+        per;
+    if (!strips_ || first + per > strips_->plugins.size()) return nullptr;
+    const std::shared_ptr<PluginSlot>* slots = strips_->plugins.data() + first;
+    for (size_t n = 0; n < per; ++n)
+        if (slots[n]) return slots;
+    return nullptr;
+}
 
 void Engine::run_fx(const Plan& plan, int frames) {
     const FxBank* bank = plan.fx.get();
@@ -16,15 +38,26 @@ void Engine::run_fx(const Plan& plan, int frames) {
         for (size_t k = 0; k < static_cast<size_t>(kFxKinds); ++k) {
             const size_t i = b * static_cast<size_t>(kFxKinds) + k;
             dsp::GainRamp& ret = fx_return_[i];
+            dsp::GainRamp& builtin = fx_builtin_[i];
             ret.set_target(targets_.fx_return.load(i), ramp_frames_);
+            builtin.set_target(targets_.fx_builtin.load(i), ramp_frames_);
             ReverbSlot* reverb = nullptr;
             EchoSlot* echo = nullptr;
             if (bank && k == static_cast<size_t>(params::kFxReverb) && b < bank->reverb.size())
                 reverb = bank->reverb[b].get();
             if (bank && k == static_cast<size_t>(params::kFxEcho) && b < bank->echo.size())
                 echo = bank->echo[b].get();
-            if ((!reverb && !echo) || ret.silent()) {
+            const bool has_builtin = reverb || echo;
+            const std::shared_ptr<PluginSlot>* plugins = fx_plugin_slots(b, k);
+            // The sends pass on dry where the built-in FX is switched off and has faded out
+            // (to the plugin slots, or straight to the return: the bus is a plain aux then);
+            // while it is on but not yet in the plan (its return just raised), nothing plays.
+            if ((!has_builtin && !builtin.silent()) || ret.silent()) {
                 ret.skip(frames);
+                builtin.skip(frames);
+                if (plugins)
+                    for (int n = 0; n < params::kPluginSlots; ++n)
+                        if (PluginSlot* slot = plugins[n].get()) slot->skip(frames);
                 continue;
             }
             const auto send = static_cast<size_t>(layout_.fx_send_bus[b][k]);
@@ -33,13 +66,32 @@ void Engine::run_fx(const Plan& plan, int frames) {
                              nullptr};
             wet[1] = wet[0] + stride_;
             const dsp::AudioBlock block{wet, channels, frames};
-            if (reverb) {
-                reverb->pull();
-                reverb->process(block);
+            if (has_builtin && !builtin.silent()) {
+                const bool fading = builtin.ramping() || builtin.current() != 1.0f;
+                if (fading)
+                    for (int c = 0; c < channels; ++c)
+                        dsp::copy(wet[c], fx_dry_.data() + static_cast<size_t>(c * max_frames_),
+                                  frames);
+                if (reverb) {
+                    reverb->pull();
+                    reverb->process(block);
+                } else {
+                    echo->pull();
+                    echo->process(block);
+                }
+                if (fading) {
+                    float* g = scratch(0);
+                    builtin.fill(g, frames);
+                    for (int c = 0; c < channels; ++c)
+                        fade_from_dry(wet[c], fx_dry_.data() + static_cast<size_t>(c * max_frames_),
+                                      g, frames);
+                }
             } else {
-                echo->pull();
-                echo->process(block);
+                builtin.skip(frames);
             }
+            if (plugins)
+                for (int n = 0; n < params::kPluginSlots; ++n)
+                    if (PluginSlot* slot = plugins[n].get()) slot->run(wet, channels, frames);
             bus_written_[send] = frames;  // the wet signal lies there now: cleared next block
 
             float* mix = bus_buffer(static_cast<size_t>(layout_.bus_first_channel[b]));

@@ -7,17 +7,24 @@
 //    one for its reverb, one for its echo), derived, ramped, batched and pruned by the same
 //    code as the mixes' crosspoints: a send glides, and a send at -inf costs nothing.
 //  - An FX is an object, owned by a copy-on-write FxBank that every Plan carries (as the
-//    StripBank): made and prepared on the control thread when its return first leaves -inf,
-//    shared by every later plan, so a plan swap keeps its tail and adding an FX to hp2 leaves
-//    hp1's FX as it was. Once its return has been at -inf for a ramp and two blocks it is
+//    StripBank): made and prepared on the control thread when its return first leaves -inf
+//    (and its /output/<bus>/<kind>_builtin switch is on), shared by every later plan, so a
+//    plan swap keeps its tail and adding an FX to hp2 leaves hp1's FX as it was. Once its
+//    return has been at -inf (or its switch off) for a ramp and two blocks it is
 //    dropped (Interface::maintain), and dies with the last plan holding it, on the control
 //    thread: an unused FX holds no memory and costs nothing, and one turned on again starts
 //    from silence without the audio thread clearing seconds of delay line.
 //  - The sound travels without a plan: the control thread designs the coefficients and posts
 //    them to each FX's mailbox; the audio thread takes them at the next block boundary, and
 //    the processor glides or crossfades to them (dsp/reverb.hpp, dsp/echo.hpp).
+//  - Each FX bus has LV2 plugin slots after its built-in FX (plugin_slot.hpp; in the
+//    StripBank with the channels' slots). With the built-in switched off, the sends reach
+//    them dry, crossfaded over a ramp: an LV2 reverb there is the submix's reverb.
 //  - The wet signal is added into the submix after its crosspoints, with the return's ramp, so
 //    every output that plays the submix (its own, a mirror, the control room's source) hears it.
+//  - A plugin's latency on an FX bus delays the return only, like a longer pre-delay; the
+//    dry paths are not held back for it (monitoring latency matters more than an aligned
+//    reverb onset), and it is not part of any source's or output's latency.
 // [control-thread] prepare, post, settle; [audio-thread] pull, process.
 #pragma once
 

@@ -68,6 +68,9 @@ void Interface::reset_fx() {
     fx_sound_.clear();
     for (params::ParamIndex i : sound_ids(params_.fx))  // a change re-derives the processors only
         if (i >= 0) strip_param_[static_cast<size_t>(i)] = 1;
+    for (const auto& ids : params_.bus_fx)
+        for (params::ParamIndex i : ids.builtin)
+            if (i >= 0) strip_param_[static_cast<size_t>(i)] = 1;
 }
 
 void Interface::derive_fx_sends(const std::vector<double>& v, std::int64_t now) {
@@ -118,11 +121,15 @@ void Interface::derive_fx(const std::vector<double>& v) {
     for (size_t b = 0; b < params_.bus_fx.size(); ++b) {
         for (size_t k = 0; k < static_cast<size_t>(kFxKinds); ++k) {
             const double gain = units::db_to_gain(at(v, params_.bus_fx[b].ret[k], -INFINITY));
+            const bool builtin = at(v, params_.bus_fx[b].builtin[k], 1.0) != 0.0;
             t.fx_return.store(b * kFxKinds + k, static_cast<float>(gain));
+            t.fx_builtin.store(b * kFxKinds + k, builtin ? 1.0f : 0.0f);
+            // The built-in FX is made while it is heard: its return up and its switch on.
+            const bool wanted = gain > 0.0 && builtin;
             const bool reverb = k == static_cast<size_t>(params::kFxReverb);
             const bool exists = reverb ? fx_->reverb[b] != nullptr : fx_->echo[b] != nullptr;
-            if (gain > 0.0) fx_silent_since_[b * kFxKinds + k] = -1;
-            if (!exists && gain > 0.0) {
+            if (wanted) fx_silent_since_[b * kFxKinds + k] = -1;
+            if (!exists && wanted) {
                 if (reverb) {
                     auto slot = std::make_shared<ReverbSlot>();
                     slot->prepare(reverb_k, rate, max_frames);
@@ -132,7 +139,7 @@ void Interface::derive_fx(const std::vector<double>& v) {
                     slot->prepare(echo_k, rate, max_frames);
                     bank().echo[b] = slot;
                 }
-            } else if (exists && gain == 0.0 && !started_) {  // nothing to ramp out yet
+            } else if (exists && !wanted && !started_) {  // nothing to ramp out yet
                 if (reverb)
                     bank().reverb[b] = nullptr;
                 else
@@ -158,7 +165,9 @@ void Interface::prune_fx(std::int64_t now, std::int64_t settle) {
             const bool reverb = k == static_cast<size_t>(params::kFxReverb);
             const bool exists = reverb ? fx_->reverb[b] != nullptr : fx_->echo[b] != nullptr;
             std::int64_t& since = fx_silent_since_[b * kFxKinds + k];
-            if (!exists || engine_->targets().fx_return.load(b * kFxKinds + k) != 0.0f) {
+            const RtTargets& t = engine_->targets();
+            if (!exists || (t.fx_return.load(b * kFxKinds + k) != 0.0f &&
+                            t.fx_builtin.load(b * kFxKinds + k) != 0.0f)) {
                 since = -1;
                 continue;
             }

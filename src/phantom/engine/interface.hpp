@@ -208,7 +208,7 @@ class Interface {
     // a batch refused after it. Throws params::ParamError naming the slot's path and why (not
     // installed, not hostable, failed to instantiate); nothing changed then.
     struct PluginLoad {
-        size_t slot;  // source * params::kPluginSlots + n, then the outputs' (plugin_params.hpp)
+        size_t slot;  // source * kPluginSlots + n, the outputs', the FX buses' (plugin_params.hpp)
         std::string uri;
     };
     void stage_plugins(const std::vector<PluginLoad>& loads);

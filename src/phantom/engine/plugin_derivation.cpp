@@ -91,7 +91,9 @@ int Interface::plugin_slot_of(params::ParamIndex i) const {
 int Interface::plugin_slot_channels(size_t slot) const {
     const size_t first_output = params::first_output_plugin_slot(params_);
     if (slot < first_output) return 1;
-    return spec_.outputs[(slot - first_output) / kPerSource].channels;
+    const size_t first_fx = params::first_fx_plugin_slot(params_);
+    if (slot < first_fx) return spec_.outputs[(slot - first_output) / kPerSource].channels;
+    return params_.buses[(slot - first_fx) / kPerSource / params::kFxKinds].channels;
 }
 
 std::shared_ptr<Lv2Processor> Interface::make_plugin(size_t slot, const std::string& uri) const {

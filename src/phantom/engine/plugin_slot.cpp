@@ -29,6 +29,13 @@ void PluginSlot::snap() {
     settled_.store(true, std::memory_order_release);
 }
 
+void PluginSlot::skip(int frames) {
+    wet_.set_target(bypass_.load(std::memory_order_relaxed) ? 0.0f : 1.0f, fade_frames_);
+    wet_.skip(frames);
+    morph_.skip(frames);
+    if (!morph_.ramping()) settled_.store(true, std::memory_order_release);
+}
+
 void PluginSlot::run(float* const* channels, int channel_count, int frames) {
     wet_.set_target(bypass_.load(std::memory_order_relaxed) ? 0.0f : 1.0f, fade_frames_);
     const bool morphing = morph_.ramping();

@@ -47,6 +47,10 @@ class PluginSlot {
 
     // [audio-thread] In place on `channel_count` channels (1, or 2 for a pair's slot).
     void run(float* const* channels, int channel_count, int frames);
+    // [audio-thread] A block the slot's bus does not play (an FX bus whose return is off):
+    // the plugins do not run, and the fades move on as if they had, so a slot emptied there
+    // settles and its old plugin can be let go.
+    void skip(int frames);
 
   private:
     std::shared_ptr<Processor> now_, before_;

@@ -38,7 +38,8 @@ struct RtTargets {
           output_bus(outputs),
           output_solo(outputs),
           output_solo_bus(outputs),
-          fx_return(fx_returns) {}
+          fx_return(fx_returns),
+          fx_builtin(fx_returns) {}
 
     AtomicArray<float> input_gain;   // analog front end (source units → dBFS), or digital scale
     AtomicArray<float> trim_gain;    // digital trim × polarity
@@ -51,6 +52,7 @@ struct RtTargets {
     AtomicArray<float> output_solo;      // this output's mix into the solo bus (0: not soloed)
     AtomicArray<int> output_solo_bus;    // the mix that is (its own bus, mirrors resolved)
     AtomicArray<float> fx_return;        // per [mix bus * kFxKinds + kind]: the FX's return
+    AtomicArray<float> fx_builtin;       // the same: 1 the built-in FX runs, 0 the bus passes dry
     // Bumped after every write of route_left/right, so the audio thread can skip re-reading
     // thousands of unchanged crosspoints.
     std::atomic<std::uint64_t> route_generation{0};

@@ -77,6 +77,11 @@ void add_fx_params(InterfaceParams& p) {
                 fmt::format("this mix's {} sends are taken before the fader and mute; off: after "
                             "them, following the fader",
                             name)));
+            p.bus_fx[b].builtin[static_cast<size_t>(k)] = tree.add(bool_param(
+                base + "_builtin", true,
+                fmt::format("the built-in {0} runs on this mix's {0} bus; off: the sends reach "
+                            "the bus's plugin slots (/output/{1}/{0}/insert/<n>) dry",
+                            name, p.buses[b].id)));
         }
     }
 }

@@ -7,6 +7,9 @@
 //   /mix/<bus>/<source>/reverb, /mix/<bus>/<source>/echo  the source's sends in that submix, dB
 //   /output/<bus>/reverb_return, /output/<bus>/echo_return   the FX's return into that submix
 //   /output/<bus>/reverb_pre, /output/<bus>/echo_pre      the submix's sends before the fader
+//   /output/<bus>/reverb_builtin, /output/<bus>/echo_builtin   the built-in FX runs on the bus;
+//                       off: the sends reach the bus's plugin slots dry (plugin_params.hpp),
+//                       so an LV2 reverb or echo there is the submix's FX
 //
 // A submix is named by the output that owns it (as /mix/<bus>); speaker set B plays the
 // monitor submix and has none of its own.
@@ -32,10 +35,11 @@ struct FxSettingsIds {
                echo_highcut_on = -1, echo_highcut = -1, echo_pingpong = -1;
 };
 
-// One submix's returns and pre-fader switches, by kind.
+// One submix's returns, pre-fader and built-in switches, by kind.
 struct BusFxIds {
     std::array<ParamIndex, kFxKinds> ret{-1, -1};
     std::array<ParamIndex, kFxKinds> pre{-1, -1};
+    std::array<ParamIndex, kFxKinds> builtin{-1, -1};
 };
 
 // [control-thread] The send of one crosspoint into one FX (called by the mixer's builder so

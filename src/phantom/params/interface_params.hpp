@@ -104,7 +104,7 @@ struct InterfaceParams {
     // The hardware insert slots (insert_params.cpp): one per source (playback: all -1).
     std::vector<InsertIds> inserts;
     // The LV2 plugin slots (plugin_params.cpp): [source * kPluginSlots + n], n from 0, then
-    // the outputs' (all -1 on playback channels).
+    // the outputs', then the FX buses' (all -1 on playback channels).
     std::vector<PluginSlotIds> plugin_slots;
     // Latency compensation across the sources (latency_params.cpp): /latency/compensate.
     ParamIndex latency_compensate = -1;

@@ -4,6 +4,7 @@
 
 #include <regex>
 
+#include "phantom/params/fx_params.hpp"
 #include "phantom/params/schema_factories.hpp"
 
 namespace phantom::params {
@@ -14,23 +15,32 @@ std::string plugin_slot_base(const InterfaceParams& p, const device::DeviceSpec&
     if (slot < inputs)
         return fmt::format("/input/{}/insert/{}", p.sources[slot / per].id, slot % per + 1);
     slot -= inputs;
-    return fmt::format("/output/{}/insert/{}", spec.outputs[slot / per].id, slot % per + 1);
+    if (slot < spec.outputs.size() * per)
+        return fmt::format("/output/{}/insert/{}", spec.outputs[slot / per].id, slot % per + 1);
+    slot -= spec.outputs.size() * per;
+    const size_t bus_kind = slot / per;
+    return fmt::format("/output/{}/{}/insert/{}", p.buses[bus_kind / kFxKinds].id,
+                       fx_name(static_cast<int>(bus_kind % kFxKinds)), slot % per + 1);
 }
 
 size_t first_output_plugin_slot(const InterfaceParams& p) {
     return p.sources.size() * kPluginSlots;
 }
 
+size_t first_fx_plugin_slot(const InterfaceParams& p) {
+    return (p.sources.size() + p.outputs.size()) * kPluginSlots;
+}
+
 bool is_plugin_control_path(const std::string& path) {
     if (path.find("/insert/") == std::string::npos) return false;  // most paths, no regex
-    static const std::regex kForm(R"(/(input|output)/[^/]+/insert/[0-9]+/[^/]+)");
+    static const std::regex kForm(R"(/(input|output)/[^/]+(/reverb|/echo)?/insert/[0-9]+/[^/]+)");
     if (!std::regex_match(path, kForm)) return false;
     const std::string last = path.substr(path.rfind('/') + 1);
     return last != "plugin" && last != "bypass";
 }
 
 bool is_plugin_choice_path(const std::string& path) {
-    static const std::regex kForm(R"(/(input|output)/[^/]+/insert/[0-9]+/plugin)");
+    static const std::regex kForm(R"(/(input|output)/[^/]+(/reverb|/echo)?/insert/[0-9]+/plugin)");
     return std::regex_match(path, kForm);
 }
 
@@ -42,7 +52,9 @@ std::string plugin_slot_of_path(const std::string& path) {
 
 void add_plugin_params(InterfaceParams& p, const device::DeviceSpec& spec) {
     const size_t per = kPluginSlots;
-    p.plugin_slots.assign((p.sources.size() + spec.outputs.size()) * per, PluginSlotIds{});
+    p.plugin_slots.assign(
+        (p.sources.size() + spec.outputs.size() + p.buses.size() * kFxKinds) * per,
+        PluginSlotIds{});
     for (size_t slot = 0; slot < p.plugin_slots.size(); ++slot) {
         {
             if (slot < first_output_plugin_slot(p) &&

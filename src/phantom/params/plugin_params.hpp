@@ -9,9 +9,13 @@
 //                                    plugin loads (engine/plugin_derivation.cpp)
 //   /output/<id>/insert/<n>/…        the same on an output (a pair's slot takes a stereo
 //                                    plugin, or a mono one on each side)
+//   /output/<bus>/reverb/insert/<n>/…, /output/<bus>/echo/insert/<n>/…
+//                                    the same on a submix's FX bus, after its built-in FX
+//                                    (fx_params.hpp), before its return
 //
 // Slots are numbered as one list: the inputs' first ([source * kPluginSlots + n]), then the
-// outputs' ([first_output_plugin_slot + output * kPluginSlots + n]).
+// outputs' ([first_output_plugin_slot + output * kPluginSlots + n]), then the FX buses'
+// ([first_fx_plugin_slot + (bus * kFxKinds + kind) * kPluginSlots + n]).
 #pragma once
 
 #include <string>
@@ -27,8 +31,9 @@ inline constexpr size_t kPluginUriMaxChars = 512;
 // [control-thread] Declares the slots in p.tree and records their ids in p.plugin_slots.
 void add_plugin_params(InterfaceParams& p, const device::DeviceSpec& spec);
 
-// A path of the form /input/<id>/insert/<n>/<symbol>, <symbol> not "plugin" or "bypass": a
-// plugin's control, which exists only while that plugin is loaded.
+// A path of the form /input/<id>/insert/<n>/<symbol> (or an output's, or an FX bus's),
+// <symbol> not "plugin" or "bypass": a plugin's control, which exists only while that plugin
+// is loaded.
 bool is_plugin_control_path(const std::string& path);
 // /input/<id>/insert/<n>/plugin (or an output's): the slot's choice of plugin.
 bool is_plugin_choice_path(const std::string& path);
@@ -36,8 +41,9 @@ bool is_plugin_choice_path(const std::string& path);
 std::string plugin_slot_of_path(const std::string& path);
 
 // "/input/in1/insert/2" for slot 1 (source in1's second), "/output/main/insert/1" for an
-// output's.
+// output's, "/output/hp1/reverb/insert/1" for an FX bus's.
 std::string plugin_slot_base(const InterfaceParams& p, const device::DeviceSpec& spec, size_t slot);
 size_t first_output_plugin_slot(const InterfaceParams& p);
+size_t first_fx_plugin_slot(const InterfaceParams& p);
 
 }  // namespace phantom::params
