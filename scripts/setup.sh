@@ -13,7 +13,7 @@ packages=(
   libboost1.81-dev libjack-jackd2-dev jackd2
   sox ecasound curl python3
   liblo-tools python3-liblo
-  liblilv-dev lilv-utils lv2-examples x42-plugins
+  liblilv-dev lilv-utils lv2-examples x42-plugins lsp-plugins-lv2
 )
 apt_install setup "${packages[@]}"
 

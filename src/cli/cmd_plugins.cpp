@@ -1,14 +1,20 @@
 // phantom plugins [URI]: the LV2 plugins Phantom can host here, or one plugin's controls.
+// Nothing reaches the terminal raw: a URI that is no URI is refused by Lv2World with its
+// control characters written \xNN (Lv2Error), and the texts of a plugin's TTL (names, labels)
+// are printed the same way, since a TTL file may hold any character.
 #include <fmt/format.h>
 
 #include <cstdio>
 
 #include "commands.hpp"
+#include "phantom/control/command_error.hpp"
 #include "phantom/processors/lv2/lv2_world.hpp"
 
 namespace phantom::cli {
 
 namespace {
+
+using control::visible_message;
 
 std::string layout(const processors::lv2::Lv2PluginInfo& info) {
     const size_t ins = info.audio_in.size(), outs = info.audio_out.size();
@@ -18,8 +24,8 @@ std::string layout(const processors::lv2::Lv2PluginInfo& info) {
 }
 
 void print_plugin(const processors::lv2::Lv2PluginInfo& info) {
-    std::printf("%s\n  %s\n  audio: %s\n  latency: %s\n", info.uri.c_str(), info.name.c_str(),
-                layout(info).c_str(),
+    std::printf("%s\n  %s\n  audio: %s\n  latency: %s\n", visible_message(info.uri).c_str(),
+                visible_message(info.name).c_str(), layout(info).c_str(),
                 info.latency_port >= 0 ? "reported by the plugin (compensated)" : "none");
     if (!info.atom_in.empty() || !info.atom_out.empty())
         std::printf("  atom ports: %zu in, %zu out (fed empty sequences)\n", info.atom_in.size(),
@@ -31,12 +37,13 @@ void print_plugin(const processors::lv2::Lv2PluginInfo& info) {
                            : c.integer     ? "integer"
                            : c.logarithmic ? "logarithmic"
                                            : "";
-        std::string line = fmt::format("    {:<16} {:<28} {:g} .. {:g}, default {:g}", c.symbol,
-                                       c.name, c.min, c.max, c.default_value);
+        std::string line =
+            fmt::format("    {:<16} {:<28} {:g} .. {:g}, default {:g}", visible_message(c.symbol),
+                        visible_message(c.name), c.min, c.max, c.default_value);
         if (!kind.empty()) line += "  (" + kind + ")";
         std::printf("%s\n", line.c_str());
         for (const auto& [value, label] : c.scale_points)
-            std::printf("      %g = %s\n", value, label.c_str());
+            std::printf("      %g = %s\n", value, visible_message(label).c_str());
     }
 }
 
@@ -55,7 +62,7 @@ void add_plugins_command(CLI::App& app) {
         }
         const auto plugins = world.list();
         for (const auto& [u, name] : plugins)
-            std::printf("%-56s %s\n", u.c_str(), name.c_str());
+            std::printf("%-56s %s\n", visible_message(u).c_str(), visible_message(name).c_str());
         std::fprintf(stderr,
                      "%zu LV2 plugins with audio in and out (from LV2_PATH or /usr/lib/lv2)\n",
                      plugins.size());

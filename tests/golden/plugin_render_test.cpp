@@ -17,6 +17,7 @@ namespace {
 
 constexpr const char* kNoDelay = "http://gareus.org/oss/lv2/nodelay";
 constexpr const char* kDarc = "http://gareus.org/oss/lv2/darc#mono";
+constexpr const char* kLspCompressor = "http://lsp-plug.in/plugins/lv2/compressor_mono";
 
 double max_difference_dbfs(const std::vector<float>& a, const std::vector<float>& b, size_t from) {
     double worst = 0.0;
@@ -83,6 +84,35 @@ TEST_F(PluginRender, ACompressorInASlotGivesTheSamplesLv2applyGives) {
     ASSERT_EQ(ref.size(), wet.size());
     EXPECT_LT(max_difference_dbfs(wet, ref, 0), -120.0);
     EXPECT_GT(max_difference_dbfs(wet, dry, 0), -40.0);  // it did compress
+}
+
+// LSP's compressor (Debian's lsp-plugins-lv2), downward, at settings far from its defaults:
+// threshold 0.05 (−26 dBFS), ratio 6:1, knee 0.5, attack 5 ms, release 80 ms, RMS sidechain
+// with a 5 ms lookahead (a latency it reports). At one frame a block, as lv2apply runs it, the
+// two hosts call it alike and got the same samples bit for bit when tried by hand; at 64 frames
+// they differ by rounding only (2.4e-7 at most, −132 dBFS, without the lookahead; 3e-8 with
+// it): LSP's block kernels are vectorised, so the order of its float operations follows the
+// run's length. Both are held to the issue's −120 dBFS. The name begins "ACompressor" as
+// darc's does: scripts/sanitize.sh leaves both out of the AddressSanitizer run, since the
+// plugins' libraries leave memory behind at dlclose() (LeakSanitizer: calloc in an unloaded
+// module; none is reported when dlclose() is made a no-op).
+TEST_F(PluginRender, ACompressorFromLspGivesTheSamplesLv2applyGives) {
+    const std::pair<const char*, const char*> settings[] = {
+        {"al", "0.05"}, {"cr", "6"}, {"kn", "0.5"}, {"at", "5"}, {"rt", "80"}, {"sla", "5"}};
+    std::string phantom_set, lv2apply_set;
+    for (const auto& [symbol, value] : settings) {
+        phantom_set += std::string(" --set /input/in5/insert/1/") + symbol + "=" + value;
+        lv2apply_set += std::string(" -c ") + symbol + " " + value;
+    }
+    for (const int frames : {1, 64}) {
+        const auto [dry, wet] = renders(
+            std::string(" --set /input/in5/insert/1/plugin=") + kLspCompressor + phantom_set,
+            frames);
+        const auto ref = lv2apply(lv2apply_set, kLspCompressor);
+        ASSERT_EQ(ref.size(), wet.size());
+        EXPECT_LT(max_difference_dbfs(wet, ref, 0), -120.0) << frames << " frames a block";
+        EXPECT_GT(max_difference_dbfs(wet, dry, 0), -40.0);  // it did compress
+    }
 }
 
 TEST_F(PluginRender, AMissingPluginExitsTwoNamingTheSlotAndWritesNothing) {

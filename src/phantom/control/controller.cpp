@@ -32,6 +32,8 @@ ErrorKind kind_of(params::ParamErrorKind kind) {
             return ErrorKind::WrongType;
         case params::ParamErrorKind::OutOfRange:
             return ErrorKind::OutOfRange;
+        case params::ParamErrorKind::NotAvailable:
+            return ErrorKind::NotAvailable;
     }
     return ErrorKind::OutOfRange;
 }

@@ -103,6 +103,10 @@ std::shared_ptr<Lv2Processor> Interface::make_plugin(size_t slot, const std::str
             std::make_shared<Lv2Processor>(Lv2World::shared(), uri, plugin_slot_channels(slot));
         proc->prepare(sample_rate_hz_, engine_->max_frames());
         return proc;
+    } catch (const processors::lv2::Lv2NotInstalled& e) {
+        // Not a value out of a range: a plugin this machine does not have (HTTP 409).
+        throw params::ParamError(params::ParamErrorKind::NotAvailable, path,
+                                 fmt::format("{}: {}", path, e.what()));
     } catch (const Lv2Error& e) {
         throw params::ParamError(params::ParamErrorKind::OutOfRange, path,
                                  fmt::format("{}: {}", path, e.what()));

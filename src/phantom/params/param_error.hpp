@@ -1,6 +1,7 @@
 // Why a parameter command was refused. Kinds map onto HTTP codes at the server (404, 422, 409)
 // and onto exit code 2 at the CLI; the message always names the path, the value and what is
-// allowed.
+// allowed. NotAvailable: the value is well formed, but what it names is not on this machine
+// (an LV2 plugin that is not installed).
 #pragma once
 
 #include <stdexcept>
@@ -8,7 +9,7 @@
 
 namespace phantom::params {
 
-enum class ParamErrorKind { UnknownPath, WrongType, OutOfRange, Conflict };
+enum class ParamErrorKind { UnknownPath, WrongType, OutOfRange, Conflict, NotAvailable };
 
 class ParamError : public std::runtime_error {
   public:

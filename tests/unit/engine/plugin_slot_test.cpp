@@ -67,6 +67,12 @@ TEST(PluginSlots, AMissingPluginRefusesTheBatchAndChangesNothing) {
         EXPECT_EQ(e.path(), std::string(kSlot) + "plugin");
         EXPECT_NE(std::string(e.what()).find("urn:no-such-plugin"), std::string::npos) << e.what();
         EXPECT_NE(std::string(e.what()).find("not installed"), std::string::npos) << e.what();
+        // Not a value outside a range: a plugin this machine does not have (HTTP 409), with
+        // where to find the ones it has.
+        EXPECT_EQ(e.kind(), control::ErrorKind::NotAvailable) << control::to_string(e.kind());
+        EXPECT_NE(std::string(e.what()).find("`phantom plugins` lists the installed ones"),
+                  std::string::npos)
+            << e.what();
     }
     EXPECT_NE(f.value("/mix/main/in5/gain"), -6.0);
     EXPECT_EQ(f.iface.params().text(f.iface.params().require(std::string(kSlot) + "plugin")), "");

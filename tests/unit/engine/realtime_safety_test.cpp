@@ -4,7 +4,7 @@
 // new source) every 10 blocks, a file streamed from disk among the sources, and every kind of
 // processor slot running (input strips, a linked pair, output strips, a hardware insert
 // through a virtual outboard loop, measuring, the latency compensation it makes on every other
-// source, the mixes' reverbs and echoes).
+// source, the mixes' reverbs and echoes, LV2 plugins on an input and on an output).
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -138,6 +138,19 @@ TEST_P(RealtimeSafety, ProcessNeverAllocates) {
             iface.set_text(slots + "1/plugin", "http://gareus.org/oss/lv2/darc#mono");
             iface.set_text(slots + "2/plugin", "http://gareus.org/oss/lv2/nodelay");
         }
+        // And in the first output's slots (mono plugins run once a side of a pair): LSP's
+        // compressor, compressing, and nodelay; below, the compressor bypassed and back and
+        // nodelay replaced by eg-amp while the audio runs.
+        const std::string out_slots = "/output/" + spec.outputs[0].id + "/insert/";
+        const bool output_plugins = iface.params().find(out_slots + "1/plugin").has_value();
+        EXPECT_TRUE(output_plugins) << GetParam() << ": every output has plugin slots";
+        if (output_plugins) {
+            iface.set_text(out_slots + "1/plugin",
+                           "http://lsp-plug.in/plugins/lv2/compressor_mono");
+            iface.set_text(out_slots + "1/al", "0.1");
+            iface.set_text(out_slots + "2/plugin", "http://gareus.org/oss/lv2/nodelay");
+            iface.set_text(out_slots + "2/delay", "64");
+        }
         const std::vector<float> sequence(8191, 0.1f);
         // The FX buses: the first two mixes' reverbs and echoes, fed by the first two sources
         // (one pre-fader, so they sound whatever the random changes do to the faders).
@@ -174,6 +187,10 @@ TEST_P(RealtimeSafety, ProcessNeverAllocates) {
             if (plugins && k == 400)
                 iface.set_text(slots + "2/plugin", "http://lv2plug.in/plugins/eg-amp");
             if (plugins && k == 600) iface.set_text(slots + "1/plugin", "");
+            if (output_plugins && k % 100 == 30)
+                iface.set_text(out_slots + "1/bypass", (k / 100) % 2 ? "off" : "on");
+            if (output_plugins && k == 500)
+                iface.set_text(out_slots + "2/plugin", "http://lv2plug.in/plugins/eg-amp");
             if (insert && k == 20) {
                 try {  // a random change may have taken the send or the return away
                     iface.begin_insert_measurement(0, sequence);

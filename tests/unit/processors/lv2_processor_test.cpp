@@ -1,9 +1,10 @@
-// LV2 plugins hosted as processors, with real plugins from Debian (lv2-examples, x42-plugins)
-// and checked against math and against lilv's own `lv2apply` on the same file.
+// LV2 plugins hosted as processors, with real plugins from Debian (lv2-examples, x42-plugins,
+// lsp-plugins-lv2) and checked against math and against lilv's own `lv2apply` on the same file.
 #include "phantom/processors/lv2/lv2_processor.hpp"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -212,6 +213,48 @@ TEST(Lv2Processor, MissingOrUnhostablePluginsAreRefusedWithTheReason) {
     }
 }
 
+// A string that is no URI (no scheme, a control character, a space: what no TTL file can
+// name, as Turtle's IRIREF forbids them) is refused by Phantom before lilv is asked: lilv
+// (sord) printed "attempt to map invalid URI" with the raw bytes on stderr for one without a
+// scheme. The message shows a control character as \xNN, never the byte itself.
+TEST(Lv2World, AStringThatIsNoUriIsRefusedBeforeLilvSeesIt) {
+    const std::pair<std::string, std::string> cases[] = {
+        {"nope", "'nope'"},
+        {"", "''"},
+        {"eg-amp gain", "'eg-amp gain'"},
+        {"http://lv2plug.in/plugins/eg amp", "'http://lv2plug.in/plugins/eg amp'"},
+        {"\x1b[31mhttp://example.org/red", "'\\x1b[31mhttp://example.org/red'"},
+        {"http://example.org/\x1b[2J\x07", "'http://example.org/\\x1b[2J\\x07'"},
+        {"http://example.org/<b>", "'http://example.org/<b>'"},
+    };
+    for (const auto& [uri, shown] : cases) {
+        testing::internal::CaptureStderr();
+        try {
+            (void)world().describe(uri);
+            ADD_FAILURE() << "taken: " << shown;
+        } catch (const Lv2Error& e) {
+            const std::string what = e.what();
+            EXPECT_NE(what.find(shown + " is not a URI"), std::string::npos) << what;
+            EXPECT_NE(what.find("`phantom plugins`"), std::string::npos) << what;
+            EXPECT_EQ(what.find('\x1b'), std::string::npos) << shown;
+        }
+        EXPECT_EQ(world().plugin(uri), nullptr);
+        EXPECT_THROW(Lv2Processor(world(), uri, 1), Lv2Error);
+        EXPECT_EQ(testing::internal::GetCapturedStderr(), "") << shown;
+    }
+    // A URI of any scheme that is not installed is "not installed", not "not a URI".
+    testing::internal::CaptureStderr();
+    try {
+        (void)world().describe("urn:no-such-plugin");
+        ADD_FAILURE();
+    } catch (const Lv2Error& e) {
+        EXPECT_NE(std::string(e.what()).find("'urn:no-such-plugin' is not installed"),
+                  std::string::npos)
+            << e.what();
+    }
+    EXPECT_EQ(testing::internal::GetCapturedStderr(), "");
+}
+
 TEST(Lv2Processor, ANonFiniteBlockIsSilencedAndThePluginResetOffTheAudioThread) {
     Lv2Processor delay(world(), kNoDelay, 1);
     delay.set("delay", 50.0f);
@@ -276,6 +319,31 @@ TEST(PluginsCommand, ListsHostablePluginsAndDescribesOneOrSaysWhyNot) {
     r = test::run_command(test::phantom_command("plugins http://example.org/no-such-plugin"));
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.err.find("'http://example.org/no-such-plugin' is not installed"), std::string::npos)
+        << r.err;
+}
+
+// An outside tester's finding: `phantom plugins URI` wrote the argument's control bytes back to
+// the terminal (an escape sequence reached it), and lilv added its own "attempt to map invalid
+// URI" line. The argument is refused as no URI, shown with \xNN, and nothing else is said.
+TEST(PluginsCommand, AnArgumentWithControlBytesIsRefusedAndNeverEchoedRaw) {
+    // sh passes the bytes inside single quotes as they are.
+    for (const std::string arg : {"'\x1b[31mhttp://example.org/red\x1b[0m'",
+                                  "'http://example.org/\x1b]0;title\x07'", "nope"}) {
+        const auto r = test::run_command(test::phantom_command("plugins " + arg));
+        EXPECT_EQ(r.exit_code, 2) << arg;
+        EXPECT_EQ(r.out, "") << arg;
+        EXPECT_EQ(r.err.find('\x1b'), std::string::npos) << r.err;
+        EXPECT_EQ(r.err.find('\x07'), std::string::npos) << r.err;
+        EXPECT_EQ(r.err.find("attempt to map"), std::string::npos) << r.err;
+        EXPECT_NE(r.err.find("is not a URI"), std::string::npos) << r.err;
+        EXPECT_NE(r.err.find("`phantom plugins`"), std::string::npos) << r.err;
+        // One line: the message, nothing from lilv.
+        EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    }
+    const auto r =
+        test::run_command(test::phantom_command("plugins '\x1b[31mhttp://example.org/red\x1b[0m'"));
+    EXPECT_NE(r.err.find("'\\x1b[31mhttp://example.org/red\\x1b[0m' is not a URI"),
+              std::string::npos)
         << r.err;
 }
 

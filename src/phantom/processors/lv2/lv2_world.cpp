@@ -9,6 +9,7 @@
 #include <lv2/port-props/port-props.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstring>
 
@@ -58,6 +59,20 @@ std::vector<std::string> similar(const LilvPlugins* plugins, const std::string& 
     return out;
 }
 
+// The text with every control character (C0 and DEL) written as \xNN.
+std::string visible(const std::string& text) {
+    std::string out;
+    out.reserve(text.size());
+    for (const char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x20 || byte == 0x7f)
+            out += fmt::format("\\x{:02x}", byte);
+        else
+            out += c;
+    }
+    return out;
+}
+
 LV2_URID map_cb(LV2_URID_Map_Handle handle, const char* uri) {
     return static_cast<Lv2World*>(handle)->map(uri);
 }
@@ -66,6 +81,26 @@ const char* unmap_cb(LV2_URID_Unmap_Handle handle, LV2_URID urid) {
 }
 
 }  // namespace
+
+Lv2Error::Lv2Error(const std::string& message) : std::runtime_error(visible(message)) {}
+
+std::string Lv2World::uri_problem(const std::string& uri) {
+    // RFC 3986: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), then ':'.
+    size_t k = 0;
+    if (!uri.empty() && std::isalpha(static_cast<unsigned char>(uri[0])))
+        while (++k < uri.size() && (std::isalnum(static_cast<unsigned char>(uri[k])) ||
+                                    uri[k] == '+' || uri[k] == '-' || uri[k] == '.')) {
+        }
+    if (k == 0 || k >= uri.size() || uri[k] != ':')
+        return uri.empty() ? "it is empty" : "it has no scheme, such as http: or urn:";
+    for (const char c : uri) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x20 || byte == 0x7f) return "it holds a control character";
+        if (byte == ' ') return "it holds a space";
+        if (std::strchr("<>\"{}|^`\\", c)) return fmt::format("it holds '{}'", c);
+    }
+    return "";
+}
 
 Lv2World::Lv2World() : world_(lilv_world_new()) {
     if (!world_) throw Lv2Error("LV2: lilv could not create its world");
@@ -82,16 +117,21 @@ Lv2World::~Lv2World() {
 }
 
 const LilvPlugin* Lv2World::plugin(const std::string& uri) const {
+    if (!uri_problem(uri).empty()) return nullptr;
     Node node(lilv_new_uri(world_, uri.c_str()));
     if (!node.node) return nullptr;
     return lilv_plugins_get_by_uri(lilv_world_get_all_plugins(world_), node);
 }
 
 Lv2PluginInfo Lv2World::describe(const std::string& uri) const {
+    if (const std::string why = uri_problem(uri); !why.empty())
+        throw Lv2Error(fmt::format(
+            "LV2 plugin '{}' is not a URI ({}); `phantom plugins` lists the installed ones", uri,
+            why));
     const LilvPlugin* p = plugin(uri);
     if (!p) {
         const auto near = similar(lilv_world_get_all_plugins(world_), uri);
-        throw Lv2Error(fmt::format(
+        throw Lv2NotInstalled(fmt::format(
             "LV2 plugin '{}' is not installed{}{} (`phantom plugins` lists the installed ones)",
             uri, near.empty() ? "" : "; installed with a similar URI: ", fmt::join(near, ", ")));
     }

@@ -32,10 +32,17 @@ typedef struct LilvPluginImpl LilvPlugin;  // NOLINT
 namespace phantom::processors::lv2 {
 
 // A plugin that is not installed or cannot be hosted, or a setting it refuses: what() says
-// which plugin and why.
+// which plugin and why. A message quotes what the user typed: every control character in it
+// (C0 and DEL) is written as \xNN, so that no escape sequence reaches a terminal.
 class Lv2Error : public std::runtime_error {
   public:
-    using std::runtime_error::runtime_error;
+    explicit Lv2Error(const std::string& message);
+};
+
+// The URI names no installed plugin (a URI, well formed, that lilv does not know).
+class Lv2NotInstalled : public Lv2Error {
+  public:
+    using Lv2Error::Lv2Error;
 };
 
 // One control input port: a parameter, with the range, default and kind its TTL declares.
@@ -66,13 +73,20 @@ class Lv2World {
     Lv2World(const Lv2World&) = delete;
     Lv2World& operator=(const Lv2World&) = delete;
 
-    // The plugin's description; throws Lv2Error when it is not installed (naming installed
-    // plugins with a similar URI) or cannot be hosted (naming the feature or port kind).
+    // The plugin's description; throws Lv2NotInstalled when it is not installed (naming
+    // installed plugins with a similar URI), Lv2Error when `uri` is no URI or the plugin cannot
+    // be hosted (naming the feature or port kind).
     Lv2PluginInfo describe(const std::string& uri) const;
+    // Why `uri` cannot name any plugin ("" when it can): no scheme, or a character that
+    // Turtle's IRIREF forbids (a control character, a space, <>"{}|^`\). A TTL file cannot
+    // declare such a plugin, so it is refused without asking lilv, which would print
+    // "attempt to map invalid URI" on stderr for one without a scheme.
+    static std::string uri_problem(const std::string& uri);
     // Every installed plugin that Phantom can host: URI and name.
     std::vector<std::pair<std::string, std::string>> list() const;
 
-    const LilvPlugin* plugin(const std::string& uri) const;  // nullptr when not installed
+    // nullptr when not installed or no URI (lilv is not asked then).
+    const LilvPlugin* plugin(const std::string& uri) const;
     LilvWorld* lilv() const { return world_; }
 
     // The features given to an instance, for blocks of at most max_block_frames at

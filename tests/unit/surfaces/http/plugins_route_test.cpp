@@ -103,6 +103,24 @@ TEST_F(PluginsApi, RefusalsCarryTheirReason) {
     const HttpResult query = refused("GET", "/api/plugins?mono=1", 400,
                                      "GET /api/plugins: unknown query parameter 'mono'");
     EXPECT_EQ(json::parse(query.body)["kind"], "malformed");
+    // A slot given a plugin that is not installed here: 409 "not available" (not 422 "out of
+    // range": no range is involved), saying so and how to list the installed ones.
+    const HttpResult missing = call("PUT", "/api/params/input/in5/insert/1/plugin",
+                                    R"({"value": "http://example.org/no-such-plugin"})");
+    EXPECT_EQ(missing.status, 409) << missing.body;
+    const json why = json::parse(missing.body);
+    EXPECT_EQ(why["kind"], "not available");
+    EXPECT_EQ(why["path"], "/input/in5/insert/1/plugin");
+    EXPECT_NE(why["error"].get<std::string>().find(
+                  "'http://example.org/no-such-plugin' is not installed"),
+              std::string::npos)
+        << why;
+    EXPECT_NE(why["error"].get<std::string>().find("`phantom plugins`"), std::string::npos) << why;
+    // A value that is no URI at all is out of what the slot takes: 422.
+    const HttpResult no_uri =
+        call("PUT", "/api/params/input/in5/insert/1/plugin", R"({"value": "eg-amp"})");
+    EXPECT_EQ(no_uri.status, 422) << no_uri.body;
+    EXPECT_NE(no_uri.body.find("'eg-amp' is not a URI"), std::string::npos) << no_uri.body;
     // The access token is not a refusal (the guard checks it before the route).
     EXPECT_EQ(call("GET", "/api/plugins?token=x").status, 200);
 }
