@@ -10,6 +10,7 @@
 #include "arguments.hpp"
 #include "commands.hpp"
 #include "phantom/app/live_instance.hpp"
+#include "phantom/app/plugin_memory.hpp"
 #include "phantom/surfaces/http/api_json.hpp"
 #include "phantom/surfaces/http/http_client.hpp"
 
@@ -46,6 +47,9 @@ std::string status_line(const nlohmann::json& s) {
 }
 
 void run_start(StartArgs& a) {
+    // Before anything loads a plugin (the state file may): its large buffers get mappings of
+    // their own (app/plugin_memory.hpp). Not glibc: the live loop's trims still hold.
+    (void)app::keep_large_blocks_mapped();
     auto [host, port] = http::parse_host_port(a.http);
     a.live.http.host = host;
     a.live.http.port = port;

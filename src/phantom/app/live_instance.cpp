@@ -16,6 +16,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "phantom/app/plugin_memory.hpp"
 #include "phantom/backend/jack/jack_backend.hpp"
 #include "phantom/backend/jack/jack_midi_client.hpp"
 #include "phantom/backend/virtual/virtual_live_backend.hpp"
@@ -243,6 +244,7 @@ void LiveInstance::run(const std::atomic<bool>& stop,
                        const std::function<void(const control::Status&)>& on_status) {
     using Clock = std::chrono::steady_clock;
     auto next_status = Clock::now();
+    PluginMemoryTrim plugin_memory;  // outside the controller's lock: HTTP calls go on meanwhile
     while (!stop.load()) {
         // 20 ms: file sources hold a second of audio, recall glides need ~50 steps a second,
         // and on a 2-core machine every wake-up competes with the audio server.
@@ -255,6 +257,7 @@ void LiveInstance::run(const std::atomic<bool>& stop,
             starved = iface.source_starved_frames();
         });
         const auto now = Clock::now();
+        plugin_memory.poll(now);
         controller_->tick(now);
         if (now >= next_status) {
             next_status = now + std::chrono::milliseconds(100);

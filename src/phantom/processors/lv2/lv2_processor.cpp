@@ -38,10 +38,13 @@ Lv2Processor::Lv2Processor(Lv2World& world, const std::string& uri, int channels
         pending_[k].store(info_.controls[k].default_value, std::memory_order_relaxed);
     sequence_type_ = world_.map(LV2_ATOM__Sequence);
     chunk_type_ = world_.map(LV2_ATOM__Chunk);
+    live_.fetch_add(1, std::memory_order_relaxed);  // constructed: the destructor will run
 }
 
 Lv2Processor::~Lv2Processor() {
     free_instances();
+    live_.fetch_sub(1, std::memory_order_relaxed);
+    destroyed_.fetch_add(1, std::memory_order_release);  // its plugin instances are freed
 }
 
 void Lv2Processor::free_instances() {

@@ -20,6 +20,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -60,6 +61,11 @@ class Lv2Processor final : public dsp::Processor {
     // [any-thread] The audio thread is playing silence until service() resets the plugin.
     bool reset_pending() const { return reset_requested_.load(std::memory_order_acquire); }
 
+    // [any-thread] Processors alive in the process, and how many were ever destroyed: what
+    // a plugin unload gave back to the C library (app/plugin_memory.hpp watches it).
+    static long live_count() { return live_.load(std::memory_order_relaxed); }
+    static std::uint64_t destroyed_count() { return destroyed_.load(std::memory_order_acquire); }
+
   private:
     struct Instance {
         LilvInstance* handle = nullptr;
@@ -88,6 +94,8 @@ class Lv2Processor final : public dsp::Processor {
     std::atomic<int> latency_frames_{0};
     std::atomic<bool> reset_requested_{false}, audio_parked_{false};
     std::uint32_t sequence_type_ = 0, chunk_type_ = 0;
+    static inline std::atomic<long> live_{0};
+    static inline std::atomic<std::uint64_t> destroyed_{0};
 };
 
 }  // namespace phantom::processors::lv2
