@@ -40,6 +40,11 @@ describe('the hardware insert in the strip on studio-8x8', () => {
     const insert = dialog.getByRole('region', { name: 'in1 insert' });
     await insert.waitFor();
     const measure = insert.getByRole('button', { name: 'Measure in1 insert' });
+    // The dialog's Plugins section asks for the installed plugins first; the server's first
+    // GET /api/plugins loads every LV2 bundle under the controller's lock, which a measurement
+    // waits for (seconds on a busy machine): the refusal below is timed from when it is done.
+    await eventually(async () => (await dialog.getByRole('combobox', { name: 'in1 insert 1 plugin' })
+      .getAttribute('data-count')) !== null, 'the installed plugins read', 30000);
 
     // No send yet: the server's reason, and nothing changes.
     await measure.click();

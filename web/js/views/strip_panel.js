@@ -1,8 +1,8 @@
 // A channel's strip in a dialog, as TotalMix FX's channel settings and UA Console's insert
 // view show it: the EQ curve across the top, then one panel per section in signal order
-// (low cut → EQ → compressor → gate → LV2 plugins → hardware insert for an input; room EQ →
-// delay → limiter for an output), each with its switch, its controls and, for the dynamics, a
-// gain-reduction meter.
+// (low cut → EQ → compressor → gate → LV2 plugins → hardware insert for an input; LV2 plugins
+// → room EQ → delay → limiter for an output), each with its switch, its controls and, for the
+// dynamics, a gain-reduction meter.
 //
 // Everything comes from the parameter tree: a section, band or control is shown because its
 // path exists, with the range, unit and choices the tree gives. The curve is not computed
@@ -263,7 +263,7 @@ export function openStrip(ctx, kind, id, opener) {
         body.append(name === 'eq' ? eqSection(dctx, kind, id) : section(dctx, kind, id, name));
     // The plugin slots, then the hardware insert, after the strip: the engine's order
     // (decisions.md, "LV2 plugin slots", "Hardware inserts").
-    const plugins = pluginSection(dctx, id);
+    const plugins = pluginSection(dctx, kind, id);
     if (plugins) body.append(plugins);
     const insert = insertSection(dctx, id);
     if (insert) body.append(insert);
@@ -277,6 +277,10 @@ export function openStrip(ctx, kind, id, opener) {
       body.append(box);
     }
   } else {
+    // The plugin slots first: they run after the output's volume, before its room EQ, delay
+    // and limiter, so the limiter stays the last word (decisions.md, "LV2 plugin slots").
+    const plugins = pluginSection(dctx, kind, id);
+    if (plugins) body.append(plugins);
     if (ctx.store.children(base + 'eq/').length) body.append(eqSection(dctx, kind, id));
     if (ctx.store.has(base + 'delay')) {
       body.append(el('section', { class: 'strip-section', 'aria-label': `${id} delay` },
@@ -297,15 +301,17 @@ export function stripButton(ctx, kind, id) {
     ['limiter', 'L']]
     .filter(([s]) => ctx.store.has(`${base}${s}/on`));
   const lights = el('span', { class: 'strip-lights', 'aria-hidden': 'true' });
+  const title = kind === 'input' ? `${id}: low cut, EQ, dynamics, plugins and insert`
+    : `${id}: plugins, room EQ, delay${ctx.store.has(`${base}limiter/on`) ? ' and limiter' : ''}`;
   const button = el('button', { type: 'button', class: 'strip-open', 'aria-haspopup': 'dialog',
-    'aria-label': `${id} strip`, title: `${id}: low cut, EQ, dynamics${kind === 'input' ? ', plugins and insert' : ''}` }, el('span', { text: 'Strip' }), lights);
-  // Plugins loaded in the input's slots light LV2 (bypassed or not: they are loaded), between
-  // the strip's sections and the insert, as the signal meets them.
-  const slots = kind === 'input' ? pluginSlots(ctx.store, id).map((n) => `${base}insert/${n}/plugin`) : [];
+    'aria-label': `${id} strip`, title }, el('span', { text: 'Strip' }), lights);
+  // Plugins loaded in the slots light LV2 (bypassed or not: they are loaded) where the signal
+  // meets them: on an input between the strip's sections and the insert, on an output first.
+  const slots = pluginSlots(ctx.store, kind, id).map((n) => `${base}insert/${n}/plugin`);
   const show = () => {
     const on = sections.filter(([s]) => ctx.store.value(`${base}${s}/on`));
     const plugins = slots.filter((path) => ctx.store.value(path)).length;
-    const insertAt = on.findIndex(([s]) => s === 'insert');
+    const insertAt = kind === 'output' ? 0 : on.findIndex(([s]) => s === 'insert');
     if (plugins) on.splice(insertAt < 0 ? on.length : insertAt, 0, ['plugins', 'LV2']);
     lights.textContent = on.map(([, t]) => t).join(' ');
     button.dataset.on = on.map(([s]) => s).join(' ');
