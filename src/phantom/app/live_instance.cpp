@@ -150,9 +150,8 @@ LiveInstance::LiveInstance(const LiveOptions& o) {
     controller_->attach_patchbay(backend_->patchbay());  // before the state's connections load
     notice_ = apply_state_file(*controller_, state, state_path_);
     controller_->set_state_notice(notice_);  // in /api/status for the whole run
-    for (const auto& source : o.sources)
-        controller_->with_interface(
-            [&](engine::Interface& i) { i.set_source(source.first, source.second); });
+    if (!o.sources.empty())
+        controller_->with_interface([&](engine::Interface& i) { i.set_sources(o.sources); });
     if (!o.faults.empty() && o.backend == "jack")
         throw std::invalid_argument(
             "--fault belongs to the virtual hardware; on JACK the cables are real");

@@ -23,9 +23,8 @@ OfflineSession::OfflineSession(const OfflineSetup& setup) {
         iface_->set_clock_input(input, engine::parse_clock_input_rate(input, text));
     controller_ = std::make_unique<control::Controller>(*iface_, /*analog_available=*/true);
     if (sess) controller_->load(*sess, setup.session_path);
-    for (const auto& source : setup.sources)  // a pair: clang 14 captures no structured binding
-        controller_->with_interface(
-            [&](engine::Interface& i) { i.set_source(source.first, source.second); });
+    if (!setup.sources.empty())
+        controller_->with_interface([&](engine::Interface& i) { i.set_sources(setup.sources); });
     for (const auto& fault : setup.faults) {
         if (fault.rfind("overload", 0) == 0)
             throw std::invalid_argument(fmt::format(

@@ -148,33 +148,55 @@ std::vector<params::ParamIndex> Interface::set_text(const std::string& path,
 
 void Interface::set_source(const std::string& channel_id, const std::string& source_text,
                            AbsentChannel absent) {
-    const int s = params_.source_index(channel_id);
-    if (s < 0) {
-        std::string known;
-        for (const auto& src : params_.sources)
-            known += (known.empty() ? "" : ", ") + src.id;
-        throw SourceError(fmt::format("{}: no such input or playback channel on {} (channels: {})",
-                                      channel_id, spec_.id, known));
+    set_sources({{channel_id, source_text}}, absent);
+}
+
+void Interface::set_sources(const std::vector<std::pair<std::string, std::string>>& sources,
+                            AbsentChannel absent) {
+    // Every signal is made (its file opened, its text parsed) before any is installed, so a
+    // list with one bad entry changes nothing; and the routes are derived once for the list,
+    // not once per source (16 derivations of stress-64 were a tenth of a render's start-up).
+    struct Made {
+        size_t source;
+        analog::SourceSpec spec;
+        io::FileSignal signal;
+    };
+    std::vector<Made> made;
+    made.reserve(sources.size());
+    for (const auto& [channel_id, source_text] : sources) {
+        const int s = params_.source_index(channel_id);
+        if (s < 0) {
+            std::string known;
+            for (const auto& src : params_.sources)
+                known += (known.empty() ? "" : ", ") + src.id;
+            throw SourceError(
+                fmt::format("{}: no such input or playback channel on {} (channels: {})",
+                            channel_id, spec_.id, known));
+        }
+        if (absent == AbsentChannel::Refuse && !presence_.source_present(static_cast<size_t>(s)))
+            throw SourceError(presence_.why_absent(channel_id));
+        analog::SourceSpec spec;
+        try {
+            spec = analog::parse_source_spec(source_text);
+            if (params_.sources[static_cast<size_t>(s)].kind != SourceKind::Analog)
+                analog::digital_source_gain(spec, channel_id);  // refuses analog levels
+        } catch (const std::invalid_argument& e) {
+            throw SourceError(fmt::format("{}: {}", channel_id, e.what()));
+        }
+        io::FileSignal signal = make_signal(spec, channel_id);
+        if (has_faults(static_cast<size_t>(s)))
+            signal.signal->set_faults(source_faults(static_cast<size_t>(s), spec));
+        made.push_back({static_cast<size_t>(s), std::move(spec), std::move(signal)});
     }
-    if (absent == AbsentChannel::Refuse && !presence_.source_present(static_cast<size_t>(s)))
-        throw SourceError(presence_.why_absent(channel_id));
-    analog::SourceSpec spec;
-    try {
-        spec = analog::parse_source_spec(source_text);
-        if (params_.sources[static_cast<size_t>(s)].kind != SourceKind::Analog)
-            analog::digital_source_gain(spec, channel_id);  // refuses analog levels
-    } catch (const std::invalid_argument& e) {
-        throw SourceError(fmt::format("{}: {}", channel_id, e.what()));
-    }
-    io::FileSignal signal = make_signal(spec, channel_id);
-    if (has_faults(static_cast<size_t>(s)))
-        signal.signal->set_faults(source_faults(static_cast<size_t>(s), spec));
+    if (made.empty()) return;
     auto bank = std::make_shared<SignalBank>(*signals_);
-    bank->by_source[static_cast<size_t>(s)] = std::move(signal.signal);
+    for (Made& m : made) {  // a channel named twice takes the last
+        bank->by_source[m.source] = std::move(m.signal.signal);
+        replace_stream(m.source, std::move(m.signal.stream));
+        source_specs_[m.source] = std::move(m.spec);
+    }
     signals_ = bank;
-    replace_stream(static_cast<size_t>(s), std::move(signal.stream));
     publish_streams();
-    source_specs_[static_cast<size_t>(s)] = spec;
     derive();
     update_clock();
     plan_dirty_ = true;

@@ -20,6 +20,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "phantom/analog/fault_spec.hpp"
@@ -67,6 +68,9 @@ class Interface {
     // for when the rate brings the channel back.
     void set_source(const std::string& channel_id, const std::string& source_text,
                     AbsentChannel absent = AbsentChannel::Refuse);
+    // The same for a list (channel, source text), all or nothing: one bad entry changes none.
+    void set_sources(const std::vector<std::pair<std::string, std::string>>& sources,
+                     AbsentChannel absent = AbsentChannel::Refuse);
     void set_loop_sources(bool loop) { loop_sources_ = loop; }
     // [control-thread] Top up the rings of streamed file sources before each block, offline.
     // Live, the I/O thread does it through source_feeds() instead, never under a lock the

@@ -283,19 +283,19 @@ std::map<std::string, nlohmann::json> apply_session(const Session& session,
         }
     }
     // Sources load files and may fail: check them all first on a scratch interface.
-    if (!session.sources.empty()) {
+    const std::vector<std::pair<std::string, std::string>> sources(session.sources.begin(),
+                                                                   session.sources.end());
+    if (!sources.empty()) {
         engine::Interface scratch(iface.spec(), iface.sample_rate_hz(), 16);
         try {
-            for (const auto& [channel, source] : session.sources)
-                scratch.set_source(channel, source, engine::AbsentChannel::Keep);
+            scratch.set_sources(sources, engine::AbsentChannel::Keep);
         } catch (const engine::SourceError& e) {
             iface.unstage_plugins();
             throw SessionError(fmt::format("{}: sources: {}", file, e.what()));
         }
     }
     iface.apply(changes);
-    for (const auto& [channel, source] : session.sources)
-        iface.set_source(channel, source, engine::AbsentChannel::Keep);
+    iface.set_sources(sources, engine::AbsentChannel::Keep);
     for (const auto& notice : session.notices)
         iface.note(notice);
     std::map<std::string, nlohmann::json> held;

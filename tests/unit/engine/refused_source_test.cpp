@@ -52,5 +52,30 @@ TEST(RefusedSource, ANanOrInfLevelBesideAHealthySourceLeavesTheOutputUntouched) 
         ASSERT_EQ(hit[k], clean[k]) << "sample " << k;
 }
 
+// A list of sources (`--source` given several times, a session's "sources") is all or nothing:
+// a refused entry leaves the channels before it as they were.
+TEST(RefusedSource, AListWithOneRefusedEntrySetsNoneOfIt) {
+    Rig rig("studio-8x8", 48000, 64);
+    rig.set("/mix/main/in1/gain", "0");
+    const std::vector<std::pair<std::string, std::string>> list = {
+        {"in1", "sine:1k:-20dBu"}, {"in2", "/nonexistent/take.wav"}};
+    try {
+        rig.iface().set_sources(list);
+        FAIL() << "a missing file was accepted";
+    } catch (const engine::SourceError& e) {
+        const std::string what = e.what();
+        EXPECT_NE(what.find("in2"), std::string::npos) << what;
+        EXPECT_NE(what.find("/nonexistent/take.wav"), std::string::npos) << what;
+    }
+    EXPECT_FALSE(rig.iface().source(0).has_value());  // in1 kept no source
+    rig.start();
+    rig.run(4800, 64);
+    for (float x : rig.out("main.L"))
+        ASSERT_EQ(x, 0.0f);
+    // The same list without the bad entry sets in1.
+    rig.iface().set_sources({list.front()});
+    ASSERT_TRUE(rig.iface().source(0).has_value());
+}
+
 }  // namespace
 }  // namespace phantom::test
