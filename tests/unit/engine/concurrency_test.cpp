@@ -48,7 +48,10 @@ TEST(Concurrency, AudioThreadRendersWhileTheControlThreadChangesEverything) {
         "/output/main/echo_return", "/mix/main/pb1/echo", "/fx/echo/time",
         // LV2 plugins loaded, replaced, bypassed and unloaded on an input and an output (a new
         // slot in the bank, the old processor crossfaded out and freed with its plan).
-        "/input/in1/insert/1/plugin", "/input/in1/insert/1/bypass", "/output/main/insert/1/plugin"};
+        "/input/in1/insert/1/plugin", "/input/in1/insert/1/bypass", "/output/main/insert/1/plugin",
+        // ...and on the FX buses, whose built-in reverb is switched out and back meanwhile.
+        "/output/hp1/reverb/insert/1/plugin", "/output/hp1/reverb_builtin",
+        "/output/main/echo/insert/2/plugin"};
     const char* values[][3] = {
         {"-inf", "-6", "0"},
         {"-inf", "-12", "3"},
@@ -66,7 +69,10 @@ TEST(Concurrency, AudioThreadRendersWhileTheControlThreadChangesEverything) {
         {"10", "250", "1000"},
         {"", "http://lv2plug.in/plugins/eg-amp", "http://gareus.org/oss/lv2/nodelay"},
         {"on", "off", "on"},
-        {"", "http://lv2plug.in/plugins/eg-amp", ""}};
+        {"", "http://lv2plug.in/plugins/eg-amp", ""},
+        {"", "http://lv2plug.in/plugins/eg-amp", "http://gareus.org/oss/lv2/nodelay"},
+        {"on", "off", "on"},
+        {"", "http://gareus.org/oss/lv2/nodelay", ""}};
     constexpr size_t kPaths = std::size(paths);
     static_assert(std::size(values) == kPaths);
     for (int k = 0; k < 3000; ++k) {
