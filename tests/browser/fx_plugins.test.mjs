@@ -87,6 +87,8 @@ describe('the FX buses\' plugin slots on studio-8x8', () => {
     const bypass = slot.getByRole('button', { name: 'hp1 reverb insert 1 bypass' });
     await bypass.click();
     await eventually(async () => (await http.value(`${kBase}bypass`)) === true, 'bypassed');
+    await eventually(async () => (await state.textContent())
+      === 'return at 0.0 dB: sends dry → 1 plugin (1 bypassed) → return', 'the line says bypassed');
 
     // Removed: the slot is empty, the control gone; with the built-in off too, a plain aux.
     await slot.getByRole('button', { name: 'Remove hp1 reverb insert 1 plugin' }).click();
@@ -133,6 +135,26 @@ describe('the FX buses\' plugin slots on studio-8x8', () => {
     assert.equal(await http.value('/output/hp1/reverb_builtin'), false);
     await page.keyboard.press('Escape');
     await page.getByRole('dialog', { name: /FX · reverb and echo of hp1/ }).waitFor({ state: 'detached' });
+    assert.deepEqual(page.errors, []);
+  });
+
+  it('fits a phone: the FX buses are no wider than the screen', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('button', { name: 'hp1 FX settings' }).click();
+    const dialog = page.getByRole('dialog', { name: /FX · reverb and echo of hp1/ });
+    await dialog.waitFor();
+    for (const fx of ['reverb', 'echo']) {
+      const bus = dialog.getByRole('region', { name: `hp1 ${fx} bus` });
+      await bus.scrollIntoViewIfNeeded();
+      const fits = await bus.evaluate((node) => {
+        const r = node.getBoundingClientRect();
+        return r.left >= 0 && r.right <= window.innerWidth
+          && document.documentElement.scrollWidth <= window.innerWidth;
+      });
+      assert.ok(fits, `hp1's ${fx} bus fits 390 px`);
+    }
+    await page.screenshot({ path: path.join(artifacts, 'studio-8x8-fx-hp1-buses-phone.png') });
+    await page.keyboard.press('Escape');
     assert.deepEqual(page.errors, []);
   });
 });

@@ -75,8 +75,10 @@ function busState(ctx, id, fx, slots) {
   const level = ctx.store.has(ret) ? `return at ${formatValue(ctx.store.get(ret), ctx.store.value(ret))} dB` : 'running';
   if (!builtin && !plugins.length)
     return { idle: false, text: `${level}: built-in off and no plugin, the sends reach the return dry (a plain aux)` };
+  const bypassed = plugins.filter((n) => ctx.store.value(`/output/${id}/${fx}/insert/${n}/bypass`)).length;
   return { idle: false, text: `${level}: ${builtin ? `built-in ${fx}` : 'sends dry'}`
-    + (plugins.length ? ` → ${plugins.length} plugin${plugins.length > 1 ? 's' : ''}` : '') + ' → return' };
+    + (plugins.length ? ` → ${plugins.length} plugin${plugins.length > 1 ? 's' : ''}` : '')
+    + (bypassed ? ` (${bypassed} bypassed)` : '') + ' → return' };
 }
 
 // One mix's FX bus: its built-in switch, its plugin slots (after the built-in, before the
