@@ -44,9 +44,9 @@ describe('the FX buses on studio-8x8', () => {
   });
 
   it('shows the FX sound from the tree and sets it', async () => {
-    const opener = page.getByRole('button', { name: 'FX settings' });
+    const opener = page.getByRole('button', { name: 'hp1 FX settings' });
     await opener.click();
-    const dialog = page.getByRole('dialog', { name: /FX · reverb and echo/ });
+    const dialog = page.getByRole('dialog', { name: /FX · reverb and echo of hp1/ });
     await dialog.waitFor();
     for (const name of ['reverb decay', 'reverb size', 'reverb predelay', 'reverb damping',
       'reverb width', 'echo time', 'echo feedback', 'echo highcut', 'echo tempo'])
@@ -63,7 +63,7 @@ describe('the FX buses on studio-8x8', () => {
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')),
-      'FX settings', 'the focus back on the button');
+      'hp1 FX settings', 'the focus back on the button');
     assert.deepEqual(page.errors, []);
   });
 });

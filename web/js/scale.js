@@ -45,11 +45,11 @@ export function isPan(param) {
   return param.unit === '' && !isPluginControl(param.path) && !(toNumber(param.min) >= 0);
 }
 
-// A control of an LV2 plugin in a slot (/input/ID/insert/N/SYMBOL, and the same under
-// /output/), as opposed to the slot's own plugin and bypass: unitless, with the plugin's
-// range, and never a pan.
+// A control of an LV2 plugin in a slot (/input/ID/insert/N/SYMBOL, the same under /output/,
+// and an FX bus's /output/ID/reverb|echo/insert/N/SYMBOL), as opposed to the slot's own plugin
+// and bypass: unitless, with the plugin's range, and never a pan.
 export function isPluginControl(path) {
-  return /^\/(input|output)\/[^/]+\/insert\/\d+\/[^/]+$/.test(path || '')
+  return /^\/(input|output)\/[^/]+\/((reverb|echo)\/)?insert\/\d+\/[^/]+$/.test(path || '')
     && !/\/(plugin|bypass)$/.test(path);
 }
 

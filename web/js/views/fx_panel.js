@@ -1,11 +1,14 @@
 // The FX buses in the panel (TotalMix FX's FX sends and returns, and its Reverb and Echo
 // settings): each source's sends into the mix's reverb and echo, a small knob each on its
-// strip; the mix's returns and pre/post switches on the output's strip; and the sound, one
-// for every mix, in a dialog built from the tree's /fx/reverb/ and /fx/echo/ (a control is
-// shown because its path exists, with the range, unit and choices the tree gives).
+// strip; the mix's returns and pre/post switches on the output's strip; and, in a dialog
+// opened from that strip, the mix's two FX buses (each one's built-in switch and LV2 plugin
+// slots, decisions.md "Every FX bus has two slots too") and the sound, one for every mix,
+// built from the tree's /fx/reverb/ and /fx/echo/ (a control is shown because its path
+// exists, with the range, unit and choices the tree gives).
 import { Choice, el, Knob, Toggle } from '../controls.js';
 import { dialogContext, showDialog } from './dialog.js';
 import { formatValue } from '../scale.js';
+import { outputLayout, PluginSlot } from './plugin_panel.js';
 
 const kFx = [['reverb', 'Rev', 'Reverb'], ['echo', 'Echo', 'Echo']];
 const kCaptions = { size: 'Size', decay: 'Decay', predelay: 'Pre-delay', damping: 'Damping',
@@ -55,16 +58,72 @@ function control(ctx, path) {
   return new Knob(ctx, path, { size: 40, caption: kCaptions[leaf] || leaf }).node;
 }
 
+// The slot numbers of one FX bus (/output/ID/reverb/insert/N/), from the tree.
+function busSlots(store, base) {
+  return store.children(base).filter((n) => /^\d+$/.test(n) && store.has(`${base}${n}/plugin`));
+}
+
+// What the bus does now, in words: an FX bus runs only while its return is up (the engine
+// makes it when the return leaves -inf and drops it, plugins and all, once it is back there).
+function busState(ctx, id, fx, slots) {
+  const ret = `/output/${id}/${fx}_return`;
+  const builtin = ctx.store.value(`/output/${id}/${fx}_builtin`) !== false;
+  const plugins = slots.filter((n) => ctx.store.value(`/output/${id}/${fx}/insert/${n}/plugin`));
+  if (ctx.store.has(ret) && ctx.store.value(ret) === -Infinity)
+    return { idle: true, text: `${id}'s ${fx} return is at -inf: this bus does not run`
+      + (plugins.length ? ', nor its plugins' : '') + '. Raise the return to hear it.' };
+  const level = ctx.store.has(ret) ? `return at ${formatValue(ctx.store.get(ret), ctx.store.value(ret))} dB` : 'running';
+  if (!builtin && !plugins.length)
+    return { idle: false, text: `${level}: built-in off and no plugin, the sends reach the return dry (a plain aux)` };
+  const bypassed = plugins.filter((n) => ctx.store.value(`/output/${id}/${fx}/insert/${n}/bypass`)).length;
+  return { idle: false, text: `${level}: ${builtin ? `built-in ${fx}` : 'sends dry'}`
+    + (plugins.length ? ` → ${plugins.length} plugin${plugins.length > 1 ? 's' : ''}` : '')
+    + (bypassed ? ` (${bypassed} bypassed)` : '') + ' → return' };
+}
+
+// One mix's FX bus: its built-in switch, its plugin slots (after the built-in, before the
+// return) and what it does now. Null when the tree has neither switch nor slots for it.
+function busSection(ctx, id, fx, title) {
+  const base = `/output/${id}/${fx}/insert/`;
+  const slots = busSlots(ctx.store, base);
+  const builtinPath = `/output/${id}/${fx}_builtin`;
+  if (!slots.length && !ctx.store.has(builtinPath)) return null;
+  const state = el('p', { class: 'insert-readout fx-bus-state', 'data-fx-bus': 'state', 'aria-live': 'polite' });
+  const show = () => {
+    const { idle, text } = busState(ctx, id, fx, slots);
+    state.textContent = text;
+    state.dataset.idle = String(idle);
+  };
+  const head = el('div', { class: 'section-head' }, el('h3', { text: `${title} bus` }));
+  if (ctx.store.has(builtinPath))
+    head.append(new Toggle(ctx, builtinPath, { text: `Built-in ${fx}`, kind: 'strip-switch',
+      label: `${id} built-in ${fx}` }).node);
+  const layout = outputLayout(ctx, id);
+  const box = el('section', { class: `strip-section section-plugins section-${fx}-bus`,
+    'aria-label': `${id} ${fx} bus`, 'data-layout': layout }, head, state,
+  ...slots.map((n) => new PluginSlot(ctx, `${base}${n}/`, layout, show).node));
+  for (const path of [`/output/${id}/${fx}_return`, builtinPath, ...slots.map((n) => `${base}${n}/plugin`)])
+    ctx.onCleanup(ctx.store.on(path, show));
+  show();
+  return box;
+}
+
 let dialogCount = 0;
 
-// The FX sound in a dialog; `opener` gets the focus back on close.
-export function openFx(ctx, opener) {
+// Mix `id`'s FX buses and the shared FX sound in a dialog; `opener` gets the focus back on
+// close.
+export function openFx(ctx, id, opener) {
   const titleId = `fx-title-${++dialogCount}`;
   const dctx = dialogContext(ctx);
   const close = el('button', { type: 'button', class: 'strip-close', text: '✕ Close',
     'aria-label': 'Close FX' });
   const head = el('header', { class: 'strip-head' },
-    el('h2', { id: titleId, text: 'FX · reverb and echo of every mix' }), close);
+    el('h2', { id: titleId, text: `FX · reverb and echo of ${id}` }), close);
+  const buses = el('div', { class: 'strip-sections' });
+  for (const [fx, , title] of kFx) {
+    const section = busSection(dctx, id, fx, title);
+    if (section) buses.append(section);
+  }
   const body = el('div', { class: 'strip-sections' });
   for (const [fx, , title] of kFx) {
     const prefix = `/fx/${fx}/`;
@@ -77,13 +136,17 @@ export function openFx(ctx, opener) {
   }
   const dialog = el('dialog', { class: 'strip-dialog fx-dialog', 'aria-labelledby': titleId },
     head, el('p', { class: 'curve-summary',
-      text: 'One sound for every mix; each mix has its own sends and returns.' }), body);
+      text: `${id}'s own FX buses: the sends go through the built-in FX, then the plugins, to the return.` }),
+    buses, el('p', { class: 'curve-summary',
+      text: 'The sound of the built-in reverb and echo, one for every mix:' }), body);
   return showDialog(ctx, dctx, dialog, close, opener);
 }
 
-export function fxButton(ctx) {
+// The button on mix `id`'s output strip that opens its FX dialog.
+export function fxButton(ctx, id) {
   const button = el('button', { type: 'button', class: 'strip-open', 'aria-haspopup': 'dialog',
-    'aria-label': 'FX settings', title: 'the reverb and echo sound, shared by every mix', text: 'FX' });
-  button.addEventListener('click', () => openFx(ctx, button));
+    'aria-label': `${id} FX settings`, text: 'FX',
+    title: `${id}'s reverb and echo buses (built-in switch, plugins) and the shared FX sound` });
+  button.addEventListener('click', () => openFx(ctx, id, button));
   return button;
 }

@@ -133,9 +133,10 @@ function masterStrip(ctx, id) {
       new Choice(ctx, `/output/${id}/mirror`, { maxButtons: 0 }).node));
   // Room EQ, delay and (headphones) limiter: the output's strip in a dialog (strip_panel.js).
   if (ctx.store.has(`/output/${id}/eq/on`)) master.append(stripButton(ctx, 'output', id));
-  // This mix's reverb and echo returns and pre/post switches; the FX sound in a dialog.
+  // This mix's reverb and echo returns and pre/post switches; its FX buses (built-in
+  // switches, plugin slots) and the shared FX sound in a dialog.
   const returns = fxReturns(ctx, id);
-  if (returns) master.append(returns, fxButton(ctx));
+  if (returns) master.append(returns, fxButton(ctx, id));
   return master;
 }
 

@@ -31,7 +31,10 @@ export function pluginSlots(store, kind, id) {
 // input and a mono output a 1-in/1-out plugin; a stereo output a 2-in/2-out one, or a mono
 // one that runs once a side.
 function layoutOf(ctx, kind, id) {
-  if (kind === 'input') return 'mono';
+  return kind === 'input' ? 'mono' : outputLayout(ctx, id);
+}
+// An output's, and so its mix's FX buses' (fx_panel.js).
+export function outputLayout(ctx, id) {
   const sides = ctx.device.output_channels.filter((c) => c.startsWith(id + '.')).length;
   return sides >= 2 ? 'stereo' : 'mono';
 }
@@ -69,9 +72,9 @@ function pluginControl(ctx, path) {
   return node;
 }
 
-class PluginSlot {
-  // `base`: the slot's path with a slash after it (/output/main/insert/1/); `layout`: what the
-  // channel takes ('mono' | 'stereo').
+export class PluginSlot {
+  // `base`: the slot's path with a slash after it (/output/main/insert/1/, an FX bus's
+  // /output/hp1/reverb/insert/1/); `layout`: what the channel takes ('mono' | 'stereo').
   constructor(ctx, base, layout, onChange) {
     this.ctx = ctx;
     this.base = base;

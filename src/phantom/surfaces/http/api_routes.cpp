@@ -281,7 +281,7 @@ ApiResponse route_api(control::Controller& c, const ApiRequest& r) {
         if (starts_with(p, "/api/recordings")) return recordings_route(c, r, p.substr(15));
         if (starts_with(p, "/api/strips")) return strip_response_route(c, r, p.substr(11));
         if (starts_with(p, "/api/inserts")) return inserts_route(c, r, p.substr(12));
-        if (starts_with(p, "/api/plugins")) return plugins_route(c, r, p.substr(12));
+        if (starts_with(p, "/api/plugins")) return plugins_route(r, p.substr(12));
         if (p == "/api/rate") return rate_route(c, r);
         if (p == "/api/doctor") return doctor_route(c, r);
         if (starts_with(p, "/api/faults")) return faults_route(c, r, p.substr(11));

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <functional>
 #include <mutex>
 #include <optional>
 
@@ -40,26 +41,43 @@ json entry(const Lv2PluginInfo& info) {
             {"controls", info.controls.size()}};
 }
 
-// The installed plugins, described once. lilv's world is not safe to query from two threads
-// at once (looking a URI up interns a node), and the plugin slots use it under the
-// controller's lock: the descriptions are taken under that lock too, once (a few
-// milliseconds per plugin), and every later call reads the copy without it.
-json catalog(control::Controller& c) {
+std::function<void()>& describe_hook() {
+    static std::function<void()> hook;
+    return hook;
+}
+
+std::mutex& catalog_mutex() {
     static std::mutex mutex;
+    return mutex;
+}
+
+std::optional<json>& kept_catalog() {
     static std::optional<json> plugins;
-    std::lock_guard lock(mutex);
+    return plugins;
+}
+
+// The installed plugins, described once, in a lilv world of the route's own that is freed once
+// the list is made. lilv's world is not safe to query from two threads at once (looking a URI
+// up interns a node), and the plugin slots query the process's world (Lv2World::shared())
+// under the controller's lock; lilv worlds share nothing, so this one needs no lock but the
+// route's own, and loading and describing every bundle (seconds on a loaded machine) never
+// holds up a request that takes the controller's lock. Every later call reads the copy.
+json catalog() {
+    std::lock_guard lock(catalog_mutex());
+    std::optional<json>& plugins = kept_catalog();
     if (plugins) return *plugins;
-    Lv2World& world = Lv2World::shared();  // the first call loads every bundle, unlocked
     json list = json::array();
-    c.with_interface([&](engine::Interface&) {
+    {
+        const Lv2World world;  // loads every installed bundle
         for (const auto& [uri, name] : world.list()) {
+            if (describe_hook()) describe_hook()();
             try {
                 list.push_back(entry(world.describe(uri)));
             } catch (const Lv2Error&) {
                 // list() gives hostable plugins only; nothing to add if one changed its mind.
             }
         }
-    });
+    }
     plugins = std::move(list);
     return *plugins;
 }
@@ -77,7 +95,13 @@ void check_query(const std::string& query, const std::string& where, const std::
 
 }  // namespace
 
-ApiResponse plugins_route(control::Controller& c, const ApiRequest& r, const std::string& rest) {
+void forget_plugins_list_for_test(std::function<void()> describe_hook_for_test) {
+    std::lock_guard lock(catalog_mutex());
+    kept_catalog().reset();
+    describe_hook() = std::move(describe_hook_for_test);
+}
+
+ApiResponse plugins_route(const ApiRequest& r, const std::string& rest) {
     if (!rest.empty() && rest != "/")
         throw CommandError(
             ErrorKind::UnknownPath,
@@ -87,7 +111,7 @@ ApiResponse plugins_route(control::Controller& c, const ApiRequest& r, const std
             replace_invalid_utf8(r.path));
     if (r.method != "GET") return method_not_allowed(r, "GET");
     check_query(r.query, "GET " + r.path, r.path);
-    return {200, {{"plugins", catalog(c)}}, {}};
+    return {200, {{"plugins", catalog()}}, {}};
 }
 
 }  // namespace phantom::http

@@ -7,11 +7,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <future>
 #include <memory>
 #include <set>
 
 #include "http_test_support.hpp"
+#include "phantom/surfaces/http/plugins_route.hpp"
 
 namespace phantom::http {
 namespace {
@@ -123,6 +126,50 @@ TEST_F(PluginsApi, RefusalsCarryTheirReason) {
     EXPECT_NE(no_uri.body.find("'eg-amp' is not a URI"), std::string::npos) << no_uri.body;
     // The access token is not a refusal (the guard checks it before the route).
     EXPECT_EQ(call("GET", "/api/plugins?token=x").status, 200);
+}
+
+// The first listing loads and describes every installed bundle (4.6 s on a loaded machine);
+// it must not hold the controller's lock meanwhile, or every other client's request (meters,
+// a fader from another panel) waits behind it. While the listing is describing its first
+// plugin (the hook holds it there), a parameter PUT from another connection must
+// complete: it is answered before the listing is. Under the controller's lock it could
+// not be, and the wait in the hook would time out (the failure path only: a pass never waits
+// it; 5 s, within the client's 10 s for the listing's own answer).
+TEST_F(PluginsApi, AFirstListingDoesNotHoldUpOtherRequests) {
+    std::promise<void> describing;
+    std::promise<HttpResult> put_answered;
+    std::future<HttpResult> put = put_answered.get_future();
+    bool first = true;
+    bool answered_during_listing = false;
+    forget_plugins_list_for_test([&] {
+        if (!first) return;
+        first = false;
+        describing.set_value();
+        answered_during_listing =
+            put.wait_for(std::chrono::seconds(5)) == std::future_status::ready;
+    });
+    std::future<HttpResult> listing =
+        std::async(std::launch::async, [&] { return call("GET", "/api/plugins"); });
+    ASSERT_EQ(describing.get_future().wait_for(std::chrono::seconds(60)), std::future_status::ready)
+        << "no plugin described";
+    std::thread other([&] {
+        try {
+            put_answered.set_value(
+                call("PUT", "/api/params/output/hp1/volume", R"({"value": -12})"));
+        } catch (const std::exception&) {
+            put_answered.set_value(HttpResult{});  // no answer at all: status 0
+        }
+    });
+    other.join();
+    const HttpResult list = listing.get();
+    forget_plugins_list_for_test();
+
+    EXPECT_TRUE(answered_during_listing)
+        << "a parameter PUT waited for the first GET /api/plugins to finish";
+    EXPECT_EQ(put.get().status, 200);
+    EXPECT_DOUBLE_EQ(value("/output/hp1/volume"), -12.0);
+    EXPECT_EQ(list.status, 200);
+    EXPECT_FALSE(json::parse(list.body)["plugins"].empty());
 }
 
 }  // namespace
