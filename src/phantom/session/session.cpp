@@ -209,6 +209,13 @@ Session parse_session_text(const std::string& text, const std::string& path) {
 
 namespace {
 
+// The refusal of engine::Interface's rule on a linked pair's plugins: a conflict named at a
+// /link/<id> or at a slot's /plugin (no other rule of the tree names those).
+bool pair_plugin_conflict(const params::ParamError& e) {
+    return e.kind() == params::ParamErrorKind::Conflict &&
+           (e.path().rfind("/link/", 0) == 0 || params::is_plugin_choice_path(e.path()));
+}
+
 // The plugins a session loads, staged (engine::Interface::stage_plugins); returns the slots
 // ("/input/in1/insert/2/") whose plugin cannot load, each told as a note.
 std::vector<std::string> stage_session_plugins(const Session& session, engine::Interface& iface,
@@ -278,6 +285,13 @@ std::map<std::string, nlohmann::json> apply_session(const Session& session,
         try {
             (void)full_state_changes(params, tree);
         } catch (const params::ParamError& e) {
+            // A snapshot at odds with a linked pair's plugins (taken before the link, say) is
+            // kept: its recall is refused, naming the slot, while the conflict lasts.
+            if (pair_plugin_conflict(e)) {
+                iface.note(fmt::format("{}: snapshots.{}: {} (its recall is refused until then)",
+                                       file, name, e.what()));
+                continue;
+            }
             iface.unstage_plugins();
             throw SessionError(fmt::format("{}: snapshots.{}: {}", file, name, e.what()));
         }
