@@ -201,11 +201,17 @@ TEST(PairPlugins, ThePairsPluginLatencyCountsForBothInputsWhileLinked) {
     p.rig.set(slot1("delay"), "100");
     p.rig.start();
     p.rig.run(9600, kBlock);  // nodelay's report is taken once it has run 8192 frames
-    EXPECT_EQ(p.rig.iface().input_latency_frames(0), 100);
-    EXPECT_EQ(p.rig.iface().input_latency_frames(1), 100);
+    const auto& iface = p.rig.iface();
+    EXPECT_EQ(iface.input_latency_frames(0), 100);
+    EXPECT_EQ(iface.input_latency_frames(1), 100);
+    // Compensation (on by default) holds every other source back by 100, not the pair.
+    EXPECT_EQ(iface.input_compensation_frames(0), 0);
+    EXPECT_EQ(iface.input_compensation_frames(1), 0);
+    EXPECT_EQ(iface.input_compensation_frames(2), 100);
     p.rig.set("/link/in1", "off");
-    EXPECT_EQ(p.rig.iface().input_latency_frames(0), 100);
-    EXPECT_EQ(p.rig.iface().input_latency_frames(1), 0);
+    EXPECT_EQ(iface.input_latency_frames(0), 100);
+    EXPECT_EQ(iface.input_latency_frames(1), 0);
+    EXPECT_EQ(iface.input_compensation_frames(1), 100);
 }
 
 struct Fixture {
