@@ -286,6 +286,30 @@ TEST(PairPlugins, ASessionKeepsThePairsStereoPlugin) {
     EXPECT_TRUE(g.linked());
 }
 
+TEST(PairPlugins, ASessionThatLinksAPairWhoseSecondInputHoldsAPluginOpensWithANotice) {
+    // A session written before the rule: the rest loads, in2's slot stays empty, and its
+    // plugin and controls are kept in the state written back, as a missing plugin's are.
+    Fixture f;
+    f.controller.apply({{slot2("plugin"), std::string(kAmp)}, {slot2("gain"), -3.0}});
+    session::Session s = f.controller.capture();
+    s.params["/link/in1"] = true;
+    s.params["/mix/main/in3/gain"] = -5.0;
+
+    Fixture g;
+    g.controller.load(s, "old.json");
+    EXPECT_TRUE(g.linked());
+    EXPECT_EQ(g.iface.params().value(g.iface.params().require("/mix/main/in3/gain")), -5.0);
+    EXPECT_EQ(g.iface.plugin(kIn2Slot), nullptr);
+    const session::Session again = g.controller.capture();
+    EXPECT_EQ(again.params.at(slot2("plugin")), kAmp);
+    EXPECT_EQ(again.params.at(slot2("gain")), -3.0);
+    bool told = false;
+    for (const auto& w : g.iface.warnings())
+        told = told || (w.find("old.json") != std::string::npos &&
+                        w.find("/input/in2/insert/1: in2 is linked with in1") != std::string::npos);
+    EXPECT_TRUE(told);
+}
+
 TEST(PairPlugins, ASnapshotThatWouldUnlinkUnderAStereoPluginIsKeptAndItsRecallRefused) {
     Fixture f;
     f.controller.save_snapshot("apart");  // unlinked, nothing loaded
