@@ -137,6 +137,43 @@ describe('LV2 plugin slots in the strip on studio-8x8', () => {
     assert.deepEqual(page.errors, []);
   });
 
+  // A linked pair's first input's slots are the pair's (decisions.md, "LV2 plugin slots"):
+  // in1's dialog lists what fits a stereo channel once /link/in1 is on, and x42's balance, a
+  // stereo plugin, loads there from the picker; the server refuses the unlink under it.
+  it("lists stereo plugins for a linked pair's first input and loads one", async () => {
+    const listed = (await http.call('GET', '/api/plugins')).plugins;
+    assert.ok(listed.some((p) => p.uri === kStereo && p.stereo_slot && !p.mono_slot),
+      'x42 balance is installed, stereo');
+    await http.set('/link/in1', true);
+    const opener = page.getByRole('button', { name: 'in1 strip', exact: true });
+    await opener.click();
+    const dialog = page.getByRole('dialog', { name: /· in1 · strip/ });
+    const plugins = dialog.getByRole('region', { name: 'in1 plugins' });
+    await plugins.waitFor();
+    assert.equal(await plugins.getAttribute('data-layout'), 'stereo');
+    const picker = plugins.getByRole('combobox', { name: 'in1 insert 1 plugin' });
+    await eventually(async () => (await picker.locator(`option[value="${kStereo}"]`).count()) === 1,
+      'the stereo plugin in the picker');
+    assert.equal(await picker.getAttribute('data-count'),
+      String(listed.filter((p) => p.stereo_slot).length));
+    await picker.selectOption(kStereo);
+    await eventually(async () => (await http.value('/input/in1/insert/1/plugin')) === kStereo,
+      'balance loaded on the pair');
+    let refusal;
+    try {
+      await http.set('/link/in1', false);
+    } catch (e) {
+      refusal = e.message;
+    }
+    assert.ok(refusal && refusal.includes('/input/in1/insert/1 holds a stereo plugin'), refusal);
+    assert.equal(await http.value('/link/in1'), true);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    await http.batch([{ path: '/input/in1/insert/1/plugin', value: '' },
+      { path: '/link/in1', value: false }]);
+    assert.deepEqual(page.errors, []);
+  });
+
   it('fits a phone: the plugin section is no wider than the screen', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole('button', { name: 'in5 strip', exact: true }).click();

@@ -16,8 +16,13 @@ void Engine::run_plugins(const BlockIo& io, int offset, int frames) {
     const auto& slots = strips_->plugins;
     const size_t per = static_cast<size_t>(params::kPluginSlots);
     const size_t count = std::min(slots.size() / per, layout_.sources);
+    // A linked pair's slots are its first input's and run on both (plugin_slot.hpp): what
+    // they did to the second input is carried to its own turn, for its guard and capture.
+    bool carried = false, carried_rec_fx = false;
     for (size_t s = 0; s < count; ++s) {
-        bool loaded = false;
+        const bool from_pair = carried, from_pair_rec_fx = carried_rec_fx;
+        carried = carried_rec_fx = false;
+        bool loaded = from_pair;
         for (size_t n = 0; n < per; ++n)
             loaded = loaded || slots[s * per + n] != nullptr;
         if (!loaded) continue;
@@ -30,12 +35,27 @@ void Engine::run_plugins(const BlockIo& io, int offset, int frames) {
             source_connected_[s] = 1;
             connectivity_changed_ = true;
         }
-        bool ran = false, rec_fx = false;
+        bool ran = from_pair, rec_fx = from_pair_rec_fx;
         for (size_t n = 0; n < per; ++n) {
             PluginSlot* slot = slots[s * per + n].get();
             if (!slot) continue;
             float* x = source_buffer(s);
-            slot->run(&x, 1, frames);
+            if (slot->channels() == 2 && s + 1 < count) {
+                float* second = nullptr;
+                if (slot->pair_wanted()) {
+                    if (!source_connected_[s + 1]) {  // silent, as the first input above
+                        dsp::clear(source_buffer(s + 1), frames);
+                        source_connected_[s + 1] = 1;
+                        connectivity_changed_ = true;
+                    }
+                    second = source_buffer(s + 1);
+                    carried = true;
+                    carried_rec_fx = slot->pair_rec_fx();
+                }
+                slot->run_pair(x, second, frames);
+            } else {
+                slot->run(&x, 1, frames);
+            }
             ran = true;
             rec_fx = slot->rec_fx();
         }

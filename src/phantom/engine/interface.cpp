@@ -84,6 +84,11 @@ Interface::Interface(device::DeviceSpec spec, std::uint32_t sample_rate_hz, int 
         throw std::invalid_argument(
             fmt::format("block size {} is outside 1..8192 frames", max_frames));
     engine_ = std::make_unique<Engine>(make_layout(spec_, params_), sample_rate_hz, max_frames);
+    // A linked pair's slots are its first input's (plugin_derivation.cpp). The rule reads the
+    // plugins a batch stages, so it lives here, beside them; a copy of the tree (a session's
+    // probe) asks this interface, whose stage is that batch's.
+    params_.tree.add_constraint(
+        [this](const std::vector<double>& v) { return pair_plugin_problem(v); });
     presence_ = params::rate_presence(spec_, params_, sample_rate_hz_);
     const size_t n = params_.sources.size();
     source_specs_.resize(n);

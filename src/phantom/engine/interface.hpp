@@ -173,7 +173,8 @@ class Interface {
     // insert is on (the dry path is delayed to match); every built-in input processor works
     // sample by sample and adds none.
     int input_latency_frames(size_t s) const;
-    // Its two parts: the plugin slots' reported latencies (those not bypassed), the insert's.
+    // Its two parts: the plugin slots' reported latencies (those not bypassed; a linked pair's
+    // second input counts its first input's slots, which run on it), the insert's.
     int plugin_latency_frames(size_t s) const;
     int output_plugin_latency_frames(size_t o) const;
     int insert_latency_frames(size_t s) const;
@@ -273,7 +274,14 @@ class Interface {
     void prune_plugins();
     void service_plugins();
     int slots_latency_frames(size_t first_slot) const;
-    int plugin_slot_channels(size_t slot) const;  // 1, or an output pair's 2
+    // 1, or 2 on a stereo output's slot, an FX bus's, and a stereo pair's first input's
+    // (whether the pair is linked or not: plugin_slot.hpp).
+    int plugin_slot_channels(size_t slot) const;
+    // The /link/<id> of the pair whose first input's slot `slot` is, or -1.
+    params::ParamIndex pair_link_of_slot(size_t slot) const;
+    // The tree's constraint on a linked pair's slots (plugin_derivation.cpp): the second
+    // input's slots are empty while linked; the first's takes a stereo plugin only then.
+    std::string pair_plugin_problem(const std::vector<double>& v) const;
     void snap_strips();
     // The FX buses (fx_derivation.cpp): an empty bank (at construction and after a rate
     // change); the sends' crosspoints; the returns, the FX made when a return first leaves
@@ -332,6 +340,8 @@ class Interface {
     size_t staged_tree_size_ = 0;
     std::shared_ptr<processors::lv2::Lv2Processor> make_plugin(size_t slot,
                                                                const std::string& uri) const;
+    // What `slot` holds once the staged batch is in: its stage, or what it holds now.
+    const PluginState& plugin_after_stage(size_t slot) const;
 
     std::shared_ptr<const FxBank> fx_;
     std::shared_ptr<const CompensationBank> compensation_;

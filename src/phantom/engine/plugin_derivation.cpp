@@ -88,9 +88,17 @@ int Interface::plugin_slot_of(params::ParamIndex i) const {
     return it != plugin_slot_order_.end() && slots[*it].plugin == i ? static_cast<int>(*it) : -1;
 }
 
+params::ParamIndex Interface::pair_link_of_slot(size_t slot) const {
+    if (slot >= params::first_output_plugin_slot(params_)) return -1;
+    const size_t s = slot / kPerSource;
+    return s < params_.source_links.size() ? params_.source_links[s] : -1;
+}
+
 int Interface::plugin_slot_channels(size_t slot) const {
     const size_t first_output = params::first_output_plugin_slot(params_);
-    if (slot < first_output) return 1;
+    // A pair's first input: two channels linked or not, so a link or an unlink never makes
+    // the plugin again (its state and latency stay; plugin_slot.hpp).
+    if (slot < first_output) return pair_link_of_slot(slot) >= 0 ? 2 : 1;
     const size_t first_fx = params::first_fx_plugin_slot(params_);
     if (slot < first_fx) return spec_.outputs[(slot - first_output) / kPerSource].channels;
     return params_.buses[(slot - first_fx) / kPerSource / params::kFxKinds].channels;
@@ -111,6 +119,54 @@ std::shared_ptr<Lv2Processor> Interface::make_plugin(size_t slot, const std::str
         throw params::ParamError(params::ParamErrorKind::OutOfRange, path,
                                  fmt::format("{}: {}", path, e.what()));
     }
+}
+
+const Interface::PluginState& Interface::plugin_after_stage(size_t slot) const {
+    for (const StagedPlugin& stage : staged_)
+        if (stage.slot == slot) return stage.next;
+    return plugins_[slot];
+}
+
+std::string Interface::pair_plugin_problem(const std::vector<double>& v) const {
+    const auto& tree = params_.tree;
+    for (size_t s = 0; s + 1 < params_.sources.size(); ++s) {
+        const size_t first = s * kPerSource, second = (s + 1) * kPerSource;
+        const params::ParamIndex link = pair_link_of_slot(first);
+        if (link < 0 || !params_.plugin_slots[first].present()) continue;
+        const bool linked = v[static_cast<size_t>(link)] != 0.0;
+        const bool linking = linked != (tree.value(link) != 0.0);
+        // Every batch passes here (a fader's too): the words are made only for a refusal.
+        for (size_t n = 0; n < kPerSource; ++n) {
+            const PluginState& held = plugin_after_stage((linked ? second : first) + n);
+            if (linked ? held.uri.empty() : !held.proc || held.proc->info().audio_in.size() != 2)
+                continue;
+            const std::string& a = params_.sources[s].id;
+            const std::string& b = params_.sources[s + 1].id;
+            const std::string& link_path = tree.schema(link).path;
+            const std::string base_a = params::plugin_slot_base(params_, spec_, first + n);
+            const std::string base_b = params::plugin_slot_base(params_, spec_, second + n);
+            if (linked && linking)
+                return fmt::format(
+                    "{}: {} holds a plugin ({}); a linked pair's plugins are {}'s ({} runs on {} "
+                    "and {}): empty {}'s slot first, or in the same batch",
+                    link_path, base_b, held.uri, a, base_a, a, b, b);
+            if (linked)
+                return fmt::format(
+                    "{}/plugin: {} is linked with {} ({}): the pair's plugins go in {}'s slot "
+                    "({}/plugin), which runs on both",
+                    base_b, b, a, link_path, a, base_a);
+            if (linking)
+                return fmt::format(
+                    "{}: {} holds a stereo plugin ({}), which needs the pair: unload it or load "
+                    "a mono one there first, or in the same batch",
+                    link_path, base_a, held.proc->info().name);
+            return fmt::format(
+                "{}/plugin: '{}' ({}) is a stereo plugin: {}'s slot takes one only while {} and "
+                "{} are linked ({}); unlinked, a mono (1-in/1-out) one",
+                base_a, held.uri, held.proc->info().name, a, a, b, link_path);
+        }
+    }
+    return "";
 }
 
 std::string Interface::plugin_problem(size_t slot, const std::string& uri) const {
@@ -172,7 +228,11 @@ void Interface::stage_plugins(const std::vector<PluginLoad>& loads) {
 
 void Interface::unstage_plugins() {
     auto& tree = params_.tree;
-    for (auto it = staged_.rbegin(); it != staged_.rend(); ++it) {
+    // Out of staged_ first: the values restored below pass the tree's constraints, and the
+    // pair rule (pair_plugin_problem) must judge them against the slots as they stay.
+    std::vector<StagedPlugin> stage = std::move(staged_);
+    staged_.clear();
+    for (auto it = stage.rbegin(); it != stage.rend(); ++it) {
         for (params::ParamIndex i : it->next.controls)
             if (static_cast<size_t>(i) < staged_tree_size_) tree.retire(i);
         for (const auto& [i, value] : it->retired) {
@@ -180,8 +240,7 @@ void Interface::unstage_plugins() {
             tree.apply({{i, value}});
         }
     }
-    if (!staged_.empty()) tree.drop_nodes_after(staged_tree_size_);
-    staged_.clear();
+    if (!stage.empty()) tree.drop_nodes_after(staged_tree_size_);
 }
 
 void Interface::derive_plugins(const std::vector<double>& v, std::shared_ptr<StripBank>& next) {
@@ -192,6 +251,10 @@ void Interface::derive_plugins(const std::vector<double>& v, std::shared_ptr<Str
     auto bypassed = [&](size_t slot) {
         return v[static_cast<size_t>(params_.plugin_slots[slot].bypass)] != 0.0;
     };
+    auto linked = [&](size_t slot) {
+        const params::ParamIndex link = pair_link_of_slot(slot);
+        return link >= 0 && v[static_cast<size_t>(link)] != 0.0;
+    };
     for (StagedPlugin& stage : staged_) {
         PluginState& state = plugins_[stage.slot];
         std::shared_ptr<Lv2Processor> before = state.proc;
@@ -200,8 +263,9 @@ void Interface::derive_plugins(const std::vector<double>& v, std::shared_ptr<Str
             bank().plugins[stage.slot] = nullptr;
             continue;
         }
-        bank().plugins[stage.slot] = std::make_shared<PluginSlot>(
-            state.proc, before, bypassed(stage.slot), sample_rate_hz_, engine_->max_frames());
+        bank().plugins[stage.slot] =
+            std::make_shared<PluginSlot>(state.proc, before, bypassed(stage.slot), sample_rate_hz_,
+                                         engine_->max_frames(), linked(stage.slot));
     }
     staged_.clear();
     for (size_t slot = 0; slot < plugins_.size(); ++slot) {
@@ -215,8 +279,9 @@ void Interface::derive_plugins(const std::vector<double>& v, std::shared_ptr<Str
                 state.uri.clear();  // told once; the parameter still names it
                 continue;
             }
-            bank().plugins[slot] = std::make_shared<PluginSlot>(
-                state.proc, nullptr, bypassed(slot), sample_rate_hz_, engine_->max_frames());
+            bank().plugins[slot] =
+                std::make_shared<PluginSlot>(state.proc, nullptr, bypassed(slot), sample_rate_hz_,
+                                             engine_->max_frames(), linked(slot));
         }
         for (size_t k = 0; k < state.controls.size(); ++k)
             state.proc->set_control(k,
@@ -224,9 +289,15 @@ void Interface::derive_plugins(const std::vector<double>& v, std::shared_ptr<Str
         const StripBank& now = next ? *next : *strips_;
         if (const auto& slot_now = now.plugins[slot]) {
             slot_now->set_bypass(bypassed(slot));
-            if (slot < params::first_output_plugin_slot(params_)) {
-                const params::ParamIndex rec_fx = params_.input_strips[slot / kPerSource].rec_fx;
-                slot_now->set_rec_fx(rec_fx >= 0 && v[static_cast<size_t>(rec_fx)] != 0.0);
+            auto rec_fx = [&](size_t s) {
+                const params::ParamIndex i = params_.input_strips[s].rec_fx;
+                return i >= 0 && v[static_cast<size_t>(i)] != 0.0;
+            };
+            if (slot < params::first_output_plugin_slot(params_))
+                slot_now->set_rec_fx(rec_fx(slot / kPerSource));
+            if (pair_link_of_slot(slot) >= 0) {
+                slot_now->set_pair(linked(slot));
+                slot_now->set_pair_rec_fx(rec_fx(slot / kPerSource + 1));
             }
         }
     }
@@ -247,7 +318,14 @@ void Interface::prune_plugins() {
 }
 
 int Interface::plugin_latency_frames(size_t s) const {
-    return slots_latency_frames(s * kPerSource);
+    // A linked pair's second input runs through its first input's slots too.
+    int frames = slots_latency_frames(s * kPerSource);
+    if (s > 0) {
+        const params::ParamIndex link = pair_link_of_slot((s - 1) * kPerSource);
+        if (link >= 0 && params_.tree.value(link) != 0.0)
+            frames += slots_latency_frames((s - 1) * kPerSource);
+    }
+    return frames;
 }
 
 int Interface::output_plugin_latency_frames(size_t o) const {

@@ -7,6 +7,9 @@
 //   /input/<id>/insert/<n>/<symbol>  each control input port of the loaded plugin, with the
 //                                    range and default its TTL declares: nodes made when the
 //                                    plugin loads (engine/plugin_derivation.cpp)
+//                                    On a linked pair (/link/<id>) the first input's slots are
+//                                    the pair's (a stereo plugin, or a mono one on each side)
+//                                    and the second's stay empty (Interface::pair_plugin_problem)
 //   /output/<id>/insert/<n>/…        the same on an output (a pair's slot takes a stereo
 //                                    plugin, or a mono one on each side)
 //   /output/<bus>/reverb/insert/<n>/…, /output/<bus>/echo/insert/<n>/…

@@ -209,8 +209,35 @@ Session parse_session_text(const std::string& text, const std::string& path) {
 
 namespace {
 
+// The refusal of engine::Interface's rule on a linked pair's plugins: a conflict named at a
+// /link/<id> or at a slot's /plugin (no other rule of the tree names those).
+bool pair_plugin_conflict(const params::ParamError& e) {
+    return e.kind() == params::ParamErrorKind::Conflict &&
+           (e.path().rfind("/link/", 0) == 0 || params::is_plugin_choice_path(e.path()));
+}
+
+// Why `slot` cannot hold a plugin under `session`: it is the second input's of a pair the
+// session links (a linked pair's plugins are its first input's), or "".
+std::string linked_second_problem(const Session& session, const engine::Interface& iface,
+                                  size_t slot) {
+    const auto& layout = iface.layout();
+    const size_t s = slot / static_cast<size_t>(params::kPluginSlots);
+    if (slot >= params::first_output_plugin_slot(layout) || s == 0) return "";
+    const params::ParamIndex link = layout.source_links[s - 1];
+    if (link < 0) return "";
+    const std::string& link_path = iface.params().schema(link).path;
+    const auto named = session.params.find(link_path);
+    const bool linked =
+        named != session.params.end() ? named->second == true : iface.params().value(link) != 0.0;
+    if (!linked) return "";
+    return fmt::format("{}: {} is linked with {} ({}): a linked pair's plugins are {}'s",
+                       params::plugin_slot_base(layout, iface.spec(), slot), layout.sources[s].id,
+                       layout.sources[s - 1].id, link_path, layout.sources[s - 1].id);
+}
+
 // The plugins a session loads, staged (engine::Interface::stage_plugins); returns the slots
-// ("/input/in1/insert/2/") whose plugin cannot load, each told as a note.
+// ("/input/in1/insert/2/") whose plugin cannot load, each told as a note: one not installed
+// here, or one in a slot the session's own link empties (a session saved before that rule).
 std::vector<std::string> stage_session_plugins(const Session& session, engine::Interface& iface,
                                                const std::string& file) {
     std::vector<engine::Interface::PluginLoad> loads;
@@ -225,8 +252,9 @@ std::vector<std::string> stage_session_plugins(const Session& session, engine::I
         } catch (const params::ParamError& e) {
             throw SessionError(fmt::format("{}: {}", file, e.what()));
         }
-        if (const std::string problem = iface.plugin_problem(static_cast<size_t>(slot), uri);
-            !problem.empty()) {
+        std::string problem = linked_second_problem(session, iface, static_cast<size_t>(slot));
+        if (problem.empty()) problem = iface.plugin_problem(static_cast<size_t>(slot), uri);
+        if (!problem.empty()) {
             iface.note(fmt::format("{}: {}; the slot is left empty and its settings dropped", file,
                                    problem));
             dropped.push_back(path.substr(0, path.size() - std::string("plugin").size()));
@@ -278,6 +306,13 @@ std::map<std::string, nlohmann::json> apply_session(const Session& session,
         try {
             (void)full_state_changes(params, tree);
         } catch (const params::ParamError& e) {
+            // A snapshot at odds with a linked pair's plugins (taken before the link, say) is
+            // kept: its recall is refused, naming the slot, while the conflict lasts.
+            if (pair_plugin_conflict(e)) {
+                iface.note(fmt::format("{}: snapshots.{}: {} (its recall is refused until then)",
+                                       file, name, e.what()));
+                continue;
+            }
             iface.unstage_plugins();
             throw SessionError(fmt::format("{}: snapshots.{}: {}", file, name, e.what()));
         }

@@ -323,6 +323,14 @@ TEST(PluginSlots, AStereoPluginFitsAPairAndIsRefusedOnAMonoChannel) {
         FAIL() << "a stereo plugin was taken on a mono channel";
     } catch (const CommandError& e) {
         EXPECT_EQ(e.path(), std::string(kSlot) + "plugin");
+        EXPECT_NE(std::string(e.what()).find("is a stereo plugin"), std::string::npos) << e.what();
+    }
+    // in5 (above) is an unlinked pair's first input: its slot takes a stereo plugin only once
+    // linked (pair_plugin_test.cpp). A pair's second input's slot is mono, linked or not.
+    try {
+        f.controller.set("/input/in6/insert/1/plugin", std::string(kDplStereo));
+        FAIL() << "a stereo plugin was taken on a pair's second input";
+    } catch (const CommandError& e) {
         EXPECT_NE(std::string(e.what()).find("2 audio input(s)"), std::string::npos) << e.what();
     }
 }

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -134,6 +135,9 @@ TEST_P(RealtimeSafety, ProcessNeverAllocates) {
         // latency; below, bypassed and back, replaced and unloaded while the audio runs.
         const std::string slots = "/input/" + iface.layout().sources[0].id + "/insert/";
         const bool plugins = iface.params().find(slots + "1/plugin").has_value();
+        const std::string link_path = "/link/" + iface.layout().sources[0].id;
+        const std::optional<std::string> pair_link =
+            iface.params().find(link_path) ? std::optional<std::string>(link_path) : std::nullopt;
         if (plugins) {
             iface.set_text(slots + "1/plugin", "http://gareus.org/oss/lv2/darc#mono");
             iface.set_text(slots + "2/plugin", "http://gareus.org/oss/lv2/nodelay");
@@ -187,6 +191,10 @@ TEST_P(RealtimeSafety, ProcessNeverAllocates) {
             if (plugins && k == 400)
                 iface.set_text(slots + "2/plugin", "http://lv2plug.in/plugins/eg-amp");
             if (plugins && k == 600) iface.set_text(slots + "1/plugin", "");
+            // The first input's slots are its pair's while linked: the second input fades in
+            // and out of their plugins (PluginSlot::run_pair).
+            if (plugins && pair_link && k % 100 == 85)
+                iface.set_text(*pair_link, (k / 100) % 2 ? "off" : "on");
             if (output_plugins && k % 100 == 30)
                 iface.set_text(out_slots + "1/bypass", (k / 100) % 2 ? "off" : "on");
             if (output_plugins && k == 500)

@@ -28,10 +28,12 @@ export function pluginSlots(store, kind, id) {
 }
 
 // What a channel's slots take, as the server decides it (http-api.md, GET /api/plugins): an
-// input and a mono output a 1-in/1-out plugin; a stereo output a 2-in/2-out one, or a mono
-// one that runs once a side.
+// input and a mono output a 1-in/1-out plugin; a stereo output, and a linked pair's first
+// input (/link/<id> on: its slots are the pair's), a 2-in/2-out one, or a mono one that runs
+// once a side.
 function layoutOf(ctx, kind, id) {
-  return kind === 'input' ? 'mono' : outputLayout(ctx, id);
+  if (kind === 'input') return ctx.store.value(`/link/${id}`) ? 'stereo' : 'mono';
+  return outputLayout(ctx, id);
 }
 // An output's, and so its mix's FX buses' (fx_panel.js).
 export function outputLayout(ctx, id) {

@@ -42,6 +42,8 @@ class Lv2Processor final : public dsp::Processor {
 
     const Lv2PluginInfo& info() const { return info_; }
     int channels() const { return channels_; }
+    // The plugin's instances: one, or one a side of a pair for a mono plugin.
+    size_t instance_count() const { return instances_.size(); }
 
     // [control-thread] Throws Lv2Error if the plugin fails to instantiate.
     void prepare(double sample_rate_hz, int max_block_frames) override;
