@@ -224,9 +224,12 @@ class ServedInterface : public ::testing::Test {
     control::Controller controller{iface, true};
     HttpServer server{controller, HttpOptions{"127.0.0.1", 0, {}, {}}};
 
+    // How long a call waits for its answer.
+    int timeout_ms = 10000;
+
     HttpResult call(const std::string& method, const std::string& path,
                     const std::string& body = {}, const HttpHeaders& headers = {}) {
-        return http_request("127.0.0.1", server.port(), method, path, body, headers);
+        return http_request("127.0.0.1", server.port(), method, path, body, headers, timeout_ms);
     }
     nlohmann::json ok(const std::string& method, const std::string& path,
                       const std::string& body = {}) {

@@ -24,6 +24,10 @@ using test::ServedInterface;
 
 class PluginsApi : public ServedInterface {
   protected:
+    // A first listing reads every installed bundle's TTL (about 200 plugins with LSP's): seconds
+    // on a loaded machine, and more than the usual 10 s once under a full parallel suite. What
+    // these tests check is the list, not its speed.
+    PluginsApi() { timeout_ms = 60000; }
     // The entry for `uri`, or null when it is not listed.
     static json find(const json& list, const std::string& uri) {
         for (const json& p : list)
