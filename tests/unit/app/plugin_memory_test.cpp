@@ -87,6 +87,7 @@ TEST(PluginMemory, ABlockOfAMegabyteHasItsOwnMappingEvenAfterOneWasFreed) {
 // Why the trim stays beside the threshold: a plugin's blocks below 1 MiB come from the arenas,
 // and freed among blocks that stay they remain resident until trimmed.
 TEST(PluginMemoryTrim, BlocksBelowTheThresholdFreedAmongOthersGoBackOnlyWithTheTrim) {
+    if (!kGlibcAllocator) GTEST_SKIP() << "a sanitizer's allocator replaces glibc's here";
     ASSERT_TRUE(app::keep_large_blocks_mapped());
     constexpr std::size_t kBlock = std::size_t{512} * 1024, kCount = 64;  // 32 MiB in all
     std::vector<void*> big, small;
