@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "phantom/units/visible_text.hpp"
+
 namespace phantom::control {
 
 const char* to_string(ErrorKind kind) {
@@ -25,16 +27,7 @@ const char* to_string(ErrorKind kind) {
 }
 
 std::string visible_message(const std::string& message) {
-    std::string out;
-    out.reserve(message.size());
-    for (const char c : message) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (byte < 0x20 || byte == 0x7f)
-            out += fmt::format("\\x{:02x}", byte);
-        else
-            out += c;
-    }
-    return out;
+    return units::visible_text(message);
 }
 
 }  // namespace phantom::control

@@ -13,6 +13,8 @@
 #include <cmath>
 #include <cstring>
 
+#include "phantom/units/visible_text.hpp"
+
 namespace phantom::processors::lv2 {
 
 namespace {
@@ -59,20 +61,6 @@ std::vector<std::string> similar(const LilvPlugins* plugins, const std::string& 
     return out;
 }
 
-// The text with every control character (C0 and DEL) written as \xNN.
-std::string visible(const std::string& text) {
-    std::string out;
-    out.reserve(text.size());
-    for (const char c : text) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (byte < 0x20 || byte == 0x7f)
-            out += fmt::format("\\x{:02x}", byte);
-        else
-            out += c;
-    }
-    return out;
-}
-
 LV2_URID map_cb(LV2_URID_Map_Handle handle, const char* uri) {
     return static_cast<Lv2World*>(handle)->map(uri);
 }
@@ -82,7 +70,7 @@ const char* unmap_cb(LV2_URID_Unmap_Handle handle, LV2_URID urid) {
 
 }  // namespace
 
-Lv2Error::Lv2Error(const std::string& message) : std::runtime_error(visible(message)) {}
+Lv2Error::Lv2Error(const std::string& message) : std::runtime_error(units::visible_text(message)) {}
 
 std::string Lv2World::uri_problem(const std::string& uri) {
     // RFC 3986: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), then ':'.
