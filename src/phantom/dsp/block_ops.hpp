@@ -25,6 +25,13 @@ inline void copy(const float* in, float* out, int frames) {
     std::memcpy(out, in, static_cast<size_t>(frames) * sizeof(float));
 }
 
+// x ← dry + (x − dry)·g, a gain per frame: a crossfade from a block's dry copy to what a
+// processor made of it in place (0: dry … 1: processed).
+inline void crossfade_from_dry(float* x, const float* dry, const float* g, int frames) {
+    for (int i = 0; i < frames; ++i)
+        x[i] = dry[i] + (x[i] - dry[i]) * g[i];
+}
+
 inline float bits_to_float(std::uint32_t bits) {
     float f;
     std::memcpy(&f, &bits, sizeof f);

@@ -40,12 +40,8 @@ void SectionFade::run(P& p, bool on, const dsp::AudioBlock& block, FadeScratch& 
     p.process(block);
     float* gains = scratch.gains.data();
     fade_.fill(gains, block.frames);
-    for (int c = 0; c < block.channel_count; ++c) {
-        float* x = block.channels[c];
-        const float* d = scratch.channel(c);
-        for (int i = 0; i < block.frames; ++i)
-            x[i] = d[i] + (x[i] - d[i]) * gains[i];
-    }
+    for (int c = 0; c < block.channel_count; ++c)
+        dsp::crossfade_from_dry(block.channels[c], scratch.channel(c), gains, block.frames);
 }
 
 namespace {

@@ -10,16 +10,6 @@
 
 namespace phantom::engine {
 
-namespace {
-
-// x ← dry + (x − dry)·g: the crossfade between a bus's sends and its built-in FX's output.
-void fade_from_dry(float* x, const float* dry, const float* g, int frames) {
-    for (int n = 0; n < frames; ++n)
-        x[n] = dry[n] + (x[n] - dry[n]) * g[n];
-}
-
-}  // namespace
-
 const std::shared_ptr<PluginSlot>* Engine::fx_plugin_slots(size_t b, size_t k) const {
     const auto per = static_cast<size_t>(params::kPluginSlots);
     const size_t first =
@@ -83,8 +73,9 @@ void Engine::run_fx(const Plan& plan, int frames) {
                     float* g = scratch(0);
                     builtin.fill(g, frames);
                     for (int c = 0; c < channels; ++c)
-                        fade_from_dry(wet[c], fx_dry_.data() + static_cast<size_t>(c * max_frames_),
-                                      g, frames);
+                        dsp::crossfade_from_dry(
+                            wet[c], fx_dry_.data() + static_cast<size_t>(c * max_frames_), g,
+                            frames);
                 }
             } else {
                 builtin.skip(frames);

@@ -60,10 +60,7 @@ void PluginSlot::run_pair(float* first, float* second, int frames) {
     run(both, 2, frames);  // dry_'s second channel keeps the second input as it came
     if (pair_.ramping() || pair_.current() != 1.0f) {
         pair_.fill(gains_.data(), frames);
-        const float* g = gains_.data();
-        const float* d = dry_.data() + stride_;
-        for (int i = 0; i < frames; ++i)
-            second[i] = d[i] + (second[i] - d[i]) * g[i];
+        dsp::crossfade_from_dry(second, dry_.data() + stride_, gains_.data(), frames);
     }
 }
 
@@ -96,13 +93,8 @@ void PluginSlot::run(float* const* channels, int channel_count, int frames) {
     }
     if (wet_.ramping() || wet_.current() != 1.0f) {
         wet_.fill(gains_.data(), frames);
-        const float* g = gains_.data();
-        for (int c = 0; c < count; ++c) {
-            float* x = channels[c];
-            const float* d = dry(c);
-            for (int i = 0; i < frames; ++i)
-                x[i] = d[i] + (x[i] - d[i]) * g[i];
-        }
+        for (int c = 0; c < count; ++c)
+            dsp::crossfade_from_dry(channels[c], dry(c), gains_.data(), frames);
     }
 }
 
