@@ -113,12 +113,15 @@ class ReadAhead {
 // per recorded channel, and the render thread goes on mixing; this thread interleaves, encodes
 // and writes the files. No copy between the engine and the queue: the slot is the engine's
 // output buffer for that block. A full queue makes the render thread wait: the disk sets the
-// pace, memory stays bounded. A write failure is kept and thrown on the render thread at its
-// next block or at the end, so the render fails as it did when it wrote itself (temp files
-// removed, no partial output).
+// pace, memory stays bounded. The writer is woken once kWakeSlots blocks wait, not for every
+// block: a wake-up is a system call on the render thread and a context switch on the writer's,
+// and a block is only tens of microseconds of mixing. A failure is kept and thrown on the render
+// thread at its next block or at the end, so the render fails as it did when it wrote itself
+// (temp files removed, no partial output).
 class WriteBehind {
   public:
     static constexpr size_t kSlots = 32;
+    static constexpr size_t kWakeSlots = 8;
 
     WriteBehind(std::vector<Tap>& taps, size_t rows, int block_frames)
         : taps_(taps), rows_(rows), block_(block_frames) {
@@ -146,9 +149,9 @@ class WriteBehind {
         if (rows_ == 0) return;
         std::unique_lock lock(mutex_);
         slots_[(head_ + queued_) % kSlots].frames = frames;
-        ++queued_;
+        const bool wake = ++queued_ == kWakeSlots && writer_asleep_;
         lock.unlock();
-        filled_.notify_one();
+        if (wake) filled_.notify_one();
     }
     // [render-thread] Everything queued is written and every recording committed (closed and
     // renamed into place); throws the first error, if any. The writer commits the first half of
@@ -201,7 +204,12 @@ class WriteBehind {
         std::vector<const float*> pointers;
         for (;;) {
             std::unique_lock lock(mutex_);
-            filled_.wait(lock, [this] { return queued_ > 0 || stop_; });
+            // Drains everything queued before it sleeps again.
+            if (queued_ == 0 && !stop_) {
+                writer_asleep_ = true;
+                filled_.wait(lock, [this] { return queued_ >= kWakeSlots || stop_; });
+                writer_asleep_ = false;
+            }
             if (queued_ == 0) {  // stopped and drained
                 drained_flag_ = true;
                 const size_t commits = commit_on_writer_;
@@ -251,6 +259,7 @@ class WriteBehind {
     size_t head_ = 0, queued_ = 0;
     size_t commit_on_writer_ = 0;  // recordings [0, this) are committed by the writer
     bool stop_ = false, drained_flag_ = false;
+    bool writer_asleep_ = false;
     std::exception_ptr error_;
 };
 
