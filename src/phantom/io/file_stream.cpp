@@ -46,7 +46,7 @@ FileStream::FileStream(const std::string& path, int channel, bool loop, size_t r
         length =
             static_cast<std::uint64_t>(std::llround(static_cast<double>(file_frames_) * ratio_));
         frames_due_ = length;
-        converted_.resize(kChunkFrames);
+        mono_.resize(kChunkFrames);  // read, waiting to be converted
     }
     samples_ = std::make_shared<analog::StreamedSamples>(ring_frames, length);
     sf_command(file_, SFC_SET_NORM_FLOAT, nullptr, SF_TRUE);
@@ -62,7 +62,6 @@ FileStream::FileStream(const std::string& path, int channel, bool loop, size_t r
                     kRawSlackBytes);
     else if (channels_ > 1)
         interleaved_.resize(kChunkFrames * static_cast<size_t>(channels_));
-    mono_.resize(kChunkFrames);
     refill();
 }
 
@@ -71,8 +70,7 @@ FileStream::~FileStream() {
 }
 
 size_t FileStream::buffer_bytes() const {
-    return (samples_->ring.capacity() + interleaved_.capacity() + mono_.capacity() +
-            converted_.capacity()) *
+    return (samples_->ring.capacity() + interleaved_.capacity() + mono_.capacity()) *
                sizeof(float) +
            raw_.capacity();
 }
@@ -140,19 +138,21 @@ void FileStream::refill() {
 
 void FileStream::refill_direct() {
     rt::SpscFloatRing& ring = samples_->ring;
-    // Each pass writes frames into the ring, or ends the stream: never a pass that does neither.
+    // Each pass decodes frames straight into the ring, or ends the stream: never a pass that
+    // does neither.
     while (!ended()) {
-        const std::uint64_t room = ring.writable();
-        if (room == 0) return;
+        size_t contiguous = 0;
+        float* into = ring.write_region(contiguous);
+        if (contiguous == 0) return;
         // Never past the length the file had when opened: a short read then means it shrank.
-        const std::uint64_t want =
-            std::min({room, std::uint64_t{kChunkFrames}, file_frames_ - position_});
+        const std::uint64_t want = std::min(
+            {std::uint64_t{contiguous}, std::uint64_t{kChunkFrames}, file_frames_ - position_});
         const bool at_end_after = position_ + want >= file_frames_;
         // Said before the last frames go in, so a reader that finds the ring short after them
         // knows the file ended rather than that the disk fell behind.
         if (at_end_after && !loop_) samples_->ended.store(true, std::memory_order_release);
-        const std::uint64_t got = read_chunk(mono_.data(), want);
-        if (got > 0) ring.write(mono_.data(), static_cast<size_t>(got));
+        const std::uint64_t got = read_chunk(into, want);
+        if (got > 0) ring.commit_write(static_cast<size_t>(got));
         if (failed() || !wrap_or_finish()) return;
     }
 }
@@ -160,8 +160,9 @@ void FileStream::refill_direct() {
 void FileStream::refill_converted() {
     rt::SpscFloatRing& ring = samples_->ring;
     while (!ended()) {
-        const size_t room = ring.writable();
-        if (room == 0) return;
+        size_t contiguous = 0;
+        float* into = ring.write_region(contiguous);
+        if (contiguous == 0) return;
         if (pending_begin_ == pending_end_ && !input_done_) {
             const std::uint64_t want =
                 std::min(std::uint64_t{kChunkFrames}, file_frames_ - position_);
@@ -176,7 +177,7 @@ void FileStream::refill_converted() {
             if (input_done_) samples_->ended.store(true, std::memory_order_release);
             return;
         }
-        size_t want = std::min(room, converted_.size());
+        size_t want = std::min(contiguous, kChunkFrames);
         if (!loop_) want = static_cast<size_t>(std::min<std::uint64_t>(want, frames_due_));
         Resampler& r = *converter_;
         const auto given_in =
@@ -184,7 +185,7 @@ void FileStream::refill_converted() {
         r.inp_count = given_in;
         r.inp_data = flushing ? nullptr : mono_.data() + pending_begin_;
         r.out_count = static_cast<unsigned>(want);
-        r.out_data = converted_.data();
+        r.out_data = into;
         r.process();
         const unsigned used = given_in - r.inp_count;
         const auto made = static_cast<size_t>(want - r.out_count);
@@ -197,7 +198,7 @@ void FileStream::refill_converted() {
             // Said before the last frames go in, as the direct path does.
             if (frames_due_ == 0) samples_->ended.store(true, std::memory_order_release);
         }
-        if (made > 0) ring.write(converted_.data(), made);
+        if (made > 0) ring.commit_write(made);
         if (made == 0 && used == 0) return;  // no progress: wait for room
     }
 }

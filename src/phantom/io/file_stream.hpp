@@ -80,8 +80,9 @@ class FileStream final : public Feed {
 
   private:
     void fail(std::string reason);
-    // Reads up to `want` frames of the chosen channel into mono_ + offset, advancing position_;
-    // returns how many came. Fewer than `want` fails the stream (it shrank, or reading failed).
+    // Reads up to `want` frames of the chosen channel into `into` (the ring itself, or mono_ when
+    // converting), advancing position_; returns how many came. Fewer than `want` fails the
+    // stream (it shrank, or reading failed).
     std::uint64_t read_chunk(float* into, std::uint64_t want);
     // At the file's end: loop back to its start, or mark the input done. False if seeking failed.
     bool wrap_or_finish();
@@ -98,18 +99,19 @@ class FileStream final : public Feed {
     std::uint32_t file_rate_hz_ = 0;
     // Little-endian PCM and float are read as bytes and decoded here (pcm_decode.hpp: 4-5x
     // faster than libsndfile's float read of 24-bit); other files through sf_readf_float.
+    // Either way the frames land in the ring itself (SpscFloatRing::write_region): no buffer
+    // and no copy between the decoder and the audio thread's side.
     RawSamples raw_kind_ = RawSamples::None;
     std::vector<unsigned char> raw_;
-    std::vector<float> interleaved_, mono_;
-    // Conversion: mono_[pending_begin_, pending_end_) is read but not yet converted; converted_
-    // holds one call's output on its way into the ring.
+    std::vector<float> interleaved_, mono_;  // mono_: only when converting
+    // Conversion: mono_[pending_begin_, pending_end_) is read but not yet converted; the
+    // converter writes straight into the ring.
     std::unique_ptr<Resampler> converter_;
     double ratio_ = 1.0;
     size_t pending_begin_ = 0, pending_end_ = 0;
     unsigned flush_frames_ = 0;     // zeros still to feed after the last frame (not looping)
     std::uint64_t frames_due_ = 0;  // converted frames still to deliver (not looping)
     bool input_done_ = false;       // the file has been read to its end and does not loop
-    std::vector<float> converted_;
     std::shared_ptr<analog::StreamedSamples> samples_;
     std::mutex refill_mutex_;  // never the audio thread's: refill() only tries it
     std::atomic<bool> failed_{false};
