@@ -352,6 +352,9 @@ class Interface {
 
     std::vector<char> route_live_;                  // crosspoint is in the plan
     std::vector<std::int64_t> route_silent_since_;  // frame its target went to 0, -1 if not
+    // The crosspoints maintain() may drop once their ramp to zero is surely over (those that
+    // went silent while started; an entry whose route came back is stale and dropped there).
+    std::vector<size_t> routes_settling_;
     bool plan_dirty_ = true;
     bool routes_moved_ = true;  // a crosspoint's target changed since the last generation
     std::uint64_t plans_published_ = 0;

@@ -159,6 +159,8 @@ void Interface::store_route(size_t xi, double left, double right, std::int64_t n
             route_live_[xi] = 0;
             route_silent_since_[xi] = -1;
             plan_dirty_ = true;
+        } else {
+            routes_settling_.push_back(xi);
         }
     }
 }
