@@ -68,12 +68,13 @@ PHANTOM_DECODE_KERNEL void decode24_mono(const unsigned char* raw, float* out, s
     using Bytes = unsigned char __attribute__((vector_size(16)));
     using Ints = std::int32_t __attribute__((vector_size(16)));
     using Floats = float __attribute__((vector_size(16)));
-    const Bytes spread = {16, 0, 1, 2, 16, 3, 4, 5, 16, 6, 7, 8, 16, 9, 10, 11};  // 16: a zero
     size_t i = 0;
     for (; i + 4 <= frames; i += 4) {
         Bytes bytes;
         std::memcpy(&bytes, raw + 3 * i, sizeof bytes);
-        const Bytes words = __builtin_shuffle(bytes, Bytes{}, spread);
+        // Index 16 is the first byte of the second operand: a zero.
+        const Bytes words = __builtin_shufflevector(bytes, Bytes{}, 16, 0, 1, 2, 16, 3, 4, 5, 16, 6,
+                                                    7, 8, 16, 9, 10, 11);
         Ints ints;
         std::memcpy(&ints, &words, sizeof ints);
         const Floats f = __builtin_convertvector(ints, Floats) * kScale31;
