@@ -4,7 +4,8 @@
 //
 // Why not sf_readf_float: libsndfile converts 24-bit PCM one byte at a time through a small
 // buffer, about 6 ns a sample here; reading the bytes (sf_read_raw) and converting them with a
-// plain loop (one 32-bit load, a shift and a multiply a sample) is 4-5x faster, and picking one
+// plain loop (one 32-bit load, a shift and a multiply a sample) is 4-5x faster, packed loads or
+// a byte shuffle for mono files faster still (pcm_decode.cpp), and picking one
 // channel out of many happens in the same pass instead of a second copy. On a 16-input render that
 // was most of the read-ahead thread's time (docs/benchmarks.md, "render_vs_sox.sh"). Only WAV,
 // WAVEX, RF64 and W64 data that needs no byte swap is read raw; anything else (FLAC, AIFF, 8-bit,
