@@ -1,10 +1,14 @@
 #include "phantom/io/file_recorder.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <sndfile.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <stdexcept>
 
 #include "phantom/io/atomic_file.hpp"
@@ -25,8 +29,18 @@ FileRecorder::FileRecorder(std::string path, int channels, int sample_rate_hz, i
     info.samplerate = sample_rate_hz;
     info.channels = channels;
     info.format = SF_FORMAT_RF64 | subtype;
-    file_ = sf_open(temp_path_.c_str(), SFM_WRITE, &info);
+    struct stat existing {};
+    replacing_ = ::stat(path_.c_str(), &existing) == 0;
+    // Opened here, not by libsndfile, so that flush() can hand the written pages to the disk.
+    fd_ = ::open(temp_path_.c_str(), O_RDWR | O_CLOEXEC);
+    if (fd_ < 0) {
+        const std::string why = std::strerror(errno);
+        ::unlink(temp_path_.c_str());
+        throw std::runtime_error(fmt::format("{}: cannot write the recording: {}", path_, why));
+    }
+    file_ = sf_open_fd(fd_, SFM_WRITE, &info, /*close_desc=*/SF_TRUE);
     if (!file_) {
+        ::close(fd_);
         ::unlink(temp_path_.c_str());
         throw std::runtime_error(
             fmt::format("{}: cannot write the recording: {}", path_, sf_strerror(nullptr)));
@@ -75,6 +89,15 @@ void FileRecorder::flush() {
     if (sf_writef_float(file_, interleaved_.data(), frames) != frames)
         throw std::runtime_error(
             fmt::format("{}: writing the recording failed: {}", path_, sf_strerror(file_)));
+    if (replacing_) start_writeback();
+}
+
+void FileRecorder::start_writeback() {
+    const off_t written = ::lseek(fd_, 0, SEEK_CUR);  // libsndfile writes at the fd's offset
+    if (written - writeback_from_ < kWritebackBytes) return;
+    // Only a hint: if it fails, the rename writes the file back as it would have.
+    ::sync_file_range(fd_, writeback_from_, written - writeback_from_, SYNC_FILE_RANGE_WRITE);
+    writeback_from_ = written;
 }
 
 void FileRecorder::commit() {

@@ -1,12 +1,15 @@
 // Recordings are WAV while they fit and RF64 when they outgrow 4 GiB: a short take is a plain
 // RIFF/WAVE file that another tool (sox) reads, and an RF64 file (what a long take becomes) is
 // read back as a source. The switch itself at 4 GiB is libsndfile's (SFC_RF64_AUTO_DOWNGRADE);
-// writing 4 GiB is left to the benchmarks, not the suite.
+// writing 4 GiB is left to the benchmarks, not the suite. A take that replaces a file (and is
+// handed to the disk as it goes) leaves the old file as it was until it is committed, and then
+// is whole.
 #include "phantom/io/file_recorder.hpp"
 
 #include <gtest/gtest.h>
 #include <sndfile.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "phantom/analog/signal_source.hpp"
@@ -70,6 +73,65 @@ TEST(FileRecorder, AnRf64FileWhatALongTakeBecomesPlaysBackAsASource) {
     stream.refill();
     signal.render(out.data(), static_cast<int>(out.size()));
     EXPECT_EQ(out, x);
+}
+
+// Records `left`/`right` to `path` in blocks of 1000 frames; commits unless told not to.
+void record(const std::string& path, const std::vector<float>& left,
+            const std::vector<float>& right, bool commit) {
+    FileRecorder rec(path, 2, 48000, 32);
+    for (size_t at = 0; at + 1000 <= left.size(); at += 1000) {
+        const float* planes[] = {left.data() + at, right.data() + at};
+        rec.write(planes, 1000);
+    }
+    if (commit) rec.commit();
+}
+
+size_t files_in(const std::string& dir) {
+    size_t n = 0;
+    for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir))
+        ++n;
+    return n;
+}
+
+// 600,000 stereo float frames are 4.8 MB: more than one writeback step (4 MiB) goes to the disk
+// before the take is committed.
+TEST(FileRecorder, ATakeThatReplacesAFileIsWholeOnceCommittedAndTheOldOneStaysUntilThen) {
+    const std::string dir = test::temp_dir("recorder-replace");
+    const std::string path = dir + "mix.wav";
+    const auto old_left = test::noise(48000, 64, 0.3f), old_right = test::noise(48000, 65, 0.3f);
+    record(path, old_left, old_right, /*commit=*/true);
+
+    const auto left = test::noise(600000, 66, 0.3f), right = test::noise(600000, 67, 0.3f);
+    {
+        FileRecorder rec(path, 2, 48000, 32);
+        for (size_t at = 0; at < left.size(); at += 1000) {
+            const float* planes[] = {left.data() + at, right.data() + at};
+            rec.write(planes, 1000);
+        }
+        const auto before = test::read_wav(path);  // not committed yet: the old take
+        ASSERT_EQ(before.channels.size(), 2u);
+        EXPECT_EQ(before.channels[0], old_left);
+        rec.commit();
+    }
+    const auto back = test::read_wav(path);
+    ASSERT_EQ(back.channels.size(), 2u);
+    EXPECT_EQ(back.channels[0], left);
+    EXPECT_EQ(back.channels[1], right);
+    EXPECT_EQ(files_in(dir), 1u) << "a temp file was left beside " << path;
+}
+
+TEST(FileRecorder, AReplacingTakeThatIsNotCommittedLeavesTheOldFileAndNoTempFile) {
+    const std::string dir = test::temp_dir("recorder-replace-abandoned");
+    const std::string path = dir + "mix.wav";
+    const auto old_left = test::noise(48000, 68, 0.3f), old_right = test::noise(48000, 69, 0.3f);
+    record(path, old_left, old_right, /*commit=*/true);
+    record(path, test::noise(600000, 70, 0.3f), test::noise(600000, 71, 0.3f),
+           /*commit=*/false);  // a render that failed
+    const auto back = test::read_wav(path);
+    ASSERT_EQ(back.channels.size(), 2u);
+    EXPECT_EQ(back.channels[0], old_left);
+    EXPECT_EQ(back.channels[1], old_right);
+    EXPECT_EQ(files_in(dir), 1u);
 }
 
 }  // namespace
