@@ -68,6 +68,50 @@ PHANTOM_KERNEL int hard_clip(float* x, int frames, float limit) {
     return clipped;
 }
 
+PHANTOM_KERNEL int hard_clip_measure(float* x, int frames, float limit, BlockLevel& level) {
+    using Floats = float __attribute__((vector_size(32)));
+    using Ints = std::int32_t __attribute__((vector_size(32)));
+    using Bits = std::uint32_t __attribute__((vector_size(32)));
+    const Floats top = Floats{} + limit, bottom = Floats{} - limit;
+    Floats acc{};
+    Bits peak{};
+    Ints over{};  // a comparison is -1 where true
+    int i = 0;
+    for (; i + 8 <= frames; i += 8) {
+        Floats v;
+        std::memcpy(&v, &x[i], sizeof v);
+        over += (v > top) | (v < bottom);
+        v = v > top ? top : v;
+        v = v < bottom ? bottom : v;
+        std::memcpy(&x[i], &v, sizeof v);
+        Bits b;
+        std::memcpy(&b, &v, sizeof b);
+        b &= 0x7fffffffu;
+        peak = b > peak ? b : peak;
+        acc += v * v;
+    }
+    int clipped = 0;
+    std::uint32_t m = 0;
+    for (int j = 0; j < 8; ++j) {
+        clipped -= over[j];
+        m = peak[j] > m ? peak[j] : m;
+    }
+    for (; i < frames; ++i) {
+        float v = x[i];
+        clipped += (v > limit) | (v < -limit);
+        v = v > limit ? limit : v;
+        v = v < -limit ? -limit : v;
+        x[i] = v;
+        std::uint32_t b;
+        std::memcpy(&b, &v, sizeof b);
+        b &= 0x7fffffffu;
+        m = b > m ? b : m;
+        acc[0] += v * v;
+    }
+    level = {m, ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]))};
+    return clipped;
+}
+
 PHANTOM_KERNEL void window_sums(const float* x, int window, int windows, float* sums) {
     int k = 0;
     for (; k + 8 <= windows; k += 8) {

@@ -59,6 +59,11 @@ BlockLevel measure(const float* x, int frames);
 
 // Hard clip to ±limit (a converter at full scale); returns how many samples were clipped.
 int hard_clip(float* x, int frames, float limit);
+// hard_clip and then measure of the clipped block, in one pass: the same samples, the same count
+// and `level` bit for bit what measure() would give (its eight partial sums, in its order). A
+// converter's clip is followed by its meter; two passes over every channel of every block were
+// 5 % of a 16-input render.
+int hard_clip_measure(float* x, int frames, float limit, BlockLevel& level);
 
 // dst += src · gain
 void mix_add(const float* src, float* dst, float gain, int frames);

@@ -39,7 +39,11 @@ class MeterState {
   public:
     // `x` must be finite (the engine's guards run first).
     void update(const float* x, int frames, int clipped_samples, const MeterBallistics& b) {
-        const BlockLevel level = measure(x, frames);
+        update(measure(x, frames), frames, clipped_samples, b);
+    }
+    // A block already measured (hard_clip_measure).
+    void update(const BlockLevel& level, int frames, int clipped_samples,
+                const MeterBallistics& b) {
         const float peak = bits_to_float(level.max_abs_bits);
         const float sum_sq = level.sum_of_squares;
         float mean_sq = frames > 0 ? sum_sq / static_cast<float>(frames) : 0.0f;

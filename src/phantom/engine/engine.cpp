@@ -236,12 +236,22 @@ void Engine::run_sources(const Plan& plan, const BlockIo& io, int offset, int fr
         // How far over full scale, for the doctor: looked at only when the last block was loud.
         if (sp.converter && meter.reading().peak >= 0.5f)
             analysis_.note_peak_rt(s, dsp::bits_to_float(dsp::max_abs_bits(buf, frames)));
-        int clipped = sp.converter ? dsp::hard_clip(buf, frames, 1.0f) : 0;
+        // The converter's clip and the meter share one pass when no trim comes between them.
+        const bool trimmed = trim_ramp_[s].ramping() || trim_ramp_[s].current() != 1.0f;
+        const bool fused = sp.converter && !trimmed;
+        dsp::BlockLevel level{};
+        int clipped = 0;
+        if (fused)
+            clipped = dsp::hard_clip_measure(buf, frames, 1.0f, level);
+        else if (sp.converter)
+            clipped = dsp::hard_clip(buf, frames, 1.0f);
         if (clipped > 0 && meter.reading().clips == 0)
             emit(EngineEventKind::InputClip, static_cast<std::uint32_t>(s));
-        if (trim_ramp_[s].ramping() || trim_ramp_[s].current() != 1.0f)
-            trim_ramp_[s].apply(buf, buf, frames);
-        meter.update(buf, frames, clipped, ballistics_);
+        if (trimmed) trim_ramp_[s].apply(buf, buf, frames);
+        if (fused)
+            meter.update(level, frames, clipped, ballistics_);
+        else
+            meter.update(buf, frames, clipped, ballistics_);
         source_silent_[s] = meter.reading().peak == 0.0f;
         if (io.capture && static_cast<int>(s) < layout_.capture && io.capture[s])
             dsp::copy(buf, io.capture[s] + offset, frames);
@@ -511,10 +521,11 @@ void Engine::run_outputs(const BlockIo& io, int offset, int frames) {
             }
             dsp::MeterState& meter = meters_[layout_.sources + ch];
             output_silent_[ch] = 0;
-            const int clipped = dsp::hard_clip(x, frames, 1.0f);
+            dsp::BlockLevel level{};
+            const int clipped = dsp::hard_clip_measure(x, frames, 1.0f, level);
             if (clipped > 0 && meter.reading().clips == 0)
                 emit(EngineEventKind::OutputClip, static_cast<std::uint32_t>(o));
-            meter.update(x, frames, clipped, ballistics_);
+            meter.update(level, frames, clipped, ballistics_);
             if (io.outputs && io.outputs[ch]) dsp::copy(x, io.outputs[ch] + offset, frames);
         }
     }

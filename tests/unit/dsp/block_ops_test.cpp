@@ -2,6 +2,8 @@
 // awkward sizes: odd lengths, shorter than a vector, unaligned starts.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -72,6 +74,38 @@ TEST(BlockOps, MixAndScaleMatchScalarBitForBit) {
         EXPECT_EQ(hard_clip(c.data(), n, 1.0f), expected_clips) << n;
         for (int i = 0; i < n; ++i)
             EXPECT_LE(std::fabs(c[static_cast<size_t>(i)]), 1.0f);
+    }
+}
+
+// The fused pass against the math (each sample clipped to ±1, the count of |x| > 1, the peak and
+// Σx² of the clipped block in double) and against the two passes it replaces, bit for bit.
+TEST(BlockOps, HardClipMeasureIsTheClipThenTheMeasureBitForBit) {
+    for (int n : kSizes) {
+        const auto buf = random_block(n, 7u + static_cast<std::uint32_t>(n));  // half over ±1
+        auto fused = buf, apart = buf;
+        int expected_clips = 0;
+        float peak = 0;
+        double sum = 0;
+        for (int i = 1; i <= n; ++i) {
+            const float v = buf[static_cast<size_t>(i)];
+            expected_clips += std::fabs(v) > 1.0f;
+            const float c = std::clamp(v, -1.0f, 1.0f);
+            peak = std::max(peak, std::fabs(c));
+            sum += static_cast<double>(c) * c;
+        }
+        BlockLevel level{};
+        EXPECT_EQ(hard_clip_measure(fused.data() + 1, n, 1.0f, level), expected_clips) << n;
+        EXPECT_EQ(bits_to_float(level.max_abs_bits), peak) << n;
+        EXPECT_NEAR(level.sum_of_squares, sum, 1e-4 * (sum + 1)) << n;
+
+        const int clips_apart = hard_clip(apart.data() + 1, n, 1.0f);
+        const BlockLevel level_apart = measure(apart.data() + 1, n);
+        EXPECT_EQ(clips_apart, expected_clips) << n;
+        EXPECT_EQ(fused, apart) << n;
+        EXPECT_EQ(level.max_abs_bits, level_apart.max_abs_bits) << n;
+        EXPECT_EQ(std::bit_cast<std::uint32_t>(level.sum_of_squares),
+                  std::bit_cast<std::uint32_t>(level_apart.sum_of_squares))
+            << n << ": " << level.sum_of_squares << " vs " << level_apart.sum_of_squares;
     }
 }
 
