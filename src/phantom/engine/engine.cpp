@@ -248,10 +248,8 @@ void Engine::run_sources(const Plan& plan, const BlockIo& io, int offset, int fr
         if (clipped > 0 && meter.reading().clips == 0)
             emit(EngineEventKind::InputClip, static_cast<std::uint32_t>(s));
         if (trimmed) trim_ramp_[s].apply(buf, buf, frames);
-        if (fused)
-            meter.update(level, frames, clipped, ballistics_);
-        else
-            meter.update(buf, frames, clipped, ballistics_);
+        if (!fused) level = dsp::measure(buf, frames);
+        meter.update(level, frames, clipped, ballistics_);
         source_silent_[s] = meter.reading().peak == 0.0f;
         if (io.capture && static_cast<int>(s) < layout_.capture && io.capture[s])
             dsp::copy(buf, io.capture[s] + offset, frames);
